@@ -1,0 +1,16 @@
+namespace AsyncFunctions.Executions;
+
+/// <summary>The error codes the platform itself reports.</summary>
+public static class ExecutionErrorCodes
+{
+    public const string FunctionError = "function.error";
+    public const string Timeout = "execution.timeout";
+    public const string Cancelled = "execution.cancelled";
+    public const string Lost = "execution.lost";
+    public const string UnknownFunction = "function.unknown";
+    public const string InvalidInput = "input.invalid";
+    public const string InputMissing = "execution.input_missing";
+    public const string AwaitWorkersExhausted = "await.workers_exhausted";
+    public const string AwaitTimeout = "await.timeout";
+    public const string AwaitUnknownIds = "await.unknown_ids";
+}

@@ -1,0 +1,13 @@
+namespace AsyncFunctions.Executions;
+
+/// <summary>A filter for listing executions, newest first.</summary>
+/// <param name="Cursor">Opaque position returned as <see cref="ExecutionPage.NextCursor"/> by the previous page.</param>
+public sealed record ExecutionQuery(
+    string? Function = null,
+    ExecutionStatus? Status = null,
+    string? ParentId = null,
+    int Limit = 50,
+    string? Cursor = null)
+{
+    public const int MaxLimit = 500;
+}

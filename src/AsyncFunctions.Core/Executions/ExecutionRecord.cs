@@ -1,0 +1,38 @@
+using System.Text.Json.Nodes;
+
+namespace AsyncFunctions.Executions;
+
+/// <summary>One row of the results table: what an execution was asked to do and how it went.</summary>
+public sealed record ExecutionRecord
+{
+    /// <summary>The Hangfire job id (opaque string).</summary>
+    public required string Id { get; init; }
+
+    public required string Function { get; init; }
+
+    public int? FunctionVersion { get; init; }
+
+    public required ExecutionStatus Status { get; init; }
+
+    public JsonNode? Input { get; init; }
+
+    public JsonNode? Output { get; init; }
+
+    public ExecutionError? Error { get; init; }
+
+    /// <summary>How many times a worker started it.</summary>
+    public int Attempts { get; init; }
+
+    public string? ParentId { get; init; }
+
+    /// <summary>0 for a call from outside; each nested call adds one.</summary>
+    public int CallDepth { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset? StartedAt { get; init; }
+
+    public DateTimeOffset? CompletedAt { get; init; }
+
+    public ExecutionResult ToResult() => new(Id, Status, Output, Error);
+}

@@ -1,0 +1,33 @@
+namespace AsyncFunctions.Executions;
+
+/// <summary>
+/// The results table. One contract for every database; each provider runs the same contract
+/// tests. Every write is idempotent and follows <see cref="ExecutionStatusRules"/>.
+/// </summary>
+public interface IExecutionStore
+{
+    /// <summary>
+    /// Records an accepted execution. Inserts the row, or completes a placeholder that an
+    /// earlier status change created; never moves the status backwards.
+    /// </summary>
+    Task CreateAsync(NewExecution execution, CancellationToken cancellationToken = default);
+
+    /// <summary>Applies a status change if it supersedes the stored one; returns whether it did.</summary>
+    Task<bool> ApplyAsync(StatusChange change, CancellationToken cancellationToken = default);
+
+    Task<ExecutionRecord?> GetAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>The current result of each known id, in one query; unknown ids are absent.</summary>
+    Task<IReadOnlyDictionary<string, ExecutionResult>> GetResultsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default);
+
+    Task<ExecutionPage> ListAsync(ExecutionQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Ends every execution that is not terminal with <paramref name="error"/>. Used at start-up
+    /// when the job store does not survive a restart. Returns how many rows it ended.
+    /// </summary>
+    Task<int> FailUnfinishedAsync(ExecutionError error, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Throws when the database cannot be reached.</summary>
+    Task PingAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,8 @@
+using System.Text.Json.Nodes;
+
+namespace AsyncFunctions.Executions;
+
+/// <summary>A request to run a function.</summary>
+/// <param name="ParentId">The execution that asked for this one, if any.</param>
+/// <param name="CallDepth">0 for a call from outside; each nested call adds one.</param>
+public sealed record StartRequest(string Function, JsonNode? Input, string? ParentId = null, int CallDepth = 0);

@@ -1,0 +1,61 @@
+using AsyncFunctions.Inputs;
+
+namespace AsyncFunctions.Functions;
+
+/// <summary>A C# function as registered: its class and what it declares.</summary>
+public sealed class CodeFunctionRegistration
+{
+    private readonly List<InputDeclaration> _inputs = [];
+
+    internal CodeFunctionRegistration(string name, Type type)
+    {
+        Name = FunctionName.Validate(name);
+        Type = type;
+    }
+
+    public string Name { get; }
+
+    public Type Type { get; }
+
+    public string Description { get; private set; } = "";
+
+    public IReadOnlyList<InputDeclaration> Inputs => _inputs;
+
+    public RetryPolicy Retry { get; private set; } = RetryPolicy.None;
+
+    public TimeSpan? Timeout { get; private set; }
+
+    public CodeFunctionRegistration Describe(string description)
+    {
+        Description = description;
+        return this;
+    }
+
+    public CodeFunctionRegistration Input(InputDeclaration input)
+    {
+        if (_inputs.Exists(i => i.Name == input.Name))
+        {
+            throw new ArgumentException($"Function '{Name}' already declares an input named '{input.Name}'.", nameof(input));
+        }
+
+        _inputs.Add(input);
+        return this;
+    }
+
+    public CodeFunctionRegistration Input(string name, InputType type, bool required = false, string? description = null) =>
+        Input(new InputDeclaration { Name = name, Type = type, Required = required, Description = description });
+
+    public CodeFunctionRegistration Retries(int maxRetries, params int[] delaySeconds)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxRetries);
+        Retry = new RetryPolicy(maxRetries, delaySeconds);
+        return this;
+    }
+
+    public CodeFunctionRegistration WithTimeout(TimeSpan timeout)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        Timeout = timeout;
+        return this;
+    }
+}

@@ -1,0 +1,167 @@
+using System.Text.Json.Nodes;
+using AsyncFunctions.Awaiting;
+using AsyncFunctions.Executions;
+using AsyncFunctions.Functions;
+using AsyncFunctions.Inputs;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace AsyncFunctions.Running;
+
+/// <summary>Validates, queues, runs and awaits executions; the job framework plugs in through <see cref="IExecutionStarter"/>.</summary>
+public sealed class ExecutionService(
+    IFunctionCatalog catalog,
+    IExecutionStore store,
+    IExecutionStarter starter,
+    IExecutionAwaiter awaiter,
+    IServiceScopeFactory scopes,
+    IOptions<ExecutionOptions> options,
+    TimeProvider time) : IExecutionService
+{
+    private int _awaitingJobs;
+
+    public async Task<ExecutionRecord> StartAsync(StartRequest request, CancellationToken cancellationToken = default)
+    {
+        var (function, input) = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
+        return await starter.EnqueueAsync(function, input, request.ParentId, request.CallDepth, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<ExecutionRecord> RunSyncAsync(StartRequest request, CancellationToken cancellationToken = default)
+    {
+        var (function, input) = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
+        var id = Guid.NewGuid().ToString();
+        var startedAt = time.GetUtcNow();
+        await store.CreateAsync(
+            new NewExecution(id, function.Name, function.Version, ExecutionStatus.Enqueued, input, request.ParentId, startedAt, request.CallDepth),
+            cancellationToken).ConfigureAwait(false);
+        await store.ApplyAsync(new StatusChange(id, function.Name, ExecutionStatus.Processing, startedAt), cancellationToken).ConfigureAwait(false);
+
+        var info = new ExecutionInfo(id, function.Name, function.Version, request.ParentId, request.CallDepth, Attempt: 1, IsAsync: false);
+        StatusChange finished;
+        try
+        {
+            var output = await InvokeAsync(function, info, input, cancellationToken).ConfigureAwait(false);
+            finished = new StatusChange(id, function.Name, ExecutionStatus.Succeeded, time.GetUtcNow()) { Output = output };
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            var error = new ExecutionError(nameof(OperationCanceledException), "The caller went away before the execution finished.", ExecutionErrorCodes.Cancelled);
+            await store.ApplyAsync(new StatusChange(id, function.Name, ExecutionStatus.Cancelled, time.GetUtcNow()) { Error = error }, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+#pragma warning disable CA1031 // Every failure of the function becomes the execution's recorded error.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            finished = new StatusChange(id, function.Name, ExecutionStatus.Failed, time.GetUtcNow()) { Error = ExecutionErrors.From(ex) };
+        }
+
+        await store.ApplyAsync(finished, CancellationToken.None).ConfigureAwait(false);
+        return await store.GetAsync(id, CancellationToken.None).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Execution '{id}' vanished from the results table.");
+    }
+
+    public async Task<JsonNode?> RunAsync(StartRequest request, CancellationToken cancellationToken = default)
+    {
+        var record = await RunSyncAsync(request, cancellationToken).ConfigureAwait(false);
+        return record.Status == ExecutionStatus.Succeeded
+            ? record.Output
+            : throw new ExecutionFailedException(record.Error ?? new ExecutionError("Unknown", "The execution failed.", ExecutionErrorCodes.FunctionError));
+    }
+
+    public Task<AwaitOutcome> AwaitAsync(IReadOnlyList<string> ids, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        awaiter.AwaitAsync(ids, timeout, cancellationToken);
+
+    public async Task<AwaitOutcome> AwaitFromExecutionAsync(ExecutionInfo caller, IReadOnlyList<string> ids, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        if (!caller.IsAsync)
+        {
+            return await awaiter.AwaitAsync(ids, timeout, cancellationToken).ConfigureAwait(false);
+        }
+
+        Interlocked.Increment(ref _awaitingJobs);
+        try
+        {
+            var outcome = await awaiter.AwaitAsync(ids, timeout, cancellationToken).ConfigureAwait(false);
+            var workers = options.Value.WorkerCount;
+            var neverStarted = outcome.Pending.Where(r => r.Status.Phase() == 1).Select(r => r.Id).ToArray();
+            if (!outcome.Completed && workers > 0 && Volatile.Read(ref _awaitingJobs) >= workers && neverStarted.Length > 0)
+            {
+                throw new FunctionException(
+                    ExecutionErrorCodes.AwaitWorkersExhausted,
+                    $"Await timed out: executions {string.Join(", ", neverStarted)} never started because all {workers} workers of this node " +
+                    "are busy awaiting. Raise AsyncFunctions:Server:WorkerCount or await from outside a job.");
+            }
+
+            return outcome;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _awaitingJobs);
+        }
+    }
+
+    public async Task<JsonNode?> RunQueuedAsync(string executionId, CancellationToken cancellationToken = default)
+    {
+        var record = await store.GetAsync(executionId, cancellationToken).ConfigureAwait(false);
+        if (record?.Input is not JsonObject input)
+        {
+            throw new ExecutionFailedException(new ExecutionError(
+                nameof(InvalidOperationException),
+                $"Execution '{executionId}' has no recorded input; it was not created through AsyncFunctions.",
+                ExecutionErrorCodes.InputMissing));
+        }
+
+        var function = await catalog.FindAsync(record.Function, record.FunctionVersion, cancellationToken).ConfigureAwait(false)
+            ?? throw new ExecutionFailedException(new ExecutionError(
+                nameof(UnknownFunctionException),
+                $"Function '{record.Function}' (version {record.FunctionVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}) is no longer registered.",
+                ExecutionErrorCodes.UnknownFunction));
+
+        var info = new ExecutionInfo(record.Id, record.Function, record.FunctionVersion, record.ParentId, record.CallDepth, Math.Max(1, record.Attempts), IsAsync: true);
+        try
+        {
+            return await InvokeAsync(function, info, input, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not ExecutionFailedException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            throw new ExecutionFailedException(ExecutionErrors.From(ex), ex);
+        }
+    }
+
+    private async Task<(FunctionDescriptor Function, JsonObject Input)> PrepareAsync(StartRequest request, CancellationToken cancellationToken)
+    {
+        var max = options.Value.MaxCallDepth;
+        if (request.CallDepth > max)
+        {
+            throw new CallDepthExceededException(request.CallDepth, max);
+        }
+
+        var function = await catalog.FindAsync(request.Function, cancellationToken).ConfigureAwait(false)
+            ?? throw new UnknownFunctionException(request.Function);
+        return (function, InputValidator.ValidateOrThrow(request.Input, function.Inputs));
+    }
+
+    private async Task<JsonNode?> InvokeAsync(FunctionDescriptor function, ExecutionInfo info, JsonObject input, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (function.Timeout is { } limit)
+        {
+            timeout.CancelAfter(limit);
+        }
+
+        var scope = scopes.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            var context = new FunctionContext(this, info, input, scope.ServiceProvider);
+            try
+            {
+                return await function.Body.InvokeAsync(context, timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new FunctionException(ExecutionErrorCodes.Timeout, $"The execution ran longer than its timeout of {function.Timeout?.TotalSeconds} s.");
+            }
+        }
+    }
+}

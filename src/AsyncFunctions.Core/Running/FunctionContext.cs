@@ -1,0 +1,56 @@
+using System.Text.Json.Nodes;
+using AsyncFunctions.Awaiting;
+using AsyncFunctions.Executions;
+
+namespace AsyncFunctions.Running;
+
+/// <summary>
+/// What a running function sees of its execution, and the operations the REST API offers:
+/// start other functions async (recorded as children of this execution), run them inline, and
+/// await ids.
+/// </summary>
+public sealed class FunctionContext
+{
+    private readonly IExecutionService _executions;
+
+    public FunctionContext(IExecutionService executions, ExecutionInfo execution, JsonObject input, IServiceProvider services)
+    {
+        _executions = executions;
+        Execution = execution;
+        Input = input;
+        Services = services;
+    }
+
+    public ExecutionInfo Execution { get; }
+
+    public string ExecutionId => Execution.Id;
+
+    /// <summary>The validated input, with defaults filled in.</summary>
+    public JsonObject Input { get; }
+
+    /// <summary>The services of this execution's DI scope.</summary>
+    public IServiceProvider Services { get; }
+
+    /// <summary>Queues <paramref name="function"/> and returns the new execution's id at once.</summary>
+    public async Task<string> StartAsync(string function, JsonNode? input, CancellationToken cancellationToken = default)
+    {
+        var record = await _executions.StartAsync(ChildRequest(function, input), cancellationToken).ConfigureAwait(false);
+        return record.Id;
+    }
+
+    /// <summary>Runs <paramref name="function"/> inline and returns its output; a failure is thrown as <see cref="ExecutionFailedException"/>.</summary>
+    public Task<JsonNode?> RunAsync(string function, JsonNode? input, CancellationToken cancellationToken = default) =>
+        _executions.RunAsync(ChildRequest(function, input), cancellationToken);
+
+    /// <summary>
+    /// Waits for <paramref name="ids"/>. When the timeout passes while every worker of this node
+    /// is itself awaiting and some awaited execution never started, this throws a
+    /// <see cref="Functions.FunctionException"/> with code <c>await.workers_exhausted</c>
+    /// instead of reporting a plain timeout.
+    /// </summary>
+    public Task<AwaitOutcome> AwaitAsync(IReadOnlyList<string> ids, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        _executions.AwaitFromExecutionAsync(Execution, ids, timeout, cancellationToken);
+
+    private StartRequest ChildRequest(string function, JsonNode? input) =>
+        new(function, input, Execution.Id, Execution.CallDepth + 1);
+}

@@ -1,0 +1,30 @@
+using System.Text.Json.Nodes;
+using AsyncFunctions.Awaiting;
+using AsyncFunctions.Executions;
+
+namespace AsyncFunctions.Running;
+
+/// <summary>The operations on executions that the REST API and running functions share.</summary>
+public interface IExecutionService
+{
+    /// <summary>
+    /// Validates the request and queues it; returns the accepted execution. Throws
+    /// <see cref="UnknownFunctionException"/>, <see cref="Inputs.InputValidationException"/> or
+    /// <see cref="CallDepthExceededException"/> before anything is written.
+    /// </summary>
+    Task<ExecutionRecord> StartAsync(StartRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Runs the request in the caller and returns the finished record (Succeeded or Failed).</summary>
+    Task<ExecutionRecord> RunSyncAsync(StartRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Runs the request in the caller and returns its output; a failure throws <see cref="ExecutionFailedException"/>.</summary>
+    Task<JsonNode?> RunAsync(StartRequest request, CancellationToken cancellationToken = default);
+
+    Task<AwaitOutcome> AwaitAsync(IReadOnlyList<string> ids, TimeSpan timeout, CancellationToken cancellationToken = default);
+
+    /// <summary>Await on behalf of a running execution; detects a node whose workers all wait.</summary>
+    Task<AwaitOutcome> AwaitFromExecutionAsync(ExecutionInfo caller, IReadOnlyList<string> ids, TimeSpan timeout, CancellationToken cancellationToken = default);
+
+    /// <summary>Runs an execution that a worker picked up. Returns its output; a failure throws <see cref="ExecutionFailedException"/>.</summary>
+    Task<JsonNode?> RunQueuedAsync(string executionId, CancellationToken cancellationToken = default);
+}
