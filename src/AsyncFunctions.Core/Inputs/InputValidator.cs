@@ -39,7 +39,7 @@ public static class InputValidator
             {
                 if (declaration.Default is not null)
                 {
-                    result[declaration.Name] = declaration.Default.DeepClone();
+                    result[declaration.Name] = Check(declaration.Default.DeepClone(), declaration, path, found);
                 }
                 else if (declaration.Required)
                 {

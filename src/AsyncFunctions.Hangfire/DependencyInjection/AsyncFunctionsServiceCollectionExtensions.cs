@@ -1,0 +1,60 @@
+using AsyncFunctions.DependencyInjection;
+using AsyncFunctions.Executions;
+using AsyncFunctions.Hangfire.Filters;
+using AsyncFunctions.Hangfire.Jobs;
+using AsyncFunctions.Hangfire.Startup;
+using AsyncFunctions.Hangfire.Storage;
+using Hangfire;
+using Hangfire.Common;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace AsyncFunctions.Hangfire.DependencyInjection;
+
+public static class AsyncFunctionsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds AsyncFunctions on Hangfire: <c>services.AddAsyncFunctions(o => o.UseSqlite(...).AddFunction&lt;SendEmail&gt;("send_email"))</c>.
+    /// </summary>
+    public static IServiceCollection AddAsyncFunctions(this IServiceCollection services, Action<AsyncFunctionsBuilder> configure)
+    {
+        var builder = new AsyncFunctionsBuilder(services);
+        configure(builder);
+        var provider = builder.Storage ?? throw new InvalidOperationException(
+            "AddAsyncFunctions needs a storage provider: call UseSqlite, UsePostgreSql or UseSqlServer on the builder.");
+
+        services.AddAsyncFunctionsCore();
+        services.AddSingleton(provider);
+        services.TryAddSingleton(sp => provider.CreateDialect(sp));
+        services.TryAddSingleton<IExecutionStore>(sp => new DapperExecutionStore(sp.GetRequiredService<SqlDialect>()));
+
+        // Our own storage and filter provider go in before AddHangfire, whose TryAdd would
+        // otherwise fall back to the static JobStorage.Current and GlobalJobFilters.
+        services.TryAddSingleton(sp => provider.CreateJobStorage(sp));
+        services.TryAddSingleton<OutputHandOff>();
+        services.TryAddSingleton<ExecutionStateFilter>();
+        services.TryAddSingleton<ExecutionRetryFilter>();
+        services.TryAddSingleton<ExecutionFilterProvider>();
+        services.TryAddSingleton<IJobFilterProvider>(sp => sp.GetRequiredService<ExecutionFilterProvider>());
+        services.AddHangfire(config => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
+
+        services.TryAddTransient<ExecutionJob>();
+        services.TryAddSingleton<IExecutionStarter, HangfireExecutionStarter>();
+
+        services.AddOptions<ServerOptions>().BindConfiguration(ServerOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>());
+        services.AddOptions<Running.ExecutionOptions>()
+            .BindConfiguration(Running.ExecutionOptions.Section)
+            .PostConfigure<IOptions<ServerOptions>>((execution, server) => execution.WorkerCount = server.Value.WorkerCount);
+        services.AddOptions<Awaiting.AwaitOptions>().BindConfiguration(Awaiting.AwaitOptions.Section);
+
+        // Hosted services start in registration order: the schema first, then the workers.
+        services.AddHostedService<StorageInitializer>();
+        services.AddHostedService<WorkerHostedService>();
+        return services;
+    }
+}

@@ -1,0 +1,26 @@
+using AsyncFunctions.Hangfire.Jobs;
+using Hangfire;
+using Hangfire.Common;
+
+namespace AsyncFunctions.Hangfire.Filters;
+
+/// <summary>
+/// The job filters of this host, given to Hangfire through DI instead of being added to the
+/// static <c>GlobalJobFilters</c>, so two hosts in one process (tests, benchmarks) never share
+/// filters bound to another host's results table. Hangfire's stateless defaults (statistics,
+/// continuations, culture) are kept; its AutomaticRetry is replaced by <see cref="ExecutionRetryFilter"/>.
+/// </summary>
+public sealed class ExecutionFilterProvider(ExecutionStateFilter states, ExecutionRetryFilter retries) : IJobFilterProvider
+{
+    private readonly JobFilter[] _ours =
+    [
+        new(states, JobFilterScope.Global, null),
+        new(retries, JobFilterScope.Global, null),
+    ];
+
+    public IEnumerable<JobFilter> GetFilters(Job job)
+    {
+        var defaults = JobFilterProviders.Providers.GetFilters(job).Where(f => f.Instance is not AutomaticRetryAttribute);
+        return job?.Type == typeof(ExecutionJob) ? defaults.Concat(_ours) : defaults;
+    }
+}

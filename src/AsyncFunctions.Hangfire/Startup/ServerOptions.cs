@@ -1,0 +1,22 @@
+namespace AsyncFunctions.Hangfire.Startup;
+
+/// <summary>The job server of this node; bound from <c>AsyncFunctions:Server</c>.</summary>
+public sealed class ServerOptions
+{
+    public const string Section = "AsyncFunctions:Server";
+
+    /// <summary>Hangfire workers on this node; 0 makes an API-only node that runs no jobs.</summary>
+    public int WorkerCount { get; set; } = Math.Min(Environment.ProcessorCount * 5, 20);
+
+    /// <summary>How often delayed jobs and retries are moved to the queue.</summary>
+    public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often a running job checks whether it was deleted (its cancellation token then fires).</summary>
+    public TimeSpan CancellationCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long shutdown waits for running jobs before they are requeued.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Queues this node's workers take jobs from.</summary>
+    public string[] Queues { get; set; } = ["default"];
+}

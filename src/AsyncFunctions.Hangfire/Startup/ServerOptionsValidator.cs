@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Options;
+
+namespace AsyncFunctions.Hangfire.Startup;
+
+/// <summary>Stops the start with a message naming the bad key.</summary>
+public sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ServerOptions options)
+    {
+        var failures = new List<string>();
+        if (options.WorkerCount is < 0 or > 1000)
+        {
+            failures.Add($"{ServerOptions.Section}:WorkerCount must be between 0 and 1000 (0 makes an API-only node); it is {options.WorkerCount}.");
+        }
+
+        if (options.SchedulePollingInterval <= TimeSpan.Zero)
+        {
+            failures.Add($"{ServerOptions.Section}:SchedulePollingInterval must be positive.");
+        }
+
+        if (options.CancellationCheckInterval <= TimeSpan.Zero)
+        {
+            failures.Add($"{ServerOptions.Section}:CancellationCheckInterval must be positive.");
+        }
+
+        if (options.Queues is not { Length: > 0 } || options.Queues.Any(q => string.IsNullOrWhiteSpace(q) || q != q.ToLowerInvariant()))
+        {
+            failures.Add($"{ServerOptions.Section}:Queues must list at least one queue name, in lower case.");
+        }
+
+        return failures.Count > 0 ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;
+    }
+}

@@ -1,0 +1,57 @@
+using AsyncFunctions.Hangfire.Filters;
+using Hangfire;
+using Hangfire.AspNetCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace AsyncFunctions.Hangfire.Startup;
+
+/// <summary>
+/// Runs this node's Hangfire server, unless <see cref="ServerOptions.WorkerCount"/> is 0. The
+/// activator and filters are this host's own, never Hangfire's static defaults.
+/// </summary>
+public sealed class WorkerHostedService(
+    JobStorage storage,
+    ExecutionFilterProvider filters,
+    IServiceScopeFactory scopes,
+    IOptions<ServerOptions> options) : IHostedService, IAsyncDisposable
+{
+    private BackgroundJobServer? _server;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        if (settings.WorkerCount == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        _server = new BackgroundJobServer(
+            new BackgroundJobServerOptions
+            {
+                WorkerCount = settings.WorkerCount,
+                Queues = settings.Queues,
+                SchedulePollingInterval = settings.SchedulePollingInterval,
+                CancellationCheckInterval = settings.CancellationCheckInterval,
+                ShutdownTimeout = settings.ShutdownTimeout,
+                FilterProvider = filters,
+                Activator = new AspNetCoreJobActivator(scopes),
+            },
+            storage);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _server?.SendStop();
+        return Task.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _server?.Dispose();
+        _server = null;
+        return ValueTask.CompletedTask;
+    }
+}

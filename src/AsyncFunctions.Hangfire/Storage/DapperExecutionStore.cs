@@ -1,0 +1,179 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using AsyncFunctions.Executions;
+using Dapper;
+
+namespace AsyncFunctions.Hangfire.Storage;
+
+/// <summary>The results table over Dapper, for every database; <see cref="SqlDialect"/> holds what differs.</summary>
+public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
+{
+    private const string ResultColumns = "id, status, output, error_type, error_message, error_code, error_data";
+
+    public async Task CreateAsync(NewExecution execution, CancellationToken cancellationToken = default)
+    {
+        var parameters = new
+        {
+            execution.Id,
+            execution.Function,
+            execution.FunctionVersion,
+            Status = execution.Status.ToString(),
+            Phase = execution.Status.Phase(),
+            At = dialect.ToDb(Precise(execution.CreatedAt)),
+            Input = execution.Input.ToJsonString(),
+            execution.ParentId,
+            execution.CallDepth,
+        };
+        await dialect.WriteAsync(async () =>
+        {
+            await using var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return await connection.ExecuteAsync(new CommandDefinition(dialect.CreateSql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+    }
+
+    public async Task<bool> ApplyAsync(StatusChange change, CancellationToken cancellationToken = default)
+    {
+        var at = dialect.ToDb(Precise(change.At));
+        var parameters = new
+        {
+            change.Id,
+            change.Function,
+            Status = change.Status.ToString(),
+            Phase = change.Status.Phase(),
+            At = at,
+            Output = change.Output?.ToJsonString(),
+            ErrorType = change.Error?.Type,
+            ErrorMessage = change.Error?.Message,
+            ErrorCode = change.Error?.Code,
+            ErrorData = change.Error?.Data?.ToJsonString(),
+            Attempt = change.StartsAttempt ? 1 : 0,
+            StartedAt = change.StartsAttempt ? at : null,
+            CompletedAt = change.Status.IsTerminal() ? at : null,
+        };
+        var rows = await dialect.WriteAsync(async () =>
+        {
+            await using var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return await connection.ExecuteAsync(new CommandDefinition(dialect.ApplySql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+        return rows > 0;
+    }
+
+    public async Task<ExecutionRecord?> GetAsync(string id, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var row = await connection.QuerySingleOrDefaultAsync<ExecutionRow>(new CommandDefinition(
+            $"SELECT {SqlDialect.RowColumns} FROM af_executions WHERE id = @id", new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return row is null ? null : ToRecord(row);
+    }
+
+    public async Task<IReadOnlyDictionary<string, ExecutionResult>> GetResultsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
+    {
+        var results = new Dictionary<string, ExecutionResult>(ids.Count, StringComparer.Ordinal);
+        if (ids.Count == 0)
+        {
+            return results;
+        }
+
+        await using var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var chunk in ids.Distinct(StringComparer.Ordinal).Chunk(dialect.MaxParameters))
+        {
+            var rows = await connection.QueryAsync<ExecutionRow>(new CommandDefinition(
+                $"SELECT {ResultColumns} FROM af_executions WHERE id IN @chunk", new { chunk }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            foreach (var row in rows)
+            {
+                results[row.Id] = new ExecutionResult(row.Id, ParseStatus(row.Status), ParseJson(row.Output), ToError(row));
+            }
+        }
+
+        return results;
+    }
+
+    public async Task<ExecutionPage> ListAsync(ExecutionQuery query, CancellationToken cancellationToken = default)
+    {
+        var limit = Math.Clamp(query.Limit, 1, ExecutionQuery.MaxLimit);
+        var where = new List<string>();
+        var parameters = new DynamicParameters();
+        parameters.Add("Limit", limit + 1);
+        if (query.Function is not null)
+        {
+            where.Add("function_name = @Function");
+            parameters.Add("Function", query.Function);
+        }
+
+        if (query.Status is { } status)
+        {
+            where.Add("status = @Status");
+            parameters.Add("Status", status.ToString());
+        }
+
+        if (query.ParentId is not null)
+        {
+            where.Add("parent_id = @ParentId");
+            parameters.Add("ParentId", query.ParentId);
+        }
+
+        if (query.Cursor is not null)
+        {
+            where.Add("seq < @Cursor");
+            parameters.Add("Cursor", ExecutionCursor.Decode(query.Cursor));
+        }
+
+        var filter = where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "";
+        var sql = dialect.Page($"SELECT {SqlDialect.RowColumns} FROM af_executions{filter} ORDER BY seq DESC");
+
+        await using var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = (await connection.QueryAsync<ExecutionRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+        var page = rows.Take(limit).ToList();
+        var next = rows.Count > limit ? ExecutionCursor.Encode(page[^1].Seq) : null;
+        return new ExecutionPage(page.Select(ToRecord).ToList(), next);
+    }
+
+    public async Task<int> FailUnfinishedAsync(ExecutionError error, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        var when = dialect.ToDb(Precise(at));
+        var parameters = new { Status = nameof(ExecutionStatus.Failed), At = when, error.Type, error.Message, error.Code };
+        return await dialect.WriteAsync(async () =>
+        {
+            await using var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE af_executions SET status = @Status, phase = 3, status_at = @At, completed_at = @At, " +
+                "error_type = @Type, error_message = @Message, error_code = @Code, error_data = NULL WHERE phase < 3",
+                parameters,
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+    }
+
+    public async Task PingAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM af_executions WHERE 1 = 0", cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>Every database keeps microseconds at least; rounding here makes all of them compare alike.</summary>
+    private static DateTimeOffset Precise(DateTimeOffset at) =>
+        new(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
+
+    private ExecutionRecord ToRecord(ExecutionRow row) => new()
+    {
+        Id = row.Id,
+        Function = row.Function_Name,
+        FunctionVersion = row.Function_Version,
+        Status = ParseStatus(row.Status),
+        Input = ParseJson(row.Input),
+        Output = ParseJson(row.Output),
+        Error = ToError(row),
+        Attempts = row.Attempts,
+        ParentId = row.Parent_Id,
+        CallDepth = row.Call_Depth,
+        CreatedAt = dialect.FromDb(row.Created_At),
+        StartedAt = row.Started_At is null ? null : dialect.FromDb(row.Started_At),
+        CompletedAt = row.Completed_At is null ? null : dialect.FromDb(row.Completed_At),
+    };
+
+    private static ExecutionError? ToError(ExecutionRow row) =>
+        row.Error_Code is null ? null : new ExecutionError(row.Error_Type ?? "", row.Error_Message ?? "", row.Error_Code, ParseJson(row.Error_Data));
+
+    private static ExecutionStatus ParseStatus(string status) => Enum.Parse<ExecutionStatus>(status);
+
+    private static JsonNode? ParseJson(string? json) => json is null ? null : JsonNode.Parse(json);
+}

@@ -1,0 +1,66 @@
+using System.Data.Common;
+
+namespace AsyncFunctions.Hangfire.Storage;
+
+/// <summary>
+/// What differs between databases for the results table: connections, upserts, paging and how
+/// timestamps and JSON travel. Standard SQL lives in <see cref="DapperExecutionStore"/>; each
+/// database overrides only what it must.
+/// </summary>
+public abstract class SqlDialect
+{
+    /// <summary>The columns every query of an execution row reads.</summary>
+    public const string RowColumns =
+        "seq, id, function_name, function_version, status, input, output, error_type, error_message, error_code, error_data, " +
+        "attempts, parent_id, call_depth, created_at, started_at, completed_at";
+
+    public abstract DbConnection CreateConnection();
+
+    /// <summary>Opens a connection ready for use; dialects add per-connection settings here.</summary>
+    public virtual async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = CreateConnection();
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Inserts a new row (parameters: Id, Function, FunctionVersion, Status, Phase, At, Input,
+    /// ParentId, CallDepth); when a placeholder exists, fills in what it lacks without touching its status.
+    /// </summary>
+    public abstract string CreateSql { get; }
+
+    /// <summary>
+    /// Upserts a status change under the monotonic rule (parameters: Id, Function, Status, Phase,
+    /// At, Output, ErrorType, ErrorMessage, ErrorCode, ErrorData, Attempt (0 or 1), StartedAt, CompletedAt).
+    /// </summary>
+    public abstract string ApplySql { get; }
+
+    /// <summary>Wraps a filtered, ordered select of <see cref="RowColumns"/> so it returns at most @Limit rows.</summary>
+    public abstract string Page(string selectWhereOrderBy);
+
+    /// <summary>Converts a timestamp into the value stored in the database.</summary>
+    public virtual object ToDb(DateTimeOffset value) => value.UtcDateTime;
+
+    /// <summary>Converts a stored timestamp back.</summary>
+    public virtual DateTimeOffset FromDb(object value) => value switch
+    {
+        DateTimeOffset offset => offset.ToUniversalTime(),
+        DateTime dateTime => new DateTimeOffset(DateTime.SpecifyKind(dateTime, DateTimeKind.Utc)),
+        _ => throw new InvalidCastException($"Cannot read a timestamp from {value.GetType().Name}."),
+    };
+
+    /// <summary>Most parameters one statement may carry; list queries are chunked below it.</summary>
+    public virtual int MaxParameters => 999;
+
+    /// <summary>Runs a write. SQLite serializes writers here instead of letting them spin on a busy database.</summary>
+    public virtual Task<T> WriteAsync<T>(Func<Task<T>> write) => write();
+}

@@ -1,0 +1,26 @@
+using Hangfire;
+
+namespace AsyncFunctions.Hangfire.Storage;
+
+/// <summary>
+/// One database setup: Hangfire's job storage, the results table's dialect and the schema
+/// migration that creates it. Providers register one through <c>builder.UseSqlite(...)</c>,
+/// <c>UsePostgreSql(...)</c> or <c>UseSqlServer(...)</c>.
+/// </summary>
+public sealed class StorageProvider
+{
+    public required string Name { get; init; }
+
+    public required Func<IServiceProvider, JobStorage> CreateJobStorage { get; init; }
+
+    public required Func<IServiceProvider, SqlDialect> CreateDialect { get; init; }
+
+    /// <summary>Brings the results schema up to date; must be safe when several nodes start at once.</summary>
+    public required Func<IServiceProvider, CancellationToken, Task> MigrateAsync { get; init; }
+
+    /// <summary>
+    /// False when queued jobs vanish with the process (in-memory job storage): executions left
+    /// unfinished by a previous run are then ended at start-up with an error that says why.
+    /// </summary>
+    public bool JobsSurviveRestart { get; init; } = true;
+}

@@ -1,0 +1,78 @@
+using System.Text.Json.Serialization;
+using AsyncFunctions.Hangfire.DependencyInjection;
+using AsyncFunctions.Server.Endpoints;
+using AsyncFunctions.Server.Examples;
+using AsyncFunctions.Server.Http;
+using Hangfire;
+using Hangfire.Dashboard;
+using Microsoft.Extensions.Configuration.Json;
+
+namespace AsyncFunctions.Server.Configuration;
+
+/// <summary>How the server is put together; shared by Program and the tests.</summary>
+public static class ServerComposition
+{
+    public static WebApplicationBuilder AddAsyncFunctionsServer(this WebApplicationBuilder builder)
+    {
+        AddTopLevelSettings(builder.Configuration);
+        var configuration = builder.Configuration;
+        var services = builder.Services;
+
+        services.AddAsyncFunctions(o =>
+        {
+            o.UseConfiguredStorage(configuration);
+            if (configuration.GetValue("AsyncFunctions:Examples:Enabled", false))
+            {
+                o.AddFunction<EchoFunction>(EchoFunction.Name, EchoFunction.Declare);
+                o.AddFunction<FailFunction>(FailFunction.Name, FailFunction.Declare);
+            }
+        });
+
+        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section)
+            .Validate(o => o.MaxRequestBodyBytes > 0, $"{ApiOptions.Section}:MaxRequestBodyBytes must be positive.")
+            .Validate(o => o.MaxWaitSeconds is >= 0 and <= 3600, $"{ApiOptions.Section}:MaxWaitSeconds must be between 0 and 3600.")
+            .ValidateOnStart();
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");
+        services.AddOpenApi();
+        return builder;
+    }
+
+    public static WebApplication MapAsyncFunctionsServer(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<RequestBodyLimitMiddleware>();
+        app.MapFunctionEndpoints();
+        app.MapExecutionEndpoints();
+        app.MapHealthChecks("/health");
+        app.MapOpenApi();
+        app.MapHangfireDashboard("/hangfire", new DashboardOptions
+        {
+            DashboardTitle = "AsyncFunctions",
+            Authorization = [new LocalRequestsOnlyAuthorizationFilter()],
+            DisplayStorageConnectionString = false,
+        });
+        return app;
+    }
+
+    /// <summary>
+    /// The server's configuration is the repository's top-level appsettings.json. It is read from
+    /// the working directory as usual; the copy that travels with the build comes first, so a
+    /// server started from another folder still finds its settings.
+    /// </summary>
+    private static void AddTopLevelSettings(ConfigurationManager configuration)
+    {
+        var builtCopy = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
+        var sources = ((IConfigurationBuilder)configuration).Sources;
+        var firstJson = sources.Select((s, i) => (s, i)).FirstOrDefault(x => x.s is JsonConfigurationSource).i;
+        if (File.Exists(builtCopy) && !sources.OfType<JsonConfigurationSource>().Any(s => s.Path == builtCopy))
+        {
+            var source = new JsonConfigurationSource { Path = builtCopy, Optional = true, ReloadOnChange = false };
+            source.ResolveFileProvider();
+            sources.Insert(firstJson, source);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AsyncFunctions.Awaiting;
+using AsyncFunctions.Executions;
+using AsyncFunctions.Hangfire.Storage;
+using AsyncFunctions.Server.Http;
+using Microsoft.Extensions.Options;
+
+namespace AsyncFunctions.Server.Endpoints;
+
+/// <summary><c>/api/executions</c>: records, listing, long-polling and await.</summary>
+public static class ExecutionEndpoints
+{
+    public static IEndpointRouteBuilder MapExecutionEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/executions").WithTags("Executions");
+        group.MapGet("/", ListAsync);
+        group.MapGet("/{id}", GetAsync);
+        group.MapPost("/await", AwaitAsync);
+        return app;
+    }
+
+    private static async Task<IResult> GetAsync(
+        string id,
+        int? waitSeconds,
+        IExecutionStore store,
+        IExecutionAwaiter awaiter,
+        IOptions<ApiOptions> options,
+        CancellationToken cancellationToken)
+    {
+        var max = options.Value.MaxWaitSeconds;
+        if (waitSeconds is < 0 || waitSeconds > max)
+        {
+            throw ApiProblemException.BadField("waitSeconds", $"must be between 0 and {max}");
+        }
+
+        var record = await store.GetAsync(id, cancellationToken).ConfigureAwait(false)
+            ?? throw new UnknownExecutionsException([id]);
+        if (waitSeconds > 0 && !record.Status.IsTerminal())
+        {
+            await awaiter.AwaitAsync([id], TimeSpan.FromSeconds(waitSeconds.Value), cancellationToken).ConfigureAwait(false);
+            record = await store.GetAsync(id, cancellationToken).ConfigureAwait(false) ?? record;
+        }
+
+        return Results.Ok(record);
+    }
+
+    private static async Task<IResult> ListAsync(
+        string? function,
+        string? status,
+        string? parentId,
+        int? limit,
+        string? cursor,
+        IExecutionStore store,
+        CancellationToken cancellationToken)
+    {
+        ExecutionStatus? parsedStatus = null;
+        if (status is not null)
+        {
+            parsedStatus = Enum.TryParse<ExecutionStatus>(status, ignoreCase: true, out var s) && !int.TryParse(status, out _)
+                ? s
+                : throw ApiProblemException.BadField("status", "must be one of " + string.Join(", ", Enum.GetNames<ExecutionStatus>()));
+        }
+
+        if (limit is < 1 or > ExecutionQuery.MaxLimit)
+        {
+            throw ApiProblemException.BadField("limit", $"must be between 1 and {ExecutionQuery.MaxLimit}");
+        }
+
+        if (cursor is not null)
+        {
+            try
+            {
+                ExecutionCursor.Decode(cursor);
+            }
+            catch (FormatException ex)
+            {
+                throw ApiProblemException.BadField("cursor", ex.Message);
+            }
+        }
+
+        var page = await store.ListAsync(new ExecutionQuery(function, parsedStatus, parentId, limit ?? 50, cursor), cancellationToken).ConfigureAwait(false);
+        return Results.Ok(new { items = page.Items, nextCursor = page.NextCursor });
+    }
+
+    private static async Task<IResult> AwaitAsync(HttpRequest request, IExecutionAwaiter awaiter, IOptions<AwaitOptions> options, CancellationToken cancellationToken)
+    {
+        var body = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
+        var ids = ReadIds(body, options.Value.MaxIds);
+        var timeout = ReadTimeout(body, options.Value.MaxTimeout);
+        var outcome = await awaiter.AwaitAsync(ids, timeout, cancellationToken).ConfigureAwait(false);
+        return Results.Ok(new { completed = outcome.Completed, results = outcome.Results });
+    }
+
+    private static string[] ReadIds(JsonObject body, int max)
+    {
+        if (body["ids"] is not JsonArray array)
+        {
+            throw ApiProblemException.BadField("ids", "is required: an array of execution ids");
+        }
+
+        if (array.Count == 0 || array.Count > max)
+        {
+            throw ApiProblemException.BadField("ids", $"must hold 1 to {max} ids; it holds {array.Count}");
+        }
+
+        var ids = new string[array.Count];
+        for (var i = 0; i < array.Count; i++)
+        {
+            ids[i] = array[i] is JsonValue value && value.GetValueKind() == JsonValueKind.String && value.GetValue<string>() is { Length: > 0 } id
+                ? id
+                : throw ApiProblemException.BadField($"ids[{i}]", "must be a non-empty string");
+        }
+
+        return ids;
+    }
+
+    private static TimeSpan ReadTimeout(JsonObject body, TimeSpan max)
+    {
+        var node = body["timeoutSeconds"];
+        if (node is null)
+        {
+            return TimeSpan.FromSeconds(Math.Min(30, max.TotalSeconds));
+        }
+
+        if (node.GetValueKind() != JsonValueKind.Number || !node.AsValue().TryGetValue<double>(out var seconds) || seconds < 0 || seconds > max.TotalSeconds)
+        {
+            throw ApiProblemException.BadField("timeoutSeconds", $"must be a number from 0 to {max.TotalSeconds}");
+        }
+
+        return TimeSpan.FromSeconds(seconds);
+    }
+}

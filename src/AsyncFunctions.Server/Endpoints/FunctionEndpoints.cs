@@ -1,0 +1,73 @@
+using System.Text.Json.Nodes;
+using AsyncFunctions.Executions;
+using AsyncFunctions.Functions;
+using AsyncFunctions.Running;
+using AsyncFunctions.Server.Http;
+
+namespace AsyncFunctions.Server.Endpoints;
+
+/// <summary><c>/api/functions</c>: the functions and how to start them.</summary>
+public static class FunctionEndpoints
+{
+    public static IEndpointRouteBuilder MapFunctionEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/functions").WithTags("Functions");
+        group.MapGet("/", ListAsync);
+        group.MapGet("/{name}", GetAsync);
+        group.MapPost("/{name}/executions", StartAsync);
+        return app;
+    }
+
+    private static async Task<IResult> ListAsync(IFunctionCatalog catalog, CancellationToken cancellationToken)
+    {
+        var functions = await catalog.ListAsync(cancellationToken).ConfigureAwait(false);
+        return Results.Ok(functions.Select(FunctionView.From));
+    }
+
+    private static async Task<IResult> GetAsync(string name, IFunctionCatalog catalog, CancellationToken cancellationToken)
+    {
+        var function = await catalog.FindAsync(name, cancellationToken).ConfigureAwait(false) ?? throw new UnknownFunctionException(name);
+        return Results.Ok(FunctionView.From(function));
+    }
+
+    private static async Task<IResult> StartAsync(string name, HttpRequest request, IExecutionService executions, CancellationToken cancellationToken)
+    {
+        var body = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
+        var mode = ReadMode(body);
+        var input = body["input"];
+        if (input is not null and not JsonObject)
+        {
+            throw ApiProblemException.BadField("input", "must be a JSON object");
+        }
+
+        var start = new StartRequest(name, input);
+        if (mode == "sync")
+        {
+            var finished = await executions.RunSyncAsync(start, cancellationToken).ConfigureAwait(false);
+            return finished.Status == ExecutionStatus.Succeeded
+                ? Results.Ok(new { id = finished.Id, output = finished.Output })
+                : FunctionFailed(finished);
+        }
+
+        var record = await executions.StartAsync(start, cancellationToken).ConfigureAwait(false);
+        return Results.Accepted($"/api/executions/{Uri.EscapeDataString(record.Id)}", record);
+    }
+
+    private static string ReadMode(JsonObject body)
+    {
+        var mode = body["mode"];
+        if (mode is null)
+        {
+            return "async";
+        }
+
+        var text = mode.GetValueKind() == System.Text.Json.JsonValueKind.String ? mode.GetValue<string>() : null;
+        return text is "async" or "sync" ? text : throw ApiProblemException.BadField("mode", "must be \"async\" or \"sync\"");
+    }
+
+    private static IResult FunctionFailed(ExecutionRecord finished) => Results.Problem(
+        statusCode: StatusCodes.Status422UnprocessableEntity,
+        title: "The function failed",
+        detail: finished.Error?.Message,
+        extensions: new Dictionary<string, object?> { ["executionId"] = finished.Id, ["error"] = finished.Error });
+}

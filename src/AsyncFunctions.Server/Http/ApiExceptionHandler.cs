@@ -1,0 +1,49 @@
+using AsyncFunctions.Awaiting;
+using AsyncFunctions.Inputs;
+using AsyncFunctions.Running;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace AsyncFunctions.Server.Http;
+
+/// <summary>Turns the exceptions the API expects into RFC 7807 problem details.</summary>
+public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = exception switch
+        {
+            ApiProblemException api when api.Errors is not null => Validation(api.Title, api.Message, api.Errors),
+            ApiProblemException api => Problem(api.StatusCode, api.Title, api.Message),
+            InputValidationException invalid => Validation(
+                "The input is not valid",
+                string.Join("; ", invalid.Problems.Select(p => $"{p.Path}: {p.Message}")),
+                invalid.Problems.GroupBy(p => p.Path).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray())),
+            UnknownFunctionException unknown => Problem(StatusCodes.Status404NotFound, "Unknown function", unknown.Message),
+            UnknownExecutionsException unknown => WithIds(Problem(StatusCodes.Status404NotFound, "Unknown executions", unknown.Message), unknown.Ids),
+            CallDepthExceededException depth => Problem(StatusCodes.Status400BadRequest, "Call depth exceeded", depth.Message),
+            ArgumentException argument => Problem(StatusCodes.Status400BadRequest, "The request is not valid", argument.Message),
+            BadHttpRequestException bad => Problem(bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request", bad.Message),
+            _ => null,
+        };
+        if (problem is null)
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = problem.Status ?? StatusCodes.Status400BadRequest;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception }).ConfigureAwait(false);
+    }
+
+    private static ProblemDetails Problem(int status, string title, string detail) =>
+        new() { Status = status, Title = title, Detail = detail };
+
+    private static ValidationProblemDetails Validation(string title, string detail, IDictionary<string, string[]> errors) =>
+        new(errors) { Status = StatusCodes.Status400BadRequest, Title = title, Detail = detail };
+
+    private static ProblemDetails WithIds(ProblemDetails problem, IReadOnlyList<string> ids)
+    {
+        problem.Extensions["ids"] = ids;
+        return problem;
+    }
+}
