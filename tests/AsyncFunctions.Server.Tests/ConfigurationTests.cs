@@ -1,0 +1,35 @@
+namespace AsyncFunctions.Server.Tests;
+
+public sealed class ConfigurationTests
+{
+    [Theory]
+    [InlineData("AsyncFunctions:Storage:Provider", "Oracle", "AsyncFunctions:Storage:Provider")]
+    [InlineData("AsyncFunctions:Server:WorkerCount", "-1", "AsyncFunctions:Server:WorkerCount")]
+    [InlineData("AsyncFunctions:Api:MaxRequestBodyBytes", "0", "AsyncFunctions:Api:MaxRequestBodyBytes")]
+    public void An_invalid_setting_stops_the_start_naming_the_key(string key, string value, string named)
+    {
+        using var app = new TestApp(settings: new Dictionary<string, string?> { [key] = value });
+
+        var error = Record.Exception(() => app.CreateClient());
+
+        Assert.NotNull(error);
+        Assert.Contains(named, Flatten(error), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Zero_workers_make_an_api_only_node()
+    {
+        using var app = new TestApp(workers: 0);
+        var id = await app.StartAsync("examples.echo", new { value = 1 });
+
+        var outcome = await app.AwaitAsync([id], timeoutSeconds: 0.5);
+
+        Assert.False(outcome["completed"]!.GetValue<bool>());
+        Assert.Equal("Enqueued", outcome["results"]![0]!["status"]!.GetValue<string>());
+    }
+
+    private static string Flatten(Exception error) =>
+        error is AggregateException aggregate
+            ? string.Join(" | ", aggregate.InnerExceptions.Select(Flatten))
+            : error.Message + (error.InnerException is null ? "" : " | " + Flatten(error.InnerException));
+}

@@ -1,0 +1,38 @@
+using Hangfire;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AsyncFunctions.Server.Tests;
+
+/// <summary>
+/// The dashboard's Requeue and Delete buttons change a job's state through the DI job client;
+/// these tests take the same path and check that the results table follows.
+/// </summary>
+public sealed class DashboardTransitionTests(SharedApp shared) : IClassFixture<SharedApp>
+{
+    private readonly TestApp _app = shared.App;
+
+    [Fact]
+    public async Task Deleting_a_running_job_cancels_the_execution()
+    {
+        var id = await _app.StartAsync("examples.echo", new { value = 1, delayMs = 60_000 });
+        await _app.WaitForAsync(id, r => r["status"]!.GetValue<string>() == "Processing");
+
+        Assert.True(_app.Services.GetRequiredService<IBackgroundJobClient>().Delete(id));
+        var result = (await _app.AwaitAsync([id]))["results"]![0]!;
+
+        Assert.Equal("Cancelled", result["status"]!.GetValue<string>());
+        Assert.Equal("execution.cancelled", result["error"]!["code"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Requeueing_a_failed_job_runs_it_again()
+    {
+        var id = await _app.StartAsync("examples.fail", new { message = "again" });
+        await _app.AwaitAsync([id]);
+
+        Assert.True(_app.Services.GetRequiredService<IBackgroundJobClient>().Requeue(id));
+        var record = await _app.WaitForAsync(id, r => r["attempts"]!.GetValue<int>() == 2 && r["status"]!.GetValue<string>() == "Failed");
+
+        Assert.Equal("again", record["error"]!["message"]!.GetValue<string>());
+    }
+}

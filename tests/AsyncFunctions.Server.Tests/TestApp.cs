@@ -1,0 +1,105 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AsyncFunctions.Functions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AsyncFunctions.Server.Tests;
+
+/// <summary>
+/// The real server (real Hangfire workers, real SQLite file) hosted in memory. Each instance
+/// has its own database file unless one is passed in, to restart "the same" server.
+/// </summary>
+public sealed class TestApp : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+
+    public TestApp(int workers = 4, string? databasePath = null, IDictionary<string, string?>? settings = null)
+    {
+        DatabasePath = databasePath ?? Path.Combine(Path.GetTempPath(), $"af-test-{Guid.NewGuid():N}.db");
+        _settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:AsyncFunctions"] = $"Data Source={DatabasePath}",
+            ["AsyncFunctions:Storage:Provider"] = "Sqlite",
+            ["AsyncFunctions:Server:WorkerCount"] = workers.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["AsyncFunctions:Server:SchedulePollingInterval"] = "00:00:00.200",
+            ["AsyncFunctions:Server:CancellationCheckInterval"] = "00:00:00.200",
+            ["AsyncFunctions:Server:ShutdownTimeout"] = "00:00:02",
+            ["AsyncFunctions:Examples:Enabled"] = "true",
+            ["AsyncFunctions:Api:MaxRequestBodyBytes"] = "4096",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+    }
+
+    public string DatabasePath { get; }
+
+    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureTestServices(services => services.Configure<FunctionRegistry>(TestFunctions.Register));
+    }
+
+    public async Task<JsonObject> PostAsync(string path, object body, System.Net.HttpStatusCode expected)
+    {
+        using var response = await CreateClient().PostAsJsonAsync(path, body, Json);
+        return await ReadAsync(response, expected);
+    }
+
+    public async Task<JsonObject> GetAsync(string path, System.Net.HttpStatusCode expected = System.Net.HttpStatusCode.OK)
+    {
+        using var response = await CreateClient().GetAsync(new Uri(path, UriKind.Relative));
+        return await ReadAsync(response, expected);
+    }
+
+    /// <summary>Starts an execution async and returns its id.</summary>
+    public async Task<string> StartAsync(string function, object input) =>
+        (await PostAsync($"/api/functions/{function}/executions", new { input }, System.Net.HttpStatusCode.Accepted))["id"]!.GetValue<string>();
+
+    public async Task<JsonObject> AwaitAsync(IEnumerable<string> ids, double timeoutSeconds = 30) =>
+        await PostAsync("/api/executions/await", new { ids, timeoutSeconds }, System.Net.HttpStatusCode.OK);
+
+    /// <summary>Polls the execution until <paramref name="condition"/> holds (generous deadline, no timing asserts).</summary>
+    public async Task<JsonObject> WaitForAsync(string id, Func<JsonObject, bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var record = await GetAsync($"/api/executions/{id}");
+            if (condition(record))
+            {
+                return record;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"Execution {id} never reached the expected state; last seen: {record.ToJsonString()}");
+            await Task.Delay(20);
+        }
+    }
+
+    private static async Task<JsonObject> ReadAsync(HttpResponseMessage response, System.Net.HttpStatusCode expected)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"Expected {(int)expected}, got {(int)response.StatusCode}: {text}");
+        return JsonNode.Parse(text)!.AsObject();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        }
+    }
+}
