@@ -35,4 +35,17 @@ public sealed class DashboardTransitionTests(SharedApp shared) : IClassFixture<S
 
         Assert.Equal("again", record["error"]!["message"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task The_dashboard_shows_the_function_name_as_the_job_name()
+    {
+        var id = await _app.StartAsync("examples.echo", new { value = 1 });
+        await _app.AwaitAsync([id]);
+
+        using var page = await _app.CreateClient().GetAsync(new Uri($"/hangfire/jobs/details/{id}", UriKind.Relative));
+        var html = await page.Content.ReadAsStringAsync();
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("<h1 class=\"page-header\">examples.echo</h1>", html, StringComparison.Ordinal);
+    }
 }

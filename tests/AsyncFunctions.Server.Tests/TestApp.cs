@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AsyncFunctions.Functions;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,7 +49,11 @@ public sealed class TestApp : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureTestServices(services => services.Configure<FunctionRegistry>(TestFunctions.Register));
+        builder.ConfigureTestServices(services =>
+        {
+            services.Configure<FunctionRegistry>(TestFunctions.Register);
+            services.AddSingleton<IStartupFilter, LoopbackStartupFilter>();
+        });
     }
 
     public async Task<JsonObject> PostAsync(string path, object body, System.Net.HttpStatusCode expected)

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every test of the solution and ends with one line: "tests: N passed, N failed[, N skipped]".
+# The PostgreSQL tests start a throwaway PostgreSQL server themselves; its binaries come from
+# Debian's postgresql package, installed here when missing.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && [ -z "${ASYNCFUNCTIONS_TEST_POSTGRES:-}" ]; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "Installing PostgreSQL (Debian package) for the PostgreSQL tests..."
+  $sudo apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null || {
+    echo "Could not install the postgresql package; set ASYNCFUNCTIONS_TEST_POSTGRES to a connection string instead." >&2
+    exit 1
+  }
+fi
+
+log=$(mktemp)
+dotnet test AsyncFunctions.sln -c Release 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# One summary line per test project: "Passed!  - Failed: 0, Passed: 39, Skipped: 0, Total: 39, ..."
+read -r passed failed skipped < <(
+  grep -E '^(Passed|Failed)! +- Failed: ' "$log" |
+    sed -E 's/.*Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+).*/\2 \1 \3/' |
+    awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
+rm -f "$log"
+
+summary="tests: $passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && summary="$summary, $skipped skipped"
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  echo "dotnet test exited with $status without a failing test (build error or crashed test host)." >&2
+fi
+echo "$summary"
+exit "$status"
