@@ -1,9 +1,11 @@
+using AsyncFunctions.Definitions;
 using AsyncFunctions.DependencyInjection;
 using AsyncFunctions.Executions;
 using AsyncFunctions.Hangfire.Filters;
 using AsyncFunctions.Hangfire.Jobs;
 using AsyncFunctions.Hangfire.Startup;
 using AsyncFunctions.Hangfire.Storage;
+using AsyncFunctions.Logging;
 using Hangfire;
 using Hangfire.Common;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,6 +30,8 @@ public static class AsyncFunctionsServiceCollectionExtensions
         services.AddSingleton(provider);
         services.TryAddSingleton(sp => provider.CreateDialect(sp));
         services.TryAddSingleton<IExecutionStore>(sp => new DapperExecutionStore(sp.GetRequiredService<SqlDialect>()));
+        services.TryAddSingleton<IFunctionDefinitionStore, DapperFunctionDefinitionStore>();
+        services.TryAddSingleton<IExecutionLogStore, DapperExecutionLogStore>();
 
         // Our own storage and filter provider go in before AddHangfire, whose TryAdd would
         // otherwise fall back to the static JobStorage.Current and GlobalJobFilters.
@@ -40,7 +44,8 @@ public static class AsyncFunctionsServiceCollectionExtensions
         services.AddHangfire(config => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings());
+            .UseRecommendedSerializerSettings()
+            .UseLogProvider(HangfireLogRouter.Instance));
 
         services.TryAddTransient<ExecutionJob>();
         services.TryAddSingleton<IExecutionStarter, HangfireExecutionStarter>();
@@ -53,6 +58,7 @@ public static class AsyncFunctionsServiceCollectionExtensions
         services.AddOptions<Awaiting.AwaitOptions>().BindConfiguration(Awaiting.AwaitOptions.Section);
 
         // Hosted services start in registration order: the schema first, then the workers.
+        services.AddHostedService<HangfireLogRouting>();
         services.AddHostedService<StorageInitializer>();
         services.AddHostedService<WorkerHostedService>();
         return services;

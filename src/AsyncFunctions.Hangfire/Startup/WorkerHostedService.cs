@@ -9,9 +9,13 @@ namespace AsyncFunctions.Hangfire.Startup;
 
 /// <summary>
 /// Runs this node's Hangfire server, unless <see cref="ServerOptions.WorkerCount"/> is 0. The
-/// activator and filters are this host's own, never Hangfire's static defaults.
+/// activator and filters are this host's own, never Hangfire's static defaults. Taking
+/// <see cref="IGlobalConfiguration"/> makes sure Hangfire's configuration ran before the server starts.
 /// </summary>
 public sealed class WorkerHostedService(
+#pragma warning disable CS9113 // Resolved for its side effect: it applies Hangfire's configuration.
+    IGlobalConfiguration configuration,
+#pragma warning restore CS9113
     JobStorage storage,
     ExecutionFilterProvider filters,
     IServiceScopeFactory scopes,

@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using AsyncFunctions.Awaiting;
 using AsyncFunctions.Executions;
 using AsyncFunctions.Hangfire.Storage;
+using AsyncFunctions.Logging;
+using Microsoft.AspNetCore.Http.Json;
 using AsyncFunctions.Server.Http;
 using Microsoft.Extensions.Options;
 
@@ -24,8 +26,10 @@ public static class ExecutionEndpoints
         string id,
         int? waitSeconds,
         IExecutionStore store,
+        IExecutionLogStore logs,
         IExecutionAwaiter awaiter,
         IOptions<ApiOptions> options,
+        IOptions<JsonOptions> json,
         CancellationToken cancellationToken)
     {
         var max = options.Value.MaxWaitSeconds;
@@ -42,7 +46,10 @@ public static class ExecutionEndpoints
             record = await store.GetAsync(id, cancellationToken).ConfigureAwait(false) ?? record;
         }
 
-        return Results.Ok(record);
+        // The record with the messages the function logged, in one document.
+        var document = JsonSerializer.SerializeToNode(record, json.Value.SerializerOptions)!.AsObject();
+        document["logs"] = JsonSerializer.SerializeToNode(await logs.ListAsync(id, cancellationToken: cancellationToken).ConfigureAwait(false), json.Value.SerializerOptions);
+        return Results.Ok(document);
     }
 
     private static async Task<IResult> ListAsync(

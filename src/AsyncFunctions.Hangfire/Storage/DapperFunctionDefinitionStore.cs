@@ -1,0 +1,77 @@
+using AsyncFunctions.Definitions;
+using Dapper;
+
+namespace AsyncFunctions.Hangfire.Storage;
+
+/// <summary>Function documents in af_functions / af_function_versions, over Dapper.</summary>
+public sealed class DapperFunctionDefinitionStore(SqlDialect dialect, TimeProvider time) : IFunctionDefinitionStore
+{
+    private const string Columns = "v.name AS Name, v.version AS Version, v.document AS Document, v.created_at AS CreatedAt";
+
+    public async Task<StoredDefinition?> GetAsync(string name, int? version, CancellationToken cancellationToken = default)
+    {
+        var sql = version is null
+            ? $"SELECT {Columns} FROM af_function_versions v JOIN af_functions f ON f.name = v.name AND f.latest_version = v.version WHERE v.name = @name AND f.deleted = @deleted"
+            : $"SELECT {Columns} FROM af_function_versions v WHERE v.name = @name AND v.version = @version";
+        await using var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var row = await connection.QuerySingleOrDefaultAsync<DefinitionRow>(new CommandDefinition(
+            sql, new { name, version, deleted = false }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return row?.ToDefinition(dialect);
+    }
+
+    public async Task<IReadOnlyList<StoredDefinition>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<DefinitionRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM af_function_versions v JOIN af_functions f ON f.name = v.name AND f.latest_version = v.version WHERE f.deleted = @deleted ORDER BY v.name",
+            new { deleted = false },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.Select(r => r.ToDefinition(dialect)).ToList();
+    }
+
+    public Task<int> SaveAsync(string name, string document, CancellationToken cancellationToken = default)
+    {
+        var at = dialect.ToDb(time.GetUtcNow());
+        return dialect.WriteAsync(async () =>
+        {
+            await using var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var version = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+                dialect.NextDefinitionVersionSql, new { Name = name, At = at, NotDeleted = false }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"INSERT INTO af_function_versions (name, version, document, created_at) VALUES (@name, @version, {dialect.Json("@document")}, @at)",
+                new { name, version, document, at },
+                transaction,
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return version;
+        });
+    }
+
+    public Task<bool> DeleteAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var at = dialect.ToDb(time.GetUtcNow());
+        return dialect.WriteAsync(async () =>
+        {
+            await using var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var rows = await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE af_functions SET deleted = @deleted, updated_at = @at WHERE name = @name AND deleted = @notDeleted",
+                new { name, at, deleted = true, notDeleted = false },
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return rows > 0;
+        });
+    }
+
+    private sealed class DefinitionRow
+    {
+        public string Name { get; set; } = "";
+
+        public int Version { get; set; }
+
+        public string Document { get; set; } = "";
+
+        public object CreatedAt { get; set; } = null!;
+
+        public StoredDefinition ToDefinition(SqlDialect dialect) => new(Name, Version, Document, dialect.FromDb(CreatedAt));
+    }
+}
