@@ -78,7 +78,7 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
         foreach (var chunk in ids.Distinct(StringComparer.Ordinal).Chunk(dialect.MaxParameters))
         {
             var rows = await connection.QueryAsync<ExecutionRow>(new CommandDefinition(
-                $"SELECT {ResultColumns} FROM af_executions WHERE id IN @chunk", new { chunk }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                $"SELECT {ResultColumns} FROM af_executions WHERE {dialect.InList("id", "@chunk")}", new { chunk }, cancellationToken: cancellationToken)).ConfigureAwait(false);
             foreach (var row in rows)
             {
                 results[row.Id] = new ExecutionResult(row.Id, ParseStatus(row.Status), ParseJson(row.Output), ToError(row));

@@ -44,6 +44,26 @@ public abstract class SqlDialect
     /// </summary>
     public abstract string ApplySql { get; }
 
+    /// <summary>
+    /// A condition that <paramref name="column"/> is one of the values of the list parameter
+    /// <paramref name="listParameter"/>. Dapper expands <c>IN @list</c> into one parameter per value,
+    /// except on PostgreSQL, where it sends the list as one array parameter.
+    /// </summary>
+    public virtual string InList(string column, string listParameter) => $"{column} IN {listParameter}";
+
+    /// <summary>How a JSON text parameter is written into a JSON column (PostgreSQL needs a cast).</summary>
+    public virtual string Json(string parameter) => parameter;
+
+    /// <summary>
+    /// Makes a function name current with its next version number and returns that number
+    /// (parameters: Name, At, NotDeleted = false).
+    /// </summary>
+    public virtual string NextDefinitionVersionSql => """
+        INSERT INTO af_functions (name, latest_version, deleted, updated_at) VALUES (@Name, 1, @NotDeleted, @At)
+        ON CONFLICT (name) DO UPDATE SET latest_version = af_functions.latest_version + 1, deleted = @NotDeleted, updated_at = @At
+        RETURNING latest_version
+        """;
+
     /// <summary>Wraps a filtered, ordered select of <see cref="RowColumns"/> so it returns at most @Limit rows.</summary>
     public abstract string Page(string selectWhereOrderBy);
 
