@@ -8,25 +8,15 @@ namespace AsyncFunctions.Sqlite;
 /// SQLite: timestamps as integer microseconds, upserts with ON CONFLICT, LIMIT paging, and one
 /// writer at a time (SQLite allows only one; queuing here beats spinning on SQLITE_BUSY).
 /// </summary>
-public sealed class SqliteDialect(string connectionString) : SqlDialect
+public sealed class SqliteDialect(string connectionString) : SqlDialect, IDisposable
 {
     private readonly SemaphoreSlim _writer = new(1, 1);
+    private SqliteConnection? _writerConnection;
+    private bool _disposed;
 
     public string ConnectionString { get; } = connectionString;
 
     public override DbConnection CreateConnection() => new SqliteConnection(ConnectionString);
-
-    public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = await base.OpenAsync(cancellationToken).ConfigureAwait(false);
-
-        // WAL with synchronous=NORMAL survives a process crash without loss; only a power cut may
-        // drop the last commits. It is several times faster than FULL for one-row commits.
-        await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA synchronous=NORMAL;";
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        return connection;
-    }
 
     public override string CreateSql => """
         INSERT INTO af_executions (id, function_name, function_version, status, phase, status_at, input, parent_id, call_depth, created_at)
@@ -79,5 +69,59 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect
         {
             _writer.Release();
         }
+    }
+
+    /// <summary>
+    /// Every write goes through one long-lived connection, one at a time: SQLite has a single
+    /// writer anyway, and this saves opening a connection and setting it up for each write.
+    /// </summary>
+    public override async Task<T> WriteAsync<T>(Func<DbConnection, Task<T>> write, CancellationToken cancellationToken)
+    {
+        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _writerConnection ??= await OpenWriterAsync(cancellationToken).ConfigureAwait(false);
+            return await write(_writerConnection).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SqliteException or InvalidOperationException && _writerConnection is not null)
+        {
+            // Start the next write on a fresh connection rather than one left in an unknown state.
+            await _writerConnection!.DisposeAsync().ConfigureAwait(false);
+            _writerConnection = null;
+            throw;
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        _writer.Wait();
+        try
+        {
+            _disposed = true;
+            _writerConnection?.Dispose();
+            _writerConnection = null;
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    private async Task<SqliteConnection> OpenWriterAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+
+        // WAL with synchronous=NORMAL survives a process crash without loss; only a power cut may
+        // drop the last commits. It is several times faster than FULL for one-row commits.
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous=NORMAL;";
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return connection;
     }
 }

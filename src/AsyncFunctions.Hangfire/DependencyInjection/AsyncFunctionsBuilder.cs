@@ -16,7 +16,11 @@ public sealed class AsyncFunctionsBuilder(IServiceCollection services)
         where T : class, IAsyncFunction
     {
         FunctionName.Validate(name);
-        Services.Configure<FunctionRegistry>(registry => configure?.Invoke(registry.AddFunction<T>(name)));
+        Services.Configure<FunctionRegistry>(registry =>
+        {
+            var registration = registry.AddFunction<T>(name);
+            configure?.Invoke(registration);
+        });
         return this;
     }
 

@@ -22,9 +22,8 @@ public sealed class DapperExecutionLogStore(SqlDialect dialect) : IExecutionLogS
             e.Message,
             Data = e.Data?.ToJsonString(),
         }).ToList();
-        return dialect.WriteAsync(async () =>
+        return dialect.WriteAsync(async connection =>
         {
-            await using var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await connection.ExecuteAsync(new CommandDefinition(
                 $"INSERT INTO af_execution_logs (execution_id, at, level, message, data) VALUES (@ExecutionId, @At, @Level, @Message, {dialect.Json("@Data")})",
@@ -33,7 +32,7 @@ public sealed class DapperExecutionLogStore(SqlDialect dialect) : IExecutionLogS
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return rows.Count;
-        });
+        }, cancellationToken);
     }
 
     public async Task<IReadOnlyList<ExecutionLogEntry>> ListAsync(string executionId, int limit = 1000, CancellationToken cancellationToken = default)

@@ -24,11 +24,10 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
             execution.ParentId,
             execution.CallDepth,
         };
-        await dialect.WriteAsync(async () =>
+        await dialect.WriteAsync(async connection =>
         {
-            await using var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
             return await connection.ExecuteAsync(new CommandDefinition(dialect.CreateSql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        }).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<bool> ApplyAsync(StatusChange change, CancellationToken cancellationToken = default)
@@ -50,11 +49,10 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
             StartedAt = change.StartsAttempt ? at : null,
             CompletedAt = change.Status.IsTerminal() ? at : null,
         };
-        var rows = await dialect.WriteAsync(async () =>
+        var rows = await dialect.WriteAsync(async connection =>
         {
-            await using var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
             return await connection.ExecuteAsync(new CommandDefinition(dialect.ApplySql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        }).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
         return rows > 0;
     }
 
@@ -132,15 +130,14 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
     {
         var when = dialect.ToDb(Precise(at));
         var parameters = new { Status = nameof(ExecutionStatus.Failed), At = when, error.Type, error.Message, error.Code };
-        return await dialect.WriteAsync(async () =>
+        return await dialect.WriteAsync(async connection =>
         {
-            await using var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
             return await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE af_executions SET status = @Status, phase = 3, status_at = @At, completed_at = @At, " +
                 "error_type = @Type, error_message = @Message, error_code = @Code, error_data = NULL WHERE phase < 3",
                 parameters,
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
-        }).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task PingAsync(CancellationToken cancellationToken = default)

@@ -83,4 +83,18 @@ public abstract class SqlDialect
 
     /// <summary>Runs a write. SQLite serializes writers here instead of letting them spin on a busy database.</summary>
     public virtual Task<T> WriteAsync<T>(Func<Task<T>> write) => write();
+
+    /// <summary>
+    /// Runs a write on a connection the dialect chooses: by default a pooled one opened for it;
+    /// SQLite keeps one writer connection. The write may begin its own transaction on it.
+    /// </summary>
+    public virtual Task<T> WriteAsync<T>(Func<DbConnection, Task<T>> write, CancellationToken cancellationToken) =>
+        WriteAsync(async () =>
+        {
+            var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                return await write(connection).ConfigureAwait(false);
+            }
+        });
 }
