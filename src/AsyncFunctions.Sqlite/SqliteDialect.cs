@@ -6,13 +6,11 @@ namespace AsyncFunctions.Sqlite;
 
 /// <summary>
 /// SQLite: timestamps as integer microseconds, upserts with ON CONFLICT, LIMIT paging, and one
-/// writer at a time (SQLite allows only one; queuing here beats spinning on SQLITE_BUSY).
+/// group-commit writer (SQLite allows only one writer; batching beats taking turns or spinning on SQLITE_BUSY).
 /// </summary>
 public sealed class SqliteDialect(string connectionString) : SqlDialect, IDisposable
 {
-    private readonly SemaphoreSlim _writer = new(1, 1);
-    private SqliteConnection? _writerConnection;
-    private bool _disposed;
+    private readonly SqliteGroupCommitWriter _writer = new(connectionString);
 
     public string ConnectionString { get; } = connectionString;
 
@@ -58,70 +56,9 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect, IDispos
     public override DateTimeOffset FromDb(object value) =>
         DateTimeOffset.UnixEpoch.AddTicks(Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) * TimeSpan.TicksPerMicrosecond);
 
-    public override async Task<T> WriteAsync<T>(Func<Task<T>> write)
-    {
-        await _writer.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            return await write().ConfigureAwait(false);
-        }
-        finally
-        {
-            _writer.Release();
-        }
-    }
+    /// <summary>Every write goes through one group-commit writer; see <see cref="SqliteGroupCommitWriter"/>.</summary>
+    public override Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction?, Task<T>> write, bool transactional, CancellationToken cancellationToken) =>
+        _writer.WriteAsync(write, cancellationToken);
 
-    /// <summary>
-    /// Every write goes through one long-lived connection, one at a time: SQLite has a single
-    /// writer anyway, and this saves opening a connection and setting it up for each write.
-    /// </summary>
-    public override async Task<T> WriteAsync<T>(Func<DbConnection, Task<T>> write, CancellationToken cancellationToken)
-    {
-        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            _writerConnection ??= await OpenWriterAsync(cancellationToken).ConfigureAwait(false);
-            return await write(_writerConnection).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is SqliteException or InvalidOperationException && _writerConnection is not null)
-        {
-            // Start the next write on a fresh connection rather than one left in an unknown state.
-            await _writerConnection!.DisposeAsync().ConfigureAwait(false);
-            _writerConnection = null;
-            throw;
-        }
-        finally
-        {
-            _writer.Release();
-        }
-    }
-
-    public void Dispose()
-    {
-        _writer.Wait();
-        try
-        {
-            _disposed = true;
-            _writerConnection?.Dispose();
-            _writerConnection = null;
-        }
-        finally
-        {
-            _writer.Release();
-        }
-    }
-
-    private async Task<SqliteConnection> OpenWriterAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(ConnectionString);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-
-        // WAL with synchronous=NORMAL survives a process crash without loss; only a power cut may
-        // drop the last commits. It is several times faster than FULL for one-row commits.
-        await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA synchronous=NORMAL;";
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        return connection;
-    }
+    public void Dispose() => _writer.Dispose();
 }

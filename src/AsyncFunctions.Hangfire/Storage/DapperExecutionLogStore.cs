@@ -22,17 +22,15 @@ public sealed class DapperExecutionLogStore(SqlDialect dialect) : IExecutionLogS
             e.Message,
             Data = e.Data?.ToJsonString(),
         }).ToList();
-        return dialect.WriteAsync(async connection =>
+        return dialect.WriteAsync(async (connection, transaction) =>
         {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await connection.ExecuteAsync(new CommandDefinition(
                 $"INSERT INTO af_execution_logs (execution_id, at, level, message, data) VALUES (@ExecutionId, @At, @Level, @Message, {dialect.Json("@Data")})",
                 rows,
                 transaction,
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return rows.Count;
-        }, cancellationToken);
+        }, transactional: true, cancellationToken);
     }
 
     public async Task<IReadOnlyList<ExecutionLogEntry>> ListAsync(string executionId, int limit = 1000, CancellationToken cancellationToken = default)

@@ -24,10 +24,10 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
             execution.ParentId,
             execution.CallDepth,
         };
-        await dialect.WriteAsync(async connection =>
+        await dialect.WriteAsync(async (connection, transaction) =>
         {
-            return await connection.ExecuteAsync(new CommandDefinition(dialect.CreateSql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        }, cancellationToken).ConfigureAwait(false);
+            return await connection.ExecuteAsync(new CommandDefinition(dialect.CreateSql, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }, transactional: false, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<bool> ApplyAsync(StatusChange change, CancellationToken cancellationToken = default)
@@ -49,10 +49,10 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
             StartedAt = change.StartsAttempt ? at : null,
             CompletedAt = change.Status.IsTerminal() ? at : null,
         };
-        var rows = await dialect.WriteAsync(async connection =>
+        var rows = await dialect.WriteAsync(async (connection, transaction) =>
         {
-            return await connection.ExecuteAsync(new CommandDefinition(dialect.ApplySql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        }, cancellationToken).ConfigureAwait(false);
+            return await connection.ExecuteAsync(new CommandDefinition(dialect.ApplySql, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }, transactional: false, cancellationToken).ConfigureAwait(false);
         return rows > 0;
     }
 
@@ -130,14 +130,15 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
     {
         var when = dialect.ToDb(Precise(at));
         var parameters = new { Status = nameof(ExecutionStatus.Failed), At = when, error.Type, error.Message, error.Code };
-        return await dialect.WriteAsync(async connection =>
+        return await dialect.WriteAsync(async (connection, transaction) =>
         {
             return await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE af_executions SET status = @Status, phase = 3, status_at = @At, completed_at = @At, " +
                 "error_type = @Type, error_message = @Message, error_code = @Code, error_data = NULL WHERE phase < 3",
                 parameters,
+                transaction,
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
-        }, cancellationToken).ConfigureAwait(false);
+        }, transactional: false, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task PingAsync(CancellationToken cancellationToken = default)

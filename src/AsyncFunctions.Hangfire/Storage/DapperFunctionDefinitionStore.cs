@@ -32,9 +32,8 @@ public sealed class DapperFunctionDefinitionStore(SqlDialect dialect, TimeProvid
     public Task<int> SaveAsync(string name, string document, CancellationToken cancellationToken = default)
     {
         var at = dialect.ToDb(time.GetUtcNow());
-        return dialect.WriteAsync(async connection =>
+        return dialect.WriteAsync(async (connection, transaction) =>
         {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             var version = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
                 dialect.NextDefinitionVersionSql, new { Name = name, At = at, NotDeleted = false }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             await connection.ExecuteAsync(new CommandDefinition(
@@ -42,22 +41,22 @@ public sealed class DapperFunctionDefinitionStore(SqlDialect dialect, TimeProvid
                 new { name, version, document, at },
                 transaction,
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return version;
-        }, cancellationToken);
+        }, transactional: true, cancellationToken);
     }
 
     public Task<bool> DeleteAsync(string name, CancellationToken cancellationToken = default)
     {
         var at = dialect.ToDb(time.GetUtcNow());
-        return dialect.WriteAsync(async connection =>
+        return dialect.WriteAsync(async (connection, transaction) =>
         {
             var rows = await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE af_functions SET deleted = @deleted, updated_at = @at WHERE name = @name AND deleted = @notDeleted",
                 new { name, at, deleted = true, notDeleted = false },
+                transaction,
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
             return rows > 0;
-        }, cancellationToken);
+        }, transactional: false, cancellationToken);
     }
 
     private sealed class DefinitionRow

@@ -81,20 +81,30 @@ public abstract class SqlDialect
     /// <summary>Most parameters one statement may carry; list queries are chunked below it.</summary>
     public virtual int MaxParameters => 999;
 
-    /// <summary>Runs a write. SQLite serializes writers here instead of letting them spin on a busy database.</summary>
-    public virtual Task<T> WriteAsync<T>(Func<Task<T>> write) => write();
-
     /// <summary>
-    /// Runs a write on a connection the dialect chooses: by default a pooled one opened for it;
-    /// SQLite keeps one writer connection. The write may begin its own transaction on it.
+    /// Runs a write. By default on a pooled connection opened for it, inside a transaction only
+    /// when <paramref name="transactional"/> (several statements that must land together).
+    /// SQLite instead runs every write inside its group-commit transaction; either way the
+    /// write must pass the given transaction (null or not) to each command.
     /// </summary>
-    public virtual Task<T> WriteAsync<T>(Func<DbConnection, Task<T>> write, CancellationToken cancellationToken) =>
-        WriteAsync(async () =>
+    public virtual async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction?, Task<T>> write, bool transactional, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
         {
-            var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using (connection.ConfigureAwait(false))
+            if (!transactional)
             {
-                return await write(connection).ConfigureAwait(false);
+                return await write(connection, null).ConfigureAwait(false);
             }
-        });
+
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var result = await write(connection, transaction).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return result;
+            }
+        }
+    }
 }

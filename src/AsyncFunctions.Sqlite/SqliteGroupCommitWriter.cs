@@ -1,0 +1,158 @@
+using System.Data.Common;
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace AsyncFunctions.Sqlite;
+
+/// <summary>
+/// The single writer of a SQLite file. SQLite admits one writer at a time, so instead of letting
+/// callers take turns (each paying its own transaction), one loop takes every write that is
+/// waiting, runs them in one transaction on one long-lived connection, commits once and then
+/// completes their callers: a group commit. Each write runs under its own savepoint, so one that
+/// fails is undone alone and reported to its caller while the others commit.
+/// </summary>
+internal sealed class SqliteGroupCommitWriter : IDisposable
+{
+    private const int MaxBatch = 256;
+
+    private readonly string _connectionString;
+    private readonly Channel<IWrite> _queue = Channel.CreateUnbounded<IWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _loop;
+    private SqliteConnection? _connection;
+
+    public SqliteGroupCommitWriter(string connectionString)
+    {
+        _connectionString = connectionString;
+        _loop = Task.Run(RunAsync);
+    }
+
+    private interface IWrite
+    {
+        CancellationToken CancellationToken { get; }
+
+        Task ExecuteAsync(SqliteConnection connection, DbTransaction transaction);
+
+        void Complete();
+
+        void Fail(Exception exception);
+    }
+
+    public Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction?, Task<T>> write, CancellationToken cancellationToken)
+    {
+        var request = new Write<T>(write, cancellationToken);
+        return _queue.Writer.TryWrite(request)
+            ? request.Task
+            : Task.FromException<T>(new ObjectDisposedException(nameof(SqliteGroupCommitWriter)));
+    }
+
+    public void Dispose()
+    {
+        _queue.Writer.TryComplete();
+        _loop.GetAwaiter().GetResult();
+        _connection?.Dispose();
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<IWrite>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var write))
+            {
+                if (write.CancellationToken.IsCancellationRequested)
+                {
+                    write.Fail(new OperationCanceledException(write.CancellationToken));
+                }
+                else
+                {
+                    batch.Add(write);
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                await CommitAsync(batch).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task CommitAsync(List<IWrite> batch)
+    {
+        var done = new List<IWrite>(batch.Count);
+        try
+        {
+            var connection = _connection ??= await OpenAsync().ConfigureAwait(false);
+            using var transaction = connection.BeginTransaction(deferred: false);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var savepoint = "w" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                transaction.Save(savepoint);
+                try
+                {
+                    await batch[i].ExecuteAsync(connection, transaction).ConfigureAwait(false);
+                    transaction.Release(savepoint);
+                    done.Add(batch[i]);
+                }
+#pragma warning disable CA1031 // A failed write is undone alone and reported to its own caller.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    transaction.Rollback(savepoint);
+                    transaction.Release(savepoint);
+                    batch[i].Fail(ex);
+                }
+            }
+
+            transaction.Commit();
+        }
+#pragma warning disable CA1031 // The callers get the failure; the loop must live on for the next batch.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            foreach (var write in batch)
+            {
+                write.Fail(ex);
+            }
+
+            _connection?.Dispose();
+            _connection = null;
+            return;
+        }
+
+        foreach (var write in done)
+        {
+            write.Complete();
+        }
+    }
+
+    private async Task<SqliteConnection> OpenAsync()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync().ConfigureAwait(false);
+
+        // WAL with synchronous=NORMAL survives a process crash without loss; only a power cut may
+        // drop the last commits.
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous=NORMAL;";
+        command.ExecuteNonQuery();
+        return connection;
+    }
+
+    private sealed class Write<T>(Func<DbConnection, DbTransaction?, Task<T>> write, CancellationToken cancellationToken) : IWrite
+    {
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _result;
+
+        public Task<T> Task => _completion.Task;
+
+        public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        public async Task ExecuteAsync(SqliteConnection connection, DbTransaction transaction) =>
+            _result = await write(connection, transaction).ConfigureAwait(false);
+
+        public void Complete() => _completion.TrySetResult(_result!);
+
+        public void Fail(Exception exception) => _completion.TrySetException(exception);
+    }
+}
