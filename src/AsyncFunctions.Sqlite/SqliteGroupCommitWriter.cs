@@ -9,7 +9,9 @@ namespace AsyncFunctions.Sqlite;
 /// callers take turns (each paying its own transaction), one loop takes every write that is
 /// waiting, runs them in one transaction on one long-lived connection, commits once and then
 /// completes their callers: a group commit. Each write runs under its own savepoint, so one that
-/// fails is undone alone and reported to its caller while the others commit.
+/// fails is undone alone and reported to its caller while the others commit. The loop has a
+/// thread of its own: Hangfire's filters wait for their writes synchronously, and a writer that
+/// needed a thread-pool thread could starve behind them under load.
 /// </summary>
 internal sealed class SqliteGroupCommitWriter : IDisposable
 {
@@ -23,7 +25,7 @@ internal sealed class SqliteGroupCommitWriter : IDisposable
     public SqliteGroupCommitWriter(string connectionString)
     {
         _connectionString = connectionString;
-        _loop = Task.Run(RunAsync);
+        _loop = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     private interface IWrite
@@ -52,10 +54,10 @@ internal sealed class SqliteGroupCommitWriter : IDisposable
         _connection?.Dispose();
     }
 
-    private async Task RunAsync()
+    private void Run()
     {
         var batch = new List<IWrite>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             batch.Clear();
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var write))
@@ -72,17 +74,17 @@ internal sealed class SqliteGroupCommitWriter : IDisposable
 
             if (batch.Count > 0)
             {
-                await CommitAsync(batch).ConfigureAwait(false);
+                Commit(batch);
             }
         }
     }
 
-    private async Task CommitAsync(List<IWrite> batch)
+    private void Commit(List<IWrite> batch)
     {
         var done = new List<IWrite>(batch.Count);
         try
         {
-            var connection = _connection ??= await OpenAsync().ConfigureAwait(false);
+            var connection = _connection ??= Open();
             using var transaction = connection.BeginTransaction(deferred: false);
             for (var i = 0; i < batch.Count; i++)
             {
@@ -90,7 +92,8 @@ internal sealed class SqliteGroupCommitWriter : IDisposable
                 transaction.Save(savepoint);
                 try
                 {
-                    await batch[i].ExecuteAsync(connection, transaction).ConfigureAwait(false);
+                    // SQLite commands complete synchronously; waiting here keeps the loop on its thread.
+                    batch[i].ExecuteAsync(connection, transaction).GetAwaiter().GetResult();
                     transaction.Release(savepoint);
                     done.Add(batch[i]);
                 }
@@ -126,10 +129,10 @@ internal sealed class SqliteGroupCommitWriter : IDisposable
         }
     }
 
-    private async Task<SqliteConnection> OpenAsync()
+    private SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync().ConfigureAwait(false);
+        connection.Open();
 
         // WAL with synchronous=NORMAL survives a process crash without loss; only a power cut may
         // drop the last commits.
