@@ -35,8 +35,7 @@ public sealed class ExecutionStateFilter(IExecutionStore store, ICompletionPubli
             return;
         }
 
-        // Hangfire's filter interface is synchronous; workers run on dedicated threads, so blocking is safe here.
-        var applied = store.ApplyAsync(change).GetAwaiter().GetResult();
+        var applied = Blocking.Wait(store.ApplyAsync(change));
         if (applied && change.Status.IsTerminal())
         {
             completions.Publish(new ExecutionResult(id, change.Status, change.Output, change.Error));
@@ -62,7 +61,7 @@ public sealed class ExecutionStateFilter(IExecutionStore store, ICompletionPubli
         {
             Status = context.NewState is ScheduledState ? ExecutionStatus.Scheduled : ExecutionStatus.Enqueued,
         };
-        store.CreateAsync(row).GetAwaiter().GetResult();
+        Blocking.Wait(store.CreateAsync(row));
         draft.Written = row;
     }
 

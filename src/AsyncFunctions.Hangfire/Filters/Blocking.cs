@@ -1,0 +1,29 @@
+namespace AsyncFunctions.Hangfire.Filters;
+
+/// <summary>
+/// Hangfire's filter interfaces are synchronous, so filters wait for their database writes.
+/// <c>Task.Wait</c> spins before it sleeps; with many workers waiting on one SQLite writer that
+/// spinning burned most of the CPU, so filters wait on the task's handle instead.
+/// </summary>
+internal static class Blocking
+{
+    public static T Wait<T>(Task<T> task)
+    {
+        if (!task.IsCompleted)
+        {
+            ((IAsyncResult)task).AsyncWaitHandle.WaitOne();
+        }
+
+        return task.GetAwaiter().GetResult();
+    }
+
+    public static void Wait(Task task)
+    {
+        if (!task.IsCompleted)
+        {
+            ((IAsyncResult)task).AsyncWaitHandle.WaitOne();
+        }
+
+        task.GetAwaiter().GetResult();
+    }
+}
