@@ -1,5 +1,7 @@
 using AsyncFunctions.Hangfire.DependencyInjection;
+using AsyncFunctions.PostgreSql;
 using AsyncFunctions.Sqlite;
+using AsyncFunctions.SqlServer;
 
 namespace AsyncFunctions.Server.Configuration;
 
@@ -17,6 +19,14 @@ public static class StorageSelection
         {
             case "sqlite":
                 return builder.UseSqlite(string.IsNullOrWhiteSpace(connectionString) ? "Data Source=asyncfunctions.db" : connectionString);
+            case "postgresql":
+                return builder.UsePostgreSql(
+                    Require(connectionString, "PostgreSql"),
+                    o => configuration.GetSection(PostgreSqlProviderOptions.Section).Bind(o));
+            case "sqlserver":
+                return builder.UseSqlServer(
+                    Require(connectionString, "SqlServer"),
+                    o => configuration.GetSection(SqlServerProviderOptions.Section).Bind(o));
             default:
                 throw new InvalidOperationException(
                     $"{ProviderKey} is '{provider}'; it must be Sqlite, PostgreSql or SqlServer.");

@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Xunit.Abstractions;
+
+namespace AsyncFunctions.MultiNode.Tests;
+
+/// <summary>
+/// Real server processes on one PostgreSQL database: an API-only node accepts and awaits, worker
+/// nodes run. Timeouts are generous (a busy 2-core machine); the cross-node wake-up delay is
+/// measured and written to the test output, not asserted.
+/// </summary>
+public sealed class MultiNodeTests(ClusterFixture cluster, ITestOutputHelper output) : IClassFixture<ClusterFixture>
+{
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task A_worker_node_runs_what_the_api_node_accepted_and_the_await_there_wakes_promptly()
+    {
+        await using var worker = await cluster.StartWorkerAsync("worker-1");
+
+        var first = await StartAsync(new JsonObject { ["n"] = 1, ["text"] = "ü" }, delayMs: 100);
+        var outcome = await AwaitAsync(first, Generous);
+        Assert.True(outcome["completed"]!.GetValue<bool>(), outcome.ToJsonString());
+        Assert.Equal("""{"n":1,"text":"ü"}""", outcome["results"]![0]!["output"]!.ToJsonString(new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+
+        // The wake-up delay: from the moment the worker node finished (completedAt; its state change
+        // and result write follow) to the API node's answer, both processes sharing this machine's
+        // clock. Once with LISTEN/NOTIFY, once
+        // on a second API node that relies on the results-table poll alone, for comparison.
+        await MeasureWakeUpAsync(cluster.Api, "LISTEN/NOTIFY");
+        await using var pollingApi = await cluster.StartNodeAsync("api-polling", workerCount: 0, ("AsyncFunctions__Storage__PostgreSql__ListenForCompletions", "false"));
+        await MeasureWakeUpAsync(pollingApi, "poll only");
+    }
+
+    [Fact]
+    public async Task An_execution_of_a_killed_worker_runs_again_on_another_worker()
+    {
+        var crashing = await cluster.StartWorkerAsync("worker-crashing");
+        string id;
+        try
+        {
+            id = await StartAsync(JsonValue.Create("survivor"), delayMs: 3000);
+            await WaitForStatusAsync(id, "Processing", Generous);
+            crashing.Kill();
+        }
+        finally
+        {
+            await crashing.DisposeAsync();
+        }
+
+        var clock = Stopwatch.StartNew();
+        await using var replacement = await cluster.StartWorkerAsync("worker-replacement");
+        var outcome = await AwaitAsync(id, TimeSpan.FromSeconds(90));
+
+        Assert.True(outcome["completed"]!.GetValue<bool>(), $"{outcome.ToJsonString()}\n{replacement.Output}");
+        Assert.Equal("Succeeded", outcome["results"]![0]!["status"]!.GetValue<string>());
+        Assert.Equal("survivor", outcome["results"]![0]!["output"]!.GetValue<string>());
+        var record = await GetAsync(id);
+        Assert.Equal(2, record["attempts"]!.GetValue<int>());
+        output.WriteLine($"Re-run after the crash finished {clock.Elapsed.TotalSeconds:F1} s after the replacement worker was started.");
+    }
+
+    private async Task MeasureWakeUpAsync(ServerNode api, string how)
+    {
+        const int Runs = 50;
+        var delays = new List<double>();
+        var pickups = new List<double>();
+        for (var i = 0; i < Runs; i++)
+        {
+            var id = await StartAsync(JsonValue.Create(i), delayMs: 60, api);
+            var result = await AwaitAsync(id, Generous, api);
+            var answeredAt = DateTimeOffset.UtcNow;
+            Assert.True(result["completed"]!.GetValue<bool>(), result.ToJsonString());
+            var record = await GetAsync(id);
+            var completedAt = Time(record, "completedAt");
+            delays.Add((answeredAt - completedAt).TotalMilliseconds);
+            pickups.Add((Time(record, "startedAt") - Time(record, "createdAt")).TotalMilliseconds);
+        }
+
+        delays.Sort();
+        pickups.Sort();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Job pick-up across nodes (accepted on the API node -> started on the worker node), {Runs} runs: p50 {Percentile(pickups, 0.50):F1} ms, p99 {Percentile(pickups, 0.99):F1} ms"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Cross-node await wake-up, {how} (finished on the worker node -> API node answer), {Runs} runs: p50 {Percentile(delays, 0.50):F1} ms, p99 {Percentile(delays, 0.99):F1} ms, max {delays[^1]:F1} ms"));
+    }
+
+    private async Task<string> StartAsync(JsonNode value, int delayMs, ServerNode? api = null)
+    {
+        using var response = await (api ?? cluster.Api).Http.PostAsJsonAsync(
+            "/api/functions/examples.echo/executions",
+            new JsonObject { ["input"] = new JsonObject { ["value"] = value, ["delayMs"] = delayMs } });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {body}");
+        return JsonNode.Parse(body)!["id"]!.GetValue<string>();
+    }
+
+    private async Task<JsonNode> AwaitAsync(string id, TimeSpan timeout, ServerNode? api = null)
+    {
+        using var response = await (api ?? cluster.Api).Http.PostAsJsonAsync(
+            "/api/executions/await",
+            new JsonObject { ["ids"] = new JsonArray(id), ["timeoutSeconds"] = (int)timeout.TotalSeconds });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {body}");
+        return JsonNode.Parse(body)!;
+    }
+
+    private async Task<JsonNode> GetAsync(string id)
+    {
+        var body = await cluster.Api.Http.GetStringAsync($"/api/executions/{id}");
+        return JsonNode.Parse(body)!;
+    }
+
+    private async Task WaitForStatusAsync(string id, string status, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            if ((await GetAsync(id))["status"]!.GetValue<string>() == status)
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"{id} did not reach {status} within {timeout}.");
+    }
+
+    private static DateTimeOffset Time(JsonNode record, string field) =>
+        DateTimeOffset.Parse(record[field]!.GetValue<string>(), CultureInfo.InvariantCulture);
+
+    private static double Percentile(List<double> sorted, double p) =>
+        sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+}

@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Text;
+
+namespace AsyncFunctions.MultiNode.Tests;
+
+/// <summary>
+/// One AsyncFunctions server as a real process, started from the server's build output on a free
+/// loopback port with PostgreSQL storage. Disposing kills the whole process tree.
+/// </summary>
+public sealed class ServerNode : IAsyncDisposable
+{
+    private static readonly string ServerDirectory = typeof(ServerNode).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ServerDirectory").Value!;
+
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private ServerNode(string name, Process process, Uri address)
+    {
+        Name = name;
+        _process = process;
+        Address = address;
+        Http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(120) };
+    }
+
+    public string Name { get; }
+
+    public Uri Address { get; }
+
+    public HttpClient Http { get; }
+
+    /// <summary>What the process wrote so far, for failure messages.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts a node and waits until GET /health answers Healthy.</summary>
+    /// <param name="workerCount">0 for an API-only node.</param>
+    public static async Task<ServerNode> StartAsync(string name, string connectionString, int workerCount, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var dll = Path.Combine(ServerDirectory, "AsyncFunctions.Server.dll");
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException($"The server is not built at {dll}.", dll);
+        }
+
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        start.ArgumentList.Add(dll);
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["AsyncFunctions__Storage__Provider"] = "PostgreSql";
+        start.Environment["ConnectionStrings__AsyncFunctions"] = connectionString;
+        start.Environment["AsyncFunctions__Server__WorkerCount"] = workerCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["AsyncFunctions__Examples__Enabled"] = "true";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the server.");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => KillQuietly(process);
+        var node = new ServerNode(name, process, new Uri($"http://127.0.0.1:{port}/"));
+        process.OutputDataReceived += (_, e) => node.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => node.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await node.WaitUntilHealthyAsync(TimeSpan.FromSeconds(90));
+            return node;
+        }
+        catch
+        {
+            await node.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>kill -9: the process ends at once, without shutting anything down.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        try
+        {
+            Kill();
+        }
+        catch (InvalidOperationException)
+        {
+        }
+
+        _process.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Leaves no server behind when the test host ends before the tests dispose their nodes.</summary>
+    private static void KillQuietly(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (SystemException)
+        {
+            // Already gone or already disposed.
+        }
+    }
+
+    private async Task WaitUntilHealthyAsync(TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        using var probe = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
+        while (deadline.Elapsed < timeout)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"Node {Name} exited with {_process.ExitCode} before it was ready:\n{Output}");
+            }
+
+            try
+            {
+                using var response = await probe.GetAsync("/health");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"Node {Name} was not healthy within {timeout}:\n{Output}");
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,67 @@
+using AsyncFunctions.Hangfire.Storage;
+using AsyncFunctions.PostgreSql;
+using AsyncFunctions.SqlServer;
+
+namespace AsyncFunctions.Storage.Tests.Configuration;
+
+/// <summary>The providers' settings map onto Hangfire's options and reject bad values naming the key.</summary>
+public sealed class ProviderOptionsTests
+{
+    [Fact]
+    public void PostgreSql_defaults_favour_latency_and_leave_the_schema_to_the_migration()
+    {
+        var hangfire = new PostgreSqlProviderOptions().ToHangfireOptions();
+
+        Assert.True(hangfire.EnableLongPolling);
+        Assert.True(hangfire.UseSlidingInvisibilityTimeout);
+        Assert.True(hangfire.QueuePollInterval <= TimeSpan.FromMilliseconds(100));
+        Assert.False(hangfire.PrepareSchemaIfNecessary);
+    }
+
+    [Theory]
+    [InlineData(HangfireSchemaSetup.WithMigrations, false)]
+    [InlineData(HangfireSchemaSetup.Hangfire, true)]
+    [InlineData(HangfireSchemaSetup.External, false)]
+    public void Only_the_Hangfire_setup_lets_Hangfire_prepare_its_schema(HangfireSchemaSetup setup, bool prepares)
+    {
+        Assert.Equal(prepares, new PostgreSqlProviderOptions { HangfireSchema = setup }.ToHangfireOptions().PrepareSchemaIfNecessary);
+        Assert.Equal(prepares, new SqlServerProviderOptions { HangfireSchema = setup }.ToHangfireOptions().PrepareSchemaIfNecessary);
+    }
+
+    [Fact]
+    public void A_short_invisibility_timeout_reaches_hangfire()
+    {
+        var hangfire = new PostgreSqlProviderOptions { InvisibilityTimeout = TimeSpan.FromSeconds(5) }.ToHangfireOptions();
+
+        Assert.Equal(TimeSpan.FromSeconds(5), hangfire.InvisibilityTimeout);
+    }
+
+    [Fact]
+    public void A_too_short_postgresql_poll_interval_fails_naming_the_key()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => new PostgreSqlProviderOptions { QueuePollInterval = TimeSpan.FromMilliseconds(10) }.Validate());
+
+        Assert.Contains("AsyncFunctions:Storage:PostgreSql:QueuePollInterval", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SqlServer_defaults_to_long_polling_and_a_negative_interval_fails_naming_the_key()
+    {
+        Assert.Equal(TimeSpan.Zero, new SqlServerProviderOptions().ToHangfireOptions().QueuePollInterval);
+
+        var error = Assert.Throws<InvalidOperationException>(() => new SqlServerProviderOptions { QueuePollInterval = TimeSpan.FromSeconds(-1) }.Validate());
+
+        Assert.Contains("AsyncFunctions:Storage:SqlServer:QueuePollInterval", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_hook_for_other_hangfire_settings_runs_last()
+    {
+        var hangfire = new PostgreSqlProviderOptions
+        {
+            ConfigureHangfire = o => o.QueuePollInterval = TimeSpan.FromSeconds(2),
+        }.ToHangfireOptions();
+
+        Assert.Equal(TimeSpan.FromSeconds(2), hangfire.QueuePollInterval);
+    }
+}

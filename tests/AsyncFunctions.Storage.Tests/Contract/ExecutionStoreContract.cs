@@ -1,0 +1,364 @@
+using System.Text.Json.Nodes;
+using AsyncFunctions.Executions;
+using AsyncFunctions.Hangfire.Storage;
+using AsyncFunctions.Storage.Tests.Fixtures;
+
+namespace AsyncFunctions.Storage.Tests.Contract;
+
+/// <summary>
+/// The results-table contract, written once and run against every provider on a real database
+/// migrated with the scripts that ship. Each provider adds a one-line sealed subclass.
+/// </summary>
+public abstract class ExecutionStoreContract(IStoreFixture fixture)
+{
+    // Microseconds are the finest unit every database keeps; the store rounds to them.
+    private static readonly DateTimeOffset T0 = new(DateTimeOffset.UtcNow.UtcTicks / 10 * 10, TimeSpan.Zero);
+
+    private SqlDialect? _dialect;
+
+    protected SqlDialect Dialect
+    {
+        get
+        {
+            Skip.If(fixture.SkipReason is not null, fixture.SkipReason);
+            return _dialect ??= fixture.CreateDialect();
+        }
+    }
+
+    protected IExecutionStore Store => new DapperExecutionStore(Dialect);
+
+    [SkippableFact]
+    public async Task Create_then_get_round_trips_every_field_and_keeps_json_exactly()
+    {
+        var store = Store;
+        var input = (JsonObject)JsonNode.Parse("""{"zeta":1,"alpha":[1,2.50,{"y":"é ü 日本 🚀","b":null}],"mid":{"k2":true,"k1":false}}""")!;
+        var id = NewId();
+        await store.CreateAsync(new NewExecution(id, "contract.echo", 3, ExecutionStatus.Enqueued, input, "parent-" + id, T0, CallDepth: 2));
+
+        var record = await store.GetAsync(id);
+
+        Assert.NotNull(record);
+        Assert.Equal(id, record.Id);
+        Assert.Equal("contract.echo", record.Function);
+        Assert.Equal(3, record.FunctionVersion);
+        Assert.Equal(ExecutionStatus.Enqueued, record.Status);
+        Assert.Equal(input.ToJsonString(), record.Input!.ToJsonString());
+        Assert.Equal("é ü 日本 🚀", record.Input["alpha"]![2]!["y"]!.GetValue<string>());
+        Assert.Equal("parent-" + id, record.ParentId);
+        Assert.Equal(2, record.CallDepth);
+        Assert.Equal(0, record.Attempts);
+        Assert.Equal(T0, record.CreatedAt);
+        Assert.Null(record.StartedAt);
+        Assert.Null(record.CompletedAt);
+        Assert.Null(record.Output);
+        Assert.Null(record.Error);
+    }
+
+    [SkippableFact]
+    public async Task Outputs_and_errors_keep_key_order_and_unicode()
+    {
+        var store = Store;
+        var (ok, failed) = (NewId(), NewId());
+        await CreateAsync(store, ok);
+        await CreateAsync(store, failed);
+        var output = JsonNode.Parse("""{"z":"last first","a":[3,2,1],"ñ":{"b":1,"a":2}}""");
+        var data = JsonNode.Parse("""{"field":"名前","reasons":["x","y"]}""");
+
+        await store.ApplyAsync(new StatusChange(ok, "contract.fn", ExecutionStatus.Succeeded, T0.AddSeconds(1)) { Output = output });
+        await store.ApplyAsync(new StatusChange(failed, "contract.fn", ExecutionStatus.Failed, T0.AddSeconds(1))
+        {
+            Error = new ExecutionError("InvalidOperationException", "Nope: ö", "function.error", data),
+        });
+
+        var results = await store.GetResultsAsync([ok, failed]);
+        Assert.Equal(output!.ToJsonString(), results[ok].Output!.ToJsonString());
+        var error = results[failed].Error!;
+        Assert.Equal(("InvalidOperationException", "Nope: ö", "function.error"), (error.Type, error.Message, error.Code));
+        Assert.Equal(data!.ToJsonString(), error.Data!.ToJsonString());
+    }
+
+    [SkippableFact]
+    public async Task Status_moves_through_processing_to_succeeded_with_timestamps()
+    {
+        var store = Store;
+        var id = NewId();
+        await CreateAsync(store, id);
+
+        Assert.True(await store.ApplyAsync(new StatusChange(id, "contract.fn", ExecutionStatus.Processing, T0.AddSeconds(1))));
+        var running = await store.GetAsync(id);
+        Assert.Equal((ExecutionStatus.Processing, 1, T0.AddSeconds(1)), (running!.Status, running.Attempts, running.StartedAt));
+        Assert.Null(running.CompletedAt);
+
+        Assert.True(await store.ApplyAsync(new StatusChange(id, "contract.fn", ExecutionStatus.Succeeded, T0.AddSeconds(2)) { Output = JsonValue.Create(42) }));
+        var done = await store.GetAsync(id);
+        Assert.Equal(ExecutionStatus.Succeeded, done!.Status);
+        Assert.Equal(1, done.Attempts);
+        Assert.Equal(T0.AddSeconds(1), done.StartedAt);
+        Assert.Equal(T0.AddSeconds(2), done.CompletedAt);
+        Assert.Equal(42, done.Output!.GetValue<int>());
+    }
+
+    [SkippableFact]
+    public async Task A_late_enqueued_never_overwrites_succeeded()
+    {
+        var store = Store;
+        var id = NewId();
+        await CreateAsync(store, id);
+        await store.ApplyAsync(new StatusChange(id, "contract.fn", ExecutionStatus.Processing, T0.AddSeconds(1)));
+        await store.ApplyAsync(new StatusChange(id, "contract.fn", ExecutionStatus.Succeeded, T0.AddSeconds(3)) { Output = JsonValue.Create("done") });
+
+        var applied = await store.ApplyAsync(new StatusChange(id, "contract.fn", ExecutionStatus.Enqueued, T0.AddSeconds(2)));
+
+        Assert.False(applied);
+        var record = await store.GetAsync(id);
+        Assert.Equal(ExecutionStatus.Succeeded, record!.Status);
+        Assert.Equal("done", record.Output!.GetValue<string>());
+    }
+
+    [SkippableFact]
+    public async Task At_equal_times_the_later_phase_wins()
+    {
+        var store = Store;
+        var id = NewId();
+        var at = T0.AddSeconds(5);
+        await CreateAsync(store, id);
+
+        Assert.True(await store.ApplyAsync(new StatusChange(id, "contract.fn", ExecutionStatus.Processing, at)));
+        Assert.False(await store.ApplyAsync(new StatusChange(id, "contract.fn", ExecutionStatus.Enqueued, at)));
+        Assert.True(await store.ApplyAsync(new StatusChange(id, "contract.fn", ExecutionStatus.Succeeded, at)));
+        Assert.False(await store.ApplyAsync(new StatusChange(id, "contract.fn", ExecutionStatus.Processing, at)));
+        Assert.False(await store.ApplyAsync(new StatusChange(id, "contract.fn", ExecutionStatus.Failed, at)));
+
+        Assert.Equal(ExecutionStatus.Succeeded, (await store.GetAsync(id))!.Status);
+    }
+
+    [SkippableFact]
+    public async Task A_requeue_with_a_later_time_replaces_a_finished_status()
+    {
+        var store = Store;
+        var id = NewId();
+        await CreateAsync(store, id);
+        await store.ApplyAsync(new StatusChange(id, "contract.fn", ExecutionStatus.Processing, T0.AddSeconds(1)));
+        await store.ApplyAsync(new StatusChange(id, "contract.fn", ExecutionStatus.Failed, T0.AddSeconds(2))
+        {
+            Error = new ExecutionError("Boom", "first attempt", "function.error"),
+        });
+
+        Assert.True(await store.ApplyAsync(new StatusChange(id, "contract.fn", ExecutionStatus.Enqueued, T0.AddSeconds(3))));
+        var requeued = await store.GetAsync(id);
+        Assert.Equal(ExecutionStatus.Enqueued, requeued!.Status);
+        Assert.Null(requeued.Error);
+        Assert.Null(requeued.CompletedAt);
+
+        Assert.True(await store.ApplyAsync(new StatusChange(id, "contract.fn", ExecutionStatus.Processing, T0.AddSeconds(4))));
+        var rerun = await store.GetAsync(id);
+        Assert.Equal((ExecutionStatus.Processing, 2, T0.AddSeconds(4)), (rerun!.Status, rerun.Attempts, rerun.StartedAt));
+    }
+
+    [SkippableFact]
+    public async Task Repeating_the_same_write_is_idempotent()
+    {
+        var store = Store;
+        var id = NewId();
+        await CreateAsync(store, id);
+        var processing = new StatusChange(id, "contract.fn", ExecutionStatus.Processing, T0.AddSeconds(1));
+
+        Assert.True(await store.ApplyAsync(processing));
+        Assert.False(await store.ApplyAsync(processing));
+        var succeeded = new StatusChange(id, "contract.fn", ExecutionStatus.Succeeded, T0.AddSeconds(2)) { Output = JsonValue.Create(1) };
+        Assert.True(await store.ApplyAsync(succeeded));
+        Assert.False(await store.ApplyAsync(succeeded));
+
+        var record = await store.GetAsync(id);
+        Assert.Equal((ExecutionStatus.Succeeded, 1), (record!.Status, record.Attempts));
+    }
+
+    [SkippableFact]
+    public async Task A_status_change_before_create_leaves_a_placeholder_that_create_completes()
+    {
+        var store = Store;
+        var id = NewId();
+        var input = new JsonObject { ["b"] = 2, ["a"] = 1 };
+
+        Assert.True(await store.ApplyAsync(new StatusChange(id, "contract.placeholder", ExecutionStatus.Processing, T0.AddSeconds(2))));
+        var placeholder = await store.GetAsync(id);
+        Assert.Equal((ExecutionStatus.Processing, "contract.placeholder", 1), (placeholder!.Status, placeholder.Function, placeholder.Attempts));
+        Assert.Null(placeholder.Input);
+        Assert.Equal(T0.AddSeconds(2), placeholder.CreatedAt);
+
+        await store.CreateAsync(new NewExecution(id, "contract.placeholder", 7, ExecutionStatus.Enqueued, input, "p-" + id, T0.AddSeconds(1), CallDepth: 1));
+        var completed = await store.GetAsync(id);
+        Assert.Equal(ExecutionStatus.Processing, completed!.Status);
+        Assert.Equal(1, completed.Attempts);
+        Assert.Equal(input.ToJsonString(), completed.Input!.ToJsonString());
+        Assert.Equal((7, "p-" + id, 1), (completed.FunctionVersion, completed.ParentId, completed.CallDepth));
+        Assert.Equal(T0.AddSeconds(1), completed.CreatedAt);
+
+        // A repeated create does not replace the input a first one wrote.
+        await store.CreateAsync(new NewExecution(id, "contract.placeholder", 8, ExecutionStatus.Enqueued, new JsonObject { ["other"] = true }, null, T0, CallDepth: 0));
+        var again = await store.GetAsync(id);
+        Assert.Equal(input.ToJsonString(), again!.Input!.ToJsonString());
+        Assert.Equal(7, again.FunctionVersion);
+    }
+
+    [SkippableFact]
+    public async Task Get_results_reads_more_ids_than_one_statement_may_carry()
+    {
+        var store = Store;
+        var ids = Enumerable.Range(0, Dialect.MaxParameters + 7).Select(_ => NewId()).ToArray();
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (id, ct) =>
+            await store.CreateAsync(new NewExecution(id, "contract.many", null, ExecutionStatus.Enqueued, new JsonObject { ["id"] = id }, null, T0), ct));
+        await store.ApplyAsync(new StatusChange(ids[^1], "contract.many", ExecutionStatus.Succeeded, T0.AddSeconds(1)) { Output = JsonValue.Create("last") });
+        var unknown = NewId();
+
+        var results = await store.GetResultsAsync([.. ids, unknown, ids[0]]);
+
+        Assert.Equal(ids.Length, results.Count);
+        Assert.False(results.ContainsKey(unknown));
+        Assert.Equal(ExecutionStatus.Enqueued, results[ids[0]].Status);
+        Assert.Equal("last", results[ids[^1]].Output!.GetValue<string>());
+        Assert.Empty(await store.GetResultsAsync([]));
+    }
+
+    [SkippableFact]
+    public async Task List_pages_newest_first_with_cursors()
+    {
+        var store = Store;
+        var function = "contract.page." + NewId();
+        var ids = new List<string>();
+        for (var i = 0; i < 7; i++)
+        {
+            var id = NewId();
+            ids.Add(id);
+            await store.CreateAsync(new NewExecution(id, function, null, ExecutionStatus.Enqueued, new JsonObject { ["i"] = i }, null, T0.AddSeconds(i)));
+        }
+
+        var seen = new List<string>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = await store.ListAsync(new ExecutionQuery(Function: function, Limit: 3, Cursor: cursor));
+            Assert.InRange(page.Items.Count, 1, 3);
+            seen.AddRange(page.Items.Select(r => r.Id));
+            cursor = page.NextCursor;
+            pages++;
+        }
+        while (cursor is not null);
+
+        Assert.Equal(3, pages);
+        ids.Reverse();
+        Assert.Equal(ids, seen);
+    }
+
+    [SkippableFact]
+    public async Task List_filters_by_function_status_and_parent()
+    {
+        var store = Store;
+        var parent = NewId();
+        var function = "contract.filter." + parent;
+        await store.CreateAsync(new NewExecution(parent, function, null, ExecutionStatus.Enqueued, new JsonObject(), null, T0));
+        var children = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var child = NewId();
+            children.Add(child);
+            await store.CreateAsync(new NewExecution(child, function + ".child", null, ExecutionStatus.Enqueued, new JsonObject(), parent, T0.AddSeconds(i + 1), CallDepth: 1));
+        }
+
+        await store.ApplyAsync(new StatusChange(children[1], function + ".child", ExecutionStatus.Succeeded, T0.AddSeconds(10)));
+
+        var byParent = await store.ListAsync(new ExecutionQuery(ParentId: parent));
+        Assert.Equal(children.AsEnumerable().Reverse(), byParent.Items.Select(r => r.Id));
+        Assert.Null(byParent.NextCursor);
+
+        var succeededChildren = await store.ListAsync(new ExecutionQuery(ParentId: parent, Status: ExecutionStatus.Succeeded));
+        Assert.Equal([children[1]], succeededChildren.Items.Select(r => r.Id));
+
+        var parentOnly = await store.ListAsync(new ExecutionQuery(Function: function));
+        Assert.Equal([parent], parentOnly.Items.Select(r => r.Id));
+
+        var enqueuedChildren = await store.ListAsync(new ExecutionQuery(Function: function + ".child", Status: ExecutionStatus.Enqueued));
+        Assert.Equal([children[2], children[0]], enqueuedChildren.Items.Select(r => r.Id));
+    }
+
+    [SkippableFact]
+    public async Task Fail_unfinished_ends_only_executions_that_are_not_terminal()
+    {
+        var store = Store;
+        var (queued, running, done) = (NewId(), NewId(), NewId());
+        foreach (var id in new[] { queued, running, done })
+        {
+            await CreateAsync(store, id);
+        }
+
+        await store.ApplyAsync(new StatusChange(running, "contract.fn", ExecutionStatus.Processing, T0.AddSeconds(1)));
+        await store.ApplyAsync(new StatusChange(done, "contract.fn", ExecutionStatus.Succeeded, T0.AddSeconds(1)) { Output = JsonValue.Create(true) });
+
+        var ended = await store.FailUnfinishedAsync(new ExecutionError("ProcessRestarted", "gone", ExecutionErrorCodes.Lost), T0.AddSeconds(5));
+
+        Assert.True(ended >= 2, $"ended {ended}");
+        var results = await store.GetResultsAsync([queued, running, done]);
+        Assert.Equal(ExecutionStatus.Failed, results[queued].Status);
+        Assert.Equal(ExecutionErrorCodes.Lost, results[queued].Error!.Code);
+        Assert.Equal(ExecutionStatus.Failed, results[running].Status);
+        Assert.Equal(ExecutionStatus.Succeeded, results[done].Status);
+        Assert.Equal(T0.AddSeconds(5), (await store.GetAsync(running))!.CompletedAt);
+
+        // Tests of a class run one after another, so nothing unfinished is left for a second call.
+        Assert.Equal(0, await store.FailUnfinishedAsync(new ExecutionError("ProcessRestarted", "gone", ExecutionErrorCodes.Lost), T0.AddSeconds(6)));
+    }
+
+    [SkippableFact]
+    public async Task Concurrent_writers_leave_the_newest_write()
+    {
+        // Several "nodes" (independent dialects) race shuffled writes, the very first write of each
+        // id included, so inserts race inserts as well as updates. Each id's newest write differs.
+        Skip.If(fixture.SkipReason is not null, fixture.SkipReason);
+        var stores = Enumerable.Range(0, 4).Select(_ => new DapperExecutionStore(fixture.CreateDialect())).ToArray();
+        ExecutionStatus[] lifecycle =
+        [
+            ExecutionStatus.Enqueued, ExecutionStatus.Processing, ExecutionStatus.Scheduled, ExecutionStatus.Processing,
+            ExecutionStatus.Failed, ExecutionStatus.Enqueued, ExecutionStatus.Processing, ExecutionStatus.Succeeded,
+        ];
+        var ids = Enumerable.Range(0, 12).Select(_ => NewId()).ToArray();
+        var random = new Random(1234);
+        var changes = ids
+            .SelectMany((id, k) => lifecycle.Select((_, i) =>
+            {
+                var status = lifecycle[(i + k) % lifecycle.Length];
+                return new StatusChange(id, "contract.race", status, T0.AddMilliseconds(i * 10))
+                {
+                    Output = status == ExecutionStatus.Succeeded ? JsonValue.Create(id) : null,
+                };
+            }))
+            .OrderBy(_ => random.Next())
+            .ToArray();
+
+        await Parallel.ForEachAsync(
+            changes.Select((change, i) => (change, store: stores[i % stores.Length])),
+            new ParallelOptions { MaxDegreeOfParallelism = 16 },
+            async (work, ct) => await work.store.ApplyAsync(work.change, ct));
+        await Task.WhenAll(ids.Select(id => stores[1].CreateAsync(new NewExecution(id, "contract.race", null, ExecutionStatus.Enqueued, new JsonObject(), null, T0))));
+
+        var results = await stores[2].GetResultsAsync(ids);
+        foreach (var id in ids)
+        {
+            var newest = changes.Where(c => c.Id == id).MaxBy(c => c.At)!;
+            Assert.Equal(newest.Status, results[id].Status);
+            Assert.Equal(newest.Output?.ToJsonString(), results[id].Output?.ToJsonString());
+            Assert.NotNull((await stores[3].GetAsync(id))!.Input);
+        }
+    }
+
+    [SkippableFact]
+    public async Task Ping_succeeds_on_a_migrated_database()
+    {
+        await Store.PingAsync();
+    }
+
+    protected static string NewId() => Guid.NewGuid().ToString("N");
+
+    private static Task CreateAsync(IExecutionStore store, string id) =>
+        store.CreateAsync(new NewExecution(id, "contract.fn", null, ExecutionStatus.Enqueued, new JsonObject { ["x"] = 1 }, null, T0));
+}

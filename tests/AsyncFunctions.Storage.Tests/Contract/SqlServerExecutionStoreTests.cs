@@ -1,0 +1,5 @@
+using AsyncFunctions.Storage.Tests.Fixtures;
+
+namespace AsyncFunctions.Storage.Tests.Contract;
+
+public sealed class SqlServerExecutionStoreTests(SqlServerStoreFixture fixture) : ExecutionStoreContract(fixture), IClassFixture<SqlServerStoreFixture>;

@@ -1,0 +1,83 @@
+using System.Reflection;
+using AsyncFunctions.Hangfire.Storage;
+using AsyncFunctions.SqlServer;
+using Microsoft.SqlServer.TransactSql.ScriptDom;
+
+namespace AsyncFunctions.Storage.Tests.SqlServer;
+
+/// <summary>
+/// Runs without a SQL Server: every script of db/sqlserver and every statement the SQL Server
+/// provider sends must parse as T-SQL (SQL Server 2022 grammar).
+/// </summary>
+public sealed class TransactSqlParseTests
+{
+    private static readonly string RepoRoot = typeof(TransactSqlParseTests).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
+
+    public static TheoryData<string> MigrationScripts()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.GetFiles(Path.Combine(RepoRoot, "db", "sqlserver"), "*.sql").Order(StringComparer.Ordinal))
+        {
+            data.Add(Path.GetFileName(file));
+        }
+
+        return data;
+    }
+
+    public static TheoryData<string, string> ProviderStatements()
+    {
+        var data = new TheoryData<string, string>();
+        var dialect = new SqlServerDialect("Server=unused");
+
+        // Every SQL text the dialect exposes as a string property (CreateSql, ApplySql, ...).
+        foreach (var property in typeof(SqlServerDialect).GetProperties(BindingFlags.Public | BindingFlags.Instance)
+                     .Where(p => p.PropertyType == typeof(string) && p.Name.EndsWith("Sql", StringComparison.Ordinal)))
+        {
+            data.Add(property.Name, (string)property.GetValue(dialect)!);
+        }
+
+        // Paging wrapped around the list query the shared store builds, with every filter.
+        data.Add(nameof(SqlDialect.Page), dialect.Page(
+            $"SELECT {SqlDialect.RowColumns} FROM af_executions WHERE function_name = @Function AND status = @Status AND parent_id = @ParentId AND seq < @Cursor ORDER BY seq DESC"));
+
+        // The migration lock and every other T-SQL constant of the provider.
+        foreach (var field in typeof(SqlServerSchema).GetFields(BindingFlags.Public | BindingFlags.Static)
+                     .Where(f => f.IsLiteral && f.FieldType == typeof(string) && f.Name.EndsWith("Sql", StringComparison.Ordinal)))
+        {
+            data.Add(field.Name, (string)field.GetRawConstantValue()!);
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void There_are_scripts_and_statements_to_check()
+    {
+        Assert.NotEmpty(MigrationScripts());
+        Assert.True(ProviderStatements().Count() >= 5);
+    }
+
+    [Theory]
+    [MemberData(nameof(MigrationScripts))]
+    public void Migration_script_parses(string fileName)
+    {
+        AssertParses(File.ReadAllText(Path.Combine(RepoRoot, "db", "sqlserver", fileName)));
+    }
+
+    [Theory]
+    [MemberData(nameof(ProviderStatements))]
+    public void Provider_statement_parses(string name, string sql)
+    {
+        Assert.False(string.IsNullOrWhiteSpace(sql), name);
+        AssertParses(sql);
+    }
+
+    private static void AssertParses(string sql)
+    {
+        var parser = new TSql160Parser(initialQuotedIdentifiers: true);
+        using var reader = new StringReader(sql);
+        parser.Parse(reader, out var errors);
+        Assert.True(errors.Count == 0, string.Join(Environment.NewLine, errors.Select(e => $"line {e.Line}, column {e.Column}: {e.Message}")));
+    }
+}
