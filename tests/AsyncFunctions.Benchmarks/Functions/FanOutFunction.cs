@@ -1,0 +1,40 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using AsyncFunctions.Functions;
+using AsyncFunctions.Inputs;
+using AsyncFunctions.Running;
+
+namespace AsyncFunctions.Benchmarks.Functions;
+
+/// <summary>
+/// Starts <c>count</c> no-op children one after the other, then awaits them all. Its output
+/// splits its own time into starting and awaiting, in milliseconds.
+/// </summary>
+public sealed class FanOutFunction : IAsyncFunction
+{
+    public static void Declare(CodeFunctionRegistration function) => function.Input("count", InputType.Int, required: true);
+
+    public async Task<JsonNode?> RunAsync(FunctionContext context, CancellationToken cancellationToken)
+    {
+        var count = context.Input["count"]!.GetValue<int>();
+        var began = Stopwatch.GetTimestamp();
+        var ids = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            ids[i] = await context.StartAsync(BenchFunctionNames.NoOp, new JsonObject(), cancellationToken).ConfigureAwait(false);
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var outcome = await context.AwaitAsync(ids, TimeSpan.FromMinutes(2), cancellationToken).ConfigureAwait(false);
+        if (!outcome.Completed || outcome.Results.Any(r => r.Status != Executions.ExecutionStatus.Succeeded))
+        {
+            throw new InvalidOperationException("Not every child of the fan-out succeeded in time.");
+        }
+
+        return new JsonObject
+        {
+            ["startMs"] = Stopwatch.GetElapsedTime(began, started).TotalMilliseconds,
+            ["awaitMs"] = Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+        };
+    }
+}

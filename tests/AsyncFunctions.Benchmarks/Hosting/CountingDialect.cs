@@ -1,0 +1,82 @@
+using System.Data.Common;
+using System.Reflection;
+using AsyncFunctions.Hangfire.Storage;
+
+namespace AsyncFunctions.Benchmarks.Hosting;
+
+/// <summary>
+/// Wraps the provider's dialect and counts what the results table costs: connections opened
+/// (each one runs the dialect's per-connection setup) and writes (each one is a commit, as the
+/// store runs every statement in autocommit). Two interlocked increments per call.
+/// </summary>
+public sealed class CountingDialect : SqlDialect, IWorkCounter, IAsyncDisposable, IDisposable
+{
+    private readonly SqlDialect _inner;
+    private long _opened;
+    private long _writes;
+
+    private CountingDialect(SqlDialect inner)
+    {
+        _inner = inner;
+    }
+
+    public IReadOnlyList<string> Names { get; } = ["connections opened", "writes (commits)"];
+
+    /// <summary>
+    /// Wraps <paramref name="dialect"/> unless it overrides a member of <see cref="SqlDialect"/>
+    /// that this wrapper does not forward (the base class may grow); then counting is skipped
+    /// rather than changing the SQL the platform runs.
+    /// </summary>
+    public static SqlDialect TryWrap(SqlDialect dialect)
+    {
+        ArgumentNullException.ThrowIfNull(dialect);
+        const BindingFlags all = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
+        var forwarded = typeof(CountingDialect).GetMethods(all | BindingFlags.DeclaredOnly)
+            .Select(m => m.GetBaseDefinition())
+            .Where(m => m.DeclaringType == typeof(SqlDialect))
+            .ToHashSet();
+        var overridden = dialect.GetType().GetMethods(all)
+            .Where(m => m.DeclaringType != typeof(SqlDialect) && m.GetBaseDefinition().DeclaringType == typeof(SqlDialect))
+            .Select(m => m.GetBaseDefinition());
+        return overridden.All(forwarded.Contains) ? new CountingDialect(dialect) : dialect;
+    }
+
+    public override string CreateSql => _inner.CreateSql;
+
+    public override string ApplySql => _inner.ApplySql;
+
+    public override int MaxParameters => _inner.MaxParameters;
+
+    public Task<long[]> ReadAsync() => Task.FromResult(new[] { Interlocked.Read(ref _opened), Interlocked.Read(ref _writes) });
+
+    public override DbConnection CreateConnection() => _inner.CreateConnection();
+
+    public override Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _opened);
+        return _inner.OpenAsync(cancellationToken);
+    }
+
+    public override string Page(string selectWhereOrderBy) => _inner.Page(selectWhereOrderBy);
+
+    public override string InList(string column, string listParameter) => _inner.InList(column, listParameter);
+
+    public override object ToDb(DateTimeOffset value) => _inner.ToDb(value);
+
+    public override DateTimeOffset FromDb(object value) => _inner.FromDb(value);
+
+    /// <summary>Disposes the wrapped dialect (a PostgreSQL dialect owns its data source), as the container would have.</summary>
+    public ValueTask DisposeAsync() => _inner is IAsyncDisposable disposable ? disposable.DisposeAsync() : ValueTask.CompletedTask;
+
+    public void Dispose() => (_inner as IDisposable)?.Dispose();
+
+    public override string Json(string parameter) => _inner.Json(parameter);
+
+    public override string NextDefinitionVersionSql => _inner.NextDefinitionVersionSql;
+
+    public override Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction?, Task<T>> write, bool transactional, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _writes);
+        return _inner.WriteAsync(write, transactional, cancellationToken);
+    }
+}

@@ -1,0 +1,126 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using AsyncFunctions.Awaiting;
+using AsyncFunctions.Benchmarks.Functions;
+using AsyncFunctions.Benchmarks.Measuring;
+using AsyncFunctions.Benchmarks.Storages;
+using AsyncFunctions.Executions;
+using AsyncFunctions.Hangfire.DependencyInjection;
+using AsyncFunctions.Hangfire.Storage;
+using AsyncFunctions.Running;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace AsyncFunctions.Benchmarks.Hosting;
+
+/// <summary>
+/// AsyncFunctions hosted in-process through the generic host, exactly as <c>AddAsyncFunctions</c>
+/// sets it up, plus two observers: a completion publisher that records when result rows become
+/// visible, and a dialect wrapper that counts connections and writes.
+/// </summary>
+public sealed class PlatformHost : IJobSide
+{
+    private readonly IHost _host;
+    private readonly IExecutionStore _store;
+
+    private readonly Func<Task>? _onDisposed;
+
+    private PlatformHost(IHost host, CompletionTracker completions, IWorkCounter? work, Func<Task>? onDisposed)
+    {
+        _onDisposed = onDisposed;
+        _host = host;
+        Completions = completions;
+        Work = work;
+        Executions = host.Services.GetRequiredService<IExecutionService>();
+        _store = host.Services.GetRequiredService<IExecutionStore>();
+    }
+
+    public string Kind => "ours";
+
+    public CompletionTracker Completions { get; }
+
+    public IWorkCounter? Work { get; }
+
+    public IExecutionService Executions { get; }
+
+    /// <param name="onDisposed">Runs after the host stopped, e.g. to drop its database.</param>
+    public static async Task<PlatformHost> StartAsync(BenchStorage storage, string database, int workerCount, IWorkCounter? databaseCounter = null, Func<Task>? onDisposed = null)
+    {
+        var builder = HostSettings.CreateBuilder(new Dictionary<string, string?>
+        {
+            ["AsyncFunctions:Server:WorkerCount"] = workerCount.ToString(CultureInfo.InvariantCulture),
+        });
+        var services = builder.Services;
+        var completions = new CompletionTracker();
+        services.AddSingleton(completions);
+
+        // Registered before AddAsyncFunctions, whose TryAdd calls then keep these.
+        services.AddSingleton<ICompletionPublisher>(sp => new RecordingCompletionPublisher(sp.GetRequiredService<ExecutionAwaiter>(), completions));
+        services.AddSingleton(sp => CountingDialect.TryWrap(sp.GetRequiredService<StorageProvider>().CreateDialect(sp)));
+
+        services.AddAsyncFunctions(o =>
+        {
+            storage.UsePlatform(o, database);
+            // A configure callback is passed on purpose: AddFunction<T>(name) without one registers nothing (see the report).
+            o.AddFunction<NoOpFunction>(BenchFunctionNames.NoOp, f => f.Describe("No-op."))
+                .AddFunction<EchoFunction>(BenchFunctionNames.Echo, EchoFunction.Declare)
+                .AddFunction<SleepFunction>(BenchFunctionNames.Sleep, SleepFunction.Declare)
+                .AddFunction<FanOutFunction>(BenchFunctionNames.FanOut, FanOutFunction.Declare)
+                .AddFunction<ChainFunction>(BenchFunctionNames.Chain, ChainFunction.Declare);
+        });
+
+        var host = builder.Build();
+        await host.StartAsync().ConfigureAwait(false);
+        var dialect = host.Services.GetRequiredService<SqlDialect>() as CountingDialect;
+        IWorkCounter? work = (databaseCounter, dialect) switch
+        {
+            ({ } inDatabase, { } counted) => new CombinedCounter(counted, inDatabase),
+            (null, { } counted) => counted,
+            _ => databaseCounter,
+        };
+        return new PlatformHost(host, completions, work, onDisposed);
+    }
+
+    public string Start(string? payload) => StartAsync(
+        payload is null ? BenchFunctionNames.NoOp : BenchFunctionNames.Echo,
+        payload is null ? [] : new JsonObject { ["value"] = payload }).GetAwaiter().GetResult();
+
+    public async Task<string> StartAsync(string function, JsonObject input)
+    {
+        var record = await Executions.StartAsync(new StartRequest(function, input)).ConfigureAwait(false);
+        return record.Id;
+    }
+
+    public async Task VerifyAsync(IReadOnlyCollection<string> ids)
+    {
+        var notSucceeded = 0;
+        foreach (var chunk in ids.Chunk(500))
+        {
+            var results = await _store.GetResultsAsync(chunk).ConfigureAwait(false);
+            notSucceeded += chunk.Count(id => !results.TryGetValue(id, out var r) || r.Status != ExecutionStatus.Succeeded);
+        }
+
+        if (notSucceeded > 0)
+        {
+            throw new InvalidOperationException($"{notSucceeded} of {ids.Count} executions are not Succeeded in the results table.");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync().ConfigureAwait(false);
+        if (_host is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync().ConfigureAwait(false);
+        }
+        else
+        {
+            _host.Dispose();
+        }
+
+        if (_onDisposed is not null)
+        {
+            await _onDisposed().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using AsyncFunctions.Benchmarks.Hosting;
+
+namespace AsyncFunctions.Benchmarks.Measuring;
+
+/// <summary>
+/// Starts <c>count</c> jobs as fast as the producer threads go, with the workers running, then
+/// waits until all are done. Rates are counted from the first start: enqueue up to the last
+/// start's return, completion up to the last recorded completion.
+/// </summary>
+public static class BurnDown
+{
+    public static async Task<Result> MeasureAsync(IJobSide side, int count, int producers, string? payload)
+    {
+        var before = side.Completions.Count;
+        var work = side.Work is { } counter ? await counter.ReadAsync().ConfigureAwait(false) : null;
+        var ids = new string[count];
+
+        var cost = ProcessCost.Now();
+        var began = Clock.Now;
+        LoadGenerator.Run(count, producers, ratePerSecond: null, (i, _) => ids[i] = side.Start(payload));
+        var enqueued = Clock.Now;
+        await side.Completions.WaitForCountAsync(before + count, Timeout(count)).ConfigureAwait(false);
+        var costPerExecution = ProcessCost.Now().PerItemSince(cost, count);
+        var lastCompletion = ids.Max(id => side.Completions.Get(id).At);
+
+        double[]? perExecution = null;
+        if (side.Work is { } after && work is not null)
+        {
+            var now = await after.ReadAsync().ConfigureAwait(false);
+            perExecution = now.Zip(work, (a, b) => (a - b) / (double)count).ToArray();
+        }
+
+        await side.VerifyAsync(ids).ConfigureAwait(false);
+        return new Result(count / Clock.Seconds(began, enqueued), count / Clock.Seconds(began, lastCompletion), perExecution, costPerExecution);
+    }
+
+    public static TimeSpan Timeout(int count) => TimeSpan.FromSeconds(Math.Max(60, count / 20.0));
+
+    /// <param name="WorkPerExecution">The side's work counters per execution, in the order of its names.</param>
+    /// <param name="CostPerExecution">Process costs per execution, in the order of <see cref="ProcessCost.Names"/>.</param>
+    public sealed record Result(double EnqueuePerSecond, double CompletedPerSecond, double[]? WorkPerExecution, double[] CostPerExecution);
+}

@@ -1,0 +1,80 @@
+using System.Globalization;
+using AsyncFunctions.Benchmarks.Scenarios;
+
+namespace AsyncFunctions.Benchmarks.Reporting;
+
+/// <summary>
+/// The performance goals, held against the medians of a run. They are reported, never enforced:
+/// the process exits 0 whenever every scenario ran, however fast.
+/// </summary>
+public static class Goals
+{
+    private const string Embedded = "sqlite";
+
+    public static IReadOnlyList<GoalCheck> Check(ResultSet results, IReadOnlyList<string> storages, IReadOnlyList<double> loadFractions)
+    {
+        var checks = new List<GoalCheck>();
+        foreach (var storage in storages)
+        {
+            var ours = results.Get(storage, BurnDownScenario.Title, Metrics.Completed.Name, Sides.Ours);
+            var raw = results.Get(storage, BurnDownScenario.Title, Metrics.Completed.Name, Sides.Raw);
+            const string ratioGoal = "async no-op throughput >= 0.9x raw Hangfire";
+            if (ours is not null && raw is not null)
+            {
+                var ratio = ours.Median / raw.Median;
+                checks.Add(new(ratioGoal, storage, F($"{ratio:0.00}x ({ours.Median:N0} vs {raw.Median:N0} exec/s)"), "0.90x",
+                    ratio >= 0.9 ? "met" : F($"missed by {0.9 - ratio:0.00}x: ours would need {(0.9 * raw.Median) - ours.Median:N0} exec/s more (+{((0.9 * raw.Median / ours.Median) - 1) * 100:0}%)")));
+            }
+            else
+            {
+                checks.Add(new(ratioGoal, storage, "-", "0.90x", "not measured"));
+            }
+
+            if (storage == Embedded)
+            {
+                checks.Add(ours is null
+                    ? new("async no-op throughput on the embedded default", storage, "-", ">= 3,000 exec/s", "not measured")
+                    : new("async no-op throughput on the embedded default", storage, F($"{ours.Median:N0} exec/s"), ">= 3,000 exec/s",
+                        ours.Median >= 3000 ? "met" : F($"missed by {3000 - ours.Median:N0} exec/s ({(1 - (ours.Median / 3000)) * 100:0}% short)")));
+            }
+
+            foreach (var fraction in loadFractions)
+            {
+                var load = LatencyScenario.Load(fraction);
+                var metric = Metrics.Latency(load, "p50").Name;
+                var ourP50 = results.Get(storage, LatencyScenario.Title, metric, Sides.Ours);
+                var rawP50 = results.Get(storage, LatencyScenario.Title, metric, Sides.Raw);
+                var goal = $"start-to-result p50 within 2 ms of raw enqueue-to-done p50, {load}";
+                checks.Add(ourP50 is null || rawP50 is null
+                    ? new(goal, storage, "-", "<= +2 ms", "not measured")
+                    : Difference(goal, storage, ourP50.Median, rawP50.Median));
+            }
+
+            checks.Add(Below("await wake-up p50, in-process", storage, results.Get(storage, AwaitWakeUpScenario.Title, "in-process: p50", Sides.Ours), 2));
+            if (storage != Embedded)
+            {
+                checks.Add(Below("await wake-up p50, across nodes", storage, results.Get(storage, AwaitWakeUpScenario.Title, "across nodes: p50", Sides.Ours), 10));
+            }
+            else
+            {
+                checks.Add(Below("fan-out 100 + await-all makespan", storage, results.Get(storage, FanOutScenario.Title, "makespan", Sides.Ours), 100));
+            }
+        }
+
+        return checks;
+    }
+
+    private static GoalCheck Difference(string goal, string storage, double ours, double raw)
+    {
+        var delta = ours - raw;
+        return new(goal, storage, F($"{ours:0.00} ms vs {raw:0.00} ms (+{delta:0.00} ms)"), "<= +2 ms",
+            delta <= 2 ? "met" : F($"missed by {delta - 2:0.00} ms"));
+    }
+
+    private static GoalCheck Below(string goal, string storage, Spread? measured, double limitMs) => measured is null
+        ? new(goal, storage, "-", F($"< {limitMs:0} ms"), "not measured")
+        : new(goal, storage, F($"{measured.Median:0.00} ms"), F($"< {limitMs:0} ms"),
+            measured.Median < limitMs ? "met" : F($"missed by {measured.Median - limitMs:0.00} ms ({measured.Median / limitMs:0.0}x the goal)"));
+
+    private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

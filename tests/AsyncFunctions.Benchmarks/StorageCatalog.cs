@@ -1,0 +1,47 @@
+using AsyncFunctions.Benchmarks.Storages;
+
+namespace AsyncFunctions.Benchmarks;
+
+/// <summary>Turns storage names from the command line into storages, or says clearly why one cannot run here.</summary>
+public static class StorageCatalog
+{
+    public const string PostgresVariable = "ASYNCFUNCTIONS_BENCH_POSTGRES";
+    public const string SqlServerVariable = "ASYNCFUNCTIONS_BENCH_SQLSERVER";
+
+    /// <summary>Why <paramref name="name"/> cannot be measured in this build or environment; null when it can.</summary>
+    public static string? Unavailable(string name) => name switch
+    {
+        "sqlite" => null,
+        "postgres" => null,
+        "sqlserver" => string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(SqlServerVariable))
+            ? $"SQL Server is measured only against a server you name: set {SqlServerVariable} to a connection string whose login may create databases."
+            : null,
+        _ => $"Unknown storage '{name}'; use sqlite, postgres or sqlserver.",
+    };
+
+    public static Task<BenchStorage> CreateAsync(string name) => name switch
+    {
+        "sqlite" => Task.FromResult<BenchStorage>(new SqliteBenchStorage()),
+        "postgres" => StartPostgresAsync(),
+        "sqlserver" => Task.FromResult<BenchStorage>(new SqlServerBenchStorage(Environment.GetEnvironmentVariable(SqlServerVariable)!)),
+        _ => throw new InvalidOperationException(Unavailable(name)),
+    };
+
+    private static async Task<BenchStorage> StartPostgresAsync() => new PostgresBenchStorage(await PostgresServer.StartAsync().ConfigureAwait(false));
+
+    /// <summary>What the report lists as not measured in this run.</summary>
+    public static IEnumerable<string> NotMeasured(IReadOnlyList<string> requested)
+    {
+        foreach (var name in new[] { "postgres", "sqlserver" })
+        {
+            if (Unavailable(name) is { } reason)
+            {
+                yield return $"{name}: {reason}";
+            }
+            else if (!requested.Contains(name))
+            {
+                yield return $"{name}: not requested in this run (add it to --storage).";
+            }
+        }
+    }
+}

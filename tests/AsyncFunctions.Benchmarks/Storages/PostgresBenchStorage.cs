@@ -1,0 +1,75 @@
+using AsyncFunctions.Benchmarks.Hosting;
+using AsyncFunctions.Hangfire.DependencyInjection;
+using AsyncFunctions.PostgreSql;
+using Hangfire;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+using Npgsql;
+
+namespace AsyncFunctions.Benchmarks.Storages;
+
+/// <summary>
+/// PostgreSQL for jobs (Hangfire.PostgreSql) and results; a new database per host (or per pair of
+/// hosts that share it). Raw Hangfire gets Hangfire.PostgreSql with the options the provider sets.
+/// </summary>
+public sealed class PostgresBenchStorage(PostgresServer server) : BenchStorage
+{
+    private static readonly PostgreSqlProviderOptions Provider = new();
+
+    public override string Name => "postgres";
+
+    public override string Settings =>
+        $"{server.Description}; the provider's defaults: Hangfire.PostgreSql with QueuePollInterval {Provider.QueuePollInterval.TotalMilliseconds:0} ms, " +
+        $"EnableLongPolling {Provider.EnableLongPolling}, sliding invisibility {Provider.UseSlidingInvisibilityTimeout}, " +
+        $"completion listener (LISTEN/NOTIFY) {Provider.ListenForCompletions}; raw Hangfire.PostgreSql with the same storage options; a new database per host";
+
+    public override bool SharedAcrossHosts => true;
+
+    public override async Task<string> NewDatabaseAsync()
+    {
+        return await server.CreateDatabaseAsync().ConfigureAwait(false);
+    }
+
+    public override async Task ReleaseDatabaseAsync(string database)
+    {
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            NpgsqlConnection.ClearPool(connection);
+        }
+
+        await server.DropDatabaseAsync(new NpgsqlConnectionStringBuilder(database).Database!).ConfigureAwait(false);
+    }
+
+    public override void UsePlatform(AsyncFunctionsBuilder builder, string database) => builder.UsePostgreSql(database);
+
+    public override JobStorage CreateRawJobStorage(string database)
+    {
+        var options = Provider.ToHangfireOptions();
+        options.PrepareSchemaIfNecessary = true;
+        return new PostgreSqlStorage(new NpgsqlConnectionFactory(database, options), options);
+    }
+
+    public override IWorkCounter? DatabaseCounter(string database) =>
+        new CommitCounter(server, new NpgsqlConnectionStringBuilder(database).Database!);
+
+    public override async ValueTask DisposeAsync()
+    {
+        await server.DisposeAsync().ConfigureAwait(false);
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// pg_stat_database.xact_commit of one database. Backends report their counts when idle, at
+    /// most once a second, so each read first waits that long.
+    /// </summary>
+    private sealed class CommitCounter(PostgresServer server, string database) : IWorkCounter
+    {
+        public IReadOnlyList<string> Names { get; } = ["commits (xact_commit)"];
+
+        public async Task<long[]> ReadAsync()
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1.2)).ConfigureAwait(false);
+            return [await server.CommitsAsync(database).ConfigureAwait(false)];
+        }
+    }
+}
