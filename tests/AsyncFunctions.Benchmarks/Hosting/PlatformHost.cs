@@ -61,8 +61,7 @@ public sealed class PlatformHost : IJobSide
         services.AddAsyncFunctions(o =>
         {
             storage.UsePlatform(o, database);
-            // A configure callback is passed on purpose: AddFunction<T>(name) without one registers nothing (see the report).
-            o.AddFunction<NoOpFunction>(BenchFunctionNames.NoOp, f => f.Describe("No-op."))
+            o.AddFunction<NoOpFunction>(BenchFunctionNames.NoOp)
                 .AddFunction<EchoFunction>(BenchFunctionNames.Echo, EchoFunction.Declare)
                 .AddFunction<SleepFunction>(BenchFunctionNames.Sleep, SleepFunction.Declare)
                 .AddFunction<FanOutFunction>(BenchFunctionNames.FanOut, FanOutFunction.Declare)

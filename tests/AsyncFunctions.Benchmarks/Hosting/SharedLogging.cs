@@ -4,9 +4,8 @@ namespace AsyncFunctions.Benchmarks.Hosting;
 
 /// <summary>
 /// One logger factory for every host of the process, never disposed before the process ends.
-/// Hangfire keeps its log provider in a static, bound to the logger factory of whichever host
-/// configured it; once that host is disposed, the next host's storage fails to start with
-/// ObjectDisposedException. Sharing one factory keeps the static valid for all hosts.
+/// The benchmark starts and stops dozens of hosts; Hangfire's logging is process-wide, so a factory
+/// that outlives them all means nothing ever logs through the factory of a host that already stopped.
 /// </summary>
 public static class SharedLogging
 {

@@ -30,15 +30,24 @@ public static class Method
           busy counts against latency (no coordinated omission). Both sides get the same offered rate, a fraction
           of our measured maximum, so the latencies compare at equal load. Percentiles are nearest-rank.
         - **Await wake-up.** Ten executions that sleep 20-38 ms are started, then `IExecutionService.AwaitAsync`
-          is called on them at once. Wake-up = await returned - completion of the last of them (the timestamp
-          the state filter's publish took, above). Samples whose executions finished before the await was called
-          are discarded and counted. Across nodes, the awaiting host has 0 workers and shares only the database
+          is called on them at once. Wake-up = await returned - completion of the last of them: the timestamp the
+          state filter's publish took (above) or, on PostgreSQL, the moment a separate listening connection of the
+          benchmark received the NOTIFY that the result's commit sends, whichever came first. Samples whose executions finished before the await was called
+          are discarded and counted. An await that still returns before that moment (its own notification or poll
+          saw the committed row first) counts as 0 ms, and the report says how often that happened. Across nodes, the awaiting host has 0 workers and shares only the database
           with the worker host; both run in this process with separate service providers, so their timestamps compare.
         - **Fan-out and chain.** Makespan runs from the call that starts the parent to the parent's result row
           being visible. The fan-out function times its own start and await phases and returns them as output.
-        - **Database work.** Ours on SQLite: the results-table dialect is wrapped to count connections opened and
-          writes (each write is one autocommit transaction); this adds two interlocked increments per call. On
+        - **Database work.** Ours: the results-table dialect is wrapped to count the connections reads open and the
+          write statements (on SQLite the group-commit writer batches several into one commit, which is not counted
+          here); this adds two interlocked increments per call. On
           PostgreSQL: `pg_stat_database.xact_commit` of the benchmark database before and after, read after a
-          pause that lets the server flush its statistics; it counts Hangfire's own commits too.
+          pause that lets the server flush its statistics; it counts Hangfire's own commits too, and every
+          autocommit statement (including the `DISCARD ALL` a pooled Npgsql connection runs when reused).
+          Process costs (CPU time, bytes allocated, thread-pool work items, contended locks) are the whole
+          process's, between the first start and the last completion, divided by N; only one side runs at a time.
+        - **A shared machine.** Each scenario notes how much of the machine's CPU other processes used while it
+          ran (from /proc/stat minus this process's own CPU time; a database server counts as another process).
+          Ratios of ours to raw are more robust to that than absolute figures, because the two alternate.
         """;
 }

@@ -28,6 +28,9 @@ public abstract class BenchStorage : IAsyncDisposable
     /// <summary>Frees <paramref name="database"/> once no host uses it any more (closes pooled connections, drops it).</summary>
     public virtual Task ReleaseDatabaseAsync(string database) => Task.CompletedTask;
 
+    /// <summary>Watches result commits in <paramref name="database"/> from outside the hosts, where the database can tell; null otherwise.</summary>
+    public virtual Task<ICommitWatcher?> WatchCommitsAsync(string database) => Task.FromResult<ICommitWatcher?>(null);
+
     /// <summary>Counts database work in <paramref name="database"/>, when the database exposes it; null otherwise.</summary>
     public virtual IWorkCounter? DatabaseCounter(string database) => null;
 

@@ -49,6 +49,9 @@ public sealed class PostgresBenchStorage(PostgresServer server) : BenchStorage
         return new PostgreSqlStorage(new NpgsqlConnectionFactory(database, options), options);
     }
 
+    public override async Task<ICommitWatcher?> WatchCommitsAsync(string database) =>
+        await PostgresCommitWatcher.StartAsync(database).ConfigureAwait(false);
+
     public override IWorkCounter? DatabaseCounter(string database) =>
         new CommitCounter(server, new NpgsqlConnectionStringBuilder(database).Database!);
 
