@@ -1,0 +1,122 @@
+using Acornima;
+using Acornima.Ast;
+using AsyncFunctions.FunctionStacks.Model;
+using Jint;
+
+namespace AsyncFunctions.FunctionStacks.Compiling;
+
+/// <summary>Parses expressions and lambdas, prepares them for Jint and lists the variables they read.</summary>
+internal static class ScriptCompiler
+{
+    public static readonly string[] Bindings = ["$input", "$var", "$env", "$auth"];
+
+    public static CompiledScript? Expression(string source, string path, List<DocumentProblem> problems, ISet<string> variablesRead)
+    {
+        if (string.IsNullOrWhiteSpace(source))
+        {
+            problems.Add(new DocumentProblem(path, "the expression after '=' is empty"));
+            return null;
+        }
+
+        Node parsed;
+        try
+        {
+            parsed = new Parser().ParseExpression(source);
+        }
+        catch (ParseErrorException ex)
+        {
+            problems.Add(new DocumentProblem(path, $"the expression does not parse: {ex.Message}"));
+            return null;
+        }
+
+        var read = Collect(parsed, path, problems, variablesRead);
+        return new CompiledScript(path, source, Engine.PrepareScript("(" + source + "\n)", path), isLambda: false, read);
+    }
+
+    public static CompiledScript? Lambda(string code, string path, List<DocumentProblem> problems, ISet<string> variablesRead)
+    {
+        var wrapped = "(function () {\n" + code + "\n})()";
+        Script parsed;
+        try
+        {
+            parsed = new Parser().ParseScript(wrapped);
+        }
+        catch (ParseErrorException ex)
+        {
+            problems.Add(new DocumentProblem(path, $"the code does not parse: {ex.Message}"));
+            return null;
+        }
+
+        if (parsed.Body.Count != 1)
+        {
+            problems.Add(new DocumentProblem(path, "the code must be the body of one function (it closes the function early)"));
+            return null;
+        }
+
+        var read = Collect(parsed, path, problems, variablesRead);
+        return new CompiledScript(path, code, Engine.PrepareScript(wrapped, path), isLambda: true, read);
+    }
+
+    /// <summary>Returns the variables read, or null when the script uses $var as a whole.</summary>
+    private static string[]? Collect(Node node, string path, List<DocumentProblem> problems, ISet<string> variablesRead)
+    {
+        var collector = new ReferenceCollector();
+        collector.Visit(node);
+        foreach (var name in collector.Variables)
+        {
+            variablesRead.Add(name);
+        }
+
+        foreach (var binding in collector.UnknownBindings)
+        {
+            problems.Add(new DocumentProblem(path, $"'{binding}' is not a binding; use $input, $var, $env or $auth"));
+        }
+
+        return collector.WholeVariables ? null : collector.Variables.ToArray();
+    }
+
+    private sealed class ReferenceCollector : AstVisitor
+    {
+        public SortedSet<string> Variables { get; } = new(StringComparer.Ordinal);
+
+        public SortedSet<string> UnknownBindings { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>True when $var appears other than as <c>$var.name</c> or <c>$var["name"]</c>.</summary>
+        public bool WholeVariables { get; private set; }
+
+        protected override object? VisitMemberExpression(MemberExpression node)
+        {
+            if (node.Object is Identifier { Name: "$var" })
+            {
+                if (!node.Computed && node.Property is Identifier property)
+                {
+                    Variables.Add(property.Name);
+                    return node;
+                }
+
+                if (node.Computed && node.Property is StringLiteral literal)
+                {
+                    Variables.Add(literal.Value);
+                    return node;
+                }
+            }
+
+            return base.VisitMemberExpression(node);
+        }
+
+        protected override object? VisitIdentifier(Identifier node)
+        {
+            if (node.Name == "$var")
+            {
+                WholeVariables = true;
+            }
+
+            if (node.Name.StartsWith('$') && !Bindings.Contains(node.Name))
+            {
+                UnknownBindings.Add(node.Name);
+            }
+
+            return base.VisitIdentifier(node);
+        }
+    }
+}

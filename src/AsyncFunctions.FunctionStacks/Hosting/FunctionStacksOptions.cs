@@ -1,0 +1,41 @@
+using System.Data.Common;
+
+namespace AsyncFunctions.FunctionStacks.Hosting;
+
+/// <summary>Settings of the function-stack language; bound from <c>AsyncFunctions:Stacks</c>.</summary>
+public sealed class FunctionStacksOptions
+{
+    public const string Section = "AsyncFunctions:Stacks";
+
+    /// <summary>
+    /// The values stacks see as <c>$env</c>. Only what an administrator lists here is visible;
+    /// nothing of the process environment is.
+    /// </summary>
+    public Dictionary<string, string> Env { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Host names request steps may reach even when they resolve to loopback, private or other
+    /// non-public addresses (compared case-insensitively, exact names only).
+    /// </summary>
+    public List<string> AllowedHosts { get; } = [];
+
+    public StackLimitOptions Limits { get; set; } = new();
+
+    /// <summary>Database connections of query steps by name, from configuration.</summary>
+    public Dictionary<string, StackConnectionOptions> Connections { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Database connections of query steps by name, registered in code for any ADO.NET driver.
+    /// They win over <see cref="Connections"/> of the same name.
+    /// </summary>
+    public Dictionary<string, Func<DbConnection>> ConnectionFactories { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Timeout of an await step that names none.</summary>
+    public double DefaultAwaitTimeoutSeconds { get; set; } = 300;
+
+    /// <summary>Timeout of a request step that names none.</summary>
+    public double DefaultRequestTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Timeout of a query step that names none.</summary>
+    public int DefaultQueryTimeoutSeconds { get; set; } = 30;
+}

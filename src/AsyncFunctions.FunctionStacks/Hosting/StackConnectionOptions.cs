@@ -1,0 +1,10 @@
+namespace AsyncFunctions.FunctionStacks.Hosting;
+
+/// <summary>A database connection of query steps, from configuration.</summary>
+public sealed class StackConnectionOptions
+{
+    /// <summary>"sqlite" is built in; other drivers are registered in code through <see cref="FunctionStacksOptions.ConnectionFactories"/>.</summary>
+    public string Provider { get; set; } = "sqlite";
+
+    public string ConnectionString { get; set; } = "";
+}

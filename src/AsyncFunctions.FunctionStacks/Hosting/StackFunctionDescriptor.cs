@@ -1,0 +1,33 @@
+using AsyncFunctions.FunctionStacks.Compiling;
+using AsyncFunctions.FunctionStacks.Runtime;
+using AsyncFunctions.Functions;
+
+namespace AsyncFunctions.FunctionStacks.Hosting;
+
+/// <summary>Builds the Core descriptor of a function stack: kind "stack", its version, inputs, retry and timeout.</summary>
+public static class StackFunctionDescriptor
+{
+    public const string Kind = "stack";
+
+    public static FunctionDescriptor Create(CompiledFunction function, StackServices services, int? version = null) => new()
+    {
+        Name = function.Name,
+        Description = function.Description,
+        Inputs = function.Inputs,
+        Kind = Kind,
+        Version = version,
+        Retry = function.Retry,
+        Timeout = function.Timeout,
+        Body = new StackFunctionBody(function, services, version),
+    };
+
+    /// <summary>A descriptor for a stored document that does not compile; running it fails with <c>stack.invalid</c>.</summary>
+    public static FunctionDescriptor Invalid(string name, int? version, IReadOnlyList<DocumentProblem> problems) => new()
+    {
+        Name = name,
+        Description = "This stored document does not compile.",
+        Kind = Kind,
+        Version = version,
+        Body = new InvalidStackBody(name, problems),
+    };
+}

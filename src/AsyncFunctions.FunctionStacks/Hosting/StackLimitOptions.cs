@@ -1,0 +1,29 @@
+namespace AsyncFunctions.FunctionStacks.Hosting;
+
+/// <summary>
+/// What one execution of a stack may use. A breach fails the execution with the code named on
+/// each limit; it cannot be caught by try/catch.
+/// </summary>
+public sealed class StackLimitOptions
+{
+    /// <summary>Longest run of one expression or lambda (<c>limit.js_timeout</c>).</summary>
+    public TimeSpan JsTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Most memory one expression or lambda may allocate (<c>limit.js_memory</c>).</summary>
+    public long JsMemoryBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Deepest JavaScript call recursion (<c>limit.js_recursion</c>).</summary>
+    public int JsRecursion { get; set; } = 200;
+
+    /// <summary>Most steps one execution runs, loop bodies included (<c>limit.steps</c>).</summary>
+    public long Steps { get; set; } = 100_000;
+
+    /// <summary>Most iterations of one loop; also caps while loops (<c>limit.loop</c>).</summary>
+    public long LoopIterations { get; set; } = 10_000;
+
+    /// <summary>Largest variable value as JSON in UTF-8 bytes (<c>limit.variable_size</c>).</summary>
+    public int VariableBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Largest response as JSON in UTF-8 bytes (<c>limit.output_size</c>).</summary>
+    public int OutputBytes { get; set; } = 4 * 1024 * 1024;
+}

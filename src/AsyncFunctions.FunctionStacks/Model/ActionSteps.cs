@@ -1,0 +1,52 @@
+namespace AsyncFunctions.FunctionStacks.Model;
+
+internal sealed class CallStep : Step
+{
+    public required ValueTemplate Function { get; init; }
+
+    public ValueTemplate? Input { get; init; }
+
+    public bool Async { get; init; }
+}
+
+internal sealed class AwaitStep : Step
+{
+    public required ValueTemplate Ids { get; init; }
+
+    public ValueTemplate? TimeoutSeconds { get; init; }
+
+    public bool Settled { get; init; }
+}
+
+internal sealed class RequestStep : Step
+{
+    public required ValueTemplate Url { get; init; }
+
+    public ValueTemplate? Method { get; init; }
+
+    public ValueTemplate? Headers { get; init; }
+
+    public ValueTemplate? Params { get; init; }
+
+    public ValueTemplate? Json { get; init; }
+
+    public ValueTemplate? Text { get; init; }
+
+    public ValueTemplate? TimeoutSeconds { get; init; }
+}
+
+internal sealed class LambdaStep : Step
+{
+    public required CompiledScript Code { get; init; }
+}
+
+internal sealed class QueryStep : Step
+{
+    public required string Sql { get; init; }
+
+    public required string Connection { get; init; }
+
+    public ValueTemplate? Parameters { get; init; }
+
+    public ValueTemplate? TimeoutSeconds { get; init; }
+}

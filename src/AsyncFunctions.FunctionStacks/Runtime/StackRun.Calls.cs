@@ -1,0 +1,186 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using AsyncFunctions.Awaiting;
+using AsyncFunctions.Executions;
+using AsyncFunctions.FunctionStacks.Compiling;
+using AsyncFunctions.FunctionStacks.Model;
+using AsyncFunctions.Functions;
+using AsyncFunctions.Inputs;
+using AsyncFunctions.Running;
+
+namespace AsyncFunctions.FunctionStacks.Runtime;
+
+internal sealed partial class StackRun
+{
+    private async Task CallAsync(CallStep step)
+    {
+        if (Evaluate(step.Function) is not JsonValue nameNode || !JsonPaths.TryGetString(nameNode, out var name) || !FunctionName.IsValid(name))
+        {
+            throw TypeError(step.Path + ".call", "the function name is not a valid name");
+        }
+
+        var input = step.Input is null ? new JsonObject() : Evaluate(step.Input);
+        try
+        {
+            JsonNode? result = step.Async
+                ? JsonValue.Create(await context.StartAsync(name, input, cancellationToken).ConfigureAwait(false))
+                : await context.RunAsync(name, input, cancellationToken).ConfigureAwait(false);
+            Yield(step, result);
+        }
+        catch (ExecutionFailedException ex)
+        {
+            throw new StackErrorException(ex.Error.Code, ex.Error.Message, ex.Error.Data?.DeepClone());
+        }
+        catch (UnknownFunctionException ex)
+        {
+            throw new StackErrorException(StackErrorCodes.UnknownFunction, ex.Message, new JsonObject { ["function"] = name });
+        }
+        catch (InputValidationException ex)
+        {
+            var problems = new JsonArray(ex.Problems.Select(p => (JsonNode?)new JsonObject { ["path"] = p.Path, ["message"] = p.Message }).ToArray());
+            throw new StackErrorException(StackErrorCodes.InvalidInput, ex.Message, new JsonObject { ["function"] = name, ["problems"] = problems });
+        }
+        catch (CallDepthExceededException ex)
+        {
+            throw new StackErrorException(StackErrorCodes.CallDepthExceeded, ex.Message, new JsonObject { ["function"] = name });
+        }
+        catch (FunctionException ex) when (ex is not StackErrorException)
+        {
+            throw new StackErrorException(ex.Code, ex.Message, ex.Details?.DeepClone());
+        }
+    }
+
+    private async Task<bool> AwaitAsync(AwaitStep step)
+    {
+        var idsNode = Evaluate(step.Ids);
+        var single = JsonPaths.TryGetString(idsNode, out var one);
+        List<string> ids;
+        if (single)
+        {
+            ids = [one];
+        }
+        else if (idsNode is JsonArray array && array.All(i => JsonPaths.TryGetString(i, out _)))
+        {
+            ids = array.Select(i => i!.GetValue<string>()).ToList();
+        }
+        else
+        {
+            throw TypeError(step.Path + ".await", "expected an execution id or an array of execution ids");
+        }
+
+        var timeout = step.TimeoutSeconds is null ? services.Options.DefaultAwaitTimeoutSeconds : (double)Number(Evaluate(step.TimeoutSeconds), step.Path + ".timeoutSeconds");
+        var pending = new PendingAwait
+        {
+            Step = step.Path,
+            Ids = ids,
+            Single = single,
+            TimeoutSeconds = timeout,
+            StartedAt = services.Time.GetUtcNow(),
+            As = step.As,
+            Settled = step.Settled,
+        };
+
+        if (suspendAtAwait)
+        {
+            state.Await = pending;
+            return true;
+        }
+
+        await FinishAwaitAsync(pending).ConfigureAwait(false);
+        return false;
+    }
+
+    /// <summary>Waits for the ids of an await (fresh or resumed) and stores or raises its result.</summary>
+    private async Task FinishAwaitAsync(PendingAwait pending)
+    {
+        JsonArray results;
+        if (pending.Ids.Count == 0)
+        {
+            results = [];
+        }
+        else
+        {
+            var waited = services.Time.GetUtcNow() - pending.StartedAt;
+            var remaining = TimeSpan.FromSeconds(pending.TimeoutSeconds) - waited;
+            var outcome = await WaitAsync(pending.Ids, remaining < TimeSpan.Zero ? TimeSpan.Zero : remaining).ConfigureAwait(false);
+            if (!outcome.Completed)
+            {
+                var still = outcome.Pending.Select(r => r.Id).Distinct().ToList();
+                throw new StackErrorException(
+                    StackErrorCodes.AwaitTimeout,
+                    $"The await at {pending.Step} timed out after {pending.TimeoutSeconds.ToString(CultureInfo.InvariantCulture)} s; still pending: {string.Join(", ", still)}.",
+                    new JsonObject { ["pending"] = new JsonArray(still.Select(id => (JsonNode?)JsonValue.Create(id)).ToArray()) });
+            }
+
+            results = pending.Settled ? Settled(outcome) : Outputs(outcome, pending.Step);
+        }
+
+        var value = pending.Single ? results[0]?.DeepClone() : results;
+        if (pending.As is not null)
+        {
+            SetVariable(pending.As, value);
+        }
+    }
+
+    private async Task<AwaitOutcome> WaitAsync(IReadOnlyList<string> ids, TimeSpan timeout)
+    {
+        try
+        {
+            return await context.AwaitAsync(ids, timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (UnknownExecutionsException ex)
+        {
+            throw new StackErrorException(StackErrorCodes.AwaitUnknownIds, ex.Message,
+                new JsonObject { ["ids"] = new JsonArray(ex.Ids.Select(id => (JsonNode?)JsonValue.Create(id)).ToArray()) });
+        }
+        catch (ArgumentException ex)
+        {
+            throw new StackErrorException(StackErrorCodes.AwaitInvalid, ex.Message);
+        }
+        catch (FunctionException ex) when (ex is not StackErrorException)
+        {
+            throw new StackErrorException(ex.Code, ex.Message, ex.Details?.DeepClone());
+        }
+    }
+
+    private static JsonArray Settled(AwaitOutcome outcome) =>
+        new(outcome.Results.Select(r => (JsonNode?)new JsonObject
+        {
+            ["id"] = r.Id,
+            ["status"] = StatusName(r.Status),
+            ["output"] = r.Output?.DeepClone(),
+            ["error"] = ErrorJson(r.Error),
+        }).ToArray());
+
+    private static JsonArray Outputs(AwaitOutcome outcome, string path)
+    {
+        var failed = outcome.Results.Where(r => r.Status != ExecutionStatus.Succeeded).ToList();
+        if (failed.Count > 0)
+        {
+            var described = failed.Select(r => $"{r.Id} ({StatusName(r.Status)}: {r.Error?.Code ?? "-"}: {r.Error?.Message ?? "no error recorded"})");
+            throw new StackErrorException(
+                StackErrorCodes.AwaitFailed,
+                $"The await at {path} found {failed.Count} failed execution(s): {string.Join("; ", described)}.",
+                new JsonObject
+                {
+                    ["failed"] = new JsonArray(failed.Select(r => (JsonNode?)new JsonObject
+                    {
+                        ["id"] = r.Id,
+                        ["status"] = StatusName(r.Status),
+                        ["error"] = ErrorJson(r.Error),
+                    }).ToArray()),
+                });
+        }
+
+        return new JsonArray(outcome.Results.Select(r => r.Output?.DeepClone()).ToArray());
+    }
+
+    private static JsonObject? ErrorJson(ExecutionError? error) => error is null ? null : new JsonObject
+    {
+        ["code"] = error.Code,
+        ["message"] = error.Message,
+        ["data"] = error.Data?.DeepClone(),
+    };
+
+    private static string StatusName(ExecutionStatus status) => status.ToString().ToLowerInvariant();
+}

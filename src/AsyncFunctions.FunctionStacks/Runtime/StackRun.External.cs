@@ -1,0 +1,162 @@
+using System.Data.Common;
+using System.Text;
+using System.Text.Json.Nodes;
+using AsyncFunctions.FunctionStacks.Compiling;
+using AsyncFunctions.FunctionStacks.Data;
+using AsyncFunctions.FunctionStacks.Model;
+using Dapper;
+
+namespace AsyncFunctions.FunctionStacks.Runtime;
+
+internal sealed partial class StackRun
+{
+    private static readonly string[] HttpMethods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+
+    private async Task RequestAsync(RequestStep step)
+    {
+        var url = Evaluate(step.Url);
+        if (!JsonPaths.TryGetString(url, out var text) || !Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            throw new StackErrorException(StackErrorCodes.RequestInvalid, $"{step.Path}.request: expected an absolute http or https URL, got {url?.ToJsonString() ?? "null"}");
+        }
+
+        var method = step.Method is null ? "GET" : Evaluate(step.Method) is { } m && JsonPaths.TryGetString(m, out var verb) ? verb.ToUpperInvariant() : "";
+        if (!HttpMethods.Contains(method))
+        {
+            throw new StackErrorException(StackErrorCodes.RequestInvalid, $"{step.Path}.method: expected one of {string.Join(", ", HttpMethods)}");
+        }
+
+        if (step.Params is not null)
+        {
+            uri = WithQuery(uri, Evaluate(step.Params), step.Path + ".params");
+        }
+
+        using var request = new HttpRequestMessage(new HttpMethod(method), uri);
+        if (step.Json is not null)
+        {
+            request.Content = new StringContent(Evaluate(step.Json)?.ToJsonString() ?? "null", Encoding.UTF8, "application/json");
+        }
+        else if (step.Text is not null)
+        {
+            var body = Evaluate(step.Text);
+            request.Content = new StringContent(body is null ? "" : JsonPaths.TryGetString(body, out var s) ? s : body.ToJsonString(), Encoding.UTF8, "text/plain");
+        }
+
+        if (step.Headers is not null)
+        {
+            AddHeaders(request, Evaluate(step.Headers), step.Path + ".headers");
+        }
+
+        var seconds = step.TimeoutSeconds is null
+            ? services.Options.DefaultRequestTimeoutSeconds
+            : (double)Number(Evaluate(step.TimeoutSeconds), step.Path + ".timeoutSeconds");
+        var response = await services.Requests.SendAsync(request, TimeSpan.FromSeconds(seconds), _limits.VariableBytes, step.Path, cancellationToken).ConfigureAwait(false);
+        Yield(step, response);
+    }
+
+    private static Uri WithQuery(Uri uri, JsonNode? query, string path)
+    {
+        if (query is null)
+        {
+            return uri;
+        }
+
+        if (query is not JsonObject parameters)
+        {
+            throw TypeError(path, "the params must be an object of query parameters");
+        }
+
+        var builder = new StringBuilder(uri.Query.TrimStart('?'));
+        foreach (var (name, value) in parameters)
+        {
+            var values = value is JsonArray array ? array.ToList() : [value];
+            foreach (var item in values)
+            {
+                if (item is null)
+                {
+                    continue;
+                }
+
+                builder.Append(builder.Length > 0 ? "&" : "")
+                    .Append(Uri.EscapeDataString(name)).Append('=')
+                    .Append(Uri.EscapeDataString(JsonPaths.TryGetString(item, out var s) ? s : item.ToJsonString()));
+            }
+        }
+
+        return new UriBuilder(uri) { Query = builder.ToString() }.Uri;
+    }
+
+    private static void AddHeaders(HttpRequestMessage request, JsonNode? headers, string path)
+    {
+        if (headers is null)
+        {
+            return;
+        }
+
+        if (headers is not JsonObject values)
+        {
+            throw TypeError(path, "the headers must be an object of names and texts");
+        }
+
+        foreach (var (name, value) in values)
+        {
+            var text = value is null ? "" : JsonPaths.TryGetString(value, out var s) ? s : value.ToJsonString();
+            if (request.Headers.TryAddWithoutValidation(name, text))
+            {
+                continue;
+            }
+
+            if (request.Content is not null)
+            {
+                request.Content.Headers.Remove(name);
+                if (request.Content.Headers.TryAddWithoutValidation(name, text))
+                {
+                    continue;
+                }
+            }
+
+            throw TypeError(JsonPaths.Property(path, name), $"the header '{name}' cannot be set (content headers need a body)");
+        }
+    }
+
+    private async Task QueryAsync(QueryStep step)
+    {
+        var parameters = new DynamicParameters();
+        if (step.Parameters is not null)
+        {
+            var values = Evaluate(step.Parameters);
+            if (values is not (null or JsonObject))
+            {
+                throw TypeError(step.Path + ".parameters", "the parameters must be an object");
+            }
+
+            foreach (var (name, value) in (JsonObject?)values ?? [])
+            {
+                parameters.Add(name, DbValues.ToParameter(value));
+            }
+        }
+
+        var timeout = step.TimeoutSeconds is null ? services.Options.DefaultQueryTimeoutSeconds : (int)Math.Ceiling(Number(Evaluate(step.TimeoutSeconds), step.Path + ".timeoutSeconds"));
+        var connection = services.Connections.Create(step.Connection)
+            ?? throw new StackErrorException(StackErrorCodes.QueryUnknownConnection, $"{step.Path}: no database connection is named '{step.Connection}'.");
+        await using (connection.ConfigureAwait(false))
+        {
+            try
+            {
+                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+                var rows = await connection.QueryAsync(new CommandDefinition(step.Sql, parameters, commandTimeout: timeout, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                var result = new JsonArray();
+                foreach (IDictionary<string, object?> row in rows)
+                {
+                    result.Add(new JsonObject(row.Select(c => KeyValuePair.Create(c.Key, DbValues.ToJson(c.Value)))));
+                }
+
+                Yield(step, result);
+            }
+            catch (DbException ex)
+            {
+                throw new StackErrorException(StackErrorCodes.QueryFailed, $"The query at {step.Path} failed: {ex.Message}", new JsonObject { ["connection"] = step.Connection });
+            }
+        }
+    }
+}

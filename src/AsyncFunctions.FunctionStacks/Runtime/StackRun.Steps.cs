@@ -1,0 +1,241 @@
+using System.Text.Json.Nodes;
+using AsyncFunctions.FunctionStacks.Compiling;
+using AsyncFunctions.FunctionStacks.Model;
+using AsyncFunctions.Functions;
+using AsyncFunctions.Logging;
+
+namespace AsyncFunctions.FunctionStacks.Runtime;
+
+internal sealed partial class StackRun
+{
+    /// <summary>Runs one step; returns true when the stack suspends at it.</summary>
+    private async Task<bool> ExecuteAsync(Step step)
+    {
+        switch (step)
+        {
+            case VarStep s:
+                SetVariable(s.Name, Evaluate(s.Value));
+                break;
+            case SetStep s:
+                Update(s);
+                break;
+            case IfStep s:
+                RunIf(s);
+                break;
+            case SwitchStep s:
+                RunSwitch(s);
+                break;
+            case LoopStep s:
+                StartLoop(s);
+                break;
+            case BreakStep:
+                Unwind(new Completion(CompletionKind.Break));
+                break;
+            case ContinueStep:
+                Unwind(new Completion(CompletionKind.Continue));
+                break;
+            case TryStep s:
+                Push(FrameKind.Try, s.Body, s.Path);
+                break;
+            case ThrowStep s:
+                throw Raise(s.Code, s.Message, s.Data, StackErrorCodes.Thrown, s.Path);
+            case PreconditionStep s:
+                if (!Truthy(Evaluate(s.Condition)))
+                {
+                    throw Raise(s.Code, s.Message, s.Data, StackErrorCodes.Precondition, s.Path);
+                }
+
+                break;
+            case ReturnStep s:
+                Unwind(new Completion(CompletionKind.Return, Value: Evaluate(s.Value)));
+                break;
+            case SleepStep s:
+                var ms = Number(Evaluate(s.Milliseconds), s.Path + ".sleep");
+                await Task.Delay(TimeSpan.FromMilliseconds((double)Math.Clamp(ms, 0, 86_400_000)), services.Time, cancellationToken).ConfigureAwait(false);
+                break;
+            case LogStep s:
+                await LogAsync(s).ConfigureAwait(false);
+                break;
+            case LambdaStep s:
+                Yield(s, Js.Evaluate(s.Code, state.Variables));
+                break;
+            case CallStep s:
+                await CallAsync(s).ConfigureAwait(false);
+                break;
+            case AwaitStep s:
+                return await AwaitAsync(s).ConfigureAwait(false);
+            case RequestStep s:
+                await RequestAsync(s).ConfigureAwait(false);
+                break;
+            case QueryStep s:
+                await QueryAsync(s).ConfigureAwait(false);
+                break;
+            default:
+                throw new InvalidOperationException($"No runner for {step.GetType().Name}.");
+        }
+
+        return false;
+    }
+
+    private void Yield(Step step, JsonNode? value)
+    {
+        if (step.As is not null)
+        {
+            SetVariable(step.As, value);
+        }
+    }
+
+    private StackErrorException Raise(ValueTemplate? code, ValueTemplate? message, ValueTemplate? data, string defaultCode, string path)
+    {
+        var codeText = code is null ? defaultCode : Evaluate(code) is JsonValue c && JsonPaths.TryGetString(c, out var text) && text.Length > 0 ? text : defaultCode;
+        var messageNode = message is null ? null : Evaluate(message);
+        var messageText = messageNode is null ? $"{codeText} at {path}" : JsonPaths.TryGetString(messageNode, out var m) ? m : messageNode.ToJsonString();
+        return new StackErrorException(codeText, messageText, data is null ? null : Evaluate(data));
+    }
+
+    private void RunIf(IfStep step)
+    {
+        foreach (var (condition, then) in step.Branches)
+        {
+            if (Truthy(Evaluate(condition)))
+            {
+                Push(FrameKind.Block, then);
+                return;
+            }
+        }
+
+        if (step.Else is not null)
+        {
+            Push(FrameKind.Block, step.Else);
+        }
+    }
+
+    private void RunSwitch(SwitchStep step)
+    {
+        var value = Evaluate(step.Value);
+        foreach (var (caseValue, then) in step.Cases)
+        {
+            if (SameValue(value, Evaluate(caseValue)))
+            {
+                Push(FrameKind.Block, then);
+                return;
+            }
+        }
+
+        if (step.Default is not null)
+        {
+            Push(FrameKind.Block, step.Default);
+        }
+    }
+
+    private static bool SameValue(JsonNode? a, JsonNode? b) =>
+        JsonPaths.TryGetDecimal(a, out var x) && JsonPaths.TryGetDecimal(b, out var y) ? x == y : JsonNode.DeepEquals(a, b);
+
+    private void StartLoop(LoopStep step)
+    {
+        var frame = new StackFrame { Kind = FrameKind.Loop, Block = step.Body.Path, Step = step.Path };
+        switch (step.Kind)
+        {
+            case LoopKind.For:
+                var count = Number(Evaluate(step.Subject), step.Path + ".for");
+                if (count != decimal.Truncate(count))
+                {
+                    throw TypeError(step.Path + ".for", $"the count must be a whole number, not {count}");
+                }
+
+                CheckIterations(step, (long)Math.Max(0, count));
+                frame.Count = (long)count;
+                if (count <= 0)
+                {
+                    return;
+                }
+
+                break;
+            case LoopKind.Foreach:
+                if (Evaluate(step.Subject) is not JsonArray items)
+                {
+                    throw TypeError(step.Path + ".foreach", "the value to loop over is not an array");
+                }
+
+                CheckIterations(step, items.Count);
+                CheckSize($"the items of the foreach at {step.Path}", items);
+                if (items.Count == 0)
+                {
+                    return;
+                }
+
+                frame.Items = items;
+                frame.Count = items.Count;
+                break;
+            default:
+                SetLoopVariables(step, frame);
+                if (!Truthy(Evaluate(step.Subject)))
+                {
+                    return;
+                }
+
+                break;
+        }
+
+        state.Frames.Add(frame);
+        SetLoopVariables(step, frame);
+    }
+
+    private void NextIteration(StackFrame frame)
+    {
+        var step = StepAt<LoopStep>(frame.Step);
+        frame.Iteration++;
+        if (step.Kind == LoopKind.While)
+        {
+            // The condition sees the index of the iteration it decides about.
+            SetLoopVariables(step, frame);
+        }
+
+        var more = step.Kind == LoopKind.While ? Truthy(Evaluate(step.Subject)) : frame.Iteration < frame.Count;
+        if (!more)
+        {
+            Pop();
+            return;
+        }
+
+        CheckIterations(step, frame.Iteration + 1);
+        frame.Pc = 0;
+        SetLoopVariables(step, frame);
+    }
+
+    private void CheckIterations(LoopStep step, long iterations)
+    {
+        if (iterations > _limits.LoopIterations)
+        {
+            throw new FunctionException(StackErrorCodes.LimitLoop, $"The loop at {step.Path} would run more than {_limits.LoopIterations} iterations (limit.loop).");
+        }
+    }
+
+    private void SetLoopVariables(LoopStep step, StackFrame frame)
+    {
+        if (step.IndexVariable is not null)
+        {
+            SetVariable(step.IndexVariable, JsonValue.Create(frame.Iteration));
+        }
+
+        if (step.ItemVariable is not null)
+        {
+            SetVariable(step.ItemVariable, frame.Items![(int)frame.Iteration]?.DeepClone());
+        }
+    }
+
+    private static decimal Number(JsonNode? value, string path) =>
+        JsonPaths.TryGetDecimal(value, out var number) ? number : throw TypeError(path, $"expected a number, got {JsonPaths.Describe(value)}");
+
+    private async Task LogAsync(LogStep step)
+    {
+        var messageNode = Evaluate(step.Message);
+        var message = messageNode is null ? "" : JsonPaths.TryGetString(messageNode, out var text) ? text : messageNode.ToJsonString();
+        var data = step.Data is null ? null : Evaluate(step.Data);
+        if (context.Services.GetService(typeof(IExecutionLogStore)) is IExecutionLogStore logs)
+        {
+            var entry = new ExecutionLogEntry(services.Time.GetUtcNow(), step.Level, message, data);
+            await logs.AppendAsync(context.ExecutionId, [entry], cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,254 @@
+using System.Text.Json.Nodes;
+using AsyncFunctions.FunctionStacks.Compiling;
+using AsyncFunctions.FunctionStacks.Hosting;
+using AsyncFunctions.FunctionStacks.Model;
+using AsyncFunctions.Functions;
+using AsyncFunctions.Inputs;
+using AsyncFunctions.Running;
+
+namespace AsyncFunctions.FunctionStacks.Runtime;
+
+/// <summary>One run of a stack over a <see cref="StackState"/>: the step loop, unwinding and variables.</summary>
+internal sealed partial class StackRun(
+    CompiledFunction function,
+    StackServices services,
+    StackState state,
+    FunctionContext context,
+    bool suspendAtAwait,
+    CancellationToken cancellationToken) : IDisposable
+{
+    private readonly StackLimitOptions _limits = services.Options.Limits;
+    private JsEvaluator? _js;
+
+    private JsEvaluator Js => _js ??= new JsEvaluator(
+        _limits,
+        InputValidator.ValidateOrThrow(context.Input, function.Inputs),
+        new JsonObject(services.Options.Env.Select(e => KeyValuePair.Create(e.Key, (JsonNode?)JsonValue.Create(e.Value)))),
+        state.Auth,
+        cancellationToken);
+
+    public void Dispose() => _js?.Dispose();
+
+    public async Task<StackRunResult> RunAsync()
+    {
+        CheckState();
+        if (state.Await is { } pending)
+        {
+            state.Await = null;
+            try
+            {
+                await FinishAwaitAsync(pending).ConfigureAwait(false);
+            }
+            catch (StackErrorException ex)
+            {
+                Unwind(new Completion(CompletionKind.Error, ex.Error));
+            }
+        }
+
+        while (state.Frames.Count > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var frame = state.Frames[^1];
+            var block = BlockAt(frame.Block);
+            try
+            {
+                if (frame.Pc >= block.Steps.Count)
+                {
+                    EndOfBlock(frame);
+                    continue;
+                }
+
+                var step = block.Steps[frame.Pc];
+                frame.Pc++;
+                if (++state.StepsRun > _limits.Steps)
+                {
+                    throw new FunctionException(StackErrorCodes.LimitSteps, $"The execution ran more than {_limits.Steps} steps (limit.steps); it stopped at {step.Path}.");
+                }
+
+                if (await ExecuteAsync(step).ConfigureAwait(false))
+                {
+                    return new StackRunResult(false, null, state);
+                }
+            }
+            catch (StackErrorException ex)
+            {
+                Unwind(new Completion(CompletionKind.Error, ex.Error));
+            }
+        }
+
+        var output = state.HasReturned ? state.Returned : function.Response is null ? null : Evaluate(function.Response);
+        var size = SizeOf(output);
+        if (size > _limits.OutputBytes)
+        {
+            throw new FunctionException(StackErrorCodes.LimitOutputSize, $"The response is {size} bytes of JSON; the limit is {_limits.OutputBytes} (limit.output_size).");
+        }
+
+        return new StackRunResult(true, output, state);
+    }
+
+    private void CheckState()
+    {
+        if (state.Format != StackState.CurrentFormat)
+        {
+            throw new FunctionException(StackErrorCodes.BadState, $"The state has format {state.Format}; this interpreter reads format {StackState.CurrentFormat}.");
+        }
+
+        if (state.Function != function.Name)
+        {
+            throw new FunctionException(StackErrorCodes.BadState, $"The state belongs to '{state.Function}', not '{function.Name}'.");
+        }
+
+        foreach (var frame in state.Frames)
+        {
+            if (function.FindBlock(frame.Block) is null || (frame.Kind != FrameKind.Block && function.FindStep(frame.Step ?? "") is null))
+            {
+                throw new FunctionException(StackErrorCodes.BadState, $"The state names {frame.Block}, which the function '{function.Name}' does not have.");
+            }
+        }
+    }
+
+    private StepBlock BlockAt(string path) =>
+        function.FindBlock(path) ?? throw new FunctionException(StackErrorCodes.BadState, $"The function has no step list at {path}.");
+
+    private T StepAt<T>(string? path)
+        where T : Step =>
+        function.FindStep(path ?? "") as T ?? throw new FunctionException(StackErrorCodes.BadState, $"The function has no {typeof(T).Name} at {path}.");
+
+    private void Push(FrameKind kind, StepBlock block, string? step = null) =>
+        state.Frames.Add(new StackFrame { Kind = kind, Block = block.Path, Step = step });
+
+    private void Pop() => state.Frames.RemoveAt(state.Frames.Count - 1);
+
+    /// <summary>The running step list ended normally.</summary>
+    private void EndOfBlock(StackFrame frame)
+    {
+        switch (frame.Kind)
+        {
+            case FrameKind.Loop:
+                NextIteration(frame);
+                break;
+            case FrameKind.Try:
+                var step = StepAt<TryStep>(frame.Step);
+                if (frame.Phase != TryPhase.Finally && step.Finally is not null)
+                {
+                    frame.Phase = TryPhase.Finally;
+                    frame.Block = step.Finally.Path;
+                    frame.Pc = 0;
+                    frame.Pending = null;
+                    break;
+                }
+
+                Pop();
+                if (frame.Pending is { } pending)
+                {
+                    Unwind(pending);
+                }
+
+                break;
+            default:
+                Pop();
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Carries an error, break, continue or return outwards: loops take break and continue, try
+    /// frames take errors into catch and run finally first for everything. An error that leaves
+    /// the stack fails the execution.
+    /// </summary>
+    private void Unwind(Completion completion)
+    {
+        while (state.Frames.Count > 0)
+        {
+            var frame = state.Frames[^1];
+            if (frame.Kind == FrameKind.Loop && completion.Kind == CompletionKind.Break)
+            {
+                Pop();
+                return;
+            }
+
+            if (frame.Kind == FrameKind.Loop && completion.Kind == CompletionKind.Continue)
+            {
+                frame.Pc = int.MaxValue;
+                return;
+            }
+
+            if (frame.Kind == FrameKind.Try)
+            {
+                var step = StepAt<TryStep>(frame.Step);
+                if (frame.Phase == TryPhase.Try && completion.Kind == CompletionKind.Error && step.Catch is not null)
+                {
+                    frame.Phase = TryPhase.Catch;
+                    frame.Block = step.Catch.Path;
+                    frame.Pc = 0;
+                    SetVariable(step.ErrorVariable, completion.Error!.ToJson());
+                    return;
+                }
+
+                if (frame.Phase != TryPhase.Finally && step.Finally is not null)
+                {
+                    frame.Phase = TryPhase.Finally;
+                    frame.Block = step.Finally.Path;
+                    frame.Pc = 0;
+                    frame.Pending = completion;
+                    return;
+                }
+            }
+
+            Pop();
+        }
+
+        switch (completion.Kind)
+        {
+            case CompletionKind.Error:
+                throw new StackErrorException(completion.Error!);
+            case CompletionKind.Return:
+                state.HasReturned = true;
+                state.Returned = completion.Value?.DeepClone();
+                break;
+        }
+    }
+
+    private JsonNode? Evaluate(ValueTemplate template) => template switch
+    {
+        LiteralValue literal => literal.Value?.DeepClone(),
+        ExpressionValue expression => Js.Evaluate(expression.Script, state.Variables),
+        ObjectValue obj => new JsonObject(obj.Properties.Select(p => KeyValuePair.Create(p.Key, Evaluate(p.Value)))),
+        ArrayValue array => new JsonArray(array.Items.Select(Evaluate).ToArray()),
+        _ => throw new InvalidOperationException($"Unknown value template {template.GetType().Name}."),
+    };
+
+    private void SetVariable(string name, JsonNode? value)
+    {
+        if (value?.Parent is not null)
+        {
+            value = value.DeepClone();
+        }
+
+        CheckSize(name, value);
+        state.Variables[name] = value;
+    }
+
+    private void CheckSize(string name, JsonNode? value)
+    {
+        var size = SizeOf(value);
+        if (size > _limits.VariableBytes)
+        {
+            throw new FunctionException(StackErrorCodes.LimitVariableSize, $"The value of '{name}' would hold {size} bytes of JSON; the limit is {_limits.VariableBytes} (limit.variable_size).");
+        }
+    }
+
+    private static long SizeOf(JsonNode? value) => JsonSize.Of(value);
+
+    private static bool Truthy(JsonNode? value) => value switch
+    {
+        null => false,
+        JsonValue v when JsonPaths.TryGetBool(v, out var b) => b,
+        JsonValue v when JsonPaths.TryGetString(v, out var s) => s.Length > 0,
+        JsonValue v when JsonPaths.TryGetDecimal(v, out var d) => d != 0,
+        _ => true,
+    };
+
+    private static StackErrorException TypeError(string path, string message) =>
+        new(StackErrorCodes.TypeError, $"{path}: {message}", new JsonObject { ["path"] = path });
+}

@@ -1,0 +1,9 @@
+using System.Text.Json.Nodes;
+
+namespace AsyncFunctions.FunctionStacks.Runtime;
+
+/// <summary>
+/// The end of one run: the stack finished with <see cref="Output"/>, or it suspended at an await
+/// step and <see cref="State"/> (with <see cref="StackState.Await"/> set) resumes it.
+/// </summary>
+public sealed record StackRunResult(bool Completed, JsonNode? Output, StackState State);
