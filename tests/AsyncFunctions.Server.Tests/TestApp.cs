@@ -31,6 +31,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
             ["AsyncFunctions:Server:ShutdownTimeout"] = "00:00:02",
             ["AsyncFunctions:Examples:Enabled"] = "true",
             ["AsyncFunctions:Api:MaxRequestBodyBytes"] = "4096",
+            ["AsyncFunctions:Stacks:Folder"] = FunctionsFolder,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -39,6 +40,9 @@ public sealed class TestApp : WebApplicationFactory<Program>
     }
 
     public string DatabasePath { get; }
+
+    /// <summary>The example documents of the server's functions/ folder, copied beside the tests.</summary>
+    public static string FunctionsFolder { get; } = Path.Combine(AppContext.BaseDirectory, "functions");
 
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
 

@@ -8,6 +8,12 @@ public sealed class FunctionStacksOptions
     public const string Section = "AsyncFunctions:Stacks";
 
     /// <summary>
+    /// Folder of function documents (<c>*.json</c>) saved at start-up, relative to the working
+    /// directory. Empty turns loading off.
+    /// </summary>
+    public string? Folder { get; set; } = "functions";
+
+    /// <summary>
     /// The values stacks see as <c>$env</c>. Only what an administrator lists here is visible;
     /// nothing of the process environment is.
     /// </summary>

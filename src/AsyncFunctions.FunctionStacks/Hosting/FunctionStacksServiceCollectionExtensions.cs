@@ -13,7 +13,8 @@ public static class FunctionStacksServiceCollectionExtensions
 {
     /// <summary>
     /// Binds <see cref="FunctionStacksOptions"/> from <c>AsyncFunctions:Stacks</c>, registers the
-    /// guarded HTTP client of request steps and <see cref="StackFunctionSource"/>. The host registers
+    /// guarded HTTP client of request steps, <see cref="StackFunctionSource"/>, <see cref="StackDefinitions"/>
+    /// and the start-up load of the function folder. The host registers
     /// an <c>IFunctionDefinitionStore</c> (and, for log steps, an <c>IExecutionLogStore</c>).
     /// </summary>
     public static IServiceCollection AddFunctionStacks(this IServiceCollection services, Action<FunctionStacksOptions>? configure = null)
@@ -33,6 +34,8 @@ public static class FunctionStacksServiceCollectionExtensions
             sp.GetService<IHttpClientFactory>(),
             sp.GetService<TimeProvider>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IFunctionSource, StackFunctionSource>());
+        services.TryAddSingleton<StackDefinitions>();
+        services.AddHostedService<FunctionFolderStartup>();
         return services;
     }
 }

@@ -22,8 +22,41 @@ public static class GuardedHandler
         ConnectCallback = (context, cancellationToken) => ConnectAsync(options, context.DnsEndPoint, cancellationToken),
     };
 
-    internal static bool IsAllowListed(FunctionStacksOptions options, string host) =>
-        options.AllowedHosts.Exists(h => string.Equals(h.Trim(), host, StringComparison.OrdinalIgnoreCase));
+    /// <summary>An entry is a host ("hooks.internal", "[::1]": any port) or a host and port ("localhost:5080").</summary>
+    internal static bool IsAllowListed(FunctionStacksOptions options, string host, int port) =>
+        options.AllowedHosts.Exists(entry =>
+        {
+            var (allowedHost, allowedPort) = ParseEntry(entry);
+            return string.Equals(allowedHost, host.Trim('[', ']'), StringComparison.OrdinalIgnoreCase) && (allowedPort is null || allowedPort == port);
+        });
+
+    private static (string Host, int? Port) ParseEntry(string entry)
+    {
+        var e = entry.Trim();
+        string host, rest;
+        if (e.StartsWith('[') && e.IndexOf(']', StringComparison.Ordinal) is var close and > 0)
+        {
+            (host, rest) = (e[1..close], e[(close + 1)..]);
+        }
+        else if (e.Count(c => c == ':') == 1)
+        {
+            (host, rest) = (e[..e.IndexOf(':', StringComparison.Ordinal)], e[e.IndexOf(':', StringComparison.Ordinal)..]);
+        }
+        else
+        {
+            (host, rest) = (e, "");
+        }
+
+        if (rest.Length == 0)
+        {
+            return (host, null);
+        }
+
+        // A malformed port matches nothing rather than every port.
+        return rest.StartsWith(':') && int.TryParse(rest.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture, out var port)
+            ? (host, port)
+            : ("", 0);
+    }
 
     private static async ValueTask<Stream> ConnectAsync(FunctionStacksOptions options, DnsEndPoint endPoint, CancellationToken cancellationToken)
     {
@@ -31,7 +64,7 @@ public static class GuardedHandler
         var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal)
             ? [literal]
             : await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
-        if (!IsAllowListed(options, host))
+        if (!IsAllowListed(options, host, endPoint.Port))
         {
             foreach (var address in addresses)
             {

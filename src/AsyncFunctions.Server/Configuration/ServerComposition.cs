@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using AsyncFunctions.FunctionStacks.Hosting;
 using AsyncFunctions.Hangfire.DependencyInjection;
 using AsyncFunctions.Server.Endpoints;
 using AsyncFunctions.Server.Examples;
@@ -28,6 +29,8 @@ public static class ServerComposition
             }
         });
 
+        services.AddFunctionStacks();
+
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section)
             .Validate(o => o.MaxRequestBodyBytes > 0, $"{ApiOptions.Section}:MaxRequestBodyBytes must be positive.")
             .Validate(o => o.MaxWaitSeconds is >= 0 and <= 3600, $"{ApiOptions.Section}:MaxWaitSeconds must be between 0 and 3600.")
@@ -47,6 +50,11 @@ public static class ServerComposition
         app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.MapFunctionEndpoints();
         app.MapExecutionEndpoints();
+        if (app.Configuration.GetValue("AsyncFunctions:Examples:Enabled", false))
+        {
+            app.MapExampleWebhook();
+        }
+
         app.MapHealthChecks("/health");
         app.MapOpenApi();
         app.MapHangfireDashboard("/hangfire", new DashboardOptions

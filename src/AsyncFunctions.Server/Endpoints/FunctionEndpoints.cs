@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using AsyncFunctions.Executions;
+using AsyncFunctions.FunctionStacks.Hosting;
 using AsyncFunctions.Functions;
 using AsyncFunctions.Running;
 using AsyncFunctions.Server.Http;
@@ -14,6 +15,8 @@ public static class FunctionEndpoints
         var group = app.MapGroup("/api/functions").WithTags("Functions");
         group.MapGet("/", ListAsync);
         group.MapGet("/{name}", GetAsync);
+        group.MapPut("/{name}", SaveAsync);
+        group.MapDelete("/{name}", DeleteAsync);
         group.MapPost("/{name}/executions", StartAsync);
         return app;
     }
@@ -21,14 +24,36 @@ public static class FunctionEndpoints
     private static async Task<IResult> ListAsync(IFunctionCatalog catalog, CancellationToken cancellationToken)
     {
         var functions = await catalog.ListAsync(cancellationToken).ConfigureAwait(false);
-        return Results.Ok(functions.Select(FunctionView.From));
+        return Results.Ok(functions.Select(f => FunctionView.From(f)));
     }
 
-    private static async Task<IResult> GetAsync(string name, IFunctionCatalog catalog, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(string name, IFunctionCatalog catalog, StackDefinitions stacks, CancellationToken cancellationToken)
     {
         var function = await catalog.FindAsync(name, cancellationToken).ConfigureAwait(false) ?? throw new UnknownFunctionException(name);
-        return Results.Ok(FunctionView.From(function));
+        return Results.Ok(await ViewAsync(function, stacks, cancellationToken).ConfigureAwait(false));
     }
+
+    /// <summary>Creates or replaces a function stack; executions already started keep the version they run.</summary>
+    private static async Task<IResult> SaveAsync(string name, HttpRequest request, StackDefinitions stacks, IFunctionCatalog catalog, CancellationToken cancellationToken)
+    {
+        var document = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
+        var saved = await stacks.SaveAsync(name, document, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var function = await catalog.FindAsync(name, saved.Version, cancellationToken).ConfigureAwait(false) ?? throw new UnknownFunctionException(name);
+        var view = await ViewAsync(function, stacks, cancellationToken).ConfigureAwait(false);
+        return saved.Created
+            ? Results.Created($"/api/functions/{Uri.EscapeDataString(name)}", view)
+            : Results.Ok(view);
+    }
+
+    private static async Task<IResult> DeleteAsync(string name, StackDefinitions stacks, CancellationToken cancellationToken) =>
+        await stacks.DeleteAsync(name, cancellationToken).ConfigureAwait(false)
+            ? Results.NoContent()
+            : throw new UnknownFunctionException(name);
+
+    private static async Task<FunctionView> ViewAsync(FunctionDescriptor function, StackDefinitions stacks, CancellationToken cancellationToken) =>
+        function.Kind == StackFunctionDescriptor.Kind
+            ? FunctionView.From(function, await stacks.GetDocumentAsync(function.Name, function.Version, cancellationToken).ConfigureAwait(false))
+            : FunctionView.From(function);
 
     private static async Task<IResult> StartAsync(string name, HttpRequest request, IExecutionService executions, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using AsyncFunctions.Awaiting;
+using AsyncFunctions.FunctionStacks.Hosting;
 using AsyncFunctions.Inputs;
 using AsyncFunctions.Running;
 using Microsoft.AspNetCore.Diagnostics;
@@ -19,6 +20,8 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExce
                 "The input is not valid",
                 string.Join("; ", invalid.Problems.Select(p => $"{p.Path}: {p.Message}")),
                 invalid.Problems.GroupBy(p => p.Path).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray())),
+            DefinitionRejectedException rejected => Rejected(rejected),
+            FunctionNameTakenException taken => Problem(StatusCodes.Status409Conflict, "The name belongs to a C# function", taken.Message),
             UnknownFunctionException unknown => Problem(StatusCodes.Status404NotFound, "Unknown function", unknown.Message),
             UnknownExecutionsException unknown => WithIds(Problem(StatusCodes.Status404NotFound, "Unknown executions", unknown.Message), unknown.Ids),
             CallDepthExceededException depth => Problem(StatusCodes.Status400BadRequest, "Call depth exceeded", depth.Message),
@@ -40,6 +43,17 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExce
 
     private static ValidationProblemDetails Validation(string title, string detail, IDictionary<string, string[]> errors) =>
         new(errors) { Status = StatusCodes.Status400BadRequest, Title = title, Detail = detail };
+
+    /// <summary>Every problem by JSON path in <c>errors</c>, and in document order in <c>problems</c>.</summary>
+    private static ValidationProblemDetails Rejected(DefinitionRejectedException rejected)
+    {
+        var problem = Validation(
+            "The function document is not valid",
+            $"{rejected.Problems.Count} problem(s) in the document of '{rejected.Name}'.",
+            rejected.Problems.GroupBy(p => p.Path).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray()));
+        problem.Extensions["problems"] = rejected.Problems.Select(p => new { path = p.Path, message = p.Message }).ToList();
+        return problem;
+    }
 
     private static ProblemDetails WithIds(ProblemDetails problem, IReadOnlyList<string> ids)
     {

@@ -1,0 +1,101 @@
+using System.Text.Json.Nodes;
+using AsyncFunctions.Definitions;
+using AsyncFunctions.FunctionStacks.Compiling;
+using AsyncFunctions.Functions;
+
+namespace AsyncFunctions.FunctionStacks.Hosting;
+
+/// <summary>
+/// Saves and deletes function documents: each is compiled first (every problem reported with its
+/// JSON path), C# function names are refused, and an unchanged document keeps its version.
+/// </summary>
+public sealed class StackDefinitions(IFunctionDefinitionStore store, IFunctionCatalog catalog, IEnumerable<IFunctionSource> sources)
+{
+    private readonly IFunctionSource[] _codeSources = sources.OfType<CodeFunctionSource>().ToArray<IFunctionSource>();
+
+    /// <summary>
+    /// Compiles and saves <paramref name="document"/> as <paramref name="name"/>. A document without
+    /// a name takes <paramref name="name"/>; one with another name is refused.
+    /// </summary>
+    /// <param name="alsoKnown">Names that count as existing for call steps (for example the other files of a folder).</param>
+    public async Task<SavedDefinition> SaveAsync(string name, JsonNode? document, Func<string, bool>? alsoKnown = null, CancellationToken cancellationToken = default)
+    {
+        if (await IsCodeFunctionAsync(name, cancellationToken).ConfigureAwait(false))
+        {
+            throw new FunctionNameTakenException(name);
+        }
+
+        if (document is JsonObject obj && obj["name"] is null)
+        {
+            obj["name"] = name;
+        }
+
+        var result = await FunctionDocumentCompiler.CompileAsync(
+            document,
+            async (called, ct) => called == name || alsoKnown?.Invoke(called) == true || await catalog.FindAsync(called, ct).ConfigureAwait(false) is not null,
+            cancellationToken).ConfigureAwait(false);
+        var problems = result.Problems.ToList();
+        if (result.Function is { } function && function.Name != name)
+        {
+            problems.Add(new DocumentProblem("$.name", $"is '{function.Name}' but the document is saved as '{name}'; the two must match"));
+        }
+
+        if (problems.Count > 0 || result.Function is null)
+        {
+            throw new DefinitionRejectedException(name, problems);
+        }
+
+        var text = document!.ToJsonString();
+        var current = await store.GetAsync(name, null, cancellationToken).ConfigureAwait(false);
+        if (current is not null && SameDocument(current.Document, text))
+        {
+            return new SavedDefinition(name, current.Version, Changed: false, Created: false);
+        }
+
+        var version = await store.SaveAsync(name, text, cancellationToken).ConfigureAwait(false);
+        return new SavedDefinition(name, version, Changed: true, Created: current is null);
+    }
+
+    /// <summary>Deletes the current definition; executions already started keep their version. False when there was none.</summary>
+    public async Task<bool> DeleteAsync(string name, CancellationToken cancellationToken = default) =>
+        await IsCodeFunctionAsync(name, cancellationToken).ConfigureAwait(false)
+            ? throw new FunctionNameTakenException(name)
+            : await store.DeleteAsync(name, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The document of a stack function at a version (null: the current one), or null.</summary>
+    public async Task<JsonNode?> GetDocumentAsync(string name, int? version = null, CancellationToken cancellationToken = default)
+    {
+        var current = await store.GetAsync(name, version, cancellationToken).ConfigureAwait(false);
+        return current is null ? null : JsonNode.Parse(current.Document);
+    }
+
+    private async ValueTask<bool> IsCodeFunctionAsync(string name, CancellationToken cancellationToken)
+    {
+        foreach (var source in _codeSources)
+        {
+            if (await source.FindAsync(name, null, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool SameDocument(string stored, string text)
+    {
+        if (stored == text)
+        {
+            return true;
+        }
+
+        try
+        {
+            return JsonNode.DeepEquals(JsonNode.Parse(stored), JsonNode.Parse(text));
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
+}
