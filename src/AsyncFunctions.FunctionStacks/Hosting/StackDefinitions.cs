@@ -25,9 +25,9 @@ public sealed class StackDefinitions(IFunctionDefinitionStore store, IFunctionCa
             throw new FunctionNameTakenException(name);
         }
 
-        if (document is JsonObject obj && obj["name"] is null)
+        if (document is JsonObject obj && !obj.ContainsKey("name"))
         {
-            obj["name"] = name;
+            document = WithName(obj, name);
         }
 
         var result = await FunctionDocumentCompiler.CompileAsync(
@@ -80,6 +80,19 @@ public sealed class StackDefinitions(IFunctionDefinitionStore store, IFunctionCa
         }
 
         return false;
+    }
+
+    /// <summary>The document with <c>name</c> as its first field, as a reader expects it.</summary>
+    private static JsonObject WithName(JsonObject document, string name)
+    {
+        var named = new JsonObject { ["name"] = name };
+        foreach (var (key, value) in document.ToList())
+        {
+            document.Remove(key);
+            named[key] = value;
+        }
+
+        return named;
     }
 
     private static bool SameDocument(string stored, string text)
