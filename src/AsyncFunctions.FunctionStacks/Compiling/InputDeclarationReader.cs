@@ -65,6 +65,8 @@ internal sealed class InputDeclarationReader(List<DocumentProblem> problems)
             return null;
         }
 
+        var problemsBefore = problems.Count;
+
         foreach (var (key, _) in obj)
         {
             if (!Fields.Contains(key) || (!named && key is "name" or "required" or "default"))
@@ -101,7 +103,7 @@ internal sealed class InputDeclarationReader(List<DocumentProblem> problems)
             problems.Add(new DocumentProblem(path + ".items", "only an input of type 'array' declares items"));
         }
 
-        return new InputDeclaration
+        var declaration = new InputDeclaration
         {
             Name = name,
             Type = type,
@@ -117,6 +119,22 @@ internal sealed class InputDeclarationReader(List<DocumentProblem> problems)
             Enum = (obj["enum"] as JsonArray)?.Select(e => e?.DeepClone()).ToList(),
             Items = obj["items"] is { } items ? Read(items, path + ".items", named: false) : null,
         };
+        if (declaration.Default is { } value && problems.Count == problemsBefore)
+        {
+            CheckDefault(declaration, value, path + ".default");
+        }
+
+        return declaration;
+    }
+
+    /// <summary>A default must pass its own declaration, or every run without the input would fail.</summary>
+    private void CheckDefault(InputDeclaration declaration, JsonNode value, string path)
+    {
+        InputValidator.Validate(new JsonObject { [declaration.Name] = value.DeepClone() }, [declaration with { Default = null, Required = false }], out var found);
+        foreach (var problem in found)
+        {
+            problems.Add(new DocumentProblem(path, $"the default does not fit the declaration: {problem.Message}"));
+        }
     }
 
     private string? Text(JsonObject obj, string path, string field)
