@@ -28,7 +28,7 @@ public static class InputValidator
         }
         else
         {
-            problems = [new InputProblem("input", $"must be a JSON object, not {Describe(input)}")];
+            problems = [new InputProblem("input", $"must be a JSON object, not {JsonKinds.Describe(input)}")];
             return [];
         }
 
@@ -131,7 +131,7 @@ public static class InputValidator
             case InputType.Array when kind == JsonValueKind.Array:
                 return CheckItems(value.AsArray(), declaration, path, problems);
             default:
-                problems.Add(new InputProblem(path, $"must be {Article(declaration.Type)}, not {Describe(value)}"));
+                problems.Add(new InputProblem(path, $"must be {Article(declaration.Type)}, not {JsonKinds.Describe(value)}"));
                 return null;
         }
     }
@@ -225,15 +225,5 @@ public static class InputValidator
         InputType.Bool => "a bool",
         InputType.Timestamp => "a timestamp",
         _ => "a value",
-    };
-
-    private static string Describe(JsonNode value) => value.GetValueKind() switch
-    {
-        JsonValueKind.String => "a text",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a bool",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.Object => "an object",
-        _ => "null",
     };
 }

@@ -41,13 +41,5 @@ internal static class JsonPaths
         return kind is JsonValueKind.True or JsonValueKind.False;
     }
 
-    public static string Describe(JsonNode? node) => node?.GetValueKind() switch
-    {
-        JsonValueKind.String => "a text",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a bool",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.Object => "an object",
-        _ => "null",
-    };
+    public static string Describe(JsonNode? node) => Inputs.JsonKinds.Describe(node);
 }
