@@ -53,8 +53,8 @@ public sealed class PostgreSqlDialect : SqlDialect, IAsyncDisposable, IDisposabl
 
     // JSON travels as text parameters; the casts store it in json columns exactly as written.
     public override string CreateSql => """
-        INSERT INTO af_executions AS e (id, function_name, function_version, status, phase, status_at, input, parent_id, call_depth, created_at)
-        VALUES (@Id, @Function, @FunctionVersion, @Status, @Phase, @At, CAST(@Input AS json), @ParentId, @CallDepth, @At)
+        INSERT INTO af_executions AS e (id, function_name, function_version, status, phase, status_at, input, parent_id, call_depth, created_at, lease_expires_at)
+        VALUES (@Id, @Function, @FunctionVersion, @Status, @Phase, @At, CAST(@Input AS json), @ParentId, @CallDepth, @At, CAST(@LeaseExpiresAt AS timestamptz))
         ON CONFLICT (id) DO UPDATE SET
             function_version = EXCLUDED.function_version,
             input = EXCLUDED.input,

@@ -17,8 +17,8 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect, IDispos
     public override DbConnection CreateConnection() => new SqliteConnection(ConnectionString);
 
     public override string CreateSql => """
-        INSERT INTO af_executions (id, function_name, function_version, status, phase, status_at, input, parent_id, call_depth, created_at)
-        VALUES (@Id, @Function, @FunctionVersion, @Status, @Phase, @At, @Input, @ParentId, @CallDepth, @At)
+        INSERT INTO af_executions (id, function_name, function_version, status, phase, status_at, input, parent_id, call_depth, created_at, lease_expires_at)
+        VALUES (@Id, @Function, @FunctionVersion, @Status, @Phase, @At, @Input, @ParentId, @CallDepth, @At, @LeaseExpiresAt)
         ON CONFLICT (id) DO UPDATE SET
             function_version = excluded.function_version,
             input = excluded.input,

@@ -50,5 +50,11 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
     public Task<int> FailUnfinishedAsync(ExecutionError error, DateTimeOffset at, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException();
 
+    public Task RenewLeasesAsync(IReadOnlyCollection<string> ids, DateTimeOffset expiresAt, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("The awaiter tests do not use leases.");
+
+    public Task<IReadOnlyList<LeasedExecution>> ListExpiredLeasesAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("The awaiter tests do not use leases.");
+
     public Task PingAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 }

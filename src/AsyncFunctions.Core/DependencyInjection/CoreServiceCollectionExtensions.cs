@@ -20,6 +20,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<ExecutionAwaiter>();
         services.TryAddSingleton<IExecutionAwaiter>(sp => sp.GetRequiredService<ExecutionAwaiter>());
         services.TryAddSingleton<ICompletionPublisher>(sp => sp.GetRequiredService<ExecutionAwaiter>());
+        services.TryAddSingleton<SyncRunLeases>();
         services.TryAddSingleton<IExecutionService, ExecutionService>();
         return services;
     }

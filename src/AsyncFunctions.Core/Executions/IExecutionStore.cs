@@ -28,6 +28,12 @@ public interface IExecutionStore
     /// </summary>
     Task<int> FailUnfinishedAsync(ExecutionError error, DateTimeOffset at, CancellationToken cancellationToken = default);
 
+    /// <summary>Moves the lease of the given unfinished executions (sync runs in flight on this node) to <paramref name="expiresAt"/>.</summary>
+    Task RenewLeasesAsync(IReadOnlyCollection<string> ids, DateTimeOffset expiresAt, CancellationToken cancellationToken = default);
+
+    /// <summary>Unfinished executions whose lease expired before <paramref name="now"/>: the node running them stopped.</summary>
+    Task<IReadOnlyList<LeasedExecution>> ListExpiredLeasesAsync(DateTimeOffset now, CancellationToken cancellationToken = default);
+
     /// <summary>Throws when the database cannot be reached.</summary>
     Task PingAsync(CancellationToken cancellationToken = default);
 }

@@ -3,6 +3,10 @@ using System.Text.Json.Nodes;
 namespace AsyncFunctions.Executions;
 
 /// <summary>The row written when an execution is accepted.</summary>
+/// <param name="LeaseExpiresAt">
+/// For a sync run, which has no job another node could run again: when it counts as lost unless
+/// its node renews the lease. Null for async executions, which Hangfire looks after.
+/// </param>
 public sealed record NewExecution(
     string Id,
     string Function,
@@ -11,4 +15,5 @@ public sealed record NewExecution(
     JsonObject Input,
     string? ParentId,
     DateTimeOffset CreatedAt,
-    int CallDepth = 0);
+    int CallDepth = 0,
+    DateTimeOffset? LeaseExpiresAt = null);

@@ -16,6 +16,7 @@ public sealed class ExecutionService(
     IExecutionAwaiter awaiter,
     IServiceScopeFactory scopes,
     IOptions<ExecutionOptions> options,
+    SyncRunLeases leases,
     TimeProvider time) : IExecutionService
 {
     private int _awaitingJobs;
@@ -31,11 +32,23 @@ public sealed class ExecutionService(
         var (function, input) = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
         var id = Guid.NewGuid().ToString();
         var startedAt = time.GetUtcNow();
-        await store.CreateAsync(
-            new NewExecution(id, function.Name, function.Version, ExecutionStatus.Enqueued, input, request.ParentId, startedAt, request.CallDepth),
-            cancellationToken).ConfigureAwait(false);
-        await store.ApplyAsync(new StatusChange(id, function.Name, ExecutionStatus.Processing, startedAt), cancellationToken).ConfigureAwait(false);
+        leases.Add(id);
+        try
+        {
+            await store.CreateAsync(
+                new NewExecution(id, function.Name, function.Version, ExecutionStatus.Enqueued, input, request.ParentId, startedAt, request.CallDepth, startedAt + options.Value.SyncRunLease),
+                cancellationToken).ConfigureAwait(false);
+            await store.ApplyAsync(new StatusChange(id, function.Name, ExecutionStatus.Processing, startedAt), cancellationToken).ConfigureAwait(false);
+            return await RunLeasedAsync(id, function, input, request, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            leases.Remove(id);
+        }
+    }
 
+    private async Task<ExecutionRecord> RunLeasedAsync(string id, FunctionDescriptor function, JsonObject input, StartRequest request, CancellationToken cancellationToken)
+    {
         var info = new ExecutionInfo(id, function.Name, function.Version, request.ParentId, request.CallDepth, Attempt: 1, IsAsync: false);
         StatusChange finished;
         try

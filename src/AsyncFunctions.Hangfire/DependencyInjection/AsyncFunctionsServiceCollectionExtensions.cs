@@ -54,13 +54,17 @@ public static class AsyncFunctionsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>());
         services.AddOptions<Running.ExecutionOptions>()
             .BindConfiguration(Running.ExecutionOptions.Section)
-            .PostConfigure<IOptions<ServerOptions>>((execution, server) => execution.WorkerCount = server.Value.WorkerCount);
+            .PostConfigure<IOptions<ServerOptions>>((execution, server) => execution.WorkerCount = server.Value.WorkerCount)
+            .Validate(o => o.SyncRunLease >= TimeSpan.FromSeconds(1), $"{Running.ExecutionOptions.Section}:SyncRunLease must be at least 00:00:01.")
+            .Validate(o => o.MaxCallDepth >= 0, $"{Running.ExecutionOptions.Section}:MaxCallDepth must not be negative.")
+            .ValidateOnStart();
         services.AddOptions<Awaiting.AwaitOptions>().BindConfiguration(Awaiting.AwaitOptions.Section);
 
         // Hosted services start in registration order: the schema first, then the workers.
         services.AddHostedService<HangfireLogRouting>();
         services.AddHostedService<StorageInitializer>();
         services.AddHostedService<WorkerHostedService>();
+        services.AddHostedService<SyncRunLeaseKeeper>();
         return services;
     }
 }

@@ -23,6 +23,7 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
             Input = execution.Input.ToJsonString(),
             execution.ParentId,
             execution.CallDepth,
+            LeaseExpiresAt = execution.LeaseExpiresAt is { } lease ? dialect.ToDb(Precise(lease)) : null,
         };
         await dialect.WriteAsync(async (connection, transaction) =>
         {
@@ -139,6 +140,32 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
                 transaction,
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
         }, transactional: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task RenewLeasesAsync(IReadOnlyCollection<string> ids, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+    {
+        var until = dialect.ToDb(Precise(expiresAt));
+        foreach (var chunk in ids.Distinct(StringComparer.Ordinal).Chunk(dialect.MaxParameters - 1))
+        {
+            await dialect.WriteAsync(async (connection, transaction) =>
+            {
+                return await connection.ExecuteAsync(new CommandDefinition(
+                    $"UPDATE af_executions SET lease_expires_at = @Until WHERE phase < 3 AND {dialect.InList("id", "@chunk")}",
+                    new { Until = until, chunk },
+                    transaction,
+                    cancellationToken: cancellationToken)).ConfigureAwait(false);
+            }, transactional: false, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<IReadOnlyList<LeasedExecution>> ListExpiredLeasesAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<(string Id, string Function)>(new CommandDefinition(
+            "SELECT id, function_name FROM af_executions WHERE phase < 3 AND lease_expires_at < @Now",
+            new { Now = dialect.ToDb(Precise(now)) },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.Select(r => new LeasedExecution(r.Id, r.Function)).ToList();
     }
 
     public async Task PingAsync(CancellationToken cancellationToken = default)

@@ -352,6 +352,30 @@ public abstract class ExecutionStoreContract(IStoreFixture fixture)
     }
 
     [SkippableFact]
+    public async Task Leases_expire_unless_renewed_and_only_unfinished_executions_count()
+    {
+        var store = Store;
+        var (held, renewed, finished, job) = (NewId(), NewId(), NewId(), NewId());
+        foreach (var id in new[] { held, renewed, finished })
+        {
+            await store.CreateAsync(new NewExecution(id, "contract.sync", null, ExecutionStatus.Enqueued, new JsonObject(), null, T0, LeaseExpiresAt: T0.AddSeconds(10)));
+            await store.ApplyAsync(new StatusChange(id, "contract.sync", ExecutionStatus.Processing, T0));
+        }
+
+        await CreateAsync(store, job);
+        await store.ApplyAsync(new StatusChange(finished, "contract.sync", ExecutionStatus.Succeeded, T0.AddSeconds(1)));
+        await store.RenewLeasesAsync([renewed, finished], T0.AddSeconds(60));
+
+        Assert.DoesNotContain(await store.ListExpiredLeasesAsync(T0.AddSeconds(9)), e => e.Id == held);
+        var expired = (await store.ListExpiredLeasesAsync(T0.AddSeconds(11))).Where(e => e.Id == held || e.Id == renewed || e.Id == finished || e.Id == job).ToList();
+        Assert.Equal([new LeasedExecution(held, "contract.sync")], expired);
+        var later = (await store.ListExpiredLeasesAsync(T0.AddSeconds(61))).Select(e => e.Id).ToHashSet();
+        Assert.Contains(renewed, later);
+        Assert.DoesNotContain(finished, later);
+        Assert.DoesNotContain(job, later);
+    }
+
+    [SkippableFact]
     public async Task Ping_succeeds_on_a_migrated_database()
     {
         await Store.PingAsync();
