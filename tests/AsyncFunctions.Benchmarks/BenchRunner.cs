@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AsyncFunctions.Benchmarks.Measuring;
+using AsyncFunctions.Benchmarks.Micro;
 using AsyncFunctions.Benchmarks.Reporting;
 using AsyncFunctions.Benchmarks.Scenarios;
 
@@ -65,7 +66,7 @@ public static class BenchRunner
             settings,
             storages,
             scenarios.Select(s => s.Name).ToArray(),
-            [.. StorageCatalog.NotMeasured(options.Storages), .. Todo.Items],
+            [.. StorageCatalog.NotMeasured(options.Storages), MicroRunner.NotInThisReport],
             MachineInfo.Current());
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(reportPath))!);

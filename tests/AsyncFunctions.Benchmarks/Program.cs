@@ -1,4 +1,5 @@
 using AsyncFunctions.Benchmarks;
+using AsyncFunctions.Benchmarks.Micro;
 
 BenchOptions options;
 try
@@ -13,8 +14,7 @@ catch (Exception ex) when (ex is ArgumentException or FormatException)
 
 if (options.Micro)
 {
-    await Console.Error.WriteLineAsync(Todo.Items[0]).ConfigureAwait(false);
-    return 2;
+    return MicroRunner.Run(options.MicroArgs);
 }
 
 var reportPath = options.Out ?? Path.Combine(RepoRoot.Find(), "tests", "AsyncFunctions.Benchmarks", "results", "latest.md");
