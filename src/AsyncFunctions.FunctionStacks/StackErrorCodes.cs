@@ -36,4 +36,8 @@ public static class StackErrorCodes
     public const string LimitLoop = "limit.loop";
     public const string LimitVariableSize = "limit.variable_size";
     public const string LimitOutputSize = "limit.output_size";
+    public const string LimitStateSize = "limit.state_size";
+    public const string LimitJsTotalTime = "limit.js_total_time";
+    public const string LimitLogSize = "limit.log_size";
+    public const string LimitAsyncCalls = "limit.async_calls";
 }

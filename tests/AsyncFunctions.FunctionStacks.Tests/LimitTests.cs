@@ -75,6 +75,52 @@ public sealed class LimitTests
             l => (l.VariableBytes, l.OutputBytes) = (1000, 1000), "[\"=$var.a\", \"=$var.b\"]");
 
     [Fact]
+    public Task State_size_counts_all_variables_together() =>
+        AssertLimit("limit.state_size", """[ { "var": "a", "value": "='x'.repeat(600)" }, { "var": "b", "value": "='y'.repeat(600)" } ]""",
+            l => (l.VariableBytes, l.StateBytes) = (1000, 1000));
+
+    [Fact]
+    public async Task A_removed_variable_gives_back_its_share_of_the_state()
+    {
+        var stacks = new Stacks(o => (o.Limits.VariableBytes, o.Limits.StateBytes) = (1000, 1000));
+        var output = await stacks.RunAsync(Stacks.Doc(
+            """[ { "var": "a", "value": "='x'.repeat(600)" }, { "set": "a", "op": "remove" }, { "var": "b", "value": "='y'.repeat(600)" } ]""",
+            "\"=$var.b.length\""));
+        Assert.Equal(600, output!.GetValue<int>());
+    }
+
+    [Fact]
+    public Task Js_total_time_over_many_short_scripts() =>
+        AssertLimit("limit.js_total_time", """[ { "for": 20, "do": [ { "lambda": "const end = Date.now() + 100; while (Date.now() < end) { }" } ] } ]""",
+            l => (l.JsTimeout, l.JsTotalTime) = (TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(250)));
+
+    [Fact]
+    public async Task Log_size()
+    {
+        await AssertLimit("limit.log_size", """[ { "for": 3, "do": [ { "log": "='x'.repeat(400)" } ] } ]""", l => l.LogBytes = 1000);
+
+        var stacks = new Stacks(o => o.Limits.LogBytes = 1000);
+        var ex = await Assert.ThrowsAnyAsync<FunctionException>(() => stacks.RunAsync(Stacks.Doc(
+            """[ { "log": "small", "data": "=({ blob: 'x'.repeat(2000) })" } ]""")));
+        Assert.Equal("limit.log_size", ex.Code);
+    }
+
+    [Fact]
+    public async Task Async_calls()
+    {
+        var stacks = new Stacks(o => o.Limits.AsyncCalls = 3);
+        stacks.Executions.Add("noop", _ => null);
+        var ex = await Assert.ThrowsAnyAsync<FunctionException>(() => stacks.RunAsync(Stacks.Doc(
+            """[ { "try": [ { "for": 5, "do": [ { "call": "noop", "async": true } ] } ], "catch": [ { "return": "caught" } ] } ]""")));
+        Assert.Equal("limit.async_calls", ex.Code);
+        Assert.Equal(3, stacks.Executions.Started.Count);
+    }
+
+    [Fact]
+    public Task A_computed_loop_count_beyond_every_integer_is_the_loop_limit() =>
+        AssertLimit("limit.loop", """[ { "for": "=1e20", "do": [] } ]""", _ => { });
+
+    [Fact]
     public async Task Defaults_are_safe()
     {
         var limits = new StackLimitOptions();
@@ -83,6 +129,10 @@ public sealed class LimitTests
         Assert.InRange(limits.JsRecursion, 1, 10_000);
         Assert.InRange(limits.Steps, 1, 10_000_000);
         Assert.InRange(limits.LoopIterations, 1, 1_000_000);
+        Assert.InRange(limits.StateBytes, limits.VariableBytes, 256L * 1024 * 1024);
+        Assert.InRange(limits.JsTotalTime, limits.JsTimeout, TimeSpan.FromMinutes(10));
+        Assert.InRange(limits.LogBytes, 1, 64L * 1024 * 1024);
+        Assert.InRange(limits.AsyncCalls, 1, 100_000);
 
         var stacks = new Stacks();
         var ex = await Assert.ThrowsAnyAsync<FunctionException>(() => stacks.RunAsync(Stacks.Doc("""[ { "while": true, "do": [] } ]""")));

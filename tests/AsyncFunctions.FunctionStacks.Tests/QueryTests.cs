@@ -58,6 +58,30 @@ public sealed class QueryTests : IDisposable
     }
 
     [Fact]
+    public async Task Two_columns_with_one_name_are_a_query_error_naming_the_column()
+    {
+        var output = await Configured().RunAsync(Stacks.Doc(
+            """[ { "try": [ { "query": "SELECT u.id, v.id FROM users u JOIN users v ON v.id = u.id", "connection": "main" } ], "catch": [ { "var": "e", "value": "=$var.error" } ] } ]""",
+            "\"=$var.e\""));
+        Assert.Equal("query.failed", output!["code"]!.GetValue<string>());
+        Assert.Equal("id", output["data"]!["column"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_result_larger_than_a_variable_stops_at_the_limit()
+    {
+        var stacks = new Stacks(o =>
+        {
+            o.Connections["main"] = new() { Provider = "sqlite", ConnectionString = ConnectionString };
+            o.Limits.VariableBytes = 10_000;
+        });
+        var ex = await Assert.ThrowsAnyAsync<AsyncFunctions.Functions.FunctionException>(() => stacks.RunAsync(Stacks.Doc(
+            """[ { "query": "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n LIMIT 1000000) SELECT i, 'padding padding' AS p FROM n", "connection": "main", "as": "rows" } ]""")));
+        Assert.Equal("limit.variable_size", ex.Code);
+        Assert.Contains("stopped at row", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Sql_errors_and_unknown_connections_are_catchable()
     {
         var output = await Configured().RunAsync(Stacks.Doc(

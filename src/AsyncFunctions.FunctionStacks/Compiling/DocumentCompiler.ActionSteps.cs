@@ -53,7 +53,7 @@ internal sealed partial class DocumentCompiler
             Params = OptionalValue(step, path, "params"),
             Json = OptionalValue(step, path, "json"),
             Text = OptionalValue(step, path, "text"),
-            TimeoutSeconds = OptionalNumber(step, path, "timeoutSeconds", 0.001m, 3600),
+            TimeoutSeconds = OptionalNumber(step, path, "timeoutSeconds", StepRanges.RequestTimeoutMin, StepRanges.TimeoutMax),
         };
     }
 
@@ -98,7 +98,7 @@ internal sealed partial class DocumentCompiler
                 Sql = sql,
                 Connection = connection,
                 Parameters = parameters,
-                TimeoutSeconds = OptionalNumber(step, path, "timeoutSeconds", 1, 3600),
+                TimeoutSeconds = OptionalNumber(step, path, "timeoutSeconds", StepRanges.QueryTimeoutMin, StepRanges.TimeoutMax),
             };
     }
 

@@ -101,7 +101,7 @@ internal sealed partial class DocumentCompiler
             {
                 Path = path,
                 Ids = Value(main, mainPath),
-                TimeoutSeconds = OptionalNumber(step, path, "timeoutSeconds", 0, 86400),
+                TimeoutSeconds = OptionalNumber(step, path, "timeoutSeconds", 0, StepRanges.AwaitTimeoutMax),
                 Settled = LiteralBool(step, path, "settled"),
             },
             "request" => RequestStep(step, path, main, mainPath),

@@ -30,7 +30,9 @@ internal static class ScriptCompiler
         }
 
         var read = Collect(parsed, path, problems, variablesRead);
-        return new CompiledScript(path, source, Engine.PrepareScript("(" + source + "\n)", path), isLambda: false, read);
+        return Prepare("(" + source + "\n)", path, problems, "expression") is { } prepared
+            ? new CompiledScript(path, source, prepared, isLambda: false, read)
+            : null;
     }
 
     public static CompiledScript? Lambda(string code, string path, List<DocumentProblem> problems, ISet<string> variablesRead)
@@ -54,7 +56,23 @@ internal static class ScriptCompiler
         }
 
         var read = Collect(parsed, path, problems, variablesRead);
-        return new CompiledScript(path, code, Engine.PrepareScript(wrapped, path), isLambda: true, read);
+        return Prepare(wrapped, path, problems, "code") is { } prepared
+            ? new CompiledScript(path, code, prepared, isLambda: true, read)
+            : null;
+    }
+
+    /// <summary>Jint parses once more to prepare; what it refuses after the first parse accepted is still a problem of the document, not a crash.</summary>
+    private static Prepared<Script>? Prepare(string text, string path, List<DocumentProblem> problems, string what)
+    {
+        try
+        {
+            return Engine.PrepareScript(text, path);
+        }
+        catch (Exception ex) when (ex is ParseErrorException or JintException or InvalidOperationException or ArgumentException)
+        {
+            problems.Add(new DocumentProblem(path, $"the {what} does not parse: {ex.Message}"));
+            return null;
+        }
     }
 
     /// <summary>Returns the variables read, or null when the script uses $var as a whole.</summary>

@@ -19,11 +19,11 @@ internal sealed class ConnectionOpener(FunctionStacksOptions options)
             return null;
         }
 
-        return connection.Provider.Trim().ToUpperInvariant() switch
-        {
-            "SQLITE" => new SqliteConnection(connection.ConnectionString),
-            _ => throw new InvalidOperationException(
-                $"The connection '{name}' names the provider '{connection.Provider}'; only 'sqlite' is built in. Register other drivers in FunctionStacksOptions.ConnectionFactories."),
-        };
+        return IsBuiltIn(connection.Provider)
+            ? new SqliteConnection(connection.ConnectionString)
+            : throw new InvalidOperationException(
+                $"The connection '{name}' names the provider '{connection.Provider}'; only 'sqlite' is built in. Register other drivers in FunctionStacksOptions.ConnectionFactories.");
     }
+
+    public static bool IsBuiltIn(string? provider) => string.Equals(provider?.Trim(), "sqlite", StringComparison.OrdinalIgnoreCase);
 }

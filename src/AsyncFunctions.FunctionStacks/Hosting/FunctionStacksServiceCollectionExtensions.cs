@@ -26,6 +26,9 @@ public static class FunctionStacksServiceCollectionExtensions
             options.Configure(configure);
         }
 
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FunctionStacksOptions>, FunctionStacksOptionsValidator>());
+
         services.AddHttpClient(RequestRunner.ClientName)
             .ConfigurePrimaryHttpMessageHandler(sp => GuardedHandler.Create(sp.GetRequiredService<IOptions<FunctionStacksOptions>>().Value))
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);

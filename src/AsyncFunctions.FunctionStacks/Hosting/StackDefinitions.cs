@@ -86,10 +86,9 @@ public sealed class StackDefinitions(IFunctionDefinitionStore store, IFunctionCa
     private static JsonObject WithName(JsonObject document, string name)
     {
         var named = new JsonObject { ["name"] = name };
-        foreach (var (key, value) in document.ToList())
+        foreach (var (key, value) in document)
         {
-            document.Remove(key);
-            named[key] = value;
+            named[key] = value?.DeepClone();
         }
 
         return named;

@@ -26,4 +26,16 @@ public sealed class StackLimitOptions
 
     /// <summary>Largest response as JSON in UTF-8 bytes (<c>limit.output_size</c>).</summary>
     public int OutputBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Largest total of all variables together as JSON in UTF-8 bytes (<c>limit.state_size</c>).</summary>
+    public long StateBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>Most JavaScript time one execution spends over all its expressions and lambdas (<c>limit.js_total_time</c>).</summary>
+    public TimeSpan JsTotalTime { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Most bytes one execution writes with log steps, messages and data together (<c>limit.log_size</c>).</summary>
+    public long LogBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Most executions one execution starts with async call steps (<c>limit.async_calls</c>).</summary>
+    public int AsyncCalls { get; set; } = 1000;
 }

@@ -42,8 +42,9 @@ internal sealed class RequestRunner(FunctionStacksOptions options, IHttpClientFa
         {
             throw new StackErrorException(StackErrorCodes.RequestForbiddenHost, forbidden.Message, new JsonObject { ["host"] = forbidden.Host });
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException or IOException or InvalidDataException)
         {
+            // IOException: the connection broke while the body was read; InvalidDataException: a corrupt compressed body.
             throw new StackErrorException(StackErrorCodes.RequestFailed,
                 $"The request at {path} to {request.RequestUri?.Host} failed: {ex.Message}",
                 new JsonObject { ["url"] = request.RequestUri?.ToString() });

@@ -36,11 +36,13 @@ internal sealed class JsEvaluator : IDisposable
     private readonly JsonParser _parser;
     private readonly JsonSerializer _serializer;
     private readonly StackLimitOptions _limits;
+    private readonly StackState _state;
     private readonly CancellationToken _cancellationToken;
 
-    public JsEvaluator(StackLimitOptions limits, JsonObject input, JsonObject env, JsonObject auth, CancellationToken cancellationToken)
+    public JsEvaluator(StackLimitOptions limits, JsonObject input, JsonObject env, StackState state, CancellationToken cancellationToken)
     {
         _limits = limits;
+        _state = state;
         _cancellationToken = cancellationToken;
         _engine = new Engine(options =>
         {
@@ -54,16 +56,30 @@ internal sealed class JsEvaluator : IDisposable
         _serializer = new JsonSerializer(_engine);
         _engine.SetValue("$input", ToJs(input));
         _engine.SetValue("$env", ToJs(env));
-        _engine.SetValue("$auth", ToJs(auth));
+        _engine.SetValue("$auth", ToJs(state.Auth));
         _engine.SetValue("$var", JsValue.Null);
         Run(() => _engine.Evaluate(in FreezeBindings), "$");
     }
 
     public JsonNode? Evaluate(CompiledScript script, JsonObject variables)
     {
-        _engine.SetValue("$var", script.VariablesRead is { } names ? Subset(variables, names) : ToJs(variables));
-        var result = Run(() => _engine.Evaluate(in script.Prepared), script.Path);
-        return Run(() => ToJson(result), script.Path);
+        if (_state.JsMilliseconds > _limits.JsTotalTime.TotalMilliseconds)
+        {
+            throw new FunctionException(StackErrorCodes.LimitJsTotalTime,
+                $"The execution spent more than {_limits.JsTotalTime.TotalSeconds} s running JavaScript (limit.js_total_time); it stopped at {script.Path}.");
+        }
+
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            _engine.SetValue("$var", script.VariablesRead is { } names ? Subset(variables, names) : ToJs(variables));
+            var result = Run(() => _engine.Evaluate(in script.Prepared), script.Path);
+            return Run(() => ToJson(result), script.Path);
+        }
+        finally
+        {
+            _state.JsMilliseconds += System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        }
     }
 
     public void Dispose() => _engine.Dispose();
@@ -145,19 +161,26 @@ internal sealed class JsEvaluator : IDisposable
     /// </summary>
     private StackError FromThrown(JavaScriptException ex, string path)
     {
-        if (ex.Error is Jint.Native.Object.ObjectInstance thrown && thrown.Get("code") is JsString code)
+        try
         {
-            var message = thrown.Get("message") is JsString m ? m.ToString() : code.ToString();
-            JsonNode? data = null;
-            try
+            if (ex.Error is Jint.Native.Object.ObjectInstance thrown && thrown.Get("code") is JsString code)
             {
-                data = ToJson(thrown.Get("data"));
-            }
-            catch (JavaScriptException)
-            {
-            }
+                var message = thrown.Get("message") is JsString m ? m.ToString() : code.ToString();
+                JsonNode? data = null;
+                try
+                {
+                    data = ToJson(thrown.Get("data"));
+                }
+                catch (Exception e) when (e is JavaScriptException or System.Text.Json.JsonException)
+                {
+                }
 
-            return new StackError(code.ToString(), message, data);
+                return new StackError(code.ToString(), message, data);
+            }
+        }
+        catch (Exception e) when (e is JintException or TimeoutException or System.Text.RegularExpressions.RegexMatchTimeoutException)
+        {
+            // A getter on the thrown object threw or ran away (the engine's limits still hold): report the throw plainly.
         }
 
         return new StackError(StackErrorCodes.JsError, $"JavaScript error at {path}: {ex.Message}", new JsonObject { ["path"] = path });

@@ -20,6 +20,11 @@ internal sealed partial class StackRun
         }
 
         var input = step.Input is null ? new JsonObject() : Evaluate(step.Input);
+        if (step.Async && ++state.AsyncCallsStarted > _limits.AsyncCalls)
+        {
+            throw new FunctionException(StackErrorCodes.LimitAsyncCalls, $"The execution started more than {_limits.AsyncCalls} executions with async calls (limit.async_calls); it stopped at {step.Path}.");
+        }
+
         try
         {
             JsonNode? result = step.Async
@@ -68,7 +73,7 @@ internal sealed partial class StackRun
             throw TypeError(step.Path + ".await", "expected an execution id or an array of execution ids");
         }
 
-        var timeout = step.TimeoutSeconds is null ? services.Options.DefaultAwaitTimeoutSeconds : (double)Number(Evaluate(step.TimeoutSeconds), step.Path + ".timeoutSeconds");
+        var timeout = step.TimeoutSeconds is null ? services.Options.DefaultAwaitTimeoutSeconds : (double)NumberIn(step.TimeoutSeconds, step.Path + ".timeoutSeconds", 0, StepRanges.AwaitTimeoutMax);
         var pending = new PendingAwait
         {
             Step = step.Path,

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using AsyncFunctions.FunctionStacks.Compiling;
 using AsyncFunctions.FunctionStacks.Data;
 using AsyncFunctions.FunctionStacks.Model;
+using AsyncFunctions.Functions;
 using Dapper;
 
 namespace AsyncFunctions.FunctionStacks.Runtime;
@@ -49,7 +50,7 @@ internal sealed partial class StackRun
 
         var seconds = step.TimeoutSeconds is null
             ? services.Options.DefaultRequestTimeoutSeconds
-            : (double)Number(Evaluate(step.TimeoutSeconds), step.Path + ".timeoutSeconds");
+            : (double)NumberIn(step.TimeoutSeconds, step.Path + ".timeoutSeconds", StepRanges.RequestTimeoutMin, StepRanges.TimeoutMax);
         var response = await services.Requests.SendAsync(request, TimeSpan.FromSeconds(seconds), _limits.VariableBytes, step.Path, cancellationToken).ConfigureAwait(false);
         Yield(step, response);
     }
@@ -136,27 +137,74 @@ internal sealed partial class StackRun
             }
         }
 
-        var timeout = step.TimeoutSeconds is null ? services.Options.DefaultQueryTimeoutSeconds : (int)Math.Ceiling(Number(Evaluate(step.TimeoutSeconds), step.Path + ".timeoutSeconds"));
-        var connection = services.Connections.Create(step.Connection)
-            ?? throw new StackErrorException(StackErrorCodes.QueryUnknownConnection, $"{step.Path}: no database connection is named '{step.Connection}'.");
+        var timeout = step.TimeoutSeconds is null ? services.Options.DefaultQueryTimeoutSeconds : (int)Math.Ceiling(NumberIn(step.TimeoutSeconds, step.Path + ".timeoutSeconds", StepRanges.QueryTimeoutMin, StepRanges.TimeoutMax));
+        var connection = ConnectionFor(step);
         await using (connection.ConfigureAwait(false))
         {
             try
             {
                 await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-                var rows = await connection.QueryAsync(new CommandDefinition(step.Sql, parameters, commandTimeout: timeout, cancellationToken: cancellationToken)).ConfigureAwait(false);
-                var result = new JsonArray();
-                foreach (IDictionary<string, object?> row in rows)
+                var reader = await connection.ExecuteReaderAsync(new CommandDefinition(step.Sql, parameters, commandTimeout: timeout, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
                 {
-                    result.Add(new JsonObject(row.Select(c => KeyValuePair.Create(c.Key, DbValues.ToJson(c.Value)))));
+                    Yield(step, await ReadRowsAsync(reader, step).ConfigureAwait(false));
                 }
-
-                Yield(step, result);
             }
             catch (DbException ex)
             {
                 throw new StackErrorException(StackErrorCodes.QueryFailed, $"The query at {step.Path} failed: {ex.Message}", new JsonObject { ["connection"] = step.Connection });
             }
         }
+    }
+
+    private DbConnection ConnectionFor(QueryStep step)
+    {
+        try
+        {
+            return services.Connections.Create(step.Connection)
+                ?? throw new StackErrorException(StackErrorCodes.QueryUnknownConnection, $"{step.Path}: no database connection is named '{step.Connection}'.");
+        }
+        catch (Exception ex) when (ex is not StackErrorException)
+        {
+            throw new StackErrorException(StackErrorCodes.QueryFailed, $"The query at {step.Path} cannot open the connection '{step.Connection}': {ex.Message}", new JsonObject { ["connection"] = step.Connection });
+        }
+    }
+
+    /// <summary>Rows are read one at a time and measured as they come, so a large result stops at the limit instead of filling memory first.</summary>
+    private async Task<JsonArray> ReadRowsAsync(DbDataReader reader, QueryStep step)
+    {
+        var names = new string[reader.FieldCount];
+        for (var i = 0; i < names.Length; i++)
+        {
+            names[i] = reader.GetName(i);
+            if (Array.IndexOf(names, names[i], 0, i) >= 0)
+            {
+                throw new StackErrorException(StackErrorCodes.QueryFailed,
+                    $"The query at {step.Path} returns two columns named '{names[i]}'; give them distinct names with AS.",
+                    new JsonObject { ["connection"] = step.Connection, ["column"] = names[i] });
+            }
+        }
+
+        var rows = new JsonArray();
+        long size = 2;
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var row = new JsonObject();
+            for (var i = 0; i < names.Length; i++)
+            {
+                row[names[i]] = DbValues.ToJson(reader.GetValue(i));
+            }
+
+            size += SizeOf(row) + 1;
+            if (size > _limits.VariableBytes)
+            {
+                throw new FunctionException(StackErrorCodes.LimitVariableSize,
+                    $"The rows of the query at {step.Path} are more than {_limits.VariableBytes} bytes of JSON (limit.variable_size); it stopped at row {rows.Count + 1}.");
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
     }
 }

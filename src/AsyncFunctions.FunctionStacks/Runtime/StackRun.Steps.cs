@@ -143,7 +143,7 @@ internal sealed partial class StackRun
                     throw TypeError(step.Path + ".for", $"the count must be a whole number, not {count}");
                 }
 
-                CheckIterations(step, (long)Math.Max(0, count));
+                CheckIterations(step, (long)Math.Clamp(count, 0, long.MaxValue));
                 frame.Count = (long)count;
                 if (count <= 0)
                 {
@@ -227,11 +227,24 @@ internal sealed partial class StackRun
     private static decimal Number(JsonNode? value, string path) =>
         JsonPaths.TryGetDecimal(value, out var number) ? number : throw TypeError(path, $"expected a number, got {JsonPaths.Describe(value)}");
 
+    /// <summary>A number computed at run time, held to the range the compiler applies to a literal in the same place.</summary>
+    private decimal NumberIn(ValueTemplate template, string path, decimal min, decimal max)
+    {
+        var number = Number(Evaluate(template), path);
+        return number >= min && number <= max ? number : throw TypeError(path, $"must be a number from {min} to {max}, got {number}");
+    }
+
     private async Task LogAsync(LogStep step)
     {
         var messageNode = Evaluate(step.Message);
         var message = messageNode is null ? "" : JsonPaths.TryGetString(messageNode, out var text) ? text : messageNode.ToJsonString();
         var data = step.Data is null ? null : Evaluate(step.Data);
+        state.LogBytes += System.Text.Encoding.UTF8.GetByteCount(message) + (data is null ? 0 : SizeOf(data));
+        if (state.LogBytes > _limits.LogBytes)
+        {
+            throw new FunctionException(StackErrorCodes.LimitLogSize, $"The log step at {step.Path} would bring the execution's log to {state.LogBytes} bytes; the limit is {_limits.LogBytes} (limit.log_size).");
+        }
+
         if (context.Services.GetService(typeof(IExecutionLogStore)) is IExecutionLogStore logs)
         {
             var entry = new ExecutionLogEntry(services.Time.GetUtcNow(), step.Level, message, data);

@@ -23,7 +23,7 @@ internal sealed partial class StackRun
         var value = step.Value is null ? null : Evaluate(step.Value);
         if (target.Segments.Count == 0 && step.Operation == SetOperation.Remove)
         {
-            state.Variables.Remove(target.Root);
+            Forget(target.Root);
             return;
         }
 
@@ -32,7 +32,7 @@ internal sealed partial class StackRun
             : UpdateInside(current, target.Segments, 0, step.Operation, value, path);
         if (ReferenceEquals(updated, current))
         {
-            CheckSize(target.Root, current);
+            Measure(target.Root, current);
         }
         else
         {

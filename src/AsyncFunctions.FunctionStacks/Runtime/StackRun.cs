@@ -20,11 +20,14 @@ internal sealed partial class StackRun(
     private readonly StackLimitOptions _limits = services.Options.Limits;
     private JsEvaluator? _js;
 
+    // Sizes of the variables as JSON, for limit.state_size; measured again after a resume.
+    private Dictionary<string, long>? _sizes;
+
     private JsEvaluator Js => _js ??= new JsEvaluator(
         _limits,
         InputValidator.ValidateOrThrow(context.Input, function.Inputs),
         new JsonObject(services.Options.Env.Select(e => KeyValuePair.Create(e.Key, (JsonNode?)JsonValue.Create(e.Value)))),
-        state.Auth,
+        state,
         cancellationToken);
 
     public void Dispose() => _js?.Dispose();
@@ -225,17 +228,38 @@ internal sealed partial class StackRun(
             value = value.DeepClone();
         }
 
-        CheckSize(name, value);
+        Measure(name, value);
         state.Variables[name] = value;
     }
 
-    private void CheckSize(string name, JsonNode? value)
+    /// <summary>Holds a variable's new value to limit.variable_size and all variables together to limit.state_size.</summary>
+    private void Measure(string name, JsonNode? value)
+    {
+        var size = CheckSize(name, value);
+        var sizes = _sizes ??= state.Variables.ToDictionary(v => v.Key, v => SizeOf(v.Value));
+        sizes[name] = size;
+        var total = sizes.Values.Sum();
+        if (total > _limits.StateBytes)
+        {
+            throw new FunctionException(StackErrorCodes.LimitStateSize, $"Setting '{name}' would make the variables {total} bytes of JSON together; the limit is {_limits.StateBytes} (limit.state_size).");
+        }
+    }
+
+    private void Forget(string name)
+    {
+        state.Variables.Remove(name);
+        _sizes?.Remove(name);
+    }
+
+    private long CheckSize(string name, JsonNode? value)
     {
         var size = SizeOf(value);
         if (size > _limits.VariableBytes)
         {
             throw new FunctionException(StackErrorCodes.LimitVariableSize, $"The value of '{name}' would hold {size} bytes of JSON; the limit is {_limits.VariableBytes} (limit.variable_size).");
         }
+
+        return size;
     }
 
     private static long SizeOf(JsonNode? value) => JsonSize.Of(value);

@@ -35,6 +35,15 @@ public sealed class StackState
     /// <summary>Steps run so far, counted across resumes against <c>limit.steps</c>.</summary>
     public long StepsRun { get; set; }
 
+    /// <summary>JavaScript time spent so far, counted across resumes against <c>limit.js_total_time</c>.</summary>
+    public double JsMilliseconds { get; set; }
+
+    /// <summary>Bytes written by log steps so far, counted across resumes against <c>limit.log_size</c>.</summary>
+    public long LogBytes { get; set; }
+
+    /// <summary>Executions started by async calls so far, counted across resumes against <c>limit.async_calls</c>.</summary>
+    public int AsyncCallsStarted { get; set; }
+
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public PendingAwait? Await { get; set; }
 

@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Options;
+
+namespace AsyncFunctions.FunctionStacks.Hosting;
+
+/// <summary>Stops the start with a message naming each bad key of <c>AsyncFunctions:Stacks</c>.</summary>
+internal sealed class FunctionStacksOptionsValidator : IValidateOptions<FunctionStacksOptions>
+{
+    private const string Limits = FunctionStacksOptions.Section + ":Limits";
+
+    public ValidateOptionsResult Validate(string? name, FunctionStacksOptions options)
+    {
+        var failures = new List<string>();
+        void Positive(bool ok, string key)
+        {
+            if (!ok)
+            {
+                failures.Add($"{key} must be positive.");
+            }
+        }
+
+        var limits = options.Limits;
+        Positive(limits.JsTimeout > TimeSpan.Zero, $"{Limits}:JsTimeout");
+        Positive(limits.JsTotalTime > TimeSpan.Zero, $"{Limits}:JsTotalTime");
+        Positive(limits.JsMemoryBytes > 0, $"{Limits}:JsMemoryBytes");
+        Positive(limits.JsRecursion > 0, $"{Limits}:JsRecursion");
+        Positive(limits.Steps > 0, $"{Limits}:Steps");
+        Positive(limits.LoopIterations > 0, $"{Limits}:LoopIterations");
+        Positive(limits.VariableBytes > 0, $"{Limits}:VariableBytes");
+        Positive(limits.OutputBytes > 0, $"{Limits}:OutputBytes");
+        Positive(limits.StateBytes > 0, $"{Limits}:StateBytes");
+        Positive(limits.LogBytes > 0, $"{Limits}:LogBytes");
+        Positive(limits.AsyncCalls > 0, $"{Limits}:AsyncCalls");
+        Positive(options.DefaultAwaitTimeoutSeconds > 0, $"{FunctionStacksOptions.Section}:DefaultAwaitTimeoutSeconds");
+        Positive(options.DefaultRequestTimeoutSeconds > 0, $"{FunctionStacksOptions.Section}:DefaultRequestTimeoutSeconds");
+        Positive(options.DefaultQueryTimeoutSeconds > 0, $"{FunctionStacksOptions.Section}:DefaultQueryTimeoutSeconds");
+
+        foreach (var (connection, settings) in options.Connections)
+        {
+            if (!options.ConnectionFactories.ContainsKey(connection) && !Data.ConnectionOpener.IsBuiltIn(settings.Provider))
+            {
+                failures.Add($"{FunctionStacksOptions.Section}:Connections:{connection}:Provider is '{settings.Provider}'; only 'sqlite' is built in (register other drivers in FunctionStacksOptions.ConnectionFactories).");
+            }
+        }
+
+        return failures.Count > 0 ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;
+    }
+}
