@@ -18,6 +18,7 @@ public static class TestFunctions
             .Input(new InputDeclaration { Name = "timeoutMs", Type = InputType.Int, Required = true });
         registry.AddFunction<Flaky>("tests.flaky").Retries(2, 0);
         registry.AddFunction<Slow>("tests.slow").WithTimeout(TimeSpan.FromMilliseconds(200));
+        registry.AddFunction<InterruptedDriver>("tests.interrupted_driver");
     }
 
     /// <summary>Starts <c>count</c> echo children and returns their outputs in order.</summary>
@@ -65,6 +66,24 @@ public static class TestFunctions
         public async Task<JsonNode?> RunAsync(FunctionContext context, CancellationToken cancellationToken)
         {
             await Task.Delay(TimeSpan.FromSeconds(30), cancellationToken);
+            return null;
+        }
+    }
+
+    /// <summary>Waits, and reports its cancellation as an error of its own, as some database drivers do.</summary>
+    public sealed class InterruptedDriver : IAsyncFunction
+    {
+        public async Task<JsonNode?> RunAsync(FunctionContext context, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(60), cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new InvalidOperationException("interrupted");
+            }
+
             return null;
         }
     }

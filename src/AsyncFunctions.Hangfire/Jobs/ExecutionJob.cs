@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using AsyncFunctions.Running;
 using Hangfire;
 using Hangfire.Server;
@@ -16,7 +17,20 @@ public sealed class ExecutionJob(IExecutionService executions, OutputHandOff out
     {
         ArgumentNullException.ThrowIfNull(context);
         var id = context.BackgroundJob.Id;
-        var output = await executions.RunQueuedAsync(id, cancellationToken).ConfigureAwait(false);
+        JsonNode? output;
+        try
+        {
+            output = await executions.RunQueuedAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is not OperationCanceledException)
+        {
+            // The token fires when this server stops or the job is deleted. Whatever the run threw
+            // then (a driver or a function may report the cancellation as an error of its own) is
+            // the cancellation: Hangfire leaves a stopped server's job to run again instead of
+            // recording a failure that did not happen.
+            throw new OperationCanceledException($"Execution '{id}' was stopped before it finished: {ex.Message}", ex, cancellationToken);
+        }
+
         outputs.Put(id, output);
     }
 }
