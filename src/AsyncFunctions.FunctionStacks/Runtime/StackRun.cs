@@ -20,8 +20,9 @@ internal sealed partial class StackRun(
     private readonly StackLimitOptions _limits = services.Options.Limits;
     private JsEvaluator? _js;
 
-    // Sizes of the variables as JSON, for limit.state_size; measured again after a resume.
+    // Sizes of the variables as JSON and their total, for limit.state_size; measured again after a resume.
     private Dictionary<string, long>? _sizes;
+    private long _stateBytes;
 
     private JsEvaluator Js => _js ??= new JsEvaluator(
         _limits,
@@ -236,19 +237,27 @@ internal sealed partial class StackRun(
     private void Measure(string name, JsonNode? value)
     {
         var size = CheckSize(name, value);
-        var sizes = _sizes ??= state.Variables.ToDictionary(v => v.Key, v => SizeOf(v.Value));
-        sizes[name] = size;
-        var total = sizes.Values.Sum();
-        if (total > _limits.StateBytes)
+        if (_sizes is null)
         {
-            throw new FunctionException(StackErrorCodes.LimitStateSize, $"Setting '{name}' would make the variables {total} bytes of JSON together; the limit is {_limits.StateBytes} (limit.state_size).");
+            _sizes = state.Variables.ToDictionary(v => v.Key, v => SizeOf(v.Value));
+            _stateBytes = _sizes.Values.Sum();
+        }
+
+        _stateBytes += size - _sizes.GetValueOrDefault(name);
+        _sizes[name] = size;
+        if (_stateBytes > _limits.StateBytes)
+        {
+            throw new FunctionException(StackErrorCodes.LimitStateSize, $"Setting '{name}' would make the variables {_stateBytes} bytes of JSON together; the limit is {_limits.StateBytes} (limit.state_size).");
         }
     }
 
     private void Forget(string name)
     {
         state.Variables.Remove(name);
-        _sizes?.Remove(name);
+        if (_sizes is not null && _sizes.Remove(name, out var size))
+        {
+            _stateBytes -= size;
+        }
     }
 
     private long CheckSize(string name, JsonNode? value)
