@@ -133,12 +133,8 @@ internal sealed partial class StackRun(
                 break;
             case FrameKind.Try:
                 var step = StepAt<TryStep>(frame.Step);
-                if (frame.Phase != TryPhase.Finally && step.Finally is not null)
+                if (EnterFinally(frame, step, pending: null))
                 {
-                    frame.Phase = TryPhase.Finally;
-                    frame.Block = step.Finally.Path;
-                    frame.Pc = 0;
-                    frame.Pending = null;
                     break;
                 }
 
@@ -189,12 +185,8 @@ internal sealed partial class StackRun(
                     return;
                 }
 
-                if (frame.Phase != TryPhase.Finally && step.Finally is not null)
+                if (EnterFinally(frame, step, completion))
                 {
-                    frame.Phase = TryPhase.Finally;
-                    frame.Block = step.Finally.Path;
-                    frame.Pc = 0;
-                    frame.Pending = completion;
                     return;
                 }
             }
@@ -211,6 +203,21 @@ internal sealed partial class StackRun(
                 state.Returned = completion.Value?.DeepClone();
                 break;
         }
+    }
+
+    /// <summary>Moves a try frame into its finally block, keeping what continues after it; false when there is none to run.</summary>
+    private static bool EnterFinally(StackFrame frame, TryStep step, Completion? pending)
+    {
+        if (frame.Phase == TryPhase.Finally || step.Finally is null)
+        {
+            return false;
+        }
+
+        frame.Phase = TryPhase.Finally;
+        frame.Block = step.Finally.Path;
+        frame.Pc = 0;
+        frame.Pending = pending;
+        return true;
     }
 
     private JsonNode? Evaluate(ValueTemplate template) => template switch
