@@ -61,6 +61,18 @@ public sealed class SqlServerDialect(string connectionString) : SqlDialect
         """;
 
     /// <summary>
+    /// Runs inside the caller's transaction; the key-range lock of UPDLOCK + SERIALIZABLE also
+    /// holds off a concurrent insert of a name that does not exist yet.
+    /// </summary>
+    public override string LockDefinitionSql => """
+        SET XACT_ABORT ON;
+        UPDATE af_functions WITH (UPDLOCK, SERIALIZABLE) SET latest_version = latest_version WHERE name = @Name;
+        IF @@ROWCOUNT = 0
+            INSERT INTO af_functions (name, latest_version, deleted, updated_at)
+            VALUES (@Name, 0, @Deleted, CAST(@At AS datetimeoffset(7)));
+        """;
+
+    /// <summary>
     /// Runs inside the caller's transaction. One result set whatever branch runs: the OUTPUT of
     /// either statement goes to a table variable that the final SELECT returns.
     /// </summary>

@@ -12,8 +12,13 @@ public interface IFunctionDefinitionStore
     /// <summary>The current version of every function that is not deleted.</summary>
     Task<IReadOnlyList<StoredDefinition>> ListAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Saves a new version (1 for a new name) and makes it current; returns its number.</summary>
-    Task<int> SaveAsync(string name, string document, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Saves <paramref name="document"/> as a new version (1 for a new name) and makes it current,
+    /// unless <paramref name="sameAsCurrent"/> says the current version's document already is this
+    /// one. The check and the save are one step: concurrent saves of one document (nodes loading
+    /// the same folder) store it once.
+    /// </summary>
+    Task<DefinitionSave> SaveAsync(string name, string document, Func<string, bool>? sameAsCurrent = null, CancellationToken cancellationToken = default);
 
     /// <summary>Marks the name deleted; returns false when there was no current definition.</summary>
     Task<bool> DeleteAsync(string name, CancellationToken cancellationToken = default);

@@ -46,14 +46,8 @@ public sealed class StackDefinitions(IFunctionDefinitionStore store, IFunctionCa
         }
 
         var text = document!.ToJsonString();
-        var current = await store.GetAsync(name, null, cancellationToken).ConfigureAwait(false);
-        if (current is not null && SameDocument(current.Document, text))
-        {
-            return new SavedDefinition(name, current.Version, Changed: false, Created: false);
-        }
-
-        var version = await store.SaveAsync(name, text, cancellationToken).ConfigureAwait(false);
-        return new SavedDefinition(name, version, Changed: true, Created: current is null);
+        var saved = await store.SaveAsync(name, text, stored => SameDocument(stored, text), cancellationToken).ConfigureAwait(false);
+        return new SavedDefinition(name, saved.Version, saved.Changed, saved.Created);
     }
 
     /// <summary>Deletes the current definition; executions already started keep their version. False when there was none.</summary>

@@ -8,10 +8,13 @@ public sealed class DapperFunctionDefinitionStore(SqlDialect dialect, TimeProvid
 {
     private const string Columns = "v.name AS Name, v.version AS Version, v.document AS Document, v.created_at AS CreatedAt";
 
+    private const string CurrentSql =
+        $"SELECT {Columns} FROM af_function_versions v JOIN af_functions f ON f.name = v.name AND f.latest_version = v.version WHERE v.name = @name AND f.deleted = @deleted";
+
     public async Task<StoredDefinition?> GetAsync(string name, int? version, CancellationToken cancellationToken = default)
     {
         var sql = version is null
-            ? $"SELECT {Columns} FROM af_function_versions v JOIN af_functions f ON f.name = v.name AND f.latest_version = v.version WHERE v.name = @name AND f.deleted = @deleted"
+            ? CurrentSql
             : $"SELECT {Columns} FROM af_function_versions v WHERE v.name = @name AND v.version = @version";
         await using var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
         var row = await connection.QuerySingleOrDefaultAsync<DefinitionRow>(new CommandDefinition(
@@ -29,11 +32,20 @@ public sealed class DapperFunctionDefinitionStore(SqlDialect dialect, TimeProvid
         return rows.Select(r => r.ToDefinition(dialect)).ToList();
     }
 
-    public Task<int> SaveAsync(string name, string document, CancellationToken cancellationToken = default)
+    public Task<DefinitionSave> SaveAsync(string name, string document, Func<string, bool>? sameAsCurrent = null, CancellationToken cancellationToken = default)
     {
         var at = dialect.ToDb(time.GetUtcNow());
         return dialect.WriteAsync(async (connection, transaction) =>
         {
+            await connection.ExecuteAsync(new CommandDefinition(
+                dialect.LockDefinitionSql, new { Name = name, At = at, Deleted = true }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            var current = await connection.QuerySingleOrDefaultAsync<DefinitionRow>(new CommandDefinition(
+                CurrentSql, new { name, deleted = false }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            if (current is not null && sameAsCurrent?.Invoke(current.Document) == true)
+            {
+                return new DefinitionSave(current.Version, Changed: false, Created: false);
+            }
+
             var version = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
                 dialect.NextDefinitionVersionSql, new { Name = name, At = at, NotDeleted = false }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             await connection.ExecuteAsync(new CommandDefinition(
@@ -41,7 +53,7 @@ public sealed class DapperFunctionDefinitionStore(SqlDialect dialect, TimeProvid
                 new { name, version, document, at },
                 transaction,
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
-            return version;
+            return new DefinitionSave(version, Changed: true, Created: current is null);
         }, transactional: true, cancellationToken);
     }
 

@@ -55,6 +55,16 @@ public abstract class SqlDialect
     public virtual string Json(string parameter) => parameter;
 
     /// <summary>
+    /// Locks a function name's row for the rest of the transaction, creating it (version 0,
+    /// deleted) when the name is new, so saves of one name run one after another
+    /// (parameters: Name, At, Deleted = true).
+    /// </summary>
+    public virtual string LockDefinitionSql => """
+        INSERT INTO af_functions (name, latest_version, deleted, updated_at) VALUES (@Name, 0, @Deleted, @At)
+        ON CONFLICT (name) DO UPDATE SET name = excluded.name
+        """;
+
+    /// <summary>
     /// Makes a function name current with its next version number and returns that number
     /// (parameters: Name, At, NotDeleted = false).
     /// </summary>

@@ -77,6 +77,8 @@ public sealed class CountingDialect : SqlDialect, IWorkCounter, IAsyncDisposable
 
     public override string NextDefinitionVersionSql => _inner.NextDefinitionVersionSql;
 
+    public override string LockDefinitionSql => _inner.LockDefinitionSql;
+
     public override Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction?, Task<T>> write, bool transactional, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _writes);

@@ -34,7 +34,7 @@ internal sealed class InMemoryDefinitionStore : IFunctionDefinitionStore
         }
     }
 
-    public Task<int> SaveAsync(string name, string document, CancellationToken cancellationToken = default)
+    public Task<DefinitionSave> SaveAsync(string name, string document, Func<string, bool>? sameAsCurrent = null, CancellationToken cancellationToken = default)
     {
         lock (_versions)
         {
@@ -43,10 +43,16 @@ internal sealed class InMemoryDefinitionStore : IFunctionDefinitionStore
                 _versions[name] = list = [];
             }
 
+            var current = list.Count > 0 && !_deleted.Contains(name) ? list[^1] : null;
+            if (current is not null && sameAsCurrent?.Invoke(current.Document) == true)
+            {
+                return Task.FromResult(new DefinitionSave(current.Version, Changed: false, Created: false));
+            }
+
             _deleted.Remove(name);
             var version = list.Count + 1;
             list.Add(new StoredDefinition(name, version, document, DateTimeOffset.UtcNow));
-            return Task.FromResult(version);
+            return Task.FromResult(new DefinitionSave(version, Changed: true, Created: current is null));
         }
     }
 

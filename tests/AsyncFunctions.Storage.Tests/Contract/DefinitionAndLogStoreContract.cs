@@ -29,8 +29,8 @@ public abstract class DefinitionAndLogStoreContract(IStoreFixture fixture)
         const string First = """{"steps":[{"z":1,"a":"é"}],"b":true}""";
         const string Second = """{"steps":[],"a":2}""";
 
-        Assert.Equal(1, await store.SaveAsync(name, First));
-        Assert.Equal(2, await store.SaveAsync(name, Second));
+        Assert.Equal(new DefinitionSave(1, Changed: true, Created: true), await store.SaveAsync(name, First));
+        Assert.Equal(new DefinitionSave(2, Changed: true, Created: false), await store.SaveAsync(name, Second));
 
         Assert.Equal((2, Second), Version(await store.GetAsync(name, null)));
         Assert.Equal((1, First), Version(await store.GetAsync(name, 1)));
@@ -52,7 +52,7 @@ public abstract class DefinitionAndLogStoreContract(IStoreFixture fixture)
         Assert.NotNull(await store.GetAsync(name, 1));
         Assert.DoesNotContain(await store.ListAsync(), d => d.Name == name);
 
-        Assert.Equal(2, await store.SaveAsync(name, """{"v":2}"""));
+        Assert.Equal(new DefinitionSave(2, Changed: true, Created: true), await store.SaveAsync(name, """{"v":2}""", _ => true));
         Assert.Equal(2, (await store.GetAsync(name, null))!.Version);
     }
 
@@ -62,9 +62,28 @@ public abstract class DefinitionAndLogStoreContract(IStoreFixture fixture)
         var name = "contract.race." + Guid.NewGuid().ToString("N");
         var stores = Enumerable.Range(0, 4).Select(_ => new DapperFunctionDefinitionStore(Dialect, TimeProvider.System)).ToArray();
 
-        var versions = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => stores[i % stores.Length].SaveAsync(name, $$"""{"i":{{i}}}"""))));
+        var saves = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => stores[i % stores.Length].SaveAsync(name, $$"""{"i":{{i}}}"""))));
 
-        Assert.Equal(Enumerable.Range(1, 8), versions.Order());
+        Assert.Equal(Enumerable.Range(1, 8), saves.Select(s => s.Version).Order());
+        Assert.Single(saves, s => s.Created);
+    }
+
+    [SkippableFact]
+    public async Task An_unchanged_document_keeps_its_version_even_when_saved_by_many_at_once()
+    {
+        var name = "contract.same." + Guid.NewGuid().ToString("N");
+        var stores = Enumerable.Range(0, 4).Select(_ => new DapperFunctionDefinitionStore(Dialect, TimeProvider.System)).ToArray();
+        const string Document = """{"same":true}""";
+
+        var saves = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => stores[i % stores.Length].SaveAsync(name, Document, stored => stored == Document))));
+
+        Assert.All(saves, s => Assert.Equal(1, s.Version));
+        Assert.Single(saves, s => s.Changed);
+        Assert.Null(await stores[0].GetAsync(name, 2));
+
+        const string Edited = """{"same":false}""";
+        var edited = await stores[0].SaveAsync(name, Edited, stored => stored == Edited);
+        Assert.Equal(new DefinitionSave(2, Changed: true, Created: false), edited);
     }
 
     [SkippableFact]
