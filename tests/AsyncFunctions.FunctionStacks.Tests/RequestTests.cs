@@ -116,6 +116,19 @@ public sealed class RequestTests : IDisposable
         Assert.Equal(200, (await allowed.InvokeAsync(stacks.Executions.Context("test"), default))!.GetValue<int>());
     }
 
+    [Fact]
+    public async Task Every_request_names_its_execution_and_a_stack_cannot_forge_it()
+    {
+        var stacks = Allowed();
+        var body = new StackFunctionBody(Stacks.Compile(Stacks.Doc(
+            $$"""[ { "request": "{{_server.Url("/echo")}}", "headers": { "AsyncFunctions-Execution": "someone-else" }, "as": "r" } ]""",
+            "\"=$var.r.body.execution\"")), stacks.Services);
+
+        var output = await body.InvokeAsync(stacks.Executions.Context("test", id: "exec-42"), default);
+
+        Assert.Equal("exec-42", output!.GetValue<string>());
+    }
+
     [Theory]
     [InlineData("127.0.0.1", false)]
     [InlineData("10.1.2.3", false)]

@@ -48,4 +48,17 @@ public sealed class DashboardTransitionTests(SharedApp shared) : IClassFixture<S
         Assert.Equal(System.Net.HttpStatusCode.OK, page.StatusCode);
         Assert.Contains("<h1 class=\"page-header\">examples.echo</h1>", html, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_dashboard_refuses_request_steps_of_stacks()
+    {
+        using var client = _app.CreateClient();
+        using var stack = new HttpRequestMessage(HttpMethod.Get, new Uri("/hangfire", UriKind.Relative));
+        stack.Headers.Add("AsyncFunctions-Execution", "some-execution");
+        using var refused = await client.SendAsync(stack);
+        using var allowed = await client.GetAsync(new Uri("/hangfire", UriKind.Relative));
+
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, allowed.StatusCode);
+    }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using AsyncFunctions.FunctionStacks.Compiling;
 using AsyncFunctions.FunctionStacks.Data;
+using AsyncFunctions.FunctionStacks.Http;
 using AsyncFunctions.FunctionStacks.Model;
 using AsyncFunctions.Functions;
 using Dapper;
@@ -47,6 +48,9 @@ internal sealed partial class StackRun
         {
             AddHeaders(request, Evaluate(step.Headers), step.Path + ".headers");
         }
+
+        request.Headers.Remove(StackRequestHeader.Name);
+        request.Headers.TryAddWithoutValidation(StackRequestHeader.Name, context.ExecutionId);
 
         var seconds = step.TimeoutSeconds is null
             ? services.Options.DefaultRequestTimeoutSeconds

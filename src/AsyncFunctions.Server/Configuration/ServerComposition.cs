@@ -5,7 +5,6 @@ using AsyncFunctions.Server.Endpoints;
 using AsyncFunctions.Server.Examples;
 using AsyncFunctions.Server.Http;
 using Hangfire;
-using Hangfire.Dashboard;
 using Microsoft.Extensions.Configuration.Json;
 
 namespace AsyncFunctions.Server.Configuration;
@@ -60,7 +59,7 @@ public static class ServerComposition
         app.MapHangfireDashboard("/hangfire", new DashboardOptions
         {
             DashboardTitle = "AsyncFunctions",
-            Authorization = [new LocalRequestsOnlyAuthorizationFilter()],
+            Authorization = [new LocalDashboardAuthorization()],
             DisplayStorageConnectionString = false,
         });
         return app;

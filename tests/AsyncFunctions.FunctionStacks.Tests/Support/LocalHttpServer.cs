@@ -106,6 +106,7 @@ internal sealed class LocalHttpServer : IDisposable
                     ["query"] = query,
                     ["rawQuery"] = request.Url.Query,
                     ["header"] = request.Headers["X-Test"],
+                    ["execution"] = request.Headers["AsyncFunctions-Execution"],
                     ["contentType"] = request.ContentType,
                     ["body"] = body,
                 };
