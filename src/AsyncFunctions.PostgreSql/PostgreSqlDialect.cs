@@ -83,8 +83,8 @@ public sealed class PostgreSqlDialect : SqlDialect, IAsyncDisposable, IDisposabl
             attempts = e.attempts + EXCLUDED.attempts,
             started_at = COALESCE(EXCLUDED.started_at, e.started_at),
             completed_at = EXCLUDED.completed_at
-        WHERE EXCLUDED.status_at > e.status_at
-           OR (EXCLUDED.status_at = e.status_at AND EXCLUDED.phase > e.phase)
+        WHERE (EXCLUDED.phase > e.phase AND e.phase < 3)
+           OR (EXCLUDED.phase < 3 AND EXCLUDED.status_at > e.status_at)
         RETURNING CASE WHEN e.phase = 3 THEN pg_notify('{NotificationChannel}', e.id) END
         """;
 

@@ -50,7 +50,7 @@ public sealed class SqlServerDialect(string connectionString) : SqlDialect
             started_at = COALESCE(CAST(@StartedAt AS datetimeoffset(7)), started_at),
             completed_at = CAST(@CompletedAt AS datetimeoffset(7))
         WHERE id = @Id
-          AND (CAST(@At AS datetimeoffset(7)) > status_at OR (CAST(@At AS datetimeoffset(7)) = status_at AND @Phase > phase));
+          AND ((@Phase > phase AND phase < 3) OR (@Phase < 3 AND CAST(@At AS datetimeoffset(7)) > status_at));
         IF @@ROWCOUNT = 0
             INSERT INTO af_executions (id, function_name, status, phase, status_at, output, error_type, error_message, error_code, error_data,
                                        attempts, created_at, started_at, completed_at)

@@ -45,8 +45,8 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect, IDispos
             attempts = af_executions.attempts + excluded.attempts,
             started_at = COALESCE(excluded.started_at, af_executions.started_at),
             completed_at = excluded.completed_at
-        WHERE excluded.status_at > af_executions.status_at
-           OR (excluded.status_at = af_executions.status_at AND excluded.phase > af_executions.phase)
+        WHERE (excluded.phase > af_executions.phase AND af_executions.phase < 3)
+           OR (excluded.phase < 3 AND excluded.status_at > af_executions.status_at)
         """;
 
     public override string Page(string selectWhereOrderBy) => selectWhereOrderBy + " LIMIT @Limit";

@@ -25,6 +25,19 @@ public sealed class DashboardTransitionTests(SharedApp shared) : IClassFixture<S
     }
 
     [Fact]
+    public async Task Deleting_a_finished_job_leaves_its_record_as_it_was()
+    {
+        var id = await _app.StartAsync("examples.echo", new { value = "kept" });
+        await _app.AwaitAsync([id]);
+
+        Assert.True(_app.Services.GetRequiredService<IBackgroundJobClient>().Delete(id));
+        var record = await _app.GetAsync($"/api/executions/{id}");
+
+        Assert.Equal("Succeeded", record["status"]!.GetValue<string>());
+        Assert.Equal("kept", record["output"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Requeueing_a_failed_job_runs_it_again()
     {
         var id = await _app.StartAsync("examples.fail", new { message = "again" });

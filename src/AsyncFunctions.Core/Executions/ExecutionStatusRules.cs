@@ -2,10 +2,17 @@ namespace AsyncFunctions.Executions;
 
 /// <summary>
 /// The monotonic rule every results store applies. Status writes come from Hangfire state filters
-/// in several processes and may repeat or arrive late, so a write is applied only when it is newer
-/// than what the row holds: a later time wins, and at the same time the later phase
-/// (pending, then running, then finished) wins. A late <c>Enqueued</c> can therefore never
-/// overwrite <c>Succeeded</c>, while a genuine requeue from the dashboard (a newer time) can.
+/// in several processes, each stamped with its own node's clock, and may repeat or arrive late.
+/// <list type="bullet">
+/// <item>Moving forward (pending, then running, then finished) is always applied while the
+/// execution is unfinished, whatever the clocks say: a worker whose clock is behind the API
+/// node's still records Processing and Succeeded.</item>
+/// <item>Moving back to pending or running (a retry, a requeue from the dashboard, a job run
+/// again after its worker died) needs a newer time than the stored status, so a late or
+/// repeated <c>Enqueued</c> never overwrites <c>Succeeded</c> or <c>Processing</c>.</item>
+/// <item>A finished status is final until such a requeue: a late result, a second verdict or a
+/// delete from the dashboard does not replace it.</item>
+/// </list>
 /// </summary>
 public static class ExecutionStatusRules
 {
@@ -22,5 +29,6 @@ public static class ExecutionStatusRules
 
     /// <summary>Whether a write of (<paramref name="newStatus"/>, <paramref name="newAt"/>) replaces the stored status.</summary>
     public static bool Supersedes(ExecutionStatus newStatus, DateTimeOffset newAt, ExecutionStatus current, DateTimeOffset currentAt) =>
-        newAt > currentAt || (newAt == currentAt && newStatus.Phase() > current.Phase());
+        (newStatus.Phase() > current.Phase() && !current.IsTerminal())
+        || (!newStatus.IsTerminal() && newAt > currentAt);
 }

@@ -310,28 +310,25 @@ public abstract class ExecutionStoreContract(IStoreFixture fixture)
     }
 
     [SkippableFact]
-    public async Task Concurrent_writers_leave_the_newest_write()
+    public async Task Concurrent_writers_of_one_attempt_leave_its_verdict()
     {
-        // Several "nodes" (independent dialects) race shuffled writes, the very first write of each
-        // id included, so inserts race inserts as well as updates. Each id's newest write differs.
+        // Several "nodes" (independent dialects) race shuffled, repeated writes of one attempt
+        // (Enqueued, Processing, then Succeeded or Failed), the very first write of each id
+        // included, so inserts race inserts as well as updates. In any order the verdict stands.
         Skip.If(fixture.SkipReason is not null, fixture.SkipReason);
         var stores = Enumerable.Range(0, 4).Select(_ => new DapperExecutionStore(fixture.CreateDialect())).ToArray();
-        ExecutionStatus[] lifecycle =
-        [
-            ExecutionStatus.Enqueued, ExecutionStatus.Processing, ExecutionStatus.Scheduled, ExecutionStatus.Processing,
-            ExecutionStatus.Failed, ExecutionStatus.Enqueued, ExecutionStatus.Processing, ExecutionStatus.Succeeded,
-        ];
         var ids = Enumerable.Range(0, 12).Select(_ => NewId()).ToArray();
         var random = new Random(1234);
         var changes = ids
-            .SelectMany((id, k) => lifecycle.Select((_, i) =>
+            .SelectMany((id, k) => new[]
             {
-                var status = lifecycle[(i + k) % lifecycle.Length];
-                return new StatusChange(id, "contract.race", status, T0.AddMilliseconds(i * 10))
-                {
-                    Output = status == ExecutionStatus.Succeeded ? JsonValue.Create(id) : null,
-                };
-            }))
+                new StatusChange(id, "contract.race", ExecutionStatus.Enqueued, T0),
+                new StatusChange(id, "contract.race", ExecutionStatus.Processing, T0.AddMilliseconds(10)),
+                k % 2 == 0
+                    ? new StatusChange(id, "contract.race", ExecutionStatus.Succeeded, T0.AddMilliseconds(20)) { Output = JsonValue.Create(id) }
+                    : new StatusChange(id, "contract.race", ExecutionStatus.Failed, T0.AddMilliseconds(20)) { Error = new ExecutionError("Boom", id, "function.error") },
+            })
+            .SelectMany(change => new[] { change, change })
             .OrderBy(_ => random.Next())
             .ToArray();
 
@@ -342,13 +339,47 @@ public abstract class ExecutionStoreContract(IStoreFixture fixture)
         await Task.WhenAll(ids.Select(id => stores[1].CreateAsync(new NewExecution(id, "contract.race", null, ExecutionStatus.Enqueued, new JsonObject(), null, T0))));
 
         var results = await stores[2].GetResultsAsync(ids);
-        foreach (var id in ids)
+        for (var k = 0; k < ids.Length; k++)
         {
-            var newest = changes.Where(c => c.Id == id).MaxBy(c => c.At)!;
-            Assert.Equal(newest.Status, results[id].Status);
-            Assert.Equal(newest.Output?.ToJsonString(), results[id].Output?.ToJsonString());
-            Assert.NotNull((await stores[3].GetAsync(id))!.Input);
+            var result = results[ids[k]];
+            Assert.Equal(k % 2 == 0 ? ExecutionStatus.Succeeded : ExecutionStatus.Failed, result.Status);
+            Assert.Equal(k % 2 == 0 ? ids[k] : null, result.Output?.GetValue<string>());
+            Assert.Equal(k % 2 == 0 ? null : ids[k], result.Error?.Message);
+            Assert.NotNull((await stores[3].GetAsync(ids[k]))!.Input);
         }
+    }
+
+    [SkippableFact]
+    public async Task Progress_is_recorded_when_the_worker_clock_is_behind()
+    {
+        var store = Store;
+        var id = NewId();
+        await store.CreateAsync(new NewExecution(id, "contract.fn", null, ExecutionStatus.Enqueued, new JsonObject(), null, T0.AddMilliseconds(30)));
+
+        Assert.True(await store.ApplyAsync(new StatusChange(id, "contract.fn", ExecutionStatus.Processing, T0.AddMilliseconds(5))));
+        Assert.True(await store.ApplyAsync(new StatusChange(id, "contract.fn", ExecutionStatus.Succeeded, T0.AddMilliseconds(7)) { Output = JsonValue.Create("on time") }));
+
+        var record = await store.GetAsync(id);
+        Assert.Equal((ExecutionStatus.Succeeded, "on time", 1), (record!.Status, record.Output!.GetValue<string>(), record.Attempts));
+    }
+
+    [SkippableFact]
+    public async Task A_finished_status_is_final_until_a_requeue()
+    {
+        var store = Store;
+        var id = NewId();
+        await CreateAsync(store, id);
+        await store.ApplyAsync(new StatusChange(id, "contract.fn", ExecutionStatus.Processing, T0.AddSeconds(1)));
+        var lost = new ExecutionError("Lost", "the node stopped", "execution.lost");
+        Assert.True(await store.ApplyAsync(new StatusChange(id, "contract.fn", ExecutionStatus.Failed, T0.AddSeconds(2)) { Error = lost }));
+
+        Assert.False(await store.ApplyAsync(new StatusChange(id, "contract.fn", ExecutionStatus.Succeeded, T0.AddSeconds(3)) { Output = JsonValue.Create("late") }));
+        Assert.False(await store.ApplyAsync(new StatusChange(id, "contract.fn", ExecutionStatus.Cancelled, T0.AddSeconds(4))));
+        var record = await store.GetAsync(id);
+        Assert.Equal((ExecutionStatus.Failed, "execution.lost"), (record!.Status, record.Error!.Code));
+        Assert.Null(record.Output);
+
+        Assert.True(await store.ApplyAsync(new StatusChange(id, "contract.fn", ExecutionStatus.Enqueued, T0.AddSeconds(5))));
     }
 
     [SkippableFact]
