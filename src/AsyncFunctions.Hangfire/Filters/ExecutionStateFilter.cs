@@ -36,6 +36,17 @@ public sealed class ExecutionStateFilter(IExecutionStore store, ICompletionPubli
         }
 
         var applied = Blocking.Wait(store.ApplyAsync(change));
+
+        // Only now that the write is done: a state change Hangfire retries after a failed write still finds these.
+        if (context.NewState is SucceededState)
+        {
+            outputs.Discard(id);
+        }
+        else if (context.NewState is ScheduledState)
+        {
+            _retryErrors.TryRemove(id, out _);
+        }
+
         if (applied && change.Status.IsTerminal())
         {
             completions.Publish(new ExecutionResult(id, change.Status, change.Output, change.Error));
@@ -70,12 +81,12 @@ public sealed class ExecutionStateFilter(IExecutionStore store, ICompletionPubli
         EnqueuedState enqueued => new StatusChange(id, function, ExecutionStatus.Enqueued, Utc(enqueued.EnqueuedAt)),
         ScheduledState scheduled => new StatusChange(id, function, ExecutionStatus.Scheduled, Utc(scheduled.ScheduledAt))
         {
-            Error = _retryErrors.TryRemove(id, out var error) ? error : null,
+            Error = _retryErrors.TryGetValue(id, out var error) ? error : null,
         },
         ProcessingState processing => new StatusChange(id, function, ExecutionStatus.Processing, Utc(processing.StartedAt)),
         SucceededState succeeded => new StatusChange(id, function, ExecutionStatus.Succeeded, Utc(succeeded.SucceededAt))
         {
-            Output = outputs.Take(id),
+            Output = outputs.Peek(id),
         },
         FailedState failed => new StatusChange(id, function, ExecutionStatus.Failed, Utc(failed.FailedAt))
         {
