@@ -6,6 +6,10 @@ public sealed class ConfigurationTests
     [InlineData("AsyncFunctions:Storage:Provider", "Oracle", "AsyncFunctions:Storage:Provider")]
     [InlineData("AsyncFunctions:Server:WorkerCount", "-1", "AsyncFunctions:Server:WorkerCount")]
     [InlineData("AsyncFunctions:Api:MaxRequestBodyBytes", "0", "AsyncFunctions:Api:MaxRequestBodyBytes")]
+    [InlineData("AsyncFunctions:Api:MaxWaitSeconds", "900", "AsyncFunctions:Api:MaxWaitSeconds")]
+    [InlineData("AsyncFunctions:Await:PollMinInterval", "00:00:00", "AsyncFunctions:Await:PollMinInterval")]
+    [InlineData("AsyncFunctions:Await:MaxIds", "0", "AsyncFunctions:Await:MaxIds")]
+    [InlineData("AsyncFunctions:Stacks:Limits:Steps", "0", "AsyncFunctions:Stacks:Limits:Steps")]
     public void An_invalid_setting_stops_the_start_naming_the_key(string key, string value, string named)
     {
         using var app = new TestApp(settings: new Dictionary<string, string?> { [key] = value });

@@ -58,7 +58,14 @@ public static class AsyncFunctionsServiceCollectionExtensions
             .Validate(o => o.SyncRunLease >= TimeSpan.FromSeconds(1), $"{Running.ExecutionOptions.Section}:SyncRunLease must be at least 00:00:01.")
             .Validate(o => o.MaxCallDepth >= 0, $"{Running.ExecutionOptions.Section}:MaxCallDepth must not be negative.")
             .ValidateOnStart();
-        services.AddOptions<Awaiting.AwaitOptions>().BindConfiguration(Awaiting.AwaitOptions.Section);
+        const string awaitSection = Awaiting.AwaitOptions.Section;
+        services.AddOptions<Awaiting.AwaitOptions>().BindConfiguration(awaitSection)
+            .Validate(o => o.MaxIds is >= 1 and <= 100_000, $"{awaitSection}:MaxIds must be between 1 and 100000.")
+            .Validate(o => o.MaxTimeout > TimeSpan.Zero, $"{awaitSection}:MaxTimeout must be positive.")
+            .Validate(o => o.PollMinInterval >= TimeSpan.FromMilliseconds(1), $"{awaitSection}:PollMinInterval must be at least 00:00:00.001.")
+            .Validate(o => o.PollMaxInterval >= o.PollMinInterval, $"{awaitSection}:PollMaxInterval must be at least PollMinInterval.")
+            .Validate(o => o.PollBatchSize >= 1, $"{awaitSection}:PollBatchSize must be positive.")
+            .ValidateOnStart();
 
         // Hosted services start in registration order: the schema first, then the workers.
         services.AddHostedService<HangfireLogRouting>();

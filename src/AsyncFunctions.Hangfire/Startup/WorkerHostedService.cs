@@ -46,10 +46,26 @@ public sealed class WorkerHostedService(
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits for the running jobs to stop (up to <see cref="ServerOptions.ShutdownTimeout"/>) within
+    /// the host's own shutdown, while the services they and Hangfire's logging use still run.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _server?.SendStop();
-        return Task.CompletedTask;
+        if (_server is null)
+        {
+            return;
+        }
+
+        _server.SendStop();
+        try
+        {
+            await _server.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host's shutdown timeout passed first; disposing the server ends the wait.
+        }
     }
 
     public ValueTask DisposeAsync()

@@ -6,6 +6,7 @@ using AsyncFunctions.Server.Examples;
 using AsyncFunctions.Server.Http;
 using Hangfire;
 using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.Options;
 
 namespace AsyncFunctions.Server.Configuration;
 
@@ -34,6 +35,10 @@ public static class ServerComposition
             .Validate(o => o.MaxRequestBodyBytes > 0, $"{ApiOptions.Section}:MaxRequestBodyBytes must be positive.")
             .Validate(o => o.MaxWaitSeconds is >= 0 and <= 3600, $"{ApiOptions.Section}:MaxWaitSeconds must be between 0 and 3600.")
             .ValidateOnStart();
+        services.AddOptions<ApiOptions>()
+            .Validate<IOptions<AsyncFunctions.Awaiting.AwaitOptions>>(
+                (api, awaits) => api.MaxWaitSeconds <= awaits.Value.MaxTimeout.TotalSeconds,
+                $"{ApiOptions.Section}:MaxWaitSeconds must not exceed AsyncFunctions:Await:MaxTimeout.");
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
