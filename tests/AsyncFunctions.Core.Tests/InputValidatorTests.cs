@@ -101,6 +101,9 @@ public class InputValidatorTests
     [InlineData(InputType.Array, """{ "x": [] }""", true)]
     [InlineData(InputType.Any, """{ "x": [1, "a", null] }""", true)]
     [InlineData(InputType.Timestamp, """{ "x": "yesterday" }""", false)]
+    [InlineData(InputType.Timestamp, """{ "x": 1767225600000 }""", true)]
+    [InlineData(InputType.Timestamp, """{ "x": 9007199254740991 }""", false)]
+    [InlineData(InputType.Timestamp, """{ "x": -9007199254740991 }""", false)]
     public void Types_are_checked(InputType type, string json, bool valid)
     {
         Validate(json, out var problems, new InputDeclaration { Name = "x", Type = type });

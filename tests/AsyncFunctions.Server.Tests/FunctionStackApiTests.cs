@@ -118,6 +118,24 @@ public sealed class FunctionStackApiTests(SharedApp shared) : IClassFixture<Shar
     }
 
     [Fact]
+    public async Task A_failed_attempt_retries_as_the_version_it_runs_says()
+    {
+        var retrying = JsonNode.Parse("""
+            { "retry": { "maxRetries": 2, "delaySeconds": [0] },
+              "stack": [ { "sleep": 1000 }, { "throw": "tests.always", "message": "fails every time" } ] }
+            """)!;
+        await PutAsync("tests.retry_version", retrying);
+        var id = await _app.StartAsync("tests.retry_version", new { });
+        await _app.WaitForAsync(id, r => r["status"]!.GetValue<string>() == "Processing");
+
+        var (status, _) = await PutAsync("tests.retry_version", JsonNode.Parse("""{ "stack": [ { "throw": "tests.never_retried" } ] }""")!);
+        Assert.Equal(HttpStatusCode.OK, status);
+
+        var record = await _app.WaitForAsync(id, r => r["status"]!.GetValue<string>() == "Failed");
+        Assert.Equal((3, "tests.always", 1), (record["attempts"]!.GetValue<int>(), record["error"]!["code"]!.GetValue<string>(), record["functionVersion"]!.GetValue<int>()));
+    }
+
+    [Fact]
     public async Task Put_reports_every_problem_with_its_json_path()
     {
         var document = JsonNode.Parse("""

@@ -12,6 +12,9 @@ namespace AsyncFunctions.Inputs;
 /// </summary>
 public static class InputValidator
 {
+    private static readonly long MinUnixMilliseconds = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
+    private static readonly long MaxUnixMilliseconds = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
+
     private static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(100);
 
     public static JsonObject Validate(JsonNode? input, IReadOnlyList<InputDeclaration> declarations, out IReadOnlyList<InputProblem> problems)
@@ -127,6 +130,12 @@ public static class InputValidator
                 problems.Add(new InputProblem(path, "must be an ISO 8601 timestamp such as 2026-01-31T12:00:00Z"));
                 return null;
             case InputType.Timestamp when kind == JsonValueKind.Number && value.AsValue().TryGetValue<long>(out var ms):
+                if (ms < MinUnixMilliseconds || ms > MaxUnixMilliseconds)
+                {
+                    problems.Add(new InputProblem(path, "must be milliseconds since 1970-01-01 within the years 0001 to 9999"));
+                    return null;
+                }
+
                 return JsonValue.Create(DateTimeOffset.FromUnixTimeMilliseconds(ms).ToString("O", CultureInfo.InvariantCulture));
             case InputType.Array when kind == JsonValueKind.Array:
                 return CheckItems(value.AsArray(), declaration, path, problems);

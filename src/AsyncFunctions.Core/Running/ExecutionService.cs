@@ -97,7 +97,7 @@ public sealed class ExecutionService(
         {
             var outcome = await awaiter.AwaitAsync(ids, timeout, cancellationToken).ConfigureAwait(false);
             var workers = options.Value.WorkerCount;
-            var neverStarted = outcome.Pending.Where(r => r.Status.Phase() == 1).Select(r => r.Id).ToArray();
+            var neverStarted = outcome.Pending.Where(r => r.Status == ExecutionStatus.Enqueued).Select(r => r.Id).ToArray();
             if (!outcome.Completed && workers > 0 && Volatile.Read(ref _awaitingJobs) >= workers && neverStarted.Length > 0)
             {
                 throw new FunctionException(

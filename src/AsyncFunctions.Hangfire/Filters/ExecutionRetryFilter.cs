@@ -1,4 +1,5 @@
 using System.Globalization;
+using AsyncFunctions.Executions;
 using AsyncFunctions.Functions;
 using AsyncFunctions.Running;
 using Hangfire.States;
@@ -10,7 +11,7 @@ namespace AsyncFunctions.Hangfire.Filters;
 /// Hangfire's global AutomaticRetry (10 attempts for every job), so a function without retries
 /// fails at once and await does not wait for hours of back-off.
 /// </summary>
-public sealed class ExecutionRetryFilter(IFunctionCatalog catalog, ExecutionStateFilter states) : IElectStateFilter
+public sealed class ExecutionRetryFilter(IFunctionCatalog catalog, IExecutionStore store, ExecutionStateFilter states) : IElectStateFilter
 {
     private const string RetryCountParameter = "RetryCount";
 
@@ -21,7 +22,9 @@ public sealed class ExecutionRetryFilter(IFunctionCatalog catalog, ExecutionStat
             return;
         }
 
-        var function = catalog.FindAsync(name).AsTask().GetAwaiter().GetResult();
+        // The policy of the version this execution runs: a definition replaced meanwhile does not change its retries.
+        var version = Blocking.Wait(store.GetAsync(context.BackgroundJob.Id))?.FunctionVersion;
+        var function = Blocking.Wait(catalog.FindAsync(name, version).AsTask());
         var policy = function?.Retry ?? RetryPolicy.None;
         var retriesSoFar = context.GetJobParameter<int>(RetryCountParameter, allowStale: true);
         if (retriesSoFar >= policy.MaxRetries || failed.Exception is OperationCanceledException)
