@@ -10,6 +10,14 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
 {
     private const string ResultColumns = "id, status, output, error_type, error_message, error_code, error_data";
 
+    /// <summary>
+    /// The widths of error_code and error_type in every dialect's schema (SQL Server enforces them):
+    /// a longer code or type is cut rather than failing the write that records the error.
+    /// </summary>
+    public const int MaxErrorCodeLength = 100;
+
+    public const int MaxErrorTypeLength = 400;
+
     public async Task CreateAsync(NewExecution execution, CancellationToken cancellationToken = default)
     {
         var parameters = new
@@ -42,9 +50,9 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
             Phase = change.Status.Phase(),
             At = at,
             Output = change.Output?.ToJsonString(),
-            ErrorType = change.Error?.Type,
+            ErrorType = Fit(change.Error?.Type, MaxErrorTypeLength),
             ErrorMessage = change.Error?.Message,
-            ErrorCode = change.Error?.Code,
+            ErrorCode = Fit(change.Error?.Code, MaxErrorCodeLength),
             ErrorData = change.Error?.Data?.ToJsonString(),
             Attempt = change.StartsAttempt ? 1 : 0,
             StartedAt = change.StartsAttempt ? at : null,
@@ -201,4 +209,6 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
     private static ExecutionStatus ParseStatus(string status) => Enum.Parse<ExecutionStatus>(status);
 
     private static JsonNode? ParseJson(string? json) => json is null ? null : JsonNode.Parse(json);
+
+    private static string? Fit(string? text, int length) => text is { Length: var n } && n > length ? text[..length] : text;
 }

@@ -78,6 +78,25 @@ public abstract class ExecutionStoreContract(IStoreFixture fixture)
     }
 
     [SkippableFact]
+    public async Task An_overlong_error_code_or_type_is_cut_to_the_column_width_instead_of_failing_the_write()
+    {
+        var store = Store;
+        var id = NewId();
+        await CreateAsync(store, id);
+        var code = "tests." + new string('c', 300);
+        var type = "Type" + new string('t', 600);
+
+        Assert.True(await store.ApplyAsync(new StatusChange(id, "contract.fn", ExecutionStatus.Failed, T0.AddSeconds(1))
+        {
+            Error = new ExecutionError(type, "long", code),
+        }));
+
+        var error = (await store.GetAsync(id))!.Error!;
+        Assert.Equal(code[..DapperExecutionStore.MaxErrorCodeLength], error.Code);
+        Assert.Equal(type[..DapperExecutionStore.MaxErrorTypeLength], error.Type);
+    }
+
+    [SkippableFact]
     public async Task Status_moves_through_processing_to_succeeded_with_timestamps()
     {
         var store = Store;
