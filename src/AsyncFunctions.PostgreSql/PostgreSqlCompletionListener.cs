@@ -58,6 +58,10 @@ public sealed partial class PostgreSqlCompletionListener : BackgroundService
     {
         var delay = FirstReconnectDelay;
         DateTimeOffset? lostAt = null;
+
+        // The last moment the connection was known to deliver: a dead socket is noticed only at the
+        // next idle check (or later), and the catch-up after a reconnect must start before that.
+        DateTimeOffset? lastHealthy = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -77,6 +81,7 @@ public sealed partial class PostgreSqlCompletionListener : BackgroundService
                 _listening.TrySetResult();
                 while (true)
                 {
+                    lastHealthy = _time.GetUtcNow();
                     if (!await connection.WaitAsync(IdleCheck, stoppingToken).ConfigureAwait(false))
                     {
                         await ExecuteAsync(connection, "SELECT 1", stoppingToken).ConfigureAwait(false);
@@ -91,7 +96,7 @@ public sealed partial class PostgreSqlCompletionListener : BackgroundService
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                lostAt ??= _time.GetUtcNow();
+                lostAt ??= lastHealthy ?? _time.GetUtcNow();
                 LogConnectionLost(ex, delay);
                 try
                 {
