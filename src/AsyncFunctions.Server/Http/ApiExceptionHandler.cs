@@ -25,7 +25,6 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExce
             UnknownFunctionException unknown => Problem(StatusCodes.Status404NotFound, "Unknown function", unknown.Message),
             UnknownExecutionsException unknown => WithIds(Problem(StatusCodes.Status404NotFound, "Unknown executions", unknown.Message), unknown.Ids),
             CallDepthExceededException depth => Problem(StatusCodes.Status400BadRequest, "Call depth exceeded", depth.Message),
-            ArgumentException argument => Problem(StatusCodes.Status400BadRequest, "The request is not valid", argument.Message),
             BadHttpRequestException bad => Problem(bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request", bad.Message),
             _ => null,
         };
