@@ -34,11 +34,10 @@ public static class ServerComposition
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section)
             .Validate(o => o.MaxRequestBodyBytes > 0, $"{ApiOptions.Section}:MaxRequestBodyBytes must be positive.")
             .Validate(o => o.MaxWaitSeconds is >= 0 and <= 3600, $"{ApiOptions.Section}:MaxWaitSeconds must be between 0 and 3600.")
-            .ValidateOnStart();
-        services.AddOptions<ApiOptions>()
             .Validate<IOptions<AsyncFunctions.Awaiting.AwaitOptions>>(
                 (api, awaits) => api.MaxWaitSeconds <= awaits.Value.MaxTimeout.TotalSeconds,
-                $"{ApiOptions.Section}:MaxWaitSeconds must not exceed AsyncFunctions:Await:MaxTimeout.");
+                $"{ApiOptions.Section}:MaxWaitSeconds must not exceed AsyncFunctions:Await:MaxTimeout.")
+            .ValidateOnStart();
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
