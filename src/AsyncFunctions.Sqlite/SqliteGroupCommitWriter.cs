@@ -18,7 +18,7 @@ internal sealed class SqliteGroupCommitWriter : IDisposable
     private const int MaxBatch = 256;
 
     private readonly string _connectionString;
-    private readonly Channel<IWrite> _queue = Channel.CreateUnbounded<IWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<IWrite> _queue = Channel.CreateUnbounded<IWrite>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
     private readonly Task _loop;
     private SqliteConnection? _connection;
 
@@ -56,6 +56,8 @@ internal sealed class SqliteGroupCommitWriter : IDisposable
 
     private void Run()
     {
+        // Synchronous continuations let a writer wake this loop directly: with them queued to the
+        // thread pool, a pool full of callers waiting for their writes could not wake it.
         var batch = new List<IWrite>(MaxBatch);
         while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {

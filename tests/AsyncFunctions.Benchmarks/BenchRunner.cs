@@ -17,6 +17,7 @@ public static class BenchRunner
         new FanOutScenario(),
         new ChainScenario(),
         new PayloadScenario(),
+        new ConcurrentClientsScenario(),
     ];
 
     public static async Task<int> RunAsync(BenchOptions options, string commandLine, string reportPath, TextWriter log)

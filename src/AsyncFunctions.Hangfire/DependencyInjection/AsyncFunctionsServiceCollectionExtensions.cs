@@ -36,7 +36,6 @@ public static class AsyncFunctionsServiceCollectionExtensions
         // Our own storage and filter provider go in before AddHangfire, whose TryAdd would
         // otherwise fall back to the static JobStorage.Current and GlobalJobFilters.
         services.TryAddSingleton(sp => provider.CreateJobStorage(sp));
-        services.TryAddSingleton<OutputHandOff>();
         services.TryAddSingleton<ExecutionStateFilter>();
         services.TryAddSingleton<ExecutionRetryFilter>();
         services.TryAddSingleton<ExecutionFilterProvider>();
@@ -48,6 +47,7 @@ public static class AsyncFunctionsServiceCollectionExtensions
             .UseLogProvider(HangfireLogRouter.Instance));
 
         services.TryAddTransient<ExecutionJob>();
+        services.TryAddSingleton(sp => new JobCreationThreads(sp.GetRequiredService<IOptions<ServerOptions>>().Value.JobCreationThreads));
         services.TryAddSingleton<IExecutionStarter, HangfireExecutionStarter>();
 
         services.AddOptions<ServerOptions>().BindConfiguration(ServerOptions.Section).ValidateOnStart();

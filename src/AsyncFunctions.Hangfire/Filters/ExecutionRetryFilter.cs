@@ -1,6 +1,7 @@
 using System.Globalization;
-using AsyncFunctions.Executions;
 using AsyncFunctions.Functions;
+using AsyncFunctions.Hangfire.Jobs;
+using AsyncFunctions.Hangfire.States;
 using AsyncFunctions.Running;
 using Hangfire.States;
 
@@ -9,9 +10,11 @@ namespace AsyncFunctions.Hangfire.Filters;
 /// <summary>
 /// Retries a failed execution as its function's <see cref="RetryPolicy"/> says, in place of
 /// Hangfire's global AutomaticRetry (10 attempts for every job), so a function without retries
-/// fails at once and await does not wait for hours of back-off.
+/// fails at once and await does not wait for hours of back-off. The policy of the version the
+/// execution runs travels with the job (<see cref="JobRetryPolicy"/>); the attempt's error travels
+/// in the <see cref="RetryScheduledState"/> it elects.
 /// </summary>
-public sealed class ExecutionRetryFilter(IFunctionCatalog catalog, IExecutionStore store, ExecutionStateFilter states) : IElectStateFilter
+public sealed class ExecutionRetryFilter(IFunctionCatalog catalog) : IElectStateFilter
 {
     private const string RetryCountParameter = "RetryCount";
 
@@ -22,10 +25,7 @@ public sealed class ExecutionRetryFilter(IFunctionCatalog catalog, IExecutionSto
             return;
         }
 
-        // The policy of the version this execution runs: a definition replaced meanwhile does not change its retries.
-        var version = Blocking.Wait(store.GetAsync(context.BackgroundJob.Id))?.FunctionVersion;
-        var function = Blocking.Wait(catalog.FindAsync(name, version).AsTask());
-        var policy = function?.Retry ?? RetryPolicy.None;
+        var policy = PolicyOf(context, name);
         var retriesSoFar = context.GetJobParameter<int>(RetryCountParameter, allowStale: true);
         if (retriesSoFar >= policy.MaxRetries || failed.Exception is OperationCanceledException)
         {
@@ -34,10 +34,21 @@ public sealed class ExecutionRetryFilter(IFunctionCatalog catalog, IExecutionSto
 
         var retry = retriesSoFar + 1;
         context.SetJobParameter(RetryCountParameter, retry);
-        states.RememberRetryError(context.BackgroundJob.Id, ExecutionErrors.From(failed.Exception));
-        context.CandidateState = new ScheduledState(policy.DelayBefore(retry))
+        context.CandidateState = new RetryScheduledState(policy.DelayBefore(retry), ExecutionErrors.From(failed.Exception))
         {
             Reason = string.Create(CultureInfo.InvariantCulture, $"Retry {retry} of {policy.MaxRetries}: {failed.Exception.Message}"),
         };
+    }
+
+    private RetryPolicy PolicyOf(ElectStateContext context, string name)
+    {
+        if (context.GetJobParameter<JobRetryPolicy?>(JobRetryPolicy.ParameterName, allowStale: true) is { } carried)
+        {
+            return carried.ToPolicy();
+        }
+
+        // Only jobs queued by a version that did not carry the policy get here: they take the
+        // current version's policy, the best that can be known without their own.
+        return Blocking.Wait(catalog.FindAsync(name).AsTask())?.Retry ?? RetryPolicy.None;
     }
 }

@@ -1,8 +1,7 @@
-using System.Collections.Concurrent;
 using AsyncFunctions.Awaiting;
 using AsyncFunctions.Executions;
 using AsyncFunctions.Hangfire.Jobs;
-using AsyncFunctions.Running;
+using AsyncFunctions.Hangfire.States;
 using Hangfire.States;
 using Hangfire.Storage;
 
@@ -13,40 +12,31 @@ namespace AsyncFunctions.Hangfire.Filters;
 /// state change, in whichever process makes it (client, worker, scheduler, dashboard), before
 /// Hangfire commits, and it may run again if the commit is retried: every write here is an
 /// idempotent, monotonic upsert (see <see cref="ExecutionStatusRules"/>), and each uses the
-/// state's own timestamp so a repeat is recognised as the same write.
+/// state's own timestamp so a repeat is recognised as the same write. Everything a write needs
+/// rides on the state itself: the new row on <see cref="NewExecutionState"/>, the output on
+/// <see cref="SucceededState.Result"/>, a retried attempt's error on <see cref="RetryScheduledState"/>.
 /// </summary>
-public sealed class ExecutionStateFilter(IExecutionStore store, ICompletionPublisher completions, OutputHandOff outputs) : IApplyStateFilter
+public sealed class ExecutionStateFilter(IExecutionStore store, ICompletionPublisher completions) : IApplyStateFilter
 {
-    private readonly ConcurrentDictionary<string, ExecutionError> _retryErrors = new(StringComparer.Ordinal);
-
     public void OnStateApplied(ApplyStateContext context, IWriteOnlyTransaction transaction)
     {
         var id = context.BackgroundJob.Id;
-        if (context.OldStateName is null)
+        if (context.NewState is NewExecutionState created)
         {
-            OnCreated(id, context);
+            // The job's creation; the insert is idempotent, so a creation Hangfire retries writes the same row.
+            Blocking.Wait(store.CreateAsync(created.Row with { Id = id }));
+            created.WrittenId = id;
             return;
         }
 
         var function = context.BackgroundJob.Job?.Args.FirstOrDefault() as string ?? "unknown";
         var change = ToChange(id, function, context.NewState);
-        if (change is null)
+        if (change is null || context.OldStateName is null)
         {
             return;
         }
 
         var applied = Blocking.Wait(store.ApplyAsync(change));
-
-        // Only now that the write is done: a state change Hangfire retries after a failed write still finds these.
-        if (context.NewState is SucceededState)
-        {
-            outputs.Discard(id);
-        }
-        else if (context.NewState is ScheduledState)
-        {
-            _retryErrors.TryRemove(id, out _);
-        }
-
         if (applied && change.Status.IsTerminal())
         {
             completions.Publish(new ExecutionResult(id, change.Status, change.Output, change.Error));
@@ -57,53 +47,28 @@ public sealed class ExecutionStateFilter(IExecutionStore store, ICompletionPubli
     {
     }
 
-    /// <summary>Remembers the error of a failed attempt that <see cref="ExecutionRetryFilter"/> turned into a retry.</summary>
-    internal void RememberRetryError(string id, ExecutionError error) => _retryErrors[id] = error;
-
-    private void OnCreated(string id, ApplyStateContext context)
-    {
-        var draft = ExecutionDraft.Current;
-        if (draft is null || context.NewState is not (EnqueuedState or ScheduledState))
-        {
-            return;
-        }
-
-        var row = draft.ToNewExecution(id) with
-        {
-            Status = context.NewState is ScheduledState ? ExecutionStatus.Scheduled : ExecutionStatus.Enqueued,
-        };
-        Blocking.Wait(store.CreateAsync(row));
-        draft.Written = row;
-    }
-
-    private StatusChange? ToChange(string id, string function, IState state) => state switch
+    private static StatusChange? ToChange(string id, string function, IState state) => state switch
     {
         EnqueuedState enqueued => new StatusChange(id, function, ExecutionStatus.Enqueued, Utc(enqueued.EnqueuedAt)),
         ScheduledState scheduled => new StatusChange(id, function, ExecutionStatus.Scheduled, Utc(scheduled.ScheduledAt))
         {
-            Error = _retryErrors.TryGetValue(id, out var error) ? error : null,
+            Error = (scheduled as RetryScheduledState)?.Error,
         },
         ProcessingState processing => new StatusChange(id, function, ExecutionStatus.Processing, Utc(processing.StartedAt)),
         SucceededState succeeded => new StatusChange(id, function, ExecutionStatus.Succeeded, Utc(succeeded.SucceededAt))
         {
-            Output = outputs.Peek(id),
+            Output = (succeeded.Result as ExecutionOutput)?.Value,
         },
         FailedState failed => new StatusChange(id, function, ExecutionStatus.Failed, Utc(failed.FailedAt))
         {
-            Error = ExecutionErrors.From(failed.Exception),
+            Error = Running.ExecutionErrors.From(failed.Exception),
         },
-        DeletedState deleted => Cancelled(id, function, deleted),
-        _ => null,
-    };
-
-    private StatusChange Cancelled(string id, string function, DeletedState deleted)
-    {
-        outputs.Discard(id);
-        return new StatusChange(id, function, ExecutionStatus.Cancelled, Utc(deleted.DeletedAt))
+        DeletedState deleted => new StatusChange(id, function, ExecutionStatus.Cancelled, Utc(deleted.DeletedAt))
         {
             Error = new ExecutionError(nameof(DeletedState), deleted.Reason ?? "The job was deleted before it finished.", ExecutionErrorCodes.Cancelled),
-        };
-    }
+        },
+        _ => null,
+    };
 
     private static DateTimeOffset Utc(DateTime at) => new(DateTime.SpecifyKind(at, DateTimeKind.Utc));
 }

@@ -10,10 +10,11 @@ namespace AsyncFunctions.Hangfire.Jobs;
 /// display name in the dashboard); the execution id is the job id and the input lives in the
 /// results table.
 /// </summary>
-public sealed class ExecutionJob(IExecutionService executions, OutputHandOff outputs)
+public sealed class ExecutionJob(IExecutionService executions)
 {
+    /// <returns>The output, which Hangfire hands to the state filter on the Succeeded state.</returns>
     [JobDisplayName("{0}")]
-    public async Task RunAsync(string function, PerformContext context, CancellationToken cancellationToken)
+    public async Task<ExecutionOutput> RunAsync(string function, PerformContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var id = context.BackgroundJob.Id;
@@ -31,6 +32,6 @@ public sealed class ExecutionJob(IExecutionService executions, OutputHandOff out
             throw new OperationCanceledException($"Execution '{id}' was stopped before it finished: {ex.Message}", ex, cancellationToken);
         }
 
-        outputs.Put(id, output);
+        return new ExecutionOutput(output);
     }
 }

@@ -1,52 +1,64 @@
 using System.Text.Json.Nodes;
 using AsyncFunctions.Executions;
 using AsyncFunctions.Functions;
+using AsyncFunctions.Hangfire.States;
 using Hangfire;
 using Hangfire.Common;
-using Hangfire.States;
 
 namespace AsyncFunctions.Hangfire.Jobs;
 
-/// <summary>Queues one Hangfire job per execution; the job id becomes the execution id.</summary>
-public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, IExecutionStore store, TimeProvider time) : IExecutionStarter
+/// <summary>
+/// Queues one Hangfire job per execution; the job id becomes the execution id. The job is created
+/// in a <see cref="NewExecutionState"/> that carries the row, with the function's retry policy as a
+/// job parameter, on <see cref="JobCreationThreads"/> so no thread-pool thread waits for it.
+/// </summary>
+public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, IExecutionStore store, JobCreationThreads threads, TimeProvider time) : IExecutionStarter
 {
     private static readonly Job Template = Job.FromExpression<ExecutionJob>(j => j.RunAsync(null!, null!, CancellationToken.None));
 
     public async Task<ExecutionRecord> EnqueueAsync(FunctionDescriptor function, JsonObject input, string? parentId, int callDepth, CancellationToken cancellationToken)
     {
-        var draft = new ExecutionDraft(function.Name, function.Version, input, parentId, callDepth, time.GetUtcNow());
+        var state = new NewExecutionState(new NewExecution("", function.Name, function.Version, ExecutionStatus.Enqueued, input, parentId, time.GetUtcNow(), callDepth));
+        var job = new Job(Template.Type, Template.Method, function.Name, null, CancellationToken.None);
+        var parameters = new Dictionary<string, object> { [JobRetryPolicy.ParameterName] = JobRetryPolicy.From(function.Retry) };
         string id;
-        using (ExecutionDraft.Begin(draft))
+        try
         {
-            try
-            {
-                id = jobs.Create(new Job(Template.Type, Template.Method, function.Name, null, CancellationToken.None), new EnqueuedState());
-            }
-            catch (Exception ex) when (draft.Written is not null)
-            {
-                // The row was written but Hangfire could not finish creating the job: it will never run.
-                await store.ApplyAsync(
-                    new StatusChange(draft.Written.Id, function.Name, ExecutionStatus.Failed, time.GetUtcNow())
-                    {
-                        Error = new ExecutionError(ex.GetType().Name, "The job could not be queued: " + ex.Message, ExecutionErrorCodes.Lost),
-                    },
-                    CancellationToken.None).ConfigureAwait(false);
-                throw;
-            }
+            id = await threads.RunAsync(() => Create(job, state, parameters), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (state.WrittenId is { } written)
+        {
+            // The row was written but Hangfire could not finish creating the job: it will never run.
+            await store.ApplyAsync(
+                new StatusChange(written, function.Name, ExecutionStatus.Failed, time.GetUtcNow())
+                {
+                    Error = new ExecutionError(ex.GetType().Name, "The job could not be queued: " + ex.Message, ExecutionErrorCodes.Lost),
+                },
+                CancellationToken.None).ConfigureAwait(false);
+            throw;
         }
 
-        var written = draft.Written ?? throw new InvalidOperationException(
-            $"Job '{id}' was created but its execution row was not written: the AsyncFunctions state filter is not installed.");
+        if (state.WrittenId != id)
+        {
+            throw new InvalidOperationException($"Job '{id}' was created but its execution row was not written: the AsyncFunctions state filter is not installed.");
+        }
+
+        var row = state.Row;
         return new ExecutionRecord
         {
             Id = id,
-            Function = written.Function,
-            FunctionVersion = written.FunctionVersion,
-            Status = written.Status,
-            Input = written.Input,
-            ParentId = written.ParentId,
-            CallDepth = written.CallDepth,
-            CreatedAt = written.CreatedAt,
+            Function = row.Function,
+            FunctionVersion = row.FunctionVersion,
+            Status = row.Status,
+            Input = row.Input,
+            ParentId = row.ParentId,
+            CallDepth = row.CallDepth,
+            CreatedAt = row.CreatedAt,
         };
     }
+
+    private string Create(Job job, NewExecutionState state, IDictionary<string, object> parameters) =>
+        jobs is IBackgroundJobClientV2 withParameters
+            ? withParameters.Create(job, state, parameters)
+            : throw new InvalidOperationException("AsyncFunctions needs Hangfire 1.8's IBackgroundJobClientV2 to create jobs with parameters.");
 }

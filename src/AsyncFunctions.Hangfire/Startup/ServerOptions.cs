@@ -17,6 +17,12 @@ public sealed class ServerOptions
     /// <summary>How long shutdown waits for running jobs before they are requeued.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// Threads of this node that create jobs: every async start, from the API or from a running
+    /// execution, waits on one of them for Hangfire's synchronous client instead of on a thread-pool thread.
+    /// </summary>
+    public int JobCreationThreads { get; set; } = 16;
+
     /// <summary>Queues this node's workers take jobs from.</summary>
     public string[] Queues { get; set; } = ["default"];
 }

@@ -13,6 +13,11 @@ public sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
             failures.Add($"{ServerOptions.Section}:WorkerCount must be between 0 and 1000 (0 makes an API-only node); it is {options.WorkerCount}.");
         }
 
+        if (options.JobCreationThreads is < 1 or > 256)
+        {
+            failures.Add($"{ServerOptions.Section}:JobCreationThreads must be between 1 and 256; it is {options.JobCreationThreads}.");
+        }
+
         if (options.SchedulePollingInterval <= TimeSpan.Zero)
         {
             failures.Add($"{ServerOptions.Section}:SchedulePollingInterval must be positive.");

@@ -39,6 +39,12 @@ public sealed record BenchSettings
 
     public IReadOnlyList<int> PayloadBytes { get; init; } = [1024, 64 * 1024];
 
+    /// <summary>Clients of the concurrent start + await scenario.</summary>
+    public int ConcurrentClients { get; init; } = 200;
+
+    /// <summary>How long the concurrent clients keep starting and awaiting.</summary>
+    public double ConcurrentClientSeconds { get; init; } = 15;
+
     public static BenchSettings Quick => new()
     {
         Mode = "quick",
@@ -49,6 +55,7 @@ public sealed record BenchSettings
         AwaitSamples = 15,
         FanOutSamples = 3,
         ChainSamples = 3,
+        ConcurrentClientSeconds = 3,
     };
 
     public static BenchSettings Full => new()

@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using AsyncFunctions.Executions;
+using AsyncFunctions.Hangfire.Storage;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AsyncFunctions.Server.Tests;
+
+/// <summary>
+/// Creating a job waits for the results-table insert inside Hangfire's synchronous client. That
+/// wait must never hold a thread-pool thread: 200 concurrent starts that each held one starved
+/// the pool the insert itself needed.
+/// </summary>
+public sealed class StartPathTests : IDisposable
+{
+    private readonly TestApp _app = new();
+    private readonly ConcurrentQueue<(string Function, bool OnThreadPool)> _inserts = new();
+
+    [Fact]
+    public async Task Async_starts_from_the_api_and_from_a_running_stack_insert_their_rows_off_the_thread_pool()
+    {
+        using var app = _app.WithWebHostBuilder(b => b.ConfigureTestServices(services =>
+            services.AddSingleton<IExecutionStore>(sp => new InsertRecordingStore(new DapperExecutionStore(sp.GetRequiredService<SqlDialect>()), _inserts))));
+        using var client = app.CreateClient();
+
+        var starts = Enumerable.Range(0, 8).Select(async i =>
+        {
+            using var response = await client.PostAsync(
+                new Uri("/api/functions/examples.start_upload_processing/executions", UriKind.Relative),
+                new StringContent($$"""{ "input": { "uploadId": "u{{i}}", "rows": [1] } }""", System.Text.Encoding.UTF8, "application/json"));
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+            return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
+        });
+        var ids = await Task.WhenAll(starts);
+        using var awaited = await client.PostAsync(
+            new Uri("/api/executions/await", UriKind.Relative),
+            new StringContent(new JsonObject { ["ids"] = new JsonArray([.. ids.Select(id => JsonValue.Create(id))]), ["timeoutSeconds"] = 60 }.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+        var outcome = JsonNode.Parse(await awaited.Content.ReadAsStringAsync())!;
+        Assert.True(outcome["completed"]!.GetValue<bool>(), outcome.ToJsonString());
+
+        // Each parent started its child from inside its job: both kinds of start are recorded.
+        var inserts = _inserts.ToArray();
+        Assert.Equal(8, inserts.Count(i => i.Function == "examples.start_upload_processing"));
+        Assert.Equal(8, inserts.Count(i => i.Function == "examples.process_upload"));
+        Assert.DoesNotContain(inserts, i => i.OnThreadPool);
+    }
+
+    public void Dispose() => _app.Dispose();
+
+    /// <summary>The real store, noting on which kind of thread each async execution's row was inserted.</summary>
+    private sealed class InsertRecordingStore(IExecutionStore inner, ConcurrentQueue<(string, bool)> inserts) : IExecutionStore
+    {
+        public Task CreateAsync(NewExecution execution, CancellationToken cancellationToken = default)
+        {
+            if (execution.LeaseExpiresAt is null)
+            {
+                inserts.Enqueue((execution.Function, Thread.CurrentThread.IsThreadPoolThread));
+            }
+
+            return inner.CreateAsync(execution, cancellationToken);
+        }
+
+        public Task<bool> ApplyAsync(StatusChange change, CancellationToken cancellationToken = default) => inner.ApplyAsync(change, cancellationToken);
+
+        public Task<ExecutionRecord?> GetAsync(string id, CancellationToken cancellationToken = default) => inner.GetAsync(id, cancellationToken);
+
+        public Task<IReadOnlyDictionary<string, ExecutionResult>> GetResultsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default) =>
+            inner.GetResultsAsync(ids, cancellationToken);
+
+        public Task<ExecutionPage> ListAsync(ExecutionQuery query, CancellationToken cancellationToken = default) => inner.ListAsync(query, cancellationToken);
+
+        public Task<int> FailUnfinishedAsync(ExecutionError error, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+            inner.FailUnfinishedAsync(error, at, cancellationToken);
+
+        public Task RenewLeasesAsync(IReadOnlyCollection<string> ids, DateTimeOffset expiresAt, CancellationToken cancellationToken = default) =>
+            inner.RenewLeasesAsync(ids, expiresAt, cancellationToken);
+
+        public Task<IReadOnlyList<LeasedExecution>> ListExpiredLeasesAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
+            inner.ListExpiredLeasesAsync(now, cancellationToken);
+
+        public Task PingAsync(CancellationToken cancellationToken = default) => inner.PingAsync(cancellationToken);
+    }
+}
