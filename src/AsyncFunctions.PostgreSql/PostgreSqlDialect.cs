@@ -53,12 +53,13 @@ public sealed class PostgreSqlDialect : SqlDialect, IAsyncDisposable, IDisposabl
 
     // JSON travels as text parameters; the casts store it in json columns exactly as written.
     public override string CreateSql => """
-        INSERT INTO af_executions AS e (id, function_name, function_version, status, phase, status_at, input, parent_id, call_depth, created_at, lease_expires_at)
-        VALUES (@Id, @Function, @FunctionVersion, @Status, @Phase, @At, CAST(@Input AS json), @ParentId, @CallDepth, @At, CAST(@LeaseExpiresAt AS timestamptz))
+        INSERT INTO af_executions AS e (id, function_name, function_version, status, phase, status_at, input, parent_id, root_id, call_depth, created_at, lease_expires_at)
+        VALUES (@Id, @Function, @FunctionVersion, @Status, @Phase, @At, CAST(@Input AS json), @ParentId, @RootId, @CallDepth, @At, CAST(@LeaseExpiresAt AS timestamptz))
         ON CONFLICT (id) DO UPDATE SET
             function_version = EXCLUDED.function_version,
             input = EXCLUDED.input,
             parent_id = EXCLUDED.parent_id,
+            root_id = EXCLUDED.root_id,
             call_depth = EXCLUDED.call_depth,
             created_at = LEAST(e.created_at, EXCLUDED.created_at)
         WHERE e.input IS NULL

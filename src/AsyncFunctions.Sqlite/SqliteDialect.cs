@@ -17,12 +17,13 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect, IDispos
     public override DbConnection CreateConnection() => new SqliteConnection(ConnectionString);
 
     public override string CreateSql => """
-        INSERT INTO af_executions (id, function_name, function_version, status, phase, status_at, input, parent_id, call_depth, created_at, lease_expires_at)
-        VALUES (@Id, @Function, @FunctionVersion, @Status, @Phase, @At, @Input, @ParentId, @CallDepth, @At, @LeaseExpiresAt)
+        INSERT INTO af_executions (id, function_name, function_version, status, phase, status_at, input, parent_id, root_id, call_depth, created_at, lease_expires_at)
+        VALUES (@Id, @Function, @FunctionVersion, @Status, @Phase, @At, @Input, @ParentId, @RootId, @CallDepth, @At, @LeaseExpiresAt)
         ON CONFLICT (id) DO UPDATE SET
             function_version = excluded.function_version,
             input = excluded.input,
             parent_id = excluded.parent_id,
+            root_id = excluded.root_id,
             call_depth = excluded.call_depth,
             created_at = MIN(af_executions.created_at, excluded.created_at)
         WHERE af_executions.input IS NULL

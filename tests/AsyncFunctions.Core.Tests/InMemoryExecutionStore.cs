@@ -24,6 +24,9 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
         return Task.CompletedTask;
     }
 
+    public Task<bool> TryCountTreeStartAsync(string rootId, int max, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("The awaiter tests start no executions.");
+
     public Task<bool> ApplyAsync(StatusChange change, CancellationToken cancellationToken = default)
     {
         Put(change.Id, change.Status, change.Output, change.Error);

@@ -13,4 +13,5 @@ public static class ExecutionErrorCodes
     public const string AwaitWorkersExhausted = "await.workers_exhausted";
     public const string AwaitTimeout = "await.timeout";
     public const string AwaitUnknownIds = "await.unknown_ids";
+    public const string TreeExecutionsLimit = "limit.tree_executions";
 }

@@ -25,6 +25,9 @@ public sealed record ExecutionRecord
 
     public string? ParentId { get; init; }
 
+    /// <summary>The execution that began this one's tree of calls; null on the root itself.</summary>
+    public string? RootId { get; init; }
+
     /// <summary>0 for a call from outside; each nested call adds one.</summary>
     public int CallDepth { get; init; }
 

@@ -10,5 +10,5 @@ namespace AsyncFunctions.Executions;
 public interface IExecutionStarter
 {
     /// <summary>Queues <paramref name="function"/> with an input that was already validated.</summary>
-    Task<ExecutionRecord> EnqueueAsync(FunctionDescriptor function, JsonObject input, string? parentId, int callDepth, CancellationToken cancellationToken);
+    Task<ExecutionRecord> EnqueueAsync(FunctionDescriptor function, JsonObject input, StartRequest request, CancellationToken cancellationToken);
 }

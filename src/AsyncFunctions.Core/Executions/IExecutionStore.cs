@@ -12,6 +12,12 @@ public interface IExecutionStore
     /// </summary>
     Task CreateAsync(NewExecution execution, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Counts one more async execution started in the tree of <paramref name="rootId"/>, unless the
+    /// tree already started <paramref name="max"/>; returns whether it counted. Atomic across nodes.
+    /// </summary>
+    Task<bool> TryCountTreeStartAsync(string rootId, int max, CancellationToken cancellationToken = default);
+
     /// <summary>Applies a status change if it supersedes the stored one; returns whether it did.</summary>
     Task<bool> ApplyAsync(StatusChange change, CancellationToken cancellationToken = default);
 

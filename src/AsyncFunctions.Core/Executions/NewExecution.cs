@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 namespace AsyncFunctions.Executions;
 
 /// <summary>The row written when an execution is accepted.</summary>
+/// <param name="RootId">The execution that began this one's tree of calls; null on the root itself.</param>
 /// <param name="LeaseExpiresAt">
 /// For a sync run, which has no job another node could run again: when it counts as lost unless
 /// its node renews the lease. Null for async executions, which Hangfire looks after.
@@ -16,4 +17,5 @@ public sealed record NewExecution(
     string? ParentId,
     DateTimeOffset CreatedAt,
     int CallDepth = 0,
-    DateTimeOffset? LeaseExpiresAt = null);
+    DateTimeOffset? LeaseExpiresAt = null,
+    string? RootId = null);

@@ -5,4 +5,5 @@ namespace AsyncFunctions.Executions;
 /// <summary>A request to run a function.</summary>
 /// <param name="ParentId">The execution that asked for this one, if any.</param>
 /// <param name="CallDepth">0 for a call from outside; each nested call adds one.</param>
-public sealed record StartRequest(string Function, JsonNode? Input, string? ParentId = null, int CallDepth = 0);
+/// <param name="RootId">The execution that began the caller's tree of calls; null for a call from outside.</param>
+public sealed record StartRequest(string Function, JsonNode? Input, string? ParentId = null, int CallDepth = 0, string? RootId = null);

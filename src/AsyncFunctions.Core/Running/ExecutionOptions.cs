@@ -9,6 +9,19 @@ public sealed class ExecutionOptions
     public int MaxCallDepth { get; set; } = 32;
 
     /// <summary>
+    /// How many async executions one tree of calls may start in all (the executions started by the
+    /// root, by those, and so on): a stack that starts itself would otherwise multiply without end.
+    /// A start beyond it fails the caller with <c>limit.tree_executions</c>.
+    /// </summary>
+    public int MaxTreeExecutions { get; set; } = 10_000;
+
+    /// <summary>
+    /// The timeout of an execution whose function declares none, so nothing holds a worker for a
+    /// day; <c>execution.timeout</c> when it passes.
+    /// </summary>
+    public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
     /// How long a sync run stays owned by its node without a renewal. The node renews its runs'
     /// leases every quarter of this; a run whose lease expired (its node stopped) is ended as
     /// <c>execution.lost</c> by any node.

@@ -24,7 +24,15 @@ public sealed class ExecutionService(
     public async Task<ExecutionRecord> StartAsync(StartRequest request, CancellationToken cancellationToken = default)
     {
         var (function, input) = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
-        return await starter.EnqueueAsync(function, input, request.ParentId, request.CallDepth, cancellationToken).ConfigureAwait(false);
+        var maxTree = options.Value.MaxTreeExecutions;
+        if (request.RootId is { } root && !await store.TryCountTreeStartAsync(root, maxTree, cancellationToken).ConfigureAwait(false))
+        {
+            throw new FunctionException(
+                ExecutionErrorCodes.TreeExecutionsLimit,
+                $"The tree of calls begun by execution '{root}' already started {maxTree} async executions (AsyncFunctions:Execution:MaxTreeExecutions).");
+        }
+
+        return await starter.EnqueueAsync(function, input, request, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<ExecutionRecord> RunSyncAsync(StartRequest request, CancellationToken cancellationToken = default)
@@ -36,7 +44,7 @@ public sealed class ExecutionService(
         try
         {
             await store.CreateAsync(
-                new NewExecution(id, function.Name, function.Version, ExecutionStatus.Enqueued, input, request.ParentId, startedAt, request.CallDepth, startedAt + options.Value.SyncRunLease),
+                new NewExecution(id, function.Name, function.Version, ExecutionStatus.Enqueued, input, request.ParentId, startedAt, request.CallDepth, startedAt + options.Value.SyncRunLease, request.RootId),
                 cancellationToken).ConfigureAwait(false);
             await store.ApplyAsync(new StatusChange(id, function.Name, ExecutionStatus.Processing, startedAt), cancellationToken).ConfigureAwait(false);
             return await RunLeasedAsync(id, function, input, request, cancellationToken).ConfigureAwait(false);
@@ -49,7 +57,7 @@ public sealed class ExecutionService(
 
     private async Task<ExecutionRecord> RunLeasedAsync(string id, FunctionDescriptor function, JsonObject input, StartRequest request, CancellationToken cancellationToken)
     {
-        var info = new ExecutionInfo(id, function.Name, function.Version, request.ParentId, request.CallDepth, Attempt: 1, IsAsync: false);
+        var info = new ExecutionInfo(id, function.Name, function.Version, request.ParentId, request.CallDepth, Attempt: 1, IsAsync: false, request.RootId);
         StatusChange finished;
         try
         {
@@ -131,7 +139,7 @@ public sealed class ExecutionService(
                 $"Function '{record.Function}' (version {record.FunctionVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}) is no longer registered.",
                 ExecutionErrorCodes.UnknownFunction));
 
-        var info = new ExecutionInfo(record.Id, record.Function, record.FunctionVersion, record.ParentId, record.CallDepth, Math.Max(1, record.Attempts), IsAsync: true);
+        var info = new ExecutionInfo(record.Id, record.Function, record.FunctionVersion, record.ParentId, record.CallDepth, Math.Max(1, record.Attempts), IsAsync: true, record.RootId);
         try
         {
             return await InvokeAsync(function, info, input, cancellationToken).ConfigureAwait(false);
@@ -158,10 +166,8 @@ public sealed class ExecutionService(
     private async Task<JsonNode?> InvokeAsync(FunctionDescriptor function, ExecutionInfo info, JsonObject input, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (function.Timeout is { } limit)
-        {
-            timeout.CancelAfter(limit);
-        }
+        var limit = function.Timeout ?? options.Value.DefaultTimeout;
+        timeout.CancelAfter(limit);
 
         var scope = scopes.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
@@ -173,7 +179,7 @@ public sealed class ExecutionService(
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
-                throw new FunctionException(ExecutionErrorCodes.Timeout, $"The execution ran longer than its timeout of {function.Timeout?.TotalSeconds} s.");
+                throw new FunctionException(ExecutionErrorCodes.Timeout, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The execution ran longer than its timeout of {limit.TotalSeconds} s."));
             }
         }
     }

@@ -57,6 +57,8 @@ public static class AsyncFunctionsServiceCollectionExtensions
             .PostConfigure<IOptions<ServerOptions>>((execution, server) => execution.WorkerCount = server.Value.WorkerCount)
             .Validate(o => o.SyncRunLease >= TimeSpan.FromSeconds(1), $"{Running.ExecutionOptions.Section}:SyncRunLease must be at least 00:00:01.")
             .Validate(o => o.MaxCallDepth >= 0, $"{Running.ExecutionOptions.Section}:MaxCallDepth must not be negative.")
+            .Validate(o => o.MaxTreeExecutions >= 1, $"{Running.ExecutionOptions.Section}:MaxTreeExecutions must be at least 1.")
+            .Validate(o => o.DefaultTimeout > TimeSpan.Zero && o.DefaultTimeout <= TimeSpan.FromDays(7), $"{Running.ExecutionOptions.Section}:DefaultTimeout must be more than 0 and at most 7.00:00:00.")
             .ValidateOnStart();
         const string awaitSection = Awaiting.AwaitOptions.Section;
         services.AddOptions<Awaiting.AwaitOptions>().BindConfiguration(awaitSection)

@@ -16,9 +16,9 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, IExecuti
 {
     private static readonly Job Template = Job.FromExpression<ExecutionJob>(j => j.RunAsync(null!, null!, CancellationToken.None));
 
-    public async Task<ExecutionRecord> EnqueueAsync(FunctionDescriptor function, JsonObject input, string? parentId, int callDepth, CancellationToken cancellationToken)
+    public async Task<ExecutionRecord> EnqueueAsync(FunctionDescriptor function, JsonObject input, StartRequest request, CancellationToken cancellationToken)
     {
-        var state = new NewExecutionState(new NewExecution("", function.Name, function.Version, ExecutionStatus.Enqueued, input, parentId, time.GetUtcNow(), callDepth));
+        var state = new NewExecutionState(new NewExecution("", function.Name, function.Version, ExecutionStatus.Enqueued, input, request.ParentId, time.GetUtcNow(), request.CallDepth, RootId: request.RootId));
         var job = new Job(Template.Type, Template.Method, function.Name, null, CancellationToken.None);
         var parameters = new Dictionary<string, object> { [JobRetryPolicy.ParameterName] = JobRetryPolicy.From(function.Retry) };
         string id;
@@ -52,6 +52,7 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, IExecuti
             Status = row.Status,
             Input = row.Input,
             ParentId = row.ParentId,
+            RootId = row.RootId,
             CallDepth = row.CallDepth,
             CreatedAt = row.CreatedAt,
         };

@@ -30,6 +30,7 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
             At = dialect.ToDb(Precise(execution.CreatedAt)),
             Input = execution.Input.ToJsonString(),
             execution.ParentId,
+            execution.RootId,
             execution.CallDepth,
             LeaseExpiresAt = execution.LeaseExpiresAt is { } lease ? dialect.ToDb(Precise(lease)) : null,
         };
@@ -37,6 +38,16 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
         {
             return await connection.ExecuteAsync(new CommandDefinition(dialect.CreateSql, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }, transactional: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> TryCountTreeStartAsync(string rootId, int max, CancellationToken cancellationToken = default)
+    {
+        var parameters = new { RootId = rootId, Max = max };
+        var rows = await dialect.WriteAsync(async (connection, transaction) =>
+        {
+            return await connection.ExecuteAsync(new CommandDefinition(dialect.CountTreeStartSql, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }, transactional: false, cancellationToken).ConfigureAwait(false);
+        return rows > 0;
     }
 
     public async Task<bool> ApplyAsync(StatusChange change, CancellationToken cancellationToken = default)
@@ -197,6 +208,7 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
         Error = ToError(row),
         Attempts = row.Attempts,
         ParentId = row.Parent_Id,
+        RootId = row.Root_Id,
         CallDepth = row.Call_Depth,
         CreatedAt = dialect.FromDb(row.Created_At),
         StartedAt = row.Started_At is null ? null : dialect.FromDb(row.Started_At),

@@ -29,6 +29,8 @@ internal sealed class ExecutionRow
 
     public string? Parent_Id { get; set; }
 
+    public string? Root_Id { get; set; }
+
     public int Call_Depth { get; set; }
 
     public object Created_At { get; set; } = null!;

@@ -12,7 +12,7 @@ public abstract class SqlDialect
     /// <summary>The columns every query of an execution row reads.</summary>
     public const string RowColumns =
         "seq, id, function_name, function_version, status, input, output, error_type, error_message, error_code, error_data, " +
-        "attempts, parent_id, call_depth, created_at, started_at, completed_at";
+        "attempts, parent_id, root_id, call_depth, created_at, started_at, completed_at";
 
     public abstract DbConnection CreateConnection();
 
@@ -34,9 +34,15 @@ public abstract class SqlDialect
 
     /// <summary>
     /// Inserts a new row (parameters: Id, Function, FunctionVersion, Status, Phase, At, Input,
-    /// ParentId, CallDepth); when a placeholder exists, fills in what it lacks without touching its status.
+    /// ParentId, RootId, CallDepth, LeaseExpiresAt); when a placeholder exists, fills in what it lacks without touching its status.
     /// </summary>
     public abstract string CreateSql { get; }
+
+    /// <summary>
+    /// Counts one more async start on a tree's root row unless the tree reached @Max (parameters:
+    /// RootId, Max); one row changed means the start may go on.
+    /// </summary>
+    public virtual string CountTreeStartSql => "UPDATE af_executions SET tree_starts = tree_starts + 1 WHERE id = @RootId AND tree_starts < @Max";
 
     /// <summary>
     /// Upserts a status change under the monotonic rule (parameters: Id, Function, Status, Phase,

@@ -33,7 +33,7 @@ public abstract class ExecutionStoreContract(IStoreFixture fixture)
         var store = Store;
         var input = (JsonObject)JsonNode.Parse("""{"zeta":1,"alpha":[1,2.50,{"y":"é ü 日本 🚀","b":null}],"mid":{"k2":true,"k1":false}}""")!;
         var id = NewId();
-        await store.CreateAsync(new NewExecution(id, "contract.echo", 3, ExecutionStatus.Enqueued, input, "parent-" + id, T0, CallDepth: 2));
+        await store.CreateAsync(new NewExecution(id, "contract.echo", 3, ExecutionStatus.Enqueued, input, "parent-" + id, T0, CallDepth: 2, RootId: "root-" + id));
 
         var record = await store.GetAsync(id);
 
@@ -45,6 +45,7 @@ public abstract class ExecutionStoreContract(IStoreFixture fixture)
         Assert.Equal(input.ToJsonString(), record.Input!.ToJsonString());
         Assert.Equal("é ü 日本 🚀", record.Input["alpha"]![2]!["y"]!.GetValue<string>());
         Assert.Equal("parent-" + id, record.ParentId);
+        Assert.Equal("root-" + id, record.RootId);
         Assert.Equal(2, record.CallDepth);
         Assert.Equal(0, record.Attempts);
         Assert.Equal(T0, record.CreatedAt);
@@ -52,6 +53,21 @@ public abstract class ExecutionStoreContract(IStoreFixture fixture)
         Assert.Null(record.CompletedAt);
         Assert.Null(record.Output);
         Assert.Null(record.Error);
+    }
+
+    [SkippableFact]
+    public async Task A_tree_counts_concurrent_starts_up_to_its_limit_and_no_further()
+    {
+        var store = Store;
+        var root = NewId();
+        await store.CreateAsync(new NewExecution(root, "contract.tree", null, ExecutionStatus.Enqueued, new JsonObject(), null, T0));
+
+        var counted = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => store.TryCountTreeStartAsync(root, 25)));
+
+        Assert.Equal(25, counted.Count(c => c));
+        Assert.False(await store.TryCountTreeStartAsync(root, 25));
+        Assert.True(await store.TryCountTreeStartAsync(root, 26));
+        Assert.False(await store.TryCountTreeStartAsync(NewId(), 25));
     }
 
     [SkippableFact]
