@@ -54,6 +54,30 @@ public sealed class AwaitOutcomeTests
     }
 
     [Fact]
+    public async Task A_timeout_leaves_out_outputs_too_large_for_a_variable_but_keeps_their_ids()
+    {
+        var stacks = new Stacks(o => o.Limits.VariableBytes = 1000);
+        stacks.Executions.Add("big", _ => new string('x', 2000));
+        stacks.Executions.Add("slow", _ => null);
+        stacks.Executions.Held.Add("slow");
+        var ex = await Assert.ThrowsAsync<Runtime.StackErrorException>(() => stacks.RunAsync(Stacks.Doc(
+            """
+            [
+              { "call": "big", "async": true, "as": "big" },
+              { "call": "slow", "async": true, "as": "slow" },
+              { "await": ["=$var.big", "=$var.slow"], "timeoutSeconds": 0 }
+            ]
+            """)));
+
+        Assert.Equal("await.timeout", ex.Code);
+        var data = ex.Error.Data!;
+        Assert.True(data["outputsOmitted"]!.GetValue<bool>());
+        var succeeded = Assert.Single(data["succeeded"]!.AsArray())!;
+        Assert.NotNull(succeeded["id"]);
+        Assert.Null(succeeded["output"]);
+    }
+
+    [Fact]
     public async Task A_settled_await_yields_every_record_on_a_timeout_pending_ones_with_their_status()
     {
         var output = await _stacks.RunAsync(Stacks.Doc(

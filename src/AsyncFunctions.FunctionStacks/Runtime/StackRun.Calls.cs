@@ -150,8 +150,12 @@ internal sealed partial class StackRun
             ["error"] = ErrorJson(r.Error),
         }).ToArray());
 
-    /// <summary>await.timeout of a plain await: what is still pending, and what already failed or succeeded, so nothing is lost.</summary>
-    private static StackErrorException TimedOut(AwaitOutcome outcome, PendingAwait pending)
+    /// <summary>
+    /// await.timeout of a plain await: what is still pending, and what already failed or succeeded,
+    /// so nothing is lost. Outputs that would make the data larger than limit.variable_size are
+    /// left out (the ids stay, and can be awaited again).
+    /// </summary>
+    private StackErrorException TimedOut(AwaitOutcome outcome, PendingAwait pending)
     {
         var distinct = outcome.Results.DistinctBy(r => r.Id).ToList();
         var still = distinct.Where(r => !r.IsTerminal).Select(r => r.Id).ToList();
@@ -159,15 +163,19 @@ internal sealed partial class StackRun
         var succeeded = distinct.Where(r => r.Status == ExecutionStatus.Succeeded).ToList();
         var message = $"The await at {pending.Step} timed out after {pending.TimeoutSeconds.ToString(CultureInfo.InvariantCulture)} s; still pending: {string.Join(", ", still)}";
         message += failed.Count == 0 ? "." : $"; already failed: {string.Join("; ", failed.Select(Describe))}.";
-        return new StackErrorException(
-            StackErrorCodes.AwaitTimeout,
-            message,
-            new JsonObject
-            {
-                ["pending"] = new JsonArray(still.Select(id => (JsonNode?)JsonValue.Create(id)).ToArray()),
-                ["failed"] = FailedJson(failed),
-                ["succeeded"] = new JsonArray(succeeded.Select(r => (JsonNode?)new JsonObject { ["id"] = r.Id, ["output"] = r.Output?.DeepClone() }).ToArray()),
-            });
+        var data = new JsonObject
+        {
+            ["pending"] = new JsonArray(still.Select(id => (JsonNode?)JsonValue.Create(id)).ToArray()),
+            ["failed"] = FailedJson(failed),
+            ["succeeded"] = new JsonArray(succeeded.Select(r => (JsonNode?)new JsonObject { ["id"] = r.Id, ["output"] = r.Output?.DeepClone() }).ToArray()),
+        };
+        if (SizeOf(data) > _limits.VariableBytes)
+        {
+            data["succeeded"] = new JsonArray(succeeded.Select(r => (JsonNode?)new JsonObject { ["id"] = r.Id }).ToArray());
+            data["outputsOmitted"] = true;
+        }
+
+        return new StackErrorException(StackErrorCodes.AwaitTimeout, message, data);
     }
 
     private static JsonArray Outputs(AwaitOutcome outcome, string path)
