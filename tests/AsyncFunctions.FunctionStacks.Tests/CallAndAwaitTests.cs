@@ -89,7 +89,7 @@ public sealed class CallAndAwaitTests
         Assert.Contains(failedId, error["message"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Contains("child.broke", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
         var failed = Assert.Single(error["data"]!["failed"]!.AsArray())!;
-        Assert.Equal((failedId, "failed", "child.broke"), (failed["id"]!.GetValue<string>(), failed["status"]!.GetValue<string>(), failed["error"]!["code"]!.GetValue<string>()));
+        Assert.Equal((failedId, "Failed", "child.broke"), (failed["id"]!.GetValue<string>(), failed["status"]!.GetValue<string>(), failed["error"]!["code"]!.GetValue<string>()));
     }
 
     [Fact]
@@ -106,9 +106,9 @@ public sealed class CallAndAwaitTests
             "\"=$var.all\""));
 
         var all = output!.AsArray();
-        Assert.Equal(("succeeded", 2), (all[0]!["status"]!.GetValue<string>(), all[0]!["output"]!.GetValue<int>()));
+        Assert.Equal(("Succeeded", 2), (all[0]!["status"]!.GetValue<string>(), all[0]!["output"]!.GetValue<int>()));
         Assert.Null(all[0]!["error"]);
-        Assert.Equal(("failed", "child.broke"), (all[1]!["status"]!.GetValue<string>(), all[1]!["error"]!["code"]!.GetValue<string>()));
+        Assert.Equal(("Failed", "child.broke"), (all[1]!["status"]!.GetValue<string>(), all[1]!["error"]!["code"]!.GetValue<string>()));
     }
 
     [Fact]
@@ -119,7 +119,7 @@ public sealed class CallAndAwaitTests
             """
             [
               { "call": "double", "input": { "n": 1 }, "async": true, "as": "a" },
-              { "try": [ { "await": ["=$var.a"], "timeoutSeconds": 0, "settled": true } ], "catch": [ { "var": "e", "value": "=$var.error" } ] }
+              { "try": [ { "await": ["=$var.a"], "timeoutSeconds": 0 } ], "catch": [ { "var": "e", "value": "=$var.error" } ] }
             ]
             """,
             """{ "e": "=$var.e", "a": "=$var.a" }"""));

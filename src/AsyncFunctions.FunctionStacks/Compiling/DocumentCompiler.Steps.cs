@@ -124,7 +124,7 @@ internal sealed partial class DocumentCompiler
                 Data = OptionalValue(step, path, "data"),
             },
             "return" => new ReturnStep { Path = path, Value = Value(main, mainPath) },
-            "sleep" => new SleepStep { Path = path, Milliseconds = OptionalNumber(step, path, "sleep", 0, 86_400_000) ?? SleepProblem(mainPath) },
+            "sleep" => new SleepStep { Path = path, Milliseconds = OptionalNumber(step, path, "sleep", 0, Model.SleepStep.MaxMilliseconds) ?? SleepProblem(mainPath) },
             "log" => LogStep(step, path, main, mainPath),
             _ => null,
         };

@@ -119,6 +119,11 @@ internal sealed class InputDeclarationReader(List<DocumentProblem> problems)
             Enum = (obj["enum"] as JsonArray)?.Select(e => e?.DeepClone()).ToList(),
             Items = obj["items"] is { } items ? Read(items, path + ".items", named: false) : null,
         };
+        if (problems.Count == problemsBefore)
+        {
+            CheckEnum(declaration, path + ".enum");
+        }
+
         if (declaration.Default is { } value && problems.Count == problemsBefore)
         {
             CheckDefault(declaration, value, path + ".default");
@@ -134,6 +139,20 @@ internal sealed class InputDeclarationReader(List<DocumentProblem> problems)
         foreach (var problem in found)
         {
             problems.Add(new DocumentProblem(path, $"the default does not fit the declaration: {problem.Message}"));
+        }
+    }
+
+    /// <summary>Each enum value must pass the rest of the declaration; one that cannot is never accepted and hides a mistake.</summary>
+    private void CheckEnum(InputDeclaration declaration, string path)
+    {
+        var rest = declaration with { Enum = null, Default = null, Required = false };
+        for (var i = 0; i < (declaration.Enum?.Count ?? 0); i++)
+        {
+            InputValidator.Validate(new JsonObject { [declaration.Name] = declaration.Enum![i]?.DeepClone() }, [rest], out var found);
+            foreach (var problem in found)
+            {
+                problems.Add(new DocumentProblem(JsonPaths.Index(path, i), $"the enum value does not fit the declaration: {problem.Message}"));
+            }
         }
     }
 

@@ -80,6 +80,9 @@ internal sealed class ReturnStep : Step
 
 internal sealed class SleepStep : Step
 {
+    /// <summary>Longest sleep, one day; the compiler holds literals and the interpreter computed values to it.</summary>
+    public const decimal MaxMilliseconds = 86_400_000;
+
     public required ValueTemplate Milliseconds { get; init; }
 }
 

@@ -108,16 +108,9 @@ internal sealed partial class StackRun
             var waited = services.Time.GetUtcNow() - pending.StartedAt;
             var remaining = TimeSpan.FromSeconds(pending.TimeoutSeconds) - waited;
             var outcome = await WaitAsync(pending.Ids, remaining < TimeSpan.Zero ? TimeSpan.Zero : remaining).ConfigureAwait(false);
-            if (!outcome.Completed)
-            {
-                var still = outcome.Pending.Select(r => r.Id).Distinct().ToList();
-                throw new StackErrorException(
-                    StackErrorCodes.AwaitTimeout,
-                    $"The await at {pending.Step} timed out after {pending.TimeoutSeconds.ToString(CultureInfo.InvariantCulture)} s; still pending: {string.Join(", ", still)}.",
-                    new JsonObject { ["pending"] = new JsonArray(still.Select(id => (JsonNode?)JsonValue.Create(id)).ToArray()) });
-            }
-
-            results = pending.Settled ? Settled(outcome) : Outputs(outcome, pending.Step);
+            results = pending.Settled ? Settled(outcome)
+                : outcome.Completed ? Outputs(outcome, pending.Step)
+                : throw TimedOut(outcome, pending);
         }
 
         var value = pending.Single ? results[0]?.DeepClone() : results;
@@ -157,28 +150,58 @@ internal sealed partial class StackRun
             ["error"] = ErrorJson(r.Error),
         }).ToArray());
 
+    /// <summary>
+    /// await.timeout of a plain await: what is still pending, and what already failed or succeeded,
+    /// so nothing is lost. Outputs that would make the data larger than limit.variable_size are
+    /// left out (the ids stay, and can be awaited again).
+    /// </summary>
+    private StackErrorException TimedOut(AwaitOutcome outcome, PendingAwait pending)
+    {
+        var distinct = outcome.Results.DistinctBy(r => r.Id).ToList();
+        var still = distinct.Where(r => !r.IsTerminal).Select(r => r.Id).ToList();
+        var failed = distinct.Where(r => r.IsTerminal && r.Status != ExecutionStatus.Succeeded).ToList();
+        var succeeded = distinct.Where(r => r.Status == ExecutionStatus.Succeeded).ToList();
+        var message = $"The await at {pending.Step} timed out after {pending.TimeoutSeconds.ToString(CultureInfo.InvariantCulture)} s; still pending: {string.Join(", ", still)}";
+        message += failed.Count == 0 ? "." : $"; already failed: {string.Join("; ", failed.Select(Describe))}.";
+        var data = new JsonObject
+        {
+            ["pending"] = new JsonArray(still.Select(id => (JsonNode?)JsonValue.Create(id)).ToArray()),
+            ["failed"] = FailedJson(failed),
+            ["succeeded"] = new JsonArray(succeeded.Select(r => (JsonNode?)new JsonObject { ["id"] = r.Id, ["output"] = r.Output?.DeepClone() }).ToArray()),
+        };
+        if (SizeOf(data) > _limits.VariableBytes)
+        {
+            data["succeeded"] = new JsonArray(succeeded.Select(r => (JsonNode?)new JsonObject { ["id"] = r.Id }).ToArray());
+            data["outputsOmitted"] = true;
+        }
+
+        return new StackErrorException(StackErrorCodes.AwaitTimeout, message, data);
+    }
+
     private static JsonArray Outputs(AwaitOutcome outcome, string path)
     {
         var failed = outcome.Results.Where(r => r.Status != ExecutionStatus.Succeeded).ToList();
         if (failed.Count > 0)
         {
-            var described = failed.Select(r => $"{r.Id} ({StatusName(r.Status)}: {r.Error?.Code ?? "-"}: {r.Error?.Message ?? "no error recorded"})");
             throw new StackErrorException(
                 StackErrorCodes.AwaitFailed,
-                $"The await at {path} found {failed.Count} failed execution(s): {string.Join("; ", described)}.",
-                new JsonObject
-                {
-                    ["failed"] = new JsonArray(failed.Select(r => (JsonNode?)new JsonObject
-                    {
-                        ["id"] = r.Id,
-                        ["status"] = StatusName(r.Status),
-                        ["error"] = ErrorJson(r.Error),
-                    }).ToArray()),
-                });
+                $"The await at {path} found {failed.Count} failed execution(s): {string.Join("; ", failed.Select(Describe))}.",
+                new JsonObject { ["failed"] = FailedJson(failed) });
         }
 
         return new JsonArray(outcome.Results.Select(r => r.Output?.DeepClone()).ToArray());
     }
+
+    private static string Describe(ExecutionResult r) =>
+        $"{r.Id} ({StatusName(r.Status)}: {r.Error?.Code ?? "-"}: {r.Error?.Message ?? "no error recorded"})";
+
+    private static JsonArray FailedJson(IEnumerable<ExecutionResult> failed) =>
+        new(failed.Select(r => (JsonNode?)new JsonObject
+        {
+            ["id"] = r.Id,
+            ["status"] = StatusName(r.Status),
+            ["error"] = ErrorJson(r.Error),
+        }).ToArray());
 
     private static JsonObject? ErrorJson(ExecutionError? error) => error is null ? null : new JsonObject
     {
@@ -187,5 +210,6 @@ internal sealed partial class StackRun
         ["data"] = error.Data?.DeepClone(),
     };
 
-    private static string StatusName(ExecutionStatus status) => status.ToString().ToLowerInvariant();
+    /// <summary>Spelled as the execution records and the REST API spell it: Succeeded, Failed, Cancelled, Enqueued, ...</summary>
+    private static string StatusName(ExecutionStatus status) => status.ToString();
 }

@@ -50,8 +50,8 @@ internal sealed partial class StackRun
                 Unwind(new Completion(CompletionKind.Return, Value: Evaluate(s.Value)));
                 break;
             case SleepStep s:
-                var ms = Number(Evaluate(s.Milliseconds), s.Path + ".sleep");
-                await Task.Delay(TimeSpan.FromMilliseconds((double)Math.Clamp(ms, 0, 86_400_000)), services.Time, cancellationToken).ConfigureAwait(false);
+                var ms = NumberIn(s.Milliseconds, s.Path + ".sleep", 0, SleepStep.MaxMilliseconds);
+                await Task.Delay(TimeSpan.FromMilliseconds((double)ms), services.Time, cancellationToken).ConfigureAwait(false);
                 break;
             case LogStep s:
                 await LogAsync(s).ConfigureAwait(false);
@@ -138,14 +138,14 @@ internal sealed partial class StackRun
         {
             case LoopKind.For:
                 var count = Number(Evaluate(step.Subject), step.Path + ".for");
-                if (count != decimal.Truncate(count))
+                if (count < 0 || count != decimal.Truncate(count))
                 {
-                    throw TypeError(step.Path + ".for", $"the count must be a whole number, not {count}");
+                    throw TypeError(step.Path + ".for", $"the count must be a whole number of at least 0, not {count}");
                 }
 
-                CheckIterations(step, (long)Math.Clamp(count, 0, long.MaxValue));
-                frame.Count = (long)count;
-                if (count <= 0)
+                frame.Count = (long)Math.Min(count, long.MaxValue);
+                CheckIterations(step, frame.Count);
+                if (count == 0)
                 {
                     return;
                 }
@@ -179,6 +179,19 @@ internal sealed partial class StackRun
 
         state.Frames.Add(frame);
         SetLoopVariables(step, frame);
+        CountEmptyIteration(step);
+    }
+
+    /// <summary>
+    /// An iteration with steps in its body is paid for by those steps; one with an empty body
+    /// counts as a step itself, so empty loops, nested ones too, stay within limit.steps.
+    /// </summary>
+    private void CountEmptyIteration(LoopStep step)
+    {
+        if (step.Body.Steps.Count == 0)
+        {
+            CountStep(step.Path);
+        }
     }
 
     private void NextIteration(StackFrame frame)
@@ -201,6 +214,7 @@ internal sealed partial class StackRun
         CheckIterations(step, frame.Iteration + 1);
         frame.Pc = 0;
         SetLoopVariables(step, frame);
+        CountEmptyIteration(step);
     }
 
     private void CheckIterations(LoopStep step, long iterations)

@@ -64,11 +64,7 @@ internal sealed partial class StackRun(
 
                 var step = block.Steps[frame.Pc];
                 frame.Pc++;
-                if (++state.StepsRun > _limits.Steps)
-                {
-                    throw new FunctionException(StackErrorCodes.LimitSteps, $"The execution ran more than {_limits.Steps} steps (limit.steps); it stopped at {step.Path}.");
-                }
-
+                CountStep(step.Path);
                 if (await ExecuteAsync(step).ConfigureAwait(false))
                 {
                     return new StackRunResult(false, null, state);
@@ -88,6 +84,15 @@ internal sealed partial class StackRun(
         }
 
         return new StackRunResult(true, output, state);
+    }
+
+    /// <summary>Counts one step against limit.steps; an iteration of a loop with an empty body counts as one too.</summary>
+    private void CountStep(string path)
+    {
+        if (++state.StepsRun > _limits.Steps)
+        {
+            throw new FunctionException(StackErrorCodes.LimitSteps, $"The execution ran more than {_limits.Steps} steps (limit.steps); it stopped at {path}.");
+        }
     }
 
     private void CheckState()
