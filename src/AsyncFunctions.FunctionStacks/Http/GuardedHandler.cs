@@ -6,9 +6,9 @@ namespace AsyncFunctions.FunctionStacks.Http;
 
 /// <summary>
 /// The HTTP handler of request steps. Every connection resolves its host itself and refuses it
-/// unless every resolved address is public (or in an allowed network) or the host is allow-listed; it then connects to those
-/// very addresses, so a DNS answer cannot change between the check and the connection. Redirects
-/// are not followed and no proxy is used.
+/// unless every resolved address is public or in an allowed network, or the host is allow-listed;
+/// it then connects to those very addresses, so a DNS answer cannot change between the check and
+/// the connection. Redirects are not followed and no proxy is used.
 /// </summary>
 public static class GuardedHandler
 {
