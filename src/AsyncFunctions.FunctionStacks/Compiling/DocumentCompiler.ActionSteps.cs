@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AsyncFunctions.FunctionStacks.Http;
 using AsyncFunctions.FunctionStacks.Model;
 using AsyncFunctions.Functions;
 
@@ -27,10 +28,16 @@ internal sealed partial class DocumentCompiler
     private RequestStep RequestStep(JsonObject step, string path, JsonNode? main, string mainPath)
     {
         var url = Value(main, mainPath);
-        if (url is LiteralValue literal &&
-            (!JsonPaths.TryGetString(literal.Value, out var text) || !Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+        if (url is LiteralValue literal)
         {
-            Problem(mainPath, "must be an absolute http or https URL, or an expression that yields one");
+            if (!JsonPaths.TryGetString(literal.Value, out var text) || !Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                Problem(mainPath, "must be an absolute http or https URL, or an expression that yields one");
+            }
+            else if (!HeaderRules.IsValidUrl(text))
+            {
+                Problem(mainPath, HeaderRules.UrlRule);
+            }
         }
 
         var method = OptionalValue(step, path, "method");
@@ -44,17 +51,41 @@ internal sealed partial class DocumentCompiler
             Problem(path, "a request has either a 'json' or a 'text' body, not both");
         }
 
+        var headers = OptionalValue(step, path, "headers");
+        CheckHeaders(headers, path + ".headers");
         return new RequestStep
         {
             Path = path,
             Url = url,
             Method = method,
-            Headers = OptionalValue(step, path, "headers"),
+            Headers = headers,
             Params = OptionalValue(step, path, "params"),
             Json = OptionalValue(step, path, "json"),
             Text = OptionalValue(step, path, "text"),
             TimeoutSeconds = OptionalNumber(step, path, "timeoutSeconds", StepRanges.RequestTimeoutMin, StepRanges.TimeoutMax),
         };
+    }
+
+    /// <summary>Header names are always written in the document; values are checked where they are literal texts.</summary>
+    private void CheckHeaders(ValueTemplate? headers, string path)
+    {
+        var properties = headers switch
+        {
+            LiteralValue { Value: JsonObject values } => values.Select(p => KeyValuePair.Create(p.Key, (ValueTemplate)new LiteralValue(p.Value))),
+            ObjectValue values => values.Properties,
+            _ => [],
+        };
+        foreach (var (name, value) in properties)
+        {
+            if (!HeaderRules.IsValidName(name))
+            {
+                Problem(JsonPaths.Property(path, name), HeaderRules.NameRule);
+            }
+            else if (value is LiteralValue { Value: var node } && JsonPaths.TryGetString(node, out var text) && !HeaderRules.IsValidValue(text))
+            {
+                Problem(JsonPaths.Property(path, name), HeaderRules.ValueRule);
+            }
+        }
     }
 
     private LambdaStep? LambdaStep(string path, JsonNode? main, string mainPath)

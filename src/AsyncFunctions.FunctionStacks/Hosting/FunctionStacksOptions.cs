@@ -25,6 +25,12 @@ public sealed class FunctionStacksOptions
     /// </summary>
     public List<string> AllowedHosts { get; } = [];
 
+    /// <summary>
+    /// Networks in CIDR notation ("10.20.0.0/16", "fd00:1::/64") request steps may reach although
+    /// they lie in a special-purpose range (private, loopback, documentation, ...).
+    /// </summary>
+    public List<string> AllowedNetworks { get; } = [];
+
     public StackLimitOptions Limits { get; set; } = new();
 
     /// <summary>Database connections of query steps by name, from configuration.</summary>

@@ -34,6 +34,14 @@ internal sealed class FunctionStacksOptionsValidator : IValidateOptions<Function
         Positive(options.DefaultRequestTimeoutSeconds > 0, $"{FunctionStacksOptions.Section}:DefaultRequestTimeoutSeconds");
         Positive(options.DefaultQueryTimeoutSeconds > 0, $"{FunctionStacksOptions.Section}:DefaultQueryTimeoutSeconds");
 
+        for (var i = 0; i < options.AllowedNetworks.Count; i++)
+        {
+            if (!Http.AddressPolicy.TryParseNetwork(options.AllowedNetworks[i], out _))
+            {
+                failures.Add($"{FunctionStacksOptions.Section}:AllowedNetworks:{i} is '{options.AllowedNetworks[i]}', not a network in CIDR notation with no bits set after the prefix (\"10.20.0.0/16\", \"fd00:1::/64\").");
+            }
+        }
+
         foreach (var (connection, settings) in options.Connections)
         {
             if (!options.ConnectionFactories.ContainsKey(connection) && !Data.ConnectionOpener.IsBuiltIn(settings.Provider))

@@ -4,7 +4,7 @@ namespace AsyncFunctions.FunctionStacks.Http;
 public sealed class ForbiddenHostException : Exception
 {
     public ForbiddenHostException(string host, string address)
-        : base($"The host '{host}' resolves to {address}, which is not a public address; an administrator can allow the host in AsyncFunctions:Stacks:AllowedHosts.")
+        : base($"The host '{host}' resolves to {address}, which is not a public address; an administrator can allow the host in AsyncFunctions:Stacks:AllowedHosts or its network in AsyncFunctions:Stacks:AllowedNetworks.")
     {
         Host = host;
     }

@@ -6,9 +6,9 @@ namespace AsyncFunctions.FunctionStacks.Http;
 
 /// <summary>
 /// The HTTP handler of request steps. Every connection resolves its host itself and refuses it
-/// unless every resolved address is public or the host is allow-listed; it then connects to those
-/// very addresses, so a DNS answer cannot change between the check and the connection. Redirects
-/// are not followed and no proxy is used.
+/// unless every resolved address is public or in an allowed network, or the host is allow-listed;
+/// it then connects to those very addresses, so a DNS answer cannot change between the check and
+/// the connection. Redirects are not followed and no proxy is used.
 /// </summary>
 public static class GuardedHandler
 {
@@ -66,11 +66,12 @@ public static class GuardedHandler
             : await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
         if (!IsAllowListed(options, host, endPoint.Port))
         {
+            var allowedNetworks = AddressPolicy.ParseNetworks(options.AllowedNetworks);
             foreach (var address in addresses)
             {
-                if (!AddressPolicy.IsPublic(address))
+                if (AddressPolicy.RefusingRange(address, allowedNetworks) is { } range)
                 {
-                    throw new ForbiddenHostException(host, address.ToString());
+                    throw new ForbiddenHostException(host, $"{address} ({range.Name})");
                 }
             }
         }

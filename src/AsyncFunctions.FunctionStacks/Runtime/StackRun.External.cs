@@ -22,6 +22,11 @@ internal sealed partial class StackRun
             throw new StackErrorException(StackErrorCodes.RequestInvalid, $"{step.Path}.request: expected an absolute http or https URL, got {url?.ToJsonString() ?? "null"}");
         }
 
+        if (!HeaderRules.IsValidUrl(text))
+        {
+            throw new StackErrorException(StackErrorCodes.RequestInvalid, $"{step.Path}.request: {HeaderRules.UrlRule}");
+        }
+
         var method = step.Method is null ? "GET" : Evaluate(step.Method) is { } m && JsonPaths.TryGetString(m, out var verb) ? verb.ToUpperInvariant() : "";
         if (!HttpMethods.Contains(method))
         {
@@ -106,6 +111,14 @@ internal sealed partial class StackRun
         foreach (var (name, value) in values)
         {
             var text = value is null ? "" : JsonPaths.TryGetString(value, out var s) ? s : value.ToJsonString();
+            if (!HeaderRules.IsValidName(name) || !HeaderRules.IsValidValue(text))
+            {
+                // The value is left out of the message: headers often carry credentials.
+                throw new StackErrorException(StackErrorCodes.RequestInvalid,
+                    $"{JsonPaths.Property(path, name)}: {(HeaderRules.IsValidName(name) ? HeaderRules.ValueRule : HeaderRules.NameRule)}",
+                    new JsonObject { ["header"] = name });
+            }
+
             if (request.Headers.TryAddWithoutValidation(name, text))
             {
                 continue;

@@ -38,6 +38,9 @@ public static class ServerComposition
                 (api, awaits) => api.MaxWaitSeconds <= awaits.Value.MaxTimeout.TotalSeconds,
                 $"{ApiOptions.Section}:MaxWaitSeconds must not exceed AsyncFunctions:Await:MaxTimeout.")
             .ValidateOnStart();
+        // The dashboard checks an anti-forgery token on its posts (requeue, delete, ...) once the
+        // service is registered, and puts the token in its pages for its own script.
+        services.AddAntiforgery();
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));

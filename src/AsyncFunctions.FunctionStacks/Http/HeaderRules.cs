@@ -1,0 +1,34 @@
+using System.Buffers;
+
+namespace AsyncFunctions.FunctionStacks.Http;
+
+/// <summary>
+/// What request steps may write into a request's head (RFC 9110 section 5): header names are
+/// tokens, and neither values nor URLs hold control characters. A CR or LF written unchecked
+/// ends the header and lets a stack smuggle a second request onto the same connection.
+/// </summary>
+internal static class HeaderRules
+{
+    private static readonly SearchValues<char> TokenChars =
+        SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
+    /// <summary>C0 controls (CR, LF, NUL, ...) and DEL; a header value may hold a horizontal tab.</summary>
+    private static readonly SearchValues<char> ValueControls = SearchValues.Create(Controls(allowTab: true));
+
+    private static readonly SearchValues<char> UrlControls = SearchValues.Create(Controls(allowTab: false));
+
+    public static bool IsValidName(string name) => name.Length > 0 && !name.AsSpan().ContainsAnyExcept(TokenChars);
+
+    public static bool IsValidValue(string value) => !value.AsSpan().ContainsAny(ValueControls);
+
+    public static bool IsValidUrl(string url) => !url.AsSpan().ContainsAny(UrlControls);
+
+    public static string NameRule => "a header name is letters, digits and !#$%&'*+-.^_`|~ only (request.invalid)";
+
+    public static string ValueRule => "a header value must not hold CR, LF, NUL or other control characters (request.invalid)";
+
+    public static string UrlRule => "a URL must not hold CR, LF, NUL or other control characters (request.invalid)";
+
+    private static string Controls(bool allowTab) =>
+        new([.. Enumerable.Range(0, 0x20).Select(c => (char)c).Where(c => !allowTab || c != '\t'), (char)0x7F]);
+}
