@@ -28,6 +28,8 @@ public static class StackErrorCodes
     public const string RequestInvalid = "request.invalid";
     public const string QueryFailed = "query.failed";
     public const string QueryUnknownConnection = "query.unknown_connection";
+    public const string QueryTimeout = "query.timeout";
+    public const string QueryDenied = "query.denied";
 
     public const string LimitJsTimeout = "limit.js_timeout";
     public const string LimitJsMemory = "limit.js_memory";

@@ -156,16 +156,21 @@ internal sealed partial class StackRun
 
         var timeout = step.TimeoutSeconds is null ? services.Options.DefaultQueryTimeoutSeconds : (int)Math.Ceiling(NumberIn(step.TimeoutSeconds, step.Path + ".timeoutSeconds", StepRanges.QueryTimeoutMin, StepRanges.TimeoutMax));
         var connection = ConnectionFor(step);
+        var guard = new SqliteQueryGuard(TimeSpan.FromSeconds(timeout), _limits.VariableBytes, cancellationToken);
         await using (connection.ConfigureAwait(false))
         {
             try
             {
-                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+                await guard.OpenAsync(connection).ConfigureAwait(false);
                 var reader = await connection.ExecuteReaderAsync(new CommandDefinition(step.Sql, parameters, commandTimeout: timeout, cancellationToken: cancellationToken)).ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))
                 {
                     Yield(step, await ReadRowsAsync(reader, step).ConfigureAwait(false));
                 }
+            }
+            catch (DbException ex) when (guard.Explain(ex, step.Path, step.Connection) is { } explained)
+            {
+                throw explained;
             }
             catch (DbException ex)
             {
