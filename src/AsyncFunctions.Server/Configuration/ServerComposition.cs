@@ -38,8 +38,7 @@ public static class ServerComposition
                 (api, awaits) => api.MaxWaitSeconds <= awaits.Value.MaxTimeout.TotalSeconds,
                 $"{ApiOptions.Section}:MaxWaitSeconds must not exceed AsyncFunctions:Await:MaxTimeout.")
             .ValidateOnStart();
-        services.AddProblemDetails();
-        services.AddExceptionHandler<ApiExceptionHandler>();
+        services.AddApiProblems();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");
         services.AddOpenApi();
