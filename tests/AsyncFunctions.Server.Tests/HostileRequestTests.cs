@@ -41,10 +41,10 @@ public sealed class HostileRequestTests(SharedApp shared, ITestOutputHelper outp
     private static readonly HttpMethod Patch = HttpMethod.Patch;
 
     private static readonly byte[] Invalid = [0xFF];
-    private static readonly byte[] Overlong_encoding = [0xC0, 0xAF];
-    private static readonly byte[] Encoded_surrogate = [0xED, 0xA0, 0x80];
+    private static readonly byte[] OverlongEncoding = [0xC0, 0xAF];
+    private static readonly byte[] EncodedSurrogate = [0xED, 0xA0, 0x80];
     private static readonly byte[] Truncated = [0xE2, 0x82];
-    private static readonly byte[] Lone_continuation = [0x80];
+    private static readonly byte[] LoneContinuation = [0x80];
 
     private static readonly Dictionary<string, HostileRequest> Cases = new()
     {
@@ -53,8 +53,8 @@ public sealed class HostileRequestTests(SharedApp shared, ITestOutputHelper outp
         ["put: duplicate key in a step"] = Json(Put, Functions, """{ "stack": [ { "var": "a", "var": "b", "value": 1 } ], "response": 1 }""", "duplicate"),
         ["put: duplicate key deep in a value"] = Json(Put, Functions, """{ "stack": [ { "var": "a", "value": { "k": [ { "x": 1, "x": 2 } ] } } ], "response": "=$var.a" }""", "duplicate"),
         ["put: invalid UTF-8 byte"] = Raw(Put, Functions, Spliced("""{ "description": "§", "stack": [], "response": 1 }""", Invalid), "UTF-8"),
-        ["put: overlong UTF-8 encoding"] = Raw(Put, Functions, Spliced("""{ "description": "§", "stack": [], "response": 1 }""", Overlong_encoding), "UTF-8"),
-        ["put: UTF-8 encoded surrogate"] = Raw(Put, Functions, Spliced("""{ "description": "§", "stack": [], "response": 1 }""", Encoded_surrogate), "UTF-8"),
+        ["put: overlong UTF-8 encoding"] = Raw(Put, Functions, Spliced("""{ "description": "§", "stack": [], "response": 1 }""", OverlongEncoding), "UTF-8"),
+        ["put: UTF-8 encoded surrogate"] = Raw(Put, Functions, Spliced("""{ "description": "§", "stack": [], "response": 1 }""", EncodedSurrogate), "UTF-8"),
         ["put: invalid UTF-8 in a key"] = Raw(Put, Functions, Spliced("""{ "stack": [ { "var": "a", "value": { "§": 1 } } ], "response": 1 }""", Invalid), "UTF-8"),
         ["put: unpaired high surrogate"] = Json(Put, Functions, """{ "description": "\ud800", "stack": [], "response": 1 }""", "surrogate"),
         ["put: unpaired low surrogate in a key"] = Json(Put, Functions, """{ "stack": [ { "var": "a", "value": { "\udc00": 1 } } ], "response": "=$var.a" }""", "surrogate"),
@@ -101,9 +101,9 @@ public sealed class HostileRequestTests(SharedApp shared, ITestOutputHelper outp
         ["start: duplicate key spelled with an escape"] = Json(Post, Start, """{ "input": { "who": "a", "\u0077ho": "b" } }""", "duplicate"),
         ["start: duplicate key nested in input"] = Json(Post, Start, """{ "input": { "who": "a", "extra": { "list": [ { "z": 1, "z": 2 } ] } } }""", "duplicate"),
         ["start: invalid UTF-8 in input"] = Raw(Post, Start, Spliced("""{ "input": { "who": "a§b" } }""", Invalid), "UTF-8"),
-        ["start: lone continuation byte"] = Raw(Post, Start, Spliced("""{ "input": { "who": "§" } }""", Lone_continuation), "UTF-8"),
+        ["start: lone continuation byte"] = Raw(Post, Start, Spliced("""{ "input": { "who": "§" } }""", LoneContinuation), "UTF-8"),
         ["start: truncated UTF-8 sequence"] = Raw(Post, Start, Spliced("""{ "input": { "who": "§" } }""", Truncated), "UTF-8"),
-        ["start: UTF-8 encoded surrogate"] = Raw(Post, Start, Spliced("""{ "input": { "who": "§" } }""", Encoded_surrogate), "UTF-8"),
+        ["start: UTF-8 encoded surrogate"] = Raw(Post, Start, Spliced("""{ "input": { "who": "§" } }""", EncodedSurrogate), "UTF-8"),
         ["start: invalid UTF-8 in a key"] = Raw(Post, Start, Spliced("""{ "input": { "§": 1 } }""", Invalid), "UTF-8"),
         ["start: invalid UTF-8 at the end"] = Raw(Post, Start, Bytes("""{ "input": {} }""", Truncated), "UTF-8"),
         ["start: unpaired high surrogate"] = Json(Post, Start, """{ "input": { "who": "\ud800" } }""", "surrogate"),
@@ -229,6 +229,19 @@ public sealed class HostileRequestTests(SharedApp shared, ITestOutputHelper outp
         Assert.Equal("Hello, 😀 😀!", output["greeting"]!.GetValue<string>());
         Assert.Equal(1.7e308, output["extra"]![0]!.GetValue<double>());
         Assert.Equal("\0", output["extra"]![1]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("application/json")]
+    [InlineData("application/json; charset=\"UTF-8\"")]
+    [InlineData("application/vnd.example+json; charset=utf-8")]
+    public async Task Json_in_utf8_is_accepted_under_each_of_its_content_types(string contentType)
+    {
+        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(TargetDocument));
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        using var response = await _app.CreateClient().PutAsync(new Uri(Functions, UriKind.Relative), content);
+
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 
     private static HostileRequest Json(HttpMethod method, string path, string body, string? mentions = null, HttpStatusCode status = HttpStatusCode.BadRequest) =>
