@@ -41,8 +41,7 @@ public static class ServerComposition
         // The dashboard checks an anti-forgery token on its posts (requeue, delete, ...) once the
         // service is registered, and puts the token in its pages for its own script.
         services.AddAntiforgery();
-        services.AddProblemDetails();
-        services.AddExceptionHandler<ApiExceptionHandler>();
+        services.AddApiProblems();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");
         services.AddOpenApi();

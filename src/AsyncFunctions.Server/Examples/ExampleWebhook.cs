@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AsyncFunctions.Server.Http;
 
 namespace AsyncFunctions.Server.Examples;
 
@@ -13,9 +14,10 @@ public static class ExampleWebhook
 
     public static IEndpointRouteBuilder MapExampleWebhook(this IEndpointRouteBuilder app)
     {
-        app.MapPost(Path, (JsonObject? notification) =>
+        app.MapPost(Path, async (HttpRequest request, CancellationToken cancellationToken) =>
         {
-            var to = notification?["to"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : "";
+            var notification = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
+            var to = notification["to"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : "";
             if (to.StartsWith("bounce", StringComparison.OrdinalIgnoreCase))
             {
                 return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Mailbox unavailable", detail: $"'{to}' cannot receive notifications.");
