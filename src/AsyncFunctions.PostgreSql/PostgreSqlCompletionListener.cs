@@ -1,3 +1,4 @@
+using AsyncFunctions.Storage.PostgreSql;
 using AsyncFunctions.Awaiting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,7 +1,5 @@
-using System.Reflection;
 using AsyncFunctions.Hangfire.Storage;
-using DbUp;
-using DbUp.Engine.Output;
+using AsyncFunctions.Storage.PostgreSql;
 using Hangfire.PostgreSql;
 using Npgsql;
 
@@ -12,8 +10,6 @@ public static class PostgreSqlSchema
 {
     /// <summary>Key of the session advisory lock that serializes migrations of all nodes.</summary>
     public const long MigrationLockKey = 0x4153_5946_4D49_4752; // "ASYFMIGR"
-
-    private const string ScriptPrefix = "AsyncFunctions.PostgreSql.Scripts.";
 
     /// <summary>
     /// Applies the scripts of db/postgresql that this database has not seen yet and, with
@@ -40,7 +36,7 @@ public static class PostgreSqlSchema
 
         try
         {
-            ApplyResultsSchema(connectionString);
+            PostgreSqlResultsSchema.Apply(connectionString);
             if (hangfireSchema == HangfireSchemaSetup.WithMigrations)
             {
                 // Hangfire's installer sets search_path on its connection; a connection of its own keeps that from leaking.
@@ -54,21 +50,6 @@ public static class PostgreSqlSchema
             await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", lockConnection);
             release.Parameters.AddWithValue("key", MigrationLockKey);
             await release.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-    }
-
-    private static void ApplyResultsSchema(string connectionString)
-    {
-        var result = DeployChanges.To.PostgresqlDatabase(connectionString)
-            .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), name => name.StartsWith(ScriptPrefix, StringComparison.Ordinal))
-            .JournalToPostgresqlTable(null, "af_schema_versions")
-            .WithTransactionPerScript()
-            .LogTo(new NoOpUpgradeLog())
-            .Build()
-            .PerformUpgrade();
-        if (!result.Successful)
-        {
-            throw new InvalidOperationException($"Applying the PostgreSQL schema failed in {result.ErrorScript?.Name}: {result.Error?.Message}", result.Error);
         }
     }
 }

@@ -1,3 +1,4 @@
+using AsyncFunctions.Storage.PostgreSql;
 using AsyncFunctions.Awaiting;
 using AsyncFunctions.Hangfire.DependencyInjection;
 using AsyncFunctions.Hangfire.Storage;

@@ -1,8 +1,6 @@
 using System.Data;
-using System.Reflection;
 using AsyncFunctions.Hangfire.Storage;
-using DbUp;
-using DbUp.Engine.Output;
+using AsyncFunctions.Storage.SqlServer;
 using Hangfire.SqlServer;
 using Microsoft.Data.SqlClient;
 
@@ -23,8 +21,6 @@ public static class SqlServerSchema
 
     public const string ReleaseLockSql = "EXEC sp_releaseapplock @Resource = @Resource, @LockOwner = N'Session';";
 
-    private const string ScriptPrefix = "AsyncFunctions.SqlServer.Scripts.";
-
     /// <summary>
     /// Applies the scripts of db/sqlserver that this database has not seen yet and, with
     /// <see cref="HangfireSchemaSetup.WithMigrations"/>, Hangfire's install script, while holding an
@@ -43,18 +39,7 @@ public static class SqlServerSchema
         await RunAsync(lockConnection, AcquireLockSql, cancellationToken).ConfigureAwait(false);
         try
         {
-            var result = DeployChanges.To.SqlDatabase(connectionString)
-                .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), name => name.StartsWith(ScriptPrefix, StringComparison.Ordinal))
-                .JournalToSqlTable("dbo", "af_schema_versions")
-                .WithTransactionPerScript()
-                .LogTo(new NoOpUpgradeLog())
-                .Build()
-                .PerformUpgrade();
-            if (!result.Successful)
-            {
-                throw new InvalidOperationException($"Applying the SQL Server schema failed in {result.ErrorScript?.Name}: {result.Error?.Message}", result.Error);
-            }
-
+            SqlServerResultsSchema.Apply(connectionString);
             if (hangfireSchema == HangfireSchemaSetup.WithMigrations)
             {
                 await using var hangfire = new SqlConnection(ownConnection);

@@ -1,3 +1,4 @@
+using AsyncFunctions.Storage.SqlServer;
 using AsyncFunctions.Hangfire.DependencyInjection;
 using AsyncFunctions.Hangfire.Storage;
 using Hangfire.SqlServer;

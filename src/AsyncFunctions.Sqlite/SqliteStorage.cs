@@ -1,8 +1,6 @@
-using System.Reflection;
 using AsyncFunctions.Hangfire.DependencyInjection;
 using AsyncFunctions.Hangfire.Storage;
-using DbUp;
-using DbUp.Engine.Output;
+using AsyncFunctions.Storage.Sqlite;
 using Hangfire.InMemory;
 using Microsoft.Data.Sqlite;
 
@@ -32,25 +30,8 @@ public static class SqliteStorage
     /// <summary>Applies the scripts of db/sqlite that this database has not seen yet.</summary>
     public static Task MigrateAsync(string connectionString)
     {
-        using (var connection = new SqliteConnection(connectionString))
-        {
-            connection.Open();
-
-            // WAL lets readers run beside the writer; it is a property of the file, so set it once here.
-            using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA journal_mode=WAL;";
-            command.ExecuteNonQuery();
-        }
-
-        var result = DeployChanges.To.SqliteDatabase(connectionString)
-            .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), name => name.StartsWith("AsyncFunctions.Sqlite.Scripts.", StringComparison.Ordinal))
-            .WithTransactionPerScript()
-            .LogTo(new NoOpUpgradeLog())
-            .Build()
-            .PerformUpgrade();
-        return result.Successful
-            ? Task.CompletedTask
-            : throw new InvalidOperationException($"Applying the SQLite schema failed in {result.ErrorScript?.Name}: {result.Error?.Message}", result.Error);
+        SqliteResultsSchema.Apply(connectionString);
+        return Task.CompletedTask;
     }
 
     private static string Normalize(string connectionString)

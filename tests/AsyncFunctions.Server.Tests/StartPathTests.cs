@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using AsyncFunctions.Executions;
-using AsyncFunctions.Hangfire.Storage;
+using AsyncFunctions.Storage;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 

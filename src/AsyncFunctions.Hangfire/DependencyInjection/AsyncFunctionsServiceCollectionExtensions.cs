@@ -4,7 +4,7 @@ using AsyncFunctions.Executions;
 using AsyncFunctions.Hangfire.Filters;
 using AsyncFunctions.Hangfire.Jobs;
 using AsyncFunctions.Hangfire.Startup;
-using AsyncFunctions.Hangfire.Storage;
+using AsyncFunctions.Storage;
 using AsyncFunctions.Logging;
 using Hangfire;
 using Hangfire.Common;

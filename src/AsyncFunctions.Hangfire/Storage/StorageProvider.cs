@@ -1,5 +1,7 @@
 using Hangfire;
 
+using AsyncFunctions.Storage;
+
 namespace AsyncFunctions.Hangfire.Storage;
 
 /// <summary>

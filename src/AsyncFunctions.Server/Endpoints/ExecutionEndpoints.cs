@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AsyncFunctions.Awaiting;
 using AsyncFunctions.Executions;
-using AsyncFunctions.Hangfire.Storage;
+using AsyncFunctions.Storage;
 using AsyncFunctions.Logging;
 using Microsoft.AspNetCore.Http.Json;
 using AsyncFunctions.Server.Http;

@@ -1,6 +1,6 @@
 using System.Data.Common;
 using System.Reflection;
-using AsyncFunctions.Hangfire.Storage;
+using AsyncFunctions.Storage;
 
 namespace AsyncFunctions.Benchmarks.Hosting;
 

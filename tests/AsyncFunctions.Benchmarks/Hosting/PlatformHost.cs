@@ -7,6 +7,7 @@ using AsyncFunctions.Benchmarks.Storages;
 using AsyncFunctions.Executions;
 using AsyncFunctions.Hangfire.DependencyInjection;
 using AsyncFunctions.Hangfire.Storage;
+using AsyncFunctions.Storage;
 using AsyncFunctions.Running;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

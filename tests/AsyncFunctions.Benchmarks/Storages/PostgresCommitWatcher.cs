@@ -1,3 +1,4 @@
+using AsyncFunctions.Storage.PostgreSql;
 using System.Collections.Concurrent;
 using AsyncFunctions.Benchmarks.Measuring;
 using AsyncFunctions.PostgreSql;

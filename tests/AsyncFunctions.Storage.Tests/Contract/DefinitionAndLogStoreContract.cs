@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using AsyncFunctions.Definitions;
-using AsyncFunctions.Hangfire.Storage;
+using AsyncFunctions.Storage;
 using AsyncFunctions.Logging;
 using AsyncFunctions.Storage.Tests.Fixtures;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using AsyncFunctions.Executions;
-using AsyncFunctions.Hangfire.Storage;
+using AsyncFunctions.Storage;
 using AsyncFunctions.Storage.Tests.Fixtures;
 
 namespace AsyncFunctions.Storage.Tests.Contract;

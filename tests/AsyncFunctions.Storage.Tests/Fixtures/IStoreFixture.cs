@@ -1,4 +1,4 @@
-using AsyncFunctions.Hangfire.Storage;
+using AsyncFunctions.Storage;
 
 namespace AsyncFunctions.Storage.Tests.Fixtures;
 

@@ -1,4 +1,5 @@
-using AsyncFunctions.Hangfire.Storage;
+using AsyncFunctions.Storage.PostgreSql;
+using AsyncFunctions.Storage;
 using AsyncFunctions.PostgreSql;
 
 namespace AsyncFunctions.Storage.Tests.Fixtures;

@@ -1,4 +1,5 @@
-using AsyncFunctions.Hangfire.Storage;
+using AsyncFunctions.Storage.SqlServer;
+using AsyncFunctions.Storage;
 using AsyncFunctions.SqlServer;
 using Microsoft.Data.SqlClient;
 

@@ -1,4 +1,5 @@
-using AsyncFunctions.Hangfire.Storage;
+using AsyncFunctions.Storage.Sqlite;
+using AsyncFunctions.Storage;
 using AsyncFunctions.Sqlite;
 using Microsoft.Data.Sqlite;
 

@@ -1,8 +1,9 @@
+using AsyncFunctions.Storage.PostgreSql;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using AsyncFunctions.Awaiting;
 using AsyncFunctions.Executions;
-using AsyncFunctions.Hangfire.Storage;
+using AsyncFunctions.Storage;
 using AsyncFunctions.PostgreSql;
 using AsyncFunctions.Storage.Tests.Fixtures;
 using Microsoft.Extensions.Logging.Abstractions;

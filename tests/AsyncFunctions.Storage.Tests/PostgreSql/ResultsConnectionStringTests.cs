@@ -1,3 +1,4 @@
+using AsyncFunctions.Storage.PostgreSql;
 using AsyncFunctions.PostgreSql;
 using Npgsql;
 

@@ -1,5 +1,6 @@
+using AsyncFunctions.Storage.SqlServer;
 using System.Reflection;
-using AsyncFunctions.Hangfire.Storage;
+using AsyncFunctions.Storage;
 using AsyncFunctions.SqlServer;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
 

@@ -1,7 +1,7 @@
 using AsyncFunctions.Definitions;
 using Dapper;
 
-namespace AsyncFunctions.Hangfire.Storage;
+namespace AsyncFunctions.Storage;
 
 /// <summary>Function documents in af_functions / af_function_versions, over Dapper.</summary>
 public sealed class DapperFunctionDefinitionStore(SqlDialect dialect, TimeProvider time) : IFunctionDefinitionStore

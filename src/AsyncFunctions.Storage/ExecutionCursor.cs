@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace AsyncFunctions.Hangfire.Storage;
+namespace AsyncFunctions.Storage;
 
 /// <summary>Paging cursors: the position of the last row of a page, opaque to callers.</summary>
 public static class ExecutionCursor

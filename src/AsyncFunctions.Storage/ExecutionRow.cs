@@ -1,4 +1,4 @@
-namespace AsyncFunctions.Hangfire.Storage;
+namespace AsyncFunctions.Storage;
 
 /// <summary>A row of the results table as Dapper reads it; timestamps stay raw until the dialect converts them.</summary>
 internal sealed class ExecutionRow

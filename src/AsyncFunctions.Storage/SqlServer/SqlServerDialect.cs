@@ -1,8 +1,8 @@
 using System.Data.Common;
-using AsyncFunctions.Hangfire.Storage;
+using AsyncFunctions.Storage;
 using Microsoft.Data.SqlClient;
 
-namespace AsyncFunctions.SqlServer;
+namespace AsyncFunctions.Storage.SqlServer;
 
 /// <summary>
 /// SQL Server: datetimeoffset(7) in UTC, nvarchar(max) JSON, OFFSET/FETCH paging, and upserts as

@@ -1,8 +1,8 @@
 using System.Data.Common;
-using AsyncFunctions.Hangfire.Storage;
+using AsyncFunctions.Storage;
 using Npgsql;
 
-namespace AsyncFunctions.PostgreSql;
+namespace AsyncFunctions.Storage.PostgreSql;
 
 /// <summary>
 /// PostgreSQL: timestamptz, <c>json</c> columns (kept as written, see db/postgresql), upserts with

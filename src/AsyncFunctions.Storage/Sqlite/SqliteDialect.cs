@@ -1,8 +1,8 @@
 using System.Data.Common;
-using AsyncFunctions.Hangfire.Storage;
+using AsyncFunctions.Storage;
 using Microsoft.Data.Sqlite;
 
-namespace AsyncFunctions.Sqlite;
+namespace AsyncFunctions.Storage.Sqlite;
 
 /// <summary>
 /// SQLite: timestamps as integer microseconds, upserts with ON CONFLICT, LIMIT paging, and one

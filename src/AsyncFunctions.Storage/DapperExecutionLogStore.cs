@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using AsyncFunctions.Logging;
 using Dapper;
 
-namespace AsyncFunctions.Hangfire.Storage;
+namespace AsyncFunctions.Storage;
 
 /// <summary>Execution log messages in af_execution_logs, over Dapper.</summary>
 public sealed class DapperExecutionLogStore(SqlDialect dialect) : IExecutionLogStore

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using AsyncFunctions.Executions;
 using Dapper;
 
-namespace AsyncFunctions.Hangfire.Storage;
+namespace AsyncFunctions.Storage;
 
 /// <summary>The results table over Dapper, for every database; <see cref="SqlDialect"/> holds what differs.</summary>
 public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore

@@ -2,7 +2,7 @@ using System.Data.Common;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
-namespace AsyncFunctions.Sqlite;
+namespace AsyncFunctions.Storage.Sqlite;
 
 /// <summary>
 /// The single writer of a SQLite file. SQLite admits one writer at a time, so instead of letting

@@ -1,6 +1,6 @@
 using System.Data.Common;
 
-namespace AsyncFunctions.Hangfire.Storage;
+namespace AsyncFunctions.Storage;
 
 /// <summary>
 /// What differs between databases for the results table: connections, upserts, paging and how
