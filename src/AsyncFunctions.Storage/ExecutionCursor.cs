@@ -1,4 +1,5 @@
 using System.Globalization;
+using AsyncFunctions.Executions;
 
 namespace AsyncFunctions.Storage;
 
@@ -8,7 +9,7 @@ public static class ExecutionCursor
     public static string Encode(long seq) =>
         Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes("s" + seq.ToString(CultureInfo.InvariantCulture))).TrimEnd('=');
 
-    /// <summary>Throws <see cref="FormatException"/> for a cursor this store did not issue.</summary>
+    /// <summary>Throws <see cref="InvalidCursorException"/> for a cursor this store did not issue.</summary>
     public static long Decode(string cursor)
     {
         try
@@ -24,6 +25,6 @@ public static class ExecutionCursor
         {
         }
 
-        throw new FormatException($"'{cursor}' is not a cursor returned by this API.");
+        throw new InvalidCursorException(cursor);
     }
 }

@@ -27,10 +27,4 @@ public sealed class ExecutionOptions
     /// <c>execution.lost</c> by any node.
     /// </summary>
     public TimeSpan SyncRunLease { get; set; } = TimeSpan.FromMinutes(2);
-
-    /// <summary>
-    /// Workers of this node; set by the host from <c>AsyncFunctions:Server:WorkerCount</c> and
-    /// used to tell a starved await from a plain timeout.
-    /// </summary>
-    public int WorkerCount { get; set; }
 }

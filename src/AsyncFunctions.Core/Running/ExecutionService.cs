@@ -17,7 +17,8 @@ public sealed class ExecutionService(
     IServiceScopeFactory scopes,
     IOptions<ExecutionOptions> options,
     SyncRunLeases leases,
-    TimeProvider time) : IExecutionService
+    TimeProvider time,
+    IWorkerCapacity? workerCapacity = null) : IExecutionService
 {
     private int _awaitingJobs;
 
@@ -104,7 +105,7 @@ public sealed class ExecutionService(
         try
         {
             var outcome = await awaiter.AwaitAsync(ids, timeout, cancellationToken).ConfigureAwait(false);
-            var workers = options.Value.WorkerCount;
+            var workers = workerCapacity?.Workers ?? 0;
             var neverStarted = outcome.Pending.Where(r => r.Status == ExecutionStatus.Enqueued).Select(r => r.Id).ToArray();
             if (!outcome.Completed && workers > 0 && Volatile.Read(ref _awaitingJobs) >= workers && neverStarted.Length > 0)
             {

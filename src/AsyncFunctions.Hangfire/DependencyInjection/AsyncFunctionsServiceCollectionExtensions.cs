@@ -49,12 +49,12 @@ public static class AsyncFunctionsServiceCollectionExtensions
         services.TryAddTransient<ExecutionJob>();
         services.TryAddSingleton(sp => new JobCreationThreads(sp.GetRequiredService<IOptions<ServerOptions>>().Value.JobCreationThreads));
         services.TryAddSingleton<IExecutionStarter, HangfireExecutionStarter>();
+        services.TryAddSingleton<Running.IWorkerCapacity, HangfireWorkerCapacity>();
 
         services.AddOptions<ServerOptions>().BindConfiguration(ServerOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>());
         services.AddOptions<Running.ExecutionOptions>()
             .BindConfiguration(Running.ExecutionOptions.Section)
-            .PostConfigure<IOptions<ServerOptions>>((execution, server) => execution.WorkerCount = server.Value.WorkerCount)
             .Validate(o => o.SyncRunLease >= TimeSpan.FromSeconds(1), $"{Running.ExecutionOptions.Section}:SyncRunLease must be at least 00:00:01.")
             .Validate(o => o.MaxCallDepth >= 0, $"{Running.ExecutionOptions.Section}:MaxCallDepth must not be negative.")
             .Validate(o => o.MaxTreeExecutions >= 1, $"{Running.ExecutionOptions.Section}:MaxTreeExecutions must be at least 1.")

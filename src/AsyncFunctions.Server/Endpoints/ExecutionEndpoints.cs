@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AsyncFunctions.Awaiting;
 using AsyncFunctions.Executions;
-using AsyncFunctions.Storage;
 using AsyncFunctions.Logging;
 using Microsoft.AspNetCore.Http.Json;
 using AsyncFunctions.Server.Http;
@@ -74,19 +73,16 @@ public static class ExecutionEndpoints
             throw ApiProblemException.BadField("limit", $"must be between 1 and {ExecutionQuery.MaxLimit}");
         }
 
-        if (cursor is not null)
+        ExecutionPage page;
+        try
         {
-            try
-            {
-                ExecutionCursor.Decode(cursor);
-            }
-            catch (FormatException ex)
-            {
-                throw ApiProblemException.BadField("cursor", ex.Message);
-            }
+            page = await store.ListAsync(new ExecutionQuery(function, parsedStatus, parentId, limit ?? 50, cursor), cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidCursorException ex)
+        {
+            throw ApiProblemException.BadField("cursor", ex.Message);
         }
 
-        var page = await store.ListAsync(new ExecutionQuery(function, parsedStatus, parentId, limit ?? 50, cursor), cancellationToken).ConfigureAwait(false);
         return Results.Ok(new { items = page.Items, nextCursor = page.NextCursor });
     }
 
