@@ -1,5 +1,6 @@
 using AsyncFunctions.Storage.PostgreSql;
 using AsyncFunctions.Awaiting;
+using AsyncFunctions.Executions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -124,7 +125,7 @@ public sealed partial class PostgreSqlCompletionListener : BackgroundService
     /// <summary>Notifications sent while no connection listened are lost; these ids stand in for them.</summary>
     private async Task SignalFinishedSinceAsync(NpgsqlConnection connection, DateTimeOffset since, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("SELECT id FROM af_executions WHERE phase = 3 AND completed_at >= @since", connection);
+        await using var command = new NpgsqlCommand($"SELECT id FROM af_executions WHERE phase = {ExecutionStatusRules.FinishedPhase} AND completed_at >= @since", connection);
         command.Parameters.AddWithValue("since", since.UtcDateTime);
         var ids = new List<string>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))

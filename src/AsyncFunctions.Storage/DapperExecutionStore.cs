@@ -149,12 +149,12 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
     public async Task<int> FailUnfinishedAsync(ExecutionError error, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         var when = dialect.ToDb(Precise(at));
-        var parameters = new { Status = nameof(ExecutionStatus.Failed), At = when, error.Type, error.Message, error.Code };
+        var parameters = new { Status = nameof(ExecutionStatus.Failed), Finished = ExecutionStatusRules.FinishedPhase, At = when, error.Type, error.Message, error.Code };
         return await dialect.WriteAsync(async (connection, transaction) =>
         {
             return await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE af_executions SET status = @Status, phase = 3, status_at = @At, completed_at = @At, " +
-                "error_type = @Type, error_message = @Message, error_code = @Code, error_data = NULL WHERE phase < 3",
+                "UPDATE af_executions SET status = @Status, phase = @Finished, status_at = @At, completed_at = @At, " +
+                "error_type = @Type, error_message = @Message, error_code = @Code, error_data = NULL WHERE phase < @Finished",
                 parameters,
                 transaction,
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
@@ -169,7 +169,7 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
             await dialect.WriteAsync(async (connection, transaction) =>
             {
                 return await connection.ExecuteAsync(new CommandDefinition(
-                    $"UPDATE af_executions SET lease_expires_at = @Until WHERE phase < 3 AND {dialect.InList("id", "@chunk")}",
+                    $"UPDATE af_executions SET lease_expires_at = @Until WHERE phase < {ExecutionStatusRules.FinishedPhase} AND {dialect.InList("id", "@chunk")}",
                     new { Until = until, chunk },
                     transaction,
                     cancellationToken: cancellationToken)).ConfigureAwait(false);
@@ -181,7 +181,7 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
     {
         await using var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<(string Id, string Function)>(new CommandDefinition(
-            "SELECT id, function_name FROM af_executions WHERE phase < 3 AND lease_expires_at < @Now",
+            $"SELECT id, function_name FROM af_executions WHERE phase < {ExecutionStatusRules.FinishedPhase} AND lease_expires_at < @Now",
             new { Now = dialect.ToDb(Precise(now)) },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return rows.Select(r => new LeasedExecution(r.Id, r.Function)).ToList();

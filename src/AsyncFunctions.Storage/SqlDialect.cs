@@ -1,4 +1,5 @@
 using System.Data.Common;
+using AsyncFunctions.Executions;
 
 namespace AsyncFunctions.Storage;
 
@@ -34,9 +35,21 @@ public abstract class SqlDialect
 
     /// <summary>
     /// Inserts a new row (parameters: Id, Function, FunctionVersion, Status, Phase, At, Input,
-    /// ParentId, RootId, CallDepth, LeaseExpiresAt); when a placeholder exists, fills in what it lacks without touching its status.
+    /// ParentId, RootId, CallDepth, LeaseExpiresAt); when a placeholder exists, fills in what it
+    /// lacks without touching its status. Standard <c>ON CONFLICT</c>; a database without it overrides.
     /// </summary>
-    public abstract string CreateSql { get; }
+    public virtual string CreateSql => $"""
+        INSERT INTO af_executions AS e (id, function_name, function_version, status, phase, status_at, input, parent_id, root_id, call_depth, created_at, lease_expires_at)
+        VALUES (@Id, @Function, @FunctionVersion, @Status, @Phase, @At, {Json("@Input")}, @ParentId, @RootId, @CallDepth, @At, {NullableTimestamp("@LeaseExpiresAt")})
+        ON CONFLICT (id) DO UPDATE SET
+            function_version = EXCLUDED.function_version,
+            input = EXCLUDED.input,
+            parent_id = EXCLUDED.parent_id,
+            root_id = EXCLUDED.root_id,
+            call_depth = EXCLUDED.call_depth,
+            created_at = {Earlier("e.created_at", "EXCLUDED.created_at")}
+        WHERE e.input IS NULL
+        """;
 
     /// <summary>
     /// Counts one more async start on a tree's root row unless the tree reached @Max (parameters:
@@ -46,9 +59,38 @@ public abstract class SqlDialect
 
     /// <summary>
     /// Upserts a status change under the monotonic rule (parameters: Id, Function, Status, Phase,
-    /// At, Output, ErrorType, ErrorMessage, ErrorCode, ErrorData, Attempt (0 or 1), StartedAt, CompletedAt).
+    /// At, Output, ErrorType, ErrorMessage, ErrorCode, ErrorData, Attempt (0 or 1), StartedAt,
+    /// CompletedAt). The rule's condition comes from <see cref="ExecutionStatusRules.SupersedesSql"/>.
     /// </summary>
-    public abstract string ApplySql { get; }
+    public virtual string ApplySql => $"""
+        INSERT INTO af_executions AS e (id, function_name, status, phase, status_at, output, error_type, error_message, error_code, error_data,
+                                        attempts, created_at, started_at, completed_at)
+        VALUES (@Id, @Function, @Status, @Phase, @At, {Json("@Output")}, @ErrorType, @ErrorMessage, @ErrorCode, {Json("@ErrorData")},
+                @Attempt, @At, @StartedAt, @CompletedAt)
+        ON CONFLICT (id) DO UPDATE SET
+            status = EXCLUDED.status,
+            phase = EXCLUDED.phase,
+            status_at = EXCLUDED.status_at,
+            output = EXCLUDED.output,
+            error_type = EXCLUDED.error_type,
+            error_message = EXCLUDED.error_message,
+            error_code = EXCLUDED.error_code,
+            error_data = EXCLUDED.error_data,
+            attempts = e.attempts + EXCLUDED.attempts,
+            started_at = COALESCE(EXCLUDED.started_at, e.started_at),
+            completed_at = EXCLUDED.completed_at
+        WHERE {ExecutionStatusRules.SupersedesSql("EXCLUDED.phase", "EXCLUDED.status_at", "e.phase", "e.status_at")}
+        {AfterApply}
+        """;
+
+    /// <summary>The earlier of two timestamps (standard <c>LEAST</c>; SQLite spells it <c>MIN</c>).</summary>
+    protected virtual string Earlier(string first, string second) => $"LEAST({first}, {second})";
+
+    /// <summary>A timestamp parameter that may be null, typed where the database cannot infer it.</summary>
+    protected virtual string NullableTimestamp(string parameter) => parameter;
+
+    /// <summary>What follows the status upsert, e.g. a notification of the rows it wrote.</summary>
+    protected virtual string AfterApply => "";
 
     /// <summary>
     /// A condition that <paramref name="column"/> is one of the values of the list parameter

@@ -19,16 +19,29 @@ public static class ExecutionStatusRules
     public static bool IsTerminal(this ExecutionStatus status) =>
         status is ExecutionStatus.Succeeded or ExecutionStatus.Failed or ExecutionStatus.Cancelled;
 
-    /// <summary>1 pending, 2 running, 3 finished.</summary>
+    public const int PendingPhase = 1;
+    public const int RunningPhase = 2;
+    public const int FinishedPhase = 3;
+
+    /// <summary>1 pending, 2 running, 3 finished: the rule compares phases, and the stores keep the phase beside the status.</summary>
     public static int Phase(this ExecutionStatus status) => status switch
     {
-        ExecutionStatus.Enqueued or ExecutionStatus.Scheduled => 1,
-        ExecutionStatus.Processing => 2,
-        _ => 3,
+        ExecutionStatus.Enqueued or ExecutionStatus.Scheduled => PendingPhase,
+        ExecutionStatus.Processing => RunningPhase,
+        _ => FinishedPhase,
     };
 
     /// <summary>Whether a write of (<paramref name="newStatus"/>, <paramref name="newAt"/>) replaces the stored status.</summary>
     public static bool Supersedes(ExecutionStatus newStatus, DateTimeOffset newAt, ExecutionStatus current, DateTimeOffset currentAt) =>
-        (newStatus.Phase() > current.Phase() && !current.IsTerminal())
-        || (!newStatus.IsTerminal() && newAt > currentAt);
+        SupersedesPhase(newStatus.Phase(), newAt, current.Phase(), currentAt);
+
+    /// <summary>
+    /// The same rule as a SQL condition over four SQL expressions, for the stores that apply it in
+    /// the database; it is written here, beside its C# twin, so the two cannot drift apart.
+    /// </summary>
+    public static string SupersedesSql(string newPhase, string newAt, string currentPhase, string currentAt) =>
+        $"(({newPhase} > {currentPhase} AND {currentPhase} < {FinishedPhase}) OR ({newPhase} < {FinishedPhase} AND {newAt} > {currentAt}))";
+
+    private static bool SupersedesPhase(int newPhase, DateTimeOffset newAt, int currentPhase, DateTimeOffset currentAt) =>
+        (newPhase > currentPhase && currentPhase < FinishedPhase) || (newPhase < FinishedPhase && newAt > currentAt);
 }

@@ -1,5 +1,5 @@
 using System.Data.Common;
-using AsyncFunctions.Storage;
+using AsyncFunctions.Executions;
 using Npgsql;
 
 namespace AsyncFunctions.Storage.PostgreSql;
@@ -51,43 +51,13 @@ public sealed class PostgreSqlDialect : SqlDialect, IAsyncDisposable, IDisposabl
 
     public override DbConnection CreateConnection() => _dataSource.CreateConnection();
 
-    // JSON travels as text parameters; the casts store it in json columns exactly as written.
-    public override string CreateSql => """
-        INSERT INTO af_executions AS e (id, function_name, function_version, status, phase, status_at, input, parent_id, root_id, call_depth, created_at, lease_expires_at)
-        VALUES (@Id, @Function, @FunctionVersion, @Status, @Phase, @At, CAST(@Input AS json), @ParentId, @RootId, @CallDepth, @At, CAST(@LeaseExpiresAt AS timestamptz))
-        ON CONFLICT (id) DO UPDATE SET
-            function_version = EXCLUDED.function_version,
-            input = EXCLUDED.input,
-            parent_id = EXCLUDED.parent_id,
-            root_id = EXCLUDED.root_id,
-            call_depth = EXCLUDED.call_depth,
-            created_at = LEAST(e.created_at, EXCLUDED.created_at)
-        WHERE e.input IS NULL
-        """;
+    /// <summary>A null timestamp parameter has no type Npgsql could send; the cast gives it one.</summary>
+    protected override string NullableTimestamp(string parameter) => $"CAST({parameter} AS timestamptz)";
 
     // RETURNING runs once per row the statement wrote, so NOTIFY fires only for a write that the
     // monotonic rule let through and that finished the execution; it is sent on commit.
-    public override string ApplySql => $"""
-        INSERT INTO af_executions AS e (id, function_name, status, phase, status_at, output, error_type, error_message, error_code, error_data,
-                                        attempts, created_at, started_at, completed_at)
-        VALUES (@Id, @Function, @Status, @Phase, @At, CAST(@Output AS json), @ErrorType, @ErrorMessage, @ErrorCode, CAST(@ErrorData AS json),
-                @Attempt, @At, @StartedAt, @CompletedAt)
-        ON CONFLICT (id) DO UPDATE SET
-            status = EXCLUDED.status,
-            phase = EXCLUDED.phase,
-            status_at = EXCLUDED.status_at,
-            output = EXCLUDED.output,
-            error_type = EXCLUDED.error_type,
-            error_message = EXCLUDED.error_message,
-            error_code = EXCLUDED.error_code,
-            error_data = EXCLUDED.error_data,
-            attempts = e.attempts + EXCLUDED.attempts,
-            started_at = COALESCE(EXCLUDED.started_at, e.started_at),
-            completed_at = EXCLUDED.completed_at
-        WHERE (EXCLUDED.phase > e.phase AND e.phase < 3)
-           OR (EXCLUDED.phase < 3 AND EXCLUDED.status_at > e.status_at)
-        RETURNING CASE WHEN e.phase = 3 THEN pg_notify('{NotificationChannel}', e.id) END
-        """;
+    protected override string AfterApply =>
+        $"RETURNING CASE WHEN e.phase = {ExecutionStatusRules.FinishedPhase} THEN pg_notify('{NotificationChannel}', e.id) END";
 
     /// <summary>Dapper sends a list to Npgsql as one array parameter, which <c>= ANY</c> takes.</summary>
     public override string InList(string column, string listParameter) => $"{column} = ANY({listParameter})";

@@ -1,5 +1,5 @@
 using System.Data.Common;
-using AsyncFunctions.Storage;
+using AsyncFunctions.Executions;
 using Microsoft.Data.SqlClient;
 
 namespace AsyncFunctions.Storage.SqlServer;
@@ -35,7 +35,7 @@ public sealed class SqlServerDialect(string connectionString) : SqlDialect
         COMMIT TRANSACTION;
         """;
 
-    public override string ApplySql => """
+    public override string ApplySql => $"""
         SET XACT_ABORT ON;
         BEGIN TRANSACTION;
         UPDATE af_executions WITH (UPDLOCK, SERIALIZABLE)
@@ -51,7 +51,7 @@ public sealed class SqlServerDialect(string connectionString) : SqlDialect
             started_at = COALESCE(CAST(@StartedAt AS datetimeoffset(7)), started_at),
             completed_at = CAST(@CompletedAt AS datetimeoffset(7))
         WHERE id = @Id
-          AND ((@Phase > phase AND phase < 3) OR (@Phase < 3 AND CAST(@At AS datetimeoffset(7)) > status_at));
+          AND {ExecutionStatusRules.SupersedesSql("@Phase", "CAST(@At AS datetimeoffset(7))", "phase", "status_at")};
         IF @@ROWCOUNT = 0
             INSERT INTO af_executions (id, function_name, status, phase, status_at, output, error_type, error_message, error_code, error_data,
                                        attempts, created_at, started_at, completed_at)
