@@ -38,8 +38,9 @@ public sealed class CountingDialect : SqlDialect, IWorkCounter, IAsyncDisposable
             .Select(m => m.GetBaseDefinition())
             .Where(m => m.DeclaringType == typeof(SqlDialect))
             .ToHashSet();
+        // Protected hooks only shape the SQL texts of the public members, which are forwarded.
         var overridden = dialect.GetType().GetMethods(all)
-            .Where(m => m.DeclaringType != typeof(SqlDialect) && m.GetBaseDefinition().DeclaringType == typeof(SqlDialect))
+            .Where(m => m.IsPublic && m.DeclaringType != typeof(SqlDialect) && m.GetBaseDefinition().DeclaringType == typeof(SqlDialect))
             .Select(m => m.GetBaseDefinition());
         return overridden.All(forwarded.Contains) ? new CountingDialect(dialect) : dialect;
     }
@@ -47,6 +48,8 @@ public sealed class CountingDialect : SqlDialect, IWorkCounter, IAsyncDisposable
     public override string CreateSql => _inner.CreateSql;
 
     public override string ApplySql => _inner.ApplySql;
+
+    public override string CountTreeStartSql => _inner.CountTreeStartSql;
 
     public override int MaxParameters => _inner.MaxParameters;
 
