@@ -1,4 +1,5 @@
 using AsyncFunctions.FunctionStacks.Compiling;
+using AsyncFunctions.FunctionStacks.Model;
 using AsyncFunctions.FunctionStacks.Tests.Support;
 
 namespace AsyncFunctions.FunctionStacks.Tests;
@@ -8,7 +9,7 @@ public sealed class StepKeyTests
     [Fact]
     public void No_step_field_is_also_a_step_kind_except_the_if_of_else_if_branches()
     {
-        var clashes = DocumentCompiler.AllStepFields.Where(f => DocumentCompiler.StepKinds.Contains(f) && f != "if").ToList();
+        var clashes = DocumentCompiler.AllStepFields.Where(f => StepKinds.ByName.ContainsKey(f) && f != "if").ToList();
         Assert.Empty(clashes);
     }
 

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using AsyncFunctions.FunctionStacks.Http;
 using AsyncFunctions.FunctionStacks.Model;
 using AsyncFunctions.Functions;
 
@@ -7,8 +6,11 @@ namespace AsyncFunctions.FunctionStacks.Compiling;
 
 internal sealed partial class DocumentCompiler
 {
-    private CallStep CallStep(JsonObject step, string path, JsonNode? main, string mainPath)
+    private static readonly string[] LogLevels = ["debug", "info", "warning", "error"];
+
+    internal CallStep CallStep(StepSource source)
     {
+        var (step, path, main, mainPath, _) = source;
         var function = Value(main, mainPath);
         if (function is LiteralValue literal)
         {
@@ -22,74 +24,25 @@ internal sealed partial class DocumentCompiler
             }
         }
 
-        return new CallStep { Path = path, Function = function, Input = OptionalValue(step, path, "input"), Async = LiteralBool(step, path, "async") };
+        return new CallStep { Path = path, Kind = source.Kind, Function = function, Input = OptionalValue(step, path, "input"), Async = LiteralBool(step, path, "async") };
     }
 
-    private RequestStep RequestStep(JsonObject step, string path, JsonNode? main, string mainPath)
+    internal AwaitStep AwaitStep(StepSource source)
     {
-        var url = Value(main, mainPath);
-        if (url is LiteralValue literal)
-        {
-            if (!JsonPaths.TryGetString(literal.Value, out var text) || !Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-            {
-                Problem(mainPath, "must be an absolute http or https URL, or an expression that yields one");
-            }
-            else if (!HeaderRules.IsValidUrl(text))
-            {
-                Problem(mainPath, HeaderRules.UrlRule);
-            }
-        }
-
-        var method = OptionalValue(step, path, "method");
-        if (method is LiteralValue { Value: var methodNode } && (!JsonPaths.TryGetString(methodNode, out var verb) || !Methods.Contains(verb)))
-        {
-            Problem(path + ".method", $"must be one of {string.Join(", ", Methods)}");
-        }
-
-        if (step.ContainsKey("json") && step.ContainsKey("text"))
-        {
-            Problem(path, "a request has either a 'json' or a 'text' body, not both");
-        }
-
-        var headers = OptionalValue(step, path, "headers");
-        CheckHeaders(headers, path + ".headers");
-        return new RequestStep
+        var (step, path, main, mainPath, _) = source;
+        return new AwaitStep
         {
             Path = path,
-            Url = url,
-            Method = method,
-            Headers = headers,
-            Params = OptionalValue(step, path, "params"),
-            Json = OptionalValue(step, path, "json"),
-            Text = OptionalValue(step, path, "text"),
-            TimeoutSeconds = OptionalNumber(step, path, "timeoutSeconds", StepRanges.RequestTimeoutMin, StepRanges.TimeoutMax),
+            Kind = source.Kind,
+            Ids = Value(main, mainPath),
+            TimeoutSeconds = OptionalNumber(step, path, "timeoutSeconds", 0, StepRanges.AwaitTimeoutMax),
+            Settled = LiteralBool(step, path, "settled"),
         };
     }
 
-    /// <summary>Header names are always written in the document; values are checked where they are literal texts.</summary>
-    private void CheckHeaders(ValueTemplate? headers, string path)
+    internal LambdaStep? LambdaStep(StepSource source)
     {
-        var properties = headers switch
-        {
-            LiteralValue { Value: JsonObject values } => values.Select(p => KeyValuePair.Create(p.Key, (ValueTemplate)new LiteralValue(p.Value))),
-            ObjectValue values => values.Properties,
-            _ => [],
-        };
-        foreach (var (name, value) in properties)
-        {
-            if (!HeaderRules.IsValidName(name))
-            {
-                Problem(JsonPaths.Property(path, name), HeaderRules.NameRule);
-            }
-            else if (value is LiteralValue { Value: var node } && JsonPaths.TryGetString(node, out var text) && !HeaderRules.IsValidValue(text))
-            {
-                Problem(JsonPaths.Property(path, name), HeaderRules.ValueRule);
-            }
-        }
-    }
-
-    private LambdaStep? LambdaStep(string path, JsonNode? main, string mainPath)
-    {
+        var (_, path, main, mainPath, _) = source;
         if (!JsonPaths.TryGetString(main, out var code) || string.IsNullOrWhiteSpace(code))
         {
             Problem(mainPath, "must be the JavaScript code of a function body, which ends with 'return value;'");
@@ -99,11 +52,12 @@ internal sealed partial class DocumentCompiler
         var read = new HashSet<string>(StringComparer.Ordinal);
         var script = ScriptCompiler.Lambda(code, mainPath, _problems, read);
         CheckRead(read, mainPath);
-        return script is null ? null : new LambdaStep { Path = path, Code = script };
+        return script is null ? null : new LambdaStep { Path = path, Kind = source.Kind, Code = script };
     }
 
-    private QueryStep? QueryStep(JsonObject step, string path, JsonNode? main, string mainPath)
+    internal QueryStep? QueryStep(StepSource source)
     {
+        var (step, path, main, mainPath, _) = source;
         if (!JsonPaths.TryGetString(main, out var sql) || string.IsNullOrWhiteSpace(sql))
         {
             Problem(mainPath, "must be the SQL text; pass values through 'parameters' (@name), never inside the SQL");
@@ -126,6 +80,7 @@ internal sealed partial class DocumentCompiler
             : new QueryStep
             {
                 Path = path,
+                Kind = source.Kind,
                 Sql = sql,
                 Connection = connection,
                 Parameters = parameters,
@@ -133,29 +88,28 @@ internal sealed partial class DocumentCompiler
             };
     }
 
-    private TryStep TryStep(JsonObject step, string path, JsonNode? main, string mainPath)
+    internal SleepStep SleepStep(StepSource source) => new()
     {
-        var body = Block(main, mainPath);
-        var errorVariable = Name(step, path, "error", required: false) ?? "error";
-        if (!step.ContainsKey("catch") && !step.ContainsKey("finally"))
-        {
-            Problem(path, "a 'try' step needs a 'catch' or a 'finally' (or both)");
-        }
+        Path = source.Path,
+        Kind = source.Kind,
+        Milliseconds = OptionalNumber(source.Json, source.Path, "sleep", 0, Model.SleepStep.MaxMilliseconds) ?? SleepProblem(source.MainPath),
+    };
 
-        Define(errorVariable);
-        var handler = step.ContainsKey("catch") ? Block(step["catch"], path + ".catch") : null;
-        var cleanup = step.ContainsKey("finally") ? Block(step["finally"], path + ".finally") : null;
-        return new TryStep { Path = path, Body = body, Catch = handler, ErrorVariable = errorVariable, Finally = cleanup };
+    private LiteralValue SleepProblem(string path)
+    {
+        Problem(path, "must be a number of milliseconds from 0 to 86400000, or an expression");
+        return new LiteralValue(0);
     }
 
-    private LogStep LogStep(JsonObject step, string path, JsonNode? main, string mainPath)
+    internal LogStep LogStep(StepSource source)
     {
+        var (step, path, main, mainPath, _) = source;
         var level = OptionalText(step, path, "level") ?? "info";
         if (!LogLevels.Contains(level))
         {
             Problem(path + ".level", $"must be one of {string.Join(", ", LogLevels)}");
         }
 
-        return new LogStep { Path = path, Message = Value(main, mainPath), Level = level, Data = OptionalValue(step, path, "data") };
+        return new LogStep { Path = path, Kind = source.Kind, Message = Value(main, mainPath), Level = level, Data = OptionalValue(step, path, "data") };
     }
 }

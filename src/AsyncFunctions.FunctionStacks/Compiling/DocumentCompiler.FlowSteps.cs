@@ -5,56 +5,9 @@ namespace AsyncFunctions.FunctionStacks.Compiling;
 
 internal sealed partial class DocumentCompiler
 {
-    private VarStep? VarStep(JsonObject step, string path, JsonNode? main, string mainPath)
+    internal IfStep IfStep(StepSource source)
     {
-        if (!step.ContainsKey("value"))
-        {
-            Problem(path + ".value", "a 'var' step needs a 'value'");
-        }
-
-        var value = Value(step["value"], path + ".value");
-        var name = VariableName(main, mainPath);
-        Define(name);
-        return name is null ? null : new VarStep { Path = path, Name = name, Value = value };
-    }
-
-    private SetStep? SetStep(JsonObject step, string path, JsonNode? main, string mainPath)
-    {
-        VariablePath? target = null;
-        if (!JsonPaths.TryGetString(main, out var text) || (target = VariablePath.TryParse(text)) is null)
-        {
-            Problem(mainPath, "must be a variable path such as user.address.city or items[0].name");
-        }
-        else if (!_defined.Contains(target.Root))
-        {
-            Problem(mainPath, $"updates the variable '{target.Root}' before any step creates it");
-        }
-
-        var operation = Model.SetOperation.Set;
-        if (OptionalText(step, path, "op") is { } op)
-        {
-            var index = Array.IndexOf(SetOperations, op);
-            if (index < 0)
-            {
-                Problem(path + ".op", $"must be one of {string.Join(", ", SetOperations)}");
-            }
-            else
-            {
-                operation = (SetOperation)index;
-            }
-        }
-
-        if (operation != Model.SetOperation.Remove && !step.ContainsKey("value"))
-        {
-            Problem(path + ".value", $"a 'set' step with op '{SetOperations[(int)operation]}' needs a 'value'");
-        }
-
-        var value = step.ContainsKey("value") ? Value(step["value"], path + ".value") : null;
-        return target is null ? null : new SetStep { Path = path, Target = target, Operation = operation, Value = value };
-    }
-
-    private IfStep IfStep(JsonObject step, string path, JsonNode? main, string mainPath)
-    {
+        var (step, path, main, mainPath, _) = source;
         var branches = new List<(ValueTemplate, StepBlock)> { (Condition(main, mainPath), RequiredBlock(step, path, "then")) };
         if (step["elseIf"] is JsonArray elseIfs)
         {
@@ -82,11 +35,12 @@ internal sealed partial class DocumentCompiler
         }
 
         var otherwise = step.ContainsKey("else") ? Block(step["else"], path + ".else") : null;
-        return new IfStep { Path = path, Branches = branches, Else = otherwise };
+        return new IfStep { Path = path, Kind = source.Kind, Branches = branches, Else = otherwise };
     }
 
-    private SwitchStep SwitchStep(JsonObject step, string path, JsonNode? main, string mainPath)
+    internal SwitchStep SwitchStep(StepSource source)
     {
+        var (step, path, main, mainPath, _) = source;
         var value = Value(main, mainPath);
         var cases = new List<(ValueTemplate, StepBlock)>();
         if (step["cases"] is JsonArray array)
@@ -115,12 +69,12 @@ internal sealed partial class DocumentCompiler
         }
 
         var fallback = step.ContainsKey("default") ? Block(step["default"], path + ".default") : null;
-        return new SwitchStep { Path = path, Value = value, Cases = cases, Default = fallback };
+        return new SwitchStep { Path = path, Kind = source.Kind, Value = value, Cases = cases, Default = fallback };
     }
 
-    private LoopStep LoopStep(string kind, JsonObject step, string path, JsonNode? main, string mainPath)
+    internal LoopStep LoopStep(StepSource source, LoopKind loopKind)
     {
-        var loopKind = kind switch { "for" => LoopKind.For, "foreach" => LoopKind.Foreach, _ => LoopKind.While };
+        var (step, path, main, mainPath, _) = source;
         var index = Name(step, path, "index", required: false);
         var item = loopKind == LoopKind.Foreach ? Name(step, path, "item", required: true) : null;
         ValueTemplate subject;
@@ -150,21 +104,35 @@ internal sealed partial class DocumentCompiler
         _loopDepth++;
         var body = RequiredBlock(step, path, "do");
         _loopDepth--;
-        return new LoopStep { Path = path, Kind = loopKind, Subject = subject, IndexVariable = index, ItemVariable = item, Body = body };
+        return new LoopStep { Path = path, Kind = source.Kind, Loop = loopKind, Subject = subject, IndexVariable = index, ItemVariable = item, Body = body };
     }
 
-    private Step JumpStep(string kind, string path, JsonNode? main, string mainPath)
+    internal BreakStep BreakStep(StepSource source)
     {
-        if (main?.GetValueKind() != System.Text.Json.JsonValueKind.True)
+        CheckJump(source);
+        return new BreakStep { Path = source.Path, Kind = source.Kind };
+    }
+
+    internal ContinueStep ContinueStep(StepSource source)
+    {
+        CheckJump(source);
+        return new ContinueStep { Path = source.Path, Kind = source.Kind };
+    }
+
+    private void CheckJump(StepSource source)
+    {
+        var kind = source.Kind.Name;
+        if (source.Main?.GetValueKind() != System.Text.Json.JsonValueKind.True)
         {
-            Problem(mainPath, $"write {{ \"{kind}\": true }}");
+            Problem(source.MainPath, $"write {{ \"{kind}\": true }}");
         }
 
         if (_loopDepth == 0)
         {
-            Problem(path, $"'{kind}' is only allowed inside a for, foreach or while loop");
+            Problem(source.Path, $"'{kind}' is only allowed inside a for, foreach or while loop");
         }
-
-        return kind == "break" ? new BreakStep { Path = path } : new ContinueStep { Path = path };
     }
+
+    internal ReturnStep ReturnStep(StepSource source) =>
+        new() { Path = source.Path, Kind = source.Kind, Value = Value(source.Main, source.MainPath) };
 }

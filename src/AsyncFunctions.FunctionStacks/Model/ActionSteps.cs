@@ -1,6 +1,6 @@
 namespace AsyncFunctions.FunctionStacks.Model;
 
-internal sealed class CallStep : Step
+internal sealed record CallStep : Step
 {
     public required ValueTemplate Function { get; init; }
 
@@ -9,7 +9,7 @@ internal sealed class CallStep : Step
     public bool Async { get; init; }
 }
 
-internal sealed class AwaitStep : Step
+internal sealed record AwaitStep : Step
 {
     public required ValueTemplate Ids { get; init; }
 
@@ -18,8 +18,11 @@ internal sealed class AwaitStep : Step
     public bool Settled { get; init; }
 }
 
-internal sealed class RequestStep : Step
+internal sealed record RequestStep : Step
 {
+    /// <summary>The HTTP methods a request may use, upper case; the compiler checks literals and the interpreter computed values against them.</summary>
+    public static readonly IReadOnlyList<string> Methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+
     public required ValueTemplate Url { get; init; }
 
     public ValueTemplate? Method { get; init; }
@@ -35,12 +38,12 @@ internal sealed class RequestStep : Step
     public ValueTemplate? TimeoutSeconds { get; init; }
 }
 
-internal sealed class LambdaStep : Step
+internal sealed record LambdaStep : Step
 {
     public required CompiledScript Code { get; init; }
 }
 
-internal sealed class QueryStep : Step
+internal sealed record QueryStep : Step
 {
     public required string Sql { get; init; }
 

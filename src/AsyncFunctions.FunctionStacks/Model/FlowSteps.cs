@@ -1,6 +1,6 @@
 namespace AsyncFunctions.FunctionStacks.Model;
 
-internal sealed class IfStep : Step
+internal sealed record IfStep : Step
 {
     /// <summary>The "if" branch first, then each "elseIf" branch.</summary>
     public required IReadOnlyList<(ValueTemplate Condition, StepBlock Then)> Branches { get; init; }
@@ -8,7 +8,7 @@ internal sealed class IfStep : Step
     public StepBlock? Else { get; init; }
 }
 
-internal sealed class SwitchStep : Step
+internal sealed record SwitchStep : Step
 {
     public required ValueTemplate Value { get; init; }
 
@@ -24,9 +24,9 @@ internal enum LoopKind
     While,
 }
 
-internal sealed class LoopStep : Step
+internal sealed record LoopStep : Step
 {
-    public required LoopKind Kind { get; init; }
+    public required LoopKind Loop { get; init; }
 
     /// <summary>The count (for), the array (foreach) or the condition (while).</summary>
     public required ValueTemplate Subject { get; init; }
@@ -38,11 +38,11 @@ internal sealed class LoopStep : Step
     public required StepBlock Body { get; init; }
 }
 
-internal sealed class BreakStep : Step;
+internal sealed record BreakStep : Step;
 
-internal sealed class ContinueStep : Step;
+internal sealed record ContinueStep : Step;
 
-internal sealed class TryStep : Step
+internal sealed record TryStep : Step
 {
     public required StepBlock Body { get; init; }
 
@@ -53,7 +53,7 @@ internal sealed class TryStep : Step
     public StepBlock? Finally { get; init; }
 }
 
-internal sealed class ThrowStep : Step
+internal sealed record ThrowStep : Step
 {
     public required ValueTemplate Code { get; init; }
 
@@ -62,7 +62,7 @@ internal sealed class ThrowStep : Step
     public ValueTemplate? Data { get; init; }
 }
 
-internal sealed class PreconditionStep : Step
+internal sealed record PreconditionStep : Step
 {
     public required ValueTemplate Condition { get; init; }
 
@@ -73,12 +73,12 @@ internal sealed class PreconditionStep : Step
     public ValueTemplate? Data { get; init; }
 }
 
-internal sealed class ReturnStep : Step
+internal sealed record ReturnStep : Step
 {
     public required ValueTemplate Value { get; init; }
 }
 
-internal sealed class SleepStep : Step
+internal sealed record SleepStep : Step
 {
     /// <summary>Longest sleep, one day; the compiler holds literals and the interpreter computed values to it.</summary>
     public const decimal MaxMilliseconds = 86_400_000;
@@ -86,7 +86,7 @@ internal sealed class SleepStep : Step
     public required ValueTemplate Milliseconds { get; init; }
 }
 
-internal sealed class LogStep : Step
+internal sealed record LogStep : Step
 {
     public required ValueTemplate Message { get; init; }
 

@@ -1,6 +1,6 @@
 namespace AsyncFunctions.FunctionStacks.Model;
 
-internal sealed class VarStep : Step
+internal sealed record VarStep : Step
 {
     public required string Name { get; init; }
 
@@ -15,7 +15,7 @@ internal enum SetOperation
     Remove,
 }
 
-internal sealed class SetStep : Step
+internal sealed record SetStep : Step
 {
     public required VariablePath Target { get; init; }
 

@@ -12,7 +12,7 @@ namespace AsyncFunctions.FunctionStacks.Runtime;
 
 internal sealed partial class StackRun
 {
-    private async Task CallAsync(CallStep step)
+    internal async Task CallAsync(CallStep step)
     {
         if (Evaluate(step.Function) is not JsonValue nameNode || !JsonPaths.TryGetString(nameNode, out var name) || !FunctionName.IsValid(name))
         {
@@ -55,7 +55,7 @@ internal sealed partial class StackRun
         }
     }
 
-    private async Task<bool> AwaitAsync(AwaitStep step)
+    internal async Task<bool> AwaitAsync(AwaitStep step)
     {
         var idsNode = Evaluate(step.Ids);
         var single = JsonPaths.TryGetString(idsNode, out var one);

@@ -12,9 +12,7 @@ namespace AsyncFunctions.FunctionStacks.Runtime;
 
 internal sealed partial class StackRun
 {
-    private static readonly string[] HttpMethods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
-
-    private async Task RequestAsync(RequestStep step)
+    internal async Task RequestAsync(RequestStep step)
     {
         var url = Evaluate(step.Url);
         if (!JsonPaths.TryGetString(url, out var text) || !Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
@@ -28,9 +26,9 @@ internal sealed partial class StackRun
         }
 
         var method = step.Method is null ? "GET" : Evaluate(step.Method) is { } m && JsonPaths.TryGetString(m, out var verb) ? verb.ToUpperInvariant() : "";
-        if (!HttpMethods.Contains(method))
+        if (!RequestStep.Methods.Contains(method))
         {
-            throw new StackErrorException(StackErrorCodes.RequestInvalid, $"{step.Path}.method: expected one of {string.Join(", ", HttpMethods)}");
+            throw new StackErrorException(StackErrorCodes.RequestInvalid, $"{step.Path}.method: expected one of {string.Join(", ", RequestStep.Methods)}");
         }
 
         if (step.Params is not null)
@@ -137,7 +135,7 @@ internal sealed partial class StackRun
         }
     }
 
-    private async Task QueryAsync(QueryStep step)
+    internal async Task QueryAsync(QueryStep step)
     {
         var parameters = new DynamicParameters();
         if (step.Parameters is not null)

@@ -8,74 +8,34 @@ namespace AsyncFunctions.FunctionStacks.Runtime;
 
 internal sealed partial class StackRun
 {
-    /// <summary>Runs one step; returns true when the stack suspends at it.</summary>
-    private async Task<bool> ExecuteAsync(Step step)
+    // Handlers of steps with little to do; StepKinds names the handler of every kind.
+    internal void RunVar(VarStep step) => SetVariable(step.Name, Evaluate(step.Value));
+
+    internal void Break() => Unwind(new Completion(CompletionKind.Break));
+
+    internal void Continue() => Unwind(new Completion(CompletionKind.Continue));
+
+    internal void EnterTry(TryStep step) => Push(FrameKind.Try, step.Body, step.Path);
+
+    internal void RunThrow(ThrowStep step) => throw Raise(step.Code, step.Message, step.Data, StackErrorCodes.Thrown, step.Path);
+
+    internal void CheckPrecondition(PreconditionStep step)
     {
-        switch (step)
+        if (!Truthy(Evaluate(step.Condition)))
         {
-            case VarStep s:
-                SetVariable(s.Name, Evaluate(s.Value));
-                break;
-            case SetStep s:
-                Update(s);
-                break;
-            case IfStep s:
-                RunIf(s);
-                break;
-            case SwitchStep s:
-                RunSwitch(s);
-                break;
-            case LoopStep s:
-                StartLoop(s);
-                break;
-            case BreakStep:
-                Unwind(new Completion(CompletionKind.Break));
-                break;
-            case ContinueStep:
-                Unwind(new Completion(CompletionKind.Continue));
-                break;
-            case TryStep s:
-                Push(FrameKind.Try, s.Body, s.Path);
-                break;
-            case ThrowStep s:
-                throw Raise(s.Code, s.Message, s.Data, StackErrorCodes.Thrown, s.Path);
-            case PreconditionStep s:
-                if (!Truthy(Evaluate(s.Condition)))
-                {
-                    throw Raise(s.Code, s.Message, s.Data, StackErrorCodes.Precondition, s.Path);
-                }
-
-                break;
-            case ReturnStep s:
-                Unwind(new Completion(CompletionKind.Return, Value: Evaluate(s.Value)));
-                break;
-            case SleepStep s:
-                var ms = NumberIn(s.Milliseconds, s.Path + ".sleep", 0, SleepStep.MaxMilliseconds);
-                await Task.Delay(TimeSpan.FromMilliseconds((double)ms), services.Time, cancellationToken).ConfigureAwait(false);
-                break;
-            case LogStep s:
-                await LogAsync(s).ConfigureAwait(false);
-                break;
-            case LambdaStep s:
-                Yield(s, Js.Evaluate(s.Code, state.Variables));
-                break;
-            case CallStep s:
-                await CallAsync(s).ConfigureAwait(false);
-                break;
-            case AwaitStep s:
-                return await AwaitAsync(s).ConfigureAwait(false);
-            case RequestStep s:
-                await RequestAsync(s).ConfigureAwait(false);
-                break;
-            case QueryStep s:
-                await QueryAsync(s).ConfigureAwait(false);
-                break;
-            default:
-                throw new InvalidOperationException($"No runner for {step.GetType().Name}.");
+            throw Raise(step.Code, step.Message, step.Data, StackErrorCodes.Precondition, step.Path);
         }
-
-        return false;
     }
+
+    internal void RunReturn(ReturnStep step) => Unwind(new Completion(CompletionKind.Return, Value: Evaluate(step.Value)));
+
+    internal async Task SleepAsync(SleepStep step)
+    {
+        var ms = NumberIn(step.Milliseconds, step.Path + ".sleep", 0, SleepStep.MaxMilliseconds);
+        await Task.Delay(TimeSpan.FromMilliseconds((double)ms), services.Time, cancellationToken).ConfigureAwait(false);
+    }
+
+    internal void RunLambda(LambdaStep step) => Yield(step, Js.Evaluate(step.Code, state.Variables));
 
     private void Yield(Step step, JsonNode? value)
     {
@@ -93,7 +53,7 @@ internal sealed partial class StackRun
         return new StackErrorException(codeText, messageText, data is null ? null : Evaluate(data));
     }
 
-    private void RunIf(IfStep step)
+    internal void RunIf(IfStep step)
     {
         foreach (var (condition, then) in step.Branches)
         {
@@ -110,7 +70,7 @@ internal sealed partial class StackRun
         }
     }
 
-    private void RunSwitch(SwitchStep step)
+    internal void RunSwitch(SwitchStep step)
     {
         var value = Evaluate(step.Value);
         foreach (var (caseValue, then) in step.Cases)
@@ -131,10 +91,10 @@ internal sealed partial class StackRun
     private static bool SameValue(JsonNode? a, JsonNode? b) =>
         JsonPaths.TryGetDecimal(a, out var x) && JsonPaths.TryGetDecimal(b, out var y) ? x == y : JsonNode.DeepEquals(a, b);
 
-    private void StartLoop(LoopStep step)
+    internal void StartLoop(LoopStep step)
     {
         var frame = new StackFrame { Kind = FrameKind.Loop, Block = step.Body.Path, Step = step.Path };
-        switch (step.Kind)
+        switch (step.Loop)
         {
             case LoopKind.For:
                 var count = Number(Evaluate(step.Subject), step.Path + ".for");
@@ -198,13 +158,13 @@ internal sealed partial class StackRun
     {
         var step = StepAt<LoopStep>(frame.Step);
         frame.Iteration++;
-        if (step.Kind == LoopKind.While)
+        if (step.Loop == LoopKind.While)
         {
             // The condition sees the index of the iteration it decides about.
             SetLoopVariables(step, frame);
         }
 
-        var more = step.Kind == LoopKind.While ? Truthy(Evaluate(step.Subject)) : frame.Iteration < frame.Count;
+        var more = step.Loop == LoopKind.While ? Truthy(Evaluate(step.Subject)) : frame.Iteration < frame.Count;
         if (!more)
         {
             Pop();
@@ -248,7 +208,7 @@ internal sealed partial class StackRun
         return number >= min && number <= max ? number : throw TypeError(path, $"must be a number from {min} to {max}, got {number}");
     }
 
-    private async Task LogAsync(LogStep step)
+    internal async Task LogAsync(LogStep step)
     {
         var messageNode = Evaluate(step.Message);
         var message = messageNode is null ? "" : JsonPaths.TryGetString(messageNode, out var text) ? text : messageNode.ToJsonString();

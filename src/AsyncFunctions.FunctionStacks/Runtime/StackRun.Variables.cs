@@ -11,7 +11,7 @@ internal sealed partial class StackRun
     /// happens before anything changes, so a failed update leaves the variable as it was; values
     /// change in place (a push does not copy the array).
     /// </summary>
-    private void Update(SetStep step)
+    internal void Update(SetStep step)
     {
         var target = step.Target;
         var path = step.Path + ".set";

@@ -65,7 +65,7 @@ internal sealed partial class StackRun(
                 var step = block.Steps[frame.Pc];
                 frame.Pc++;
                 CountStep(step.Path);
-                if (await ExecuteAsync(step).ConfigureAwait(false))
+                if (await step.Kind.Run(this, step).ConfigureAwait(false))
                 {
                     return new StackRunResult(false, null, state);
                 }
