@@ -1,5 +1,6 @@
 using AsyncFunctions.Hangfire.Storage;
 using AsyncFunctions.PostgreSql;
+using Npgsql;
 
 namespace AsyncFunctions.Storage.Tests.Fixtures;
 
@@ -15,9 +16,14 @@ public sealed class PostgreSqlStoreFixture : IStoreFixture, IAsyncLifetime
 
     public SqlDialect CreateDialect() => CreatePostgreSqlDialect();
 
-    public PostgreSqlDialect CreatePostgreSqlDialect()
+    public SqlDialect CreateUnreachableDialect() =>
+        CreatePostgreSqlDialect(new NpgsqlConnectionStringBuilder(ConnectionString) { Port = ClosedPort.Find(), Timeout = 5 }.ToString());
+
+    public PostgreSqlDialect CreatePostgreSqlDialect() => CreatePostgreSqlDialect(ConnectionString);
+
+    private PostgreSqlDialect CreatePostgreSqlDialect(string connectionString)
     {
-        var dialect = new PostgreSqlDialect(ConnectionString);
+        var dialect = new PostgreSqlDialect(connectionString);
         lock (_dialects)
         {
             _dialects.Add(dialect);
