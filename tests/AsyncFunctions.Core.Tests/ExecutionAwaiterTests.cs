@@ -3,21 +3,29 @@ using AsyncFunctions.Awaiting;
 using AsyncFunctions.Executions;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AsyncFunctions.Core.Tests;
 
+/// <summary>
+/// The awaiter on a fake clock: its timeouts and its poll of the results table advance only when
+/// a test moves the clock, so no test depends on how fast this machine runs.
+/// </summary>
 public sealed class ExecutionAwaiterTests : IDisposable
 {
-    private static readonly TimeSpan Long = TimeSpan.FromSeconds(30);
+    /// <summary>A bound in real time on how long a test waits for the awaiter's own threads; never reached when all is well.</summary>
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(30);
+
+    private static readonly TimeSpan Poll = TimeSpan.FromMinutes(5);
+
+    /// <summary>Longer than any test moves the fake clock (and within what Task.WaitAsync accepts).</summary>
+    private static readonly TimeSpan Forever = TimeSpan.FromDays(30);
+
+    private readonly FakeTimeProvider _time = new();
     private readonly InMemoryExecutionStore _store = new();
     private readonly ExecutionAwaiter _awaiter;
 
-    public ExecutionAwaiterTests() => _awaiter = Create(new AwaitOptions
-    {
-        // Polling this slow cannot explain a prompt wake-up: only Publish can.
-        PollMinInterval = TimeSpan.FromMinutes(5),
-        PollMaxInterval = TimeSpan.FromMinutes(5),
-    });
+    public ExecutionAwaiterTests() => _awaiter = Create();
 
     public void Dispose() => _awaiter.Dispose();
 
@@ -28,38 +36,44 @@ public sealed class ExecutionAwaiterTests : IDisposable
         _store.Put("b", ExecutionStatus.Failed, error: new ExecutionError("E", "boom", "x"));
         _store.Put("c", ExecutionStatus.Succeeded, JsonValue.Create(3));
 
-        var outcome = await _awaiter.AwaitAsync(["c", "a", "b", "a"], Long);
+        var outcome = await _awaiter.AwaitAsync(["c", "a", "b", "a"], TimeSpan.FromMinutes(1));
 
         Assert.True(outcome.Completed);
         Assert.Equal(["c", "a", "b", "a"], outcome.Results.Select(r => r.Id));
         Assert.Equal(ExecutionStatus.Failed, outcome.Results[2].Status);
         Assert.Equal("boom", outcome.Results[2].Error!.Message);
         Assert.Equal(3, outcome.Results[0].Output!.GetValue<int>());
+        Assert.Equal(1, _store.ResultQueries);
     }
 
     [Fact]
     public async Task A_published_completion_wakes_the_waiter_without_polling()
     {
         _store.Put("a", ExecutionStatus.Processing);
-        var waiting = _awaiter.AwaitAsync(["a"], Long);
-        await WaitUntil(() => _store.ResultQueries >= 1);
+        var waiting = _awaiter.AwaitAsync(["a"], TimeSpan.FromMinutes(1));
         Assert.False(waiting.IsCompleted);
 
+        // The clock stands still: no poll round and no timeout can happen, only Publish.
         _awaiter.Publish(new ExecutionResult("a", ExecutionStatus.Succeeded, JsonValue.Create("done"), null));
-        var outcome = await waiting.WaitAsync(Long);
+        var outcome = await waiting.WaitAsync(Generous);
 
         Assert.True(outcome.Completed);
         Assert.Equal("done", outcome.Results[0].Output!.GetValue<string>());
+        Assert.Equal(1, _store.ResultQueries);
     }
 
     [Fact]
     public async Task Non_terminal_publications_do_not_wake_the_waiter()
     {
         _store.Put("a", ExecutionStatus.Enqueued);
-        var outcome = _awaiter.AwaitAsync(["a"], TimeSpan.FromMilliseconds(200));
+        var waiting = _awaiter.AwaitAsync(["a"], TimeSpan.FromSeconds(10));
         _awaiter.Publish(new ExecutionResult("a", ExecutionStatus.Processing, null, null));
 
-        Assert.False((await outcome).Completed);
+        _time.Advance(TimeSpan.FromSeconds(10));
+        var outcome = await waiting.WaitAsync(Generous);
+
+        Assert.False(outcome.Completed);
+        Assert.Equal(ExecutionStatus.Enqueued, outcome.Results[0].Status);
     }
 
     [Fact]
@@ -67,14 +81,16 @@ public sealed class ExecutionAwaiterTests : IDisposable
     {
         _store.Put("done", ExecutionStatus.Succeeded);
         _store.Put("slow", ExecutionStatus.Enqueued);
-        var outcome = _awaiter.AwaitAsync(["done", "slow"], TimeSpan.FromMilliseconds(300));
-        await WaitUntil(() => _store.ResultQueries >= 1);
+        var waiting = _awaiter.AwaitAsync(["done", "slow"], TimeSpan.FromSeconds(10));
         _store.Put("slow", ExecutionStatus.Processing);
 
-        var result = await outcome;
+        _time.Advance(TimeSpan.FromSeconds(10) - TimeSpan.FromTicks(1));
+        Assert.False(waiting.IsCompleted);
+        _time.Advance(TimeSpan.FromTicks(1));
+        var outcome = await waiting.WaitAsync(Generous);
 
-        Assert.False(result.Completed);
-        Assert.Equal([ExecutionStatus.Succeeded, ExecutionStatus.Processing], result.Results.Select(r => r.Status));
+        Assert.False(outcome.Completed);
+        Assert.Equal([ExecutionStatus.Succeeded, ExecutionStatus.Processing], outcome.Results.Select(r => r.Status));
     }
 
     [Fact]
@@ -82,50 +98,51 @@ public sealed class ExecutionAwaiterTests : IDisposable
     {
         _store.Put("a", ExecutionStatus.Succeeded);
 
-        var error = await Assert.ThrowsAsync<UnknownExecutionsException>(() => _awaiter.AwaitAsync(["a", "x", "y"], Long));
+        var error = await Assert.ThrowsAsync<UnknownExecutionsException>(() => _awaiter.AwaitAsync(["a", "x", "y"], TimeSpan.FromMinutes(1)));
 
         Assert.Equal(["x", "y"], error.Ids);
         Assert.Contains("x, y", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Completions_written_by_another_process_are_found_by_polling()
+    public async Task Completions_written_by_another_process_are_found_by_polling_on_the_awaiters_clock()
     {
-        using var polling = Create(new AwaitOptions { PollMinInterval = TimeSpan.FromMilliseconds(10), PollMaxInterval = TimeSpan.FromMilliseconds(50) });
         _store.Put("a", ExecutionStatus.Processing);
         _store.Put("b", ExecutionStatus.Processing);
-        var waiting = polling.AwaitAsync(["a", "b"], Long);
+        var waiting = _awaiter.AwaitAsync(["a", "b"], Forever);
 
         _store.Put("a", ExecutionStatus.Succeeded, JsonValue.Create(1));
         _store.Put("b", ExecutionStatus.Cancelled);
-        var outcome = await waiting.WaitAsync(Long);
+        await AdvanceUntilPolled();
+        var outcome = await waiting.WaitAsync(Generous);
 
+        // A poll interval of five minutes passed on the fake clock only: the poll keeps the awaiter's time.
         Assert.True(outcome.Completed);
         Assert.Equal([ExecutionStatus.Succeeded, ExecutionStatus.Cancelled], outcome.Results.Select(r => r.Status));
+        Assert.Equal([2, 2], _store.QuerySizes);
     }
 
     [Fact]
     public async Task One_poll_query_serves_every_waiter_of_the_node()
     {
-        using var polling = Create(new AwaitOptions { PollMinInterval = TimeSpan.FromMilliseconds(20), PollMaxInterval = TimeSpan.FromMilliseconds(20) });
         var ids = Enumerable.Range(0, 50).Select(i => $"e{i}").ToArray();
         foreach (var id in ids)
         {
             _store.Put(id, ExecutionStatus.Processing);
         }
 
-        var waits = ids.Select(id => polling.AwaitAsync([id], Long)).ToArray();
-        await WaitUntil(() => _store.QuerySizes.Contains(50));
+        var waits = ids.Select(id => _awaiter.AwaitAsync([id], Forever)).ToArray();
         foreach (var id in ids)
         {
             _store.Put(id, ExecutionStatus.Succeeded);
         }
 
-        var outcomes = await Task.WhenAll(waits).WaitAsync(Long);
+        await AdvanceUntilPolled();
+        var outcomes = await Task.WhenAll(waits).WaitAsync(Generous);
 
-        // Each waiter read its own id once; the poll then asked for all fifty ids in one query per round.
+        // Each waiter read its own id once; one poll round then asked for all fifty ids in one query.
         Assert.All(outcomes, o => Assert.True(o.Completed));
-        Assert.Contains(50, _store.QuerySizes);
+        Assert.Equal([.. Enumerable.Repeat(1, 50), 50], _store.QuerySizes);
     }
 
     [Theory]
@@ -133,27 +150,35 @@ public sealed class ExecutionAwaiterTests : IDisposable
     [InlineData(1001)]
     public async Task The_number_of_ids_is_bounded(int count)
     {
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => _awaiter.AwaitAsync(Enumerable.Range(0, count).Select(i => $"{i}").ToArray(), Long));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => _awaiter.AwaitAsync(Enumerable.Range(0, count).Select(i => $"{i}").ToArray(), TimeSpan.FromMinutes(1)));
         Assert.Contains("1 to 1000", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Empty_ids_are_refused_with_their_position()
     {
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => _awaiter.AwaitAsync(["a", " "], Long));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => _awaiter.AwaitAsync(["a", " "], TimeSpan.FromMinutes(1)));
         Assert.StartsWith("ids[1] is empty", error.Message, StringComparison.Ordinal);
     }
 
-    private ExecutionAwaiter Create(AwaitOptions options) =>
-        new(_store, Options.Create(options), TimeProvider.System, NullLogger<ExecutionAwaiter>.Instance);
+    /// <summary>Polls every five minutes of the fake clock: on the real clock it would never poll within a test.</summary>
+    private ExecutionAwaiter Create() =>
+        new(_store, Options.Create(new AwaitOptions { PollMinInterval = Poll, PollMaxInterval = Poll, MaxTimeout = Forever }), _time, NullLogger<ExecutionAwaiter>.Instance);
 
-    private static async Task WaitUntil(Func<bool> condition)
+    /// <summary>
+    /// Moves the fake clock one poll interval at a time until the poll loop queried the store once
+    /// (it runs on a thread of its own and may arm its timer a little after a step), then stops,
+    /// so no second round can follow.
+    /// </summary>
+    private async Task AdvanceUntilPolled()
     {
-        var deadline = DateTime.UtcNow + Long;
-        while (!condition())
+        var before = _store.ResultQueries;
+        var deadline = DateTime.UtcNow + Generous;
+        while (_store.ResultQueries == before)
         {
             Assert.True(DateTime.UtcNow < deadline, "condition not met in time");
-            await Task.Delay(5);
+            _time.Advance(Poll);
+            await Task.Delay(10);
         }
     }
 }

@@ -1,13 +1,22 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using AsyncFunctions.Executions;
 
 namespace AsyncFunctions.Core.Tests;
 
-/// <summary>A results table in a dictionary, to test the awaiter apart from any database.</summary>
+/// <summary>
+/// The results table in memory: the contract of <see cref="IExecutionStore"/> written in C#, with
+/// <see cref="ExecutionStatusRules.Supersedes"/> as its status rule. The awaiter tests use it apart
+/// from any database, and the storage contract suite runs against it as well as against every SQL
+/// dialect, so the rule in C# and the rule in the dialects' SQL are held to the same tests.
+/// Like the SQL stores it keeps JSON as text and times to the microsecond.
+/// </summary>
 internal sealed class InMemoryExecutionStore : IExecutionStore
 {
-    private readonly ConcurrentDictionary<string, ExecutionRecord> _rows = new();
+    private readonly Dictionary<string, Row> _rows = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private long _lastSeq;
     private int _resultQueries;
 
     public int ResultQueries => Volatile.Read(ref _resultQueries);
@@ -15,49 +24,258 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
     /// <summary>How many ids each results query asked for, in order.</summary>
     public ConcurrentQueue<int> QuerySizes { get; } = new();
 
-    public void Put(string id, ExecutionStatus status, JsonNode? output = null, ExecutionError? error = null) =>
-        _rows[id] = new ExecutionRecord { Id = id, Function = "f", Status = status, Output = output, Error = error, Input = new JsonObject() };
+    /// <summary>Sets a row as another process would leave it, bypassing the status rule.</summary>
+    public void Put(string id, ExecutionStatus status, JsonNode? output = null, ExecutionError? error = null)
+    {
+        lock (_gate)
+        {
+            var row = _rows.TryGetValue(id, out var existing) ? existing : Insert(id, "f", DateTimeOffset.UnixEpoch);
+            row.Input ??= "{}";
+            row.Status = status;
+            row.Output = output?.ToJsonString();
+            row.SetError(error);
+        }
+    }
 
     public Task CreateAsync(NewExecution execution, CancellationToken cancellationToken = default)
     {
-        _rows.TryAdd(execution.Id, new ExecutionRecord { Id = execution.Id, Function = execution.Function, Status = execution.Status, Input = execution.Input });
+        ArgumentNullException.ThrowIfNull(execution);
+        var at = Precise(execution.CreatedAt);
+        lock (_gate)
+        {
+            if (!_rows.TryGetValue(execution.Id, out var row))
+            {
+                row = Insert(execution.Id, execution.Function, at);
+                row.Status = execution.Status;
+                row.LeaseExpiresAt = execution.LeaseExpiresAt is { } lease ? Precise(lease) : null;
+            }
+            else if (row.Input is not null)
+            {
+                // A repeated create: the first one stands.
+                return Task.CompletedTask;
+            }
+
+            // Completes a placeholder (or fills a new row) without touching its status.
+            row.FunctionVersion = execution.FunctionVersion;
+            row.Input = execution.Input.ToJsonString();
+            row.ParentId = execution.ParentId;
+            row.RootId = execution.RootId;
+            row.CallDepth = execution.CallDepth;
+            row.CreatedAt = at < row.CreatedAt ? at : row.CreatedAt;
+        }
+
         return Task.CompletedTask;
     }
 
-    public Task<bool> TryCountTreeStartAsync(string rootId, int max, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("The awaiter tests start no executions.");
+    public Task<bool> TryCountTreeStartAsync(string rootId, int max, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            if (_rows.TryGetValue(rootId, out var root) && root.TreeStarts < max)
+            {
+                root.TreeStarts++;
+                return Task.FromResult(true);
+            }
+        }
+
+        return Task.FromResult(false);
+    }
 
     public Task<bool> ApplyAsync(StatusChange change, CancellationToken cancellationToken = default)
     {
-        Put(change.Id, change.Status, change.Output, change.Error);
-        return Task.FromResult(true);
+        ArgumentNullException.ThrowIfNull(change);
+        var at = Precise(change.At);
+        lock (_gate)
+        {
+            if (!_rows.TryGetValue(change.Id, out var row))
+            {
+                // The change came before the row: a placeholder that CreateAsync completes.
+                row = Insert(change.Id, change.Function, at);
+            }
+            else if (!ExecutionStatusRules.Supersedes(change.Status, at, row.Status, row.StatusAt))
+            {
+                return Task.FromResult(false);
+            }
+
+            row.Status = change.Status;
+            row.StatusAt = at;
+            row.Output = change.Output?.ToJsonString();
+            row.SetError(change.Error);
+            if (change.StartsAttempt)
+            {
+                row.Attempts++;
+                row.StartedAt = at;
+            }
+
+            row.CompletedAt = change.Status.IsTerminal() ? at : null;
+            return Task.FromResult(true);
+        }
     }
 
-    public Task<ExecutionRecord?> GetAsync(string id, CancellationToken cancellationToken = default) =>
-        Task.FromResult(_rows.GetValueOrDefault(id));
+    public Task<ExecutionRecord?> GetAsync(string id, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_rows.TryGetValue(id, out var row) ? row.ToRecord() : null);
+        }
+    }
 
     public Task<IReadOnlyDictionary<string, ExecutionResult>> GetResultsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(ids);
         Interlocked.Increment(ref _resultQueries);
         QuerySizes.Enqueue(ids.Count);
-        IReadOnlyDictionary<string, ExecutionResult> found = ids
-            .Where(_rows.ContainsKey)
-            .Distinct()
-            .ToDictionary(id => id, id => _rows[id].ToResult());
-        return Task.FromResult(found);
+        lock (_gate)
+        {
+            IReadOnlyDictionary<string, ExecutionResult> found = ids
+                .Distinct(StringComparer.Ordinal)
+                .Where(_rows.ContainsKey)
+                .ToDictionary(id => id, id => _rows[id].ToRecord().ToResult(), StringComparer.Ordinal);
+            return Task.FromResult(found);
+        }
     }
 
-    public Task<ExecutionPage> ListAsync(ExecutionQuery query, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException();
+    public Task<ExecutionPage> ListAsync(ExecutionQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var limit = Math.Clamp(query.Limit, 1, ExecutionQuery.MaxLimit);
+        var before = query.Cursor is null ? long.MaxValue : long.Parse(query.Cursor, CultureInfo.InvariantCulture);
+        lock (_gate)
+        {
+            var rows = _rows.Values
+                .Where(r => r.Seq < before
+                    && (query.Function is null || r.Function == query.Function)
+                    && (query.Status is null || r.Status == query.Status)
+                    && (query.ParentId is null || r.ParentId == query.ParentId))
+                .OrderByDescending(r => r.Seq)
+                .Take(limit + 1)
+                .ToList();
+            var page = rows.Take(limit).ToList();
+            var next = rows.Count > limit ? page[^1].Seq.ToString(CultureInfo.InvariantCulture) : null;
+            return Task.FromResult(new ExecutionPage(page.Select(r => r.ToRecord()).ToList(), next));
+        }
+    }
 
-    public Task<int> FailUnfinishedAsync(ExecutionError error, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException();
+    public Task<int> FailUnfinishedAsync(ExecutionError error, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var when = Precise(at);
+        lock (_gate)
+        {
+            var unfinished = _rows.Values.Where(r => !r.Status.IsTerminal()).ToList();
+            foreach (var row in unfinished)
+            {
+                row.Status = ExecutionStatus.Failed;
+                row.StatusAt = when;
+                row.CompletedAt = when;
+                row.SetError(error with { Data = null });
+            }
 
-    public Task RenewLeasesAsync(IReadOnlyCollection<string> ids, DateTimeOffset expiresAt, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("The awaiter tests do not use leases.");
+            return Task.FromResult(unfinished.Count);
+        }
+    }
 
-    public Task<IReadOnlyList<LeasedExecution>> ListExpiredLeasesAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("The awaiter tests do not use leases.");
+    public Task RenewLeasesAsync(IReadOnlyCollection<string> ids, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        lock (_gate)
+        {
+            foreach (var id in ids)
+            {
+                if (_rows.TryGetValue(id, out var row) && !row.Status.IsTerminal())
+                {
+                    row.LeaseExpiresAt = Precise(expiresAt);
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<LeasedExecution>> ListExpiredLeasesAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var when = Precise(now);
+        lock (_gate)
+        {
+            IReadOnlyList<LeasedExecution> expired = _rows.Values
+                .Where(r => !r.Status.IsTerminal() && r.LeaseExpiresAt < when)
+                .Select(r => new LeasedExecution(r.Id, r.Function))
+                .ToList();
+            return Task.FromResult(expired);
+        }
+    }
 
     public Task PingAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    private static DateTimeOffset Precise(DateTimeOffset at) =>
+        new(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
+
+    private Row Insert(string id, string function, DateTimeOffset at)
+    {
+        var row = new Row(id, function, ++_lastSeq) { StatusAt = at, CreatedAt = at };
+        _rows.Add(id, row);
+        return row;
+    }
+
+    private sealed class Row(string id, string function, long seq)
+    {
+        public string Id { get; } = id;
+
+        public string Function { get; } = function;
+
+        public long Seq { get; } = seq;
+
+        public int? FunctionVersion { get; set; }
+
+        public ExecutionStatus Status { get; set; }
+
+        public DateTimeOffset StatusAt { get; set; }
+
+        public string? Input { get; set; }
+
+        public string? Output { get; set; }
+
+        public (string Type, string Message, string Code, string? Data)? Error { get; private set; }
+
+        public int Attempts { get; set; }
+
+        public string? ParentId { get; set; }
+
+        public string? RootId { get; set; }
+
+        public int CallDepth { get; set; }
+
+        public int TreeStarts { get; set; }
+
+        public DateTimeOffset CreatedAt { get; set; }
+
+        public DateTimeOffset? StartedAt { get; set; }
+
+        public DateTimeOffset? CompletedAt { get; set; }
+
+        public DateTimeOffset? LeaseExpiresAt { get; set; }
+
+        public void SetError(ExecutionError? error) =>
+            Error = error is null ? null : (error.Type, error.Message, error.Code, error.Data?.ToJsonString());
+
+        public ExecutionRecord ToRecord() => new()
+        {
+            Id = Id,
+            Function = Function,
+            FunctionVersion = FunctionVersion,
+            Status = Status,
+            Input = Parse(Input),
+            Output = Parse(Output),
+            Error = Error is { } e ? new ExecutionError(e.Type, e.Message, e.Code, Parse(e.Data)) : null,
+            Attempts = Attempts,
+            ParentId = ParentId,
+            RootId = RootId,
+            CallDepth = CallDepth,
+            CreatedAt = CreatedAt,
+            StartedAt = StartedAt,
+            CompletedAt = CompletedAt,
+        };
+
+        private static JsonNode? Parse(string? json) => json is null ? null : JsonNode.Parse(json);
+    }
 }

@@ -195,7 +195,7 @@ public sealed partial class ExecutionAwaiter : IExecutionAwaiter, ICompletionPub
 
             try
             {
-                var signalled = await _wake.WaitAsync(interval, stopping).ConfigureAwait(false);
+                var signalled = await WaitForSignalAsync(interval, stopping).ConfigureAwait(false);
                 var found = 0;
                 foreach (var result in (await ReadAsync(_waiters.Snapshot(), stopping).ConfigureAwait(false)).Values)
                 {
@@ -221,6 +221,22 @@ public sealed partial class ExecutionAwaiter : IExecutionAwaiter, ICompletionPub
                 LogPollFailed(ex);
                 interval = _options.PollMaxInterval;
             }
+        }
+    }
+
+    /// <summary>Waits for <see cref="Signal"/> or for <paramref name="interval"/> to pass on the awaiter's clock; true when signalled.</summary>
+    private async Task<bool> WaitForSignalAsync(TimeSpan interval, CancellationToken stopping)
+    {
+        using var elapsed = new CancellationTokenSource(interval, _time);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(elapsed.Token, stopping);
+        try
+        {
+            await _wake.WaitAsync(either.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+        {
+            return false;
         }
     }
 

@@ -1,31 +1,60 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using AsyncFunctions.Executions;
-using AsyncFunctions.Storage;
-using AsyncFunctions.Storage.Tests.Fixtures;
 
 namespace AsyncFunctions.Storage.Tests.Contract;
 
 /// <summary>
-/// The results-table contract, written once and run against every provider on a real database
-/// migrated with the scripts that ship. Each provider adds a one-line sealed subclass.
+/// The results-table contract, written once and run against every store: each SQL provider on a
+/// real database migrated with the scripts that ship (<see cref="SqlExecutionStoreContract"/>),
+/// and the in-memory store whose status rule is <see cref="ExecutionStatusRules.Supersedes"/>, so
+/// the rule in C# and the rule in each dialect's SQL must pass the same tests.
 /// </summary>
-public abstract class ExecutionStoreContract(IStoreFixture fixture)
+public abstract class ExecutionStoreContract
 {
     // Microseconds are the finest unit every database keeps; the store rounds to them.
-    private static readonly DateTimeOffset T0 = new(DateTimeOffset.UtcNow.UtcTicks / 10 * 10, TimeSpan.Zero);
+    protected static readonly DateTimeOffset T0 = new(DateTimeOffset.UtcNow.UtcTicks / 10 * 10, TimeSpan.Zero);
 
-    private SqlDialect? _dialect;
+    /// <summary>The store under test; every call returns a store over the same database.</summary>
+    protected abstract IExecutionStore Store { get; }
 
-    protected SqlDialect Dialect
+    /// <summary>A store of another node over the same database (its own connections, its own writer).</summary>
+    protected abstract IExecutionStore NewNode();
+
+    [SkippableFact]
+    public async Task Every_write_is_applied_exactly_when_the_status_rule_says_it_supersedes()
     {
-        get
-        {
-            Skip.If(fixture.SkipReason is not null, fixture.SkipReason);
-            return _dialect ??= fixture.CreateDialect();
-        }
-    }
+        // Each stored status against each incoming one, earlier, at the same moment and later
+        // (by a second and by the one microsecond every store keeps).
+        var store = Store;
+        var offsets = new[] { -TimeSpan.FromSeconds(1), -TimeSpan.FromMicroseconds(1), TimeSpan.Zero, TimeSpan.FromMicroseconds(1), TimeSpan.FromSeconds(1) };
+        var cases =
+            from stored in Enum.GetValues<ExecutionStatus>()
+            from incoming in Enum.GetValues<ExecutionStatus>()
+            from offset in offsets
+            select (stored, incoming, offset);
+        var storedAt = T0.AddMinutes(1);
+        var mismatches = new ConcurrentBag<string>();
 
-    protected IExecutionStore Store => new DapperExecutionStore(Dialect);
+        await Parallel.ForEachAsync(cases, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (c, ct) =>
+        {
+            var id = NewId();
+            await store.CreateAsync(new NewExecution(id, "contract.rule", null, ExecutionStatus.Enqueued, new JsonObject(), null, T0), ct);
+            Assert.True(await store.ApplyAsync(new StatusChange(id, "contract.rule", c.stored, storedAt), ct));
+            var incomingAt = storedAt + c.offset;
+            var expected = ExecutionStatusRules.Supersedes(c.incoming, incomingAt, c.stored, storedAt);
+
+            var applied = await store.ApplyAsync(new StatusChange(id, "contract.rule", c.incoming, incomingAt), ct);
+
+            var now = (await store.GetAsync(id, ct))!.Status;
+            if (applied != expected || now != (expected ? c.incoming : c.stored))
+            {
+                mismatches.Add($"{c.stored}, then {c.incoming} {c.offset.TotalMicroseconds:+0;-0;0} us: applied {applied}, the rule says {expected}, stored now {now}");
+            }
+        });
+
+        Assert.True(mismatches.IsEmpty, string.Join(Environment.NewLine, mismatches.Order(StringComparer.Ordinal)));
+    }
 
     [SkippableFact]
     public async Task Create_then_get_round_trips_every_field_and_keeps_json_exactly()
@@ -91,25 +120,6 @@ public abstract class ExecutionStoreContract(IStoreFixture fixture)
         var error = results[failed].Error!;
         Assert.Equal(("InvalidOperationException", "Nope: ö", "function.error"), (error.Type, error.Message, error.Code));
         Assert.Equal(data!.ToJsonString(), error.Data!.ToJsonString());
-    }
-
-    [SkippableFact]
-    public async Task An_overlong_error_code_or_type_is_cut_to_the_column_width_instead_of_failing_the_write()
-    {
-        var store = Store;
-        var id = NewId();
-        await CreateAsync(store, id);
-        var code = "tests." + new string('c', 300);
-        var type = "Type" + new string('t', 600);
-
-        Assert.True(await store.ApplyAsync(new StatusChange(id, "contract.fn", ExecutionStatus.Failed, T0.AddSeconds(1))
-        {
-            Error = new ExecutionError(type, "long", code),
-        }));
-
-        var error = (await store.GetAsync(id))!.Error!;
-        Assert.Equal(code[..DapperExecutionStore.MaxErrorCodeLength], error.Code);
-        Assert.Equal(type[..DapperExecutionStore.MaxErrorTypeLength], error.Type);
     }
 
     [SkippableFact]
@@ -237,25 +247,6 @@ public abstract class ExecutionStoreContract(IStoreFixture fixture)
     }
 
     [SkippableFact]
-    public async Task Get_results_reads_more_ids_than_one_statement_may_carry()
-    {
-        var store = Store;
-        var ids = Enumerable.Range(0, Dialect.MaxParameters + 7).Select(_ => NewId()).ToArray();
-        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (id, ct) =>
-            await store.CreateAsync(new NewExecution(id, "contract.many", null, ExecutionStatus.Enqueued, new JsonObject { ["id"] = id }, null, T0), ct));
-        await store.ApplyAsync(new StatusChange(ids[^1], "contract.many", ExecutionStatus.Succeeded, T0.AddSeconds(1)) { Output = JsonValue.Create("last") });
-        var unknown = NewId();
-
-        var results = await store.GetResultsAsync([.. ids, unknown, ids[0]]);
-
-        Assert.Equal(ids.Length, results.Count);
-        Assert.False(results.ContainsKey(unknown));
-        Assert.Equal(ExecutionStatus.Enqueued, results[ids[0]].Status);
-        Assert.Equal("last", results[ids[^1]].Output!.GetValue<string>());
-        Assert.Empty(await store.GetResultsAsync([]));
-    }
-
-    [SkippableFact]
     public async Task List_pages_newest_first_with_cursors()
     {
         var store = Store;
@@ -269,19 +260,19 @@ public abstract class ExecutionStoreContract(IStoreFixture fixture)
         }
 
         var seen = new List<string>();
+        var sizes = new List<int>();
         string? cursor = null;
-        var pages = 0;
         do
         {
             var page = await store.ListAsync(new ExecutionQuery(Function: function, Limit: 3, Cursor: cursor));
-            Assert.InRange(page.Items.Count, 1, 3);
             seen.AddRange(page.Items.Select(r => r.Id));
+            sizes.Add(page.Items.Count);
             cursor = page.NextCursor;
-            pages++;
         }
-        while (cursor is not null);
+        while (cursor is not null && sizes.Count < 10);
 
-        Assert.Equal(3, pages);
+        // Full pages while more follow, then the rest; no empty last page.
+        Assert.Equal([3, 3, 1], sizes);
         ids.Reverse();
         Assert.Equal(ids, seen);
     }
@@ -347,11 +338,10 @@ public abstract class ExecutionStoreContract(IStoreFixture fixture)
     [SkippableFact]
     public async Task Concurrent_writers_of_one_attempt_leave_its_verdict()
     {
-        // Several "nodes" (independent dialects) race shuffled, repeated writes of one attempt
+        // Several "nodes" (independent stores over one database) race shuffled, repeated writes of one attempt
         // (Enqueued, Processing, then Succeeded or Failed), the very first write of each id
         // included, so inserts race inserts as well as updates. In any order the verdict stands.
-        Skip.If(fixture.SkipReason is not null, fixture.SkipReason);
-        var stores = Enumerable.Range(0, 4).Select(_ => new DapperExecutionStore(fixture.CreateDialect())).ToArray();
+        var stores = Enumerable.Range(0, 4).Select(_ => NewNode()).ToArray();
         var ids = Enumerable.Range(0, 12).Select(_ => NewId()).ToArray();
         var random = new Random(1234);
         var changes = ids
@@ -441,14 +431,8 @@ public abstract class ExecutionStoreContract(IStoreFixture fixture)
         Assert.DoesNotContain(job, later);
     }
 
-    [SkippableFact]
-    public async Task Ping_succeeds_on_a_migrated_database()
-    {
-        await Store.PingAsync();
-    }
-
     protected static string NewId() => Guid.NewGuid().ToString("N");
 
-    private static Task CreateAsync(IExecutionStore store, string id) =>
+    protected static Task CreateAsync(IExecutionStore store, string id) =>
         store.CreateAsync(new NewExecution(id, "contract.fn", null, ExecutionStatus.Enqueued, new JsonObject { ["x"] = 1 }, null, T0));
 }

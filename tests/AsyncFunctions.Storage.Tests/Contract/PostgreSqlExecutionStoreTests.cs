@@ -2,4 +2,4 @@ using AsyncFunctions.Storage.Tests.Fixtures;
 
 namespace AsyncFunctions.Storage.Tests.Contract;
 
-public sealed class PostgreSqlExecutionStoreTests(PostgreSqlStoreFixture fixture) : ExecutionStoreContract(fixture), IClassFixture<PostgreSqlStoreFixture>;
+public sealed class PostgreSqlExecutionStoreTests(PostgreSqlStoreFixture fixture) : SqlExecutionStoreContract(fixture), IClassFixture<PostgreSqlStoreFixture>;

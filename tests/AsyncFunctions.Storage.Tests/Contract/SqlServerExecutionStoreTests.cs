@@ -2,4 +2,4 @@ using AsyncFunctions.Storage.Tests.Fixtures;
 
 namespace AsyncFunctions.Storage.Tests.Contract;
 
-public sealed class SqlServerExecutionStoreTests(SqlServerStoreFixture fixture) : ExecutionStoreContract(fixture), IClassFixture<SqlServerStoreFixture>;
+public sealed class SqlServerExecutionStoreTests(SqlServerStoreFixture fixture) : SqlExecutionStoreContract(fixture), IClassFixture<SqlServerStoreFixture>;

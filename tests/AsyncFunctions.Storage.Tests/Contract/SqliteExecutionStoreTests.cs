@@ -2,4 +2,4 @@ using AsyncFunctions.Storage.Tests.Fixtures;
 
 namespace AsyncFunctions.Storage.Tests.Contract;
 
-public sealed class SqliteExecutionStoreTests(SqliteStoreFixture fixture) : ExecutionStoreContract(fixture), IClassFixture<SqliteStoreFixture>;
+public sealed class SqliteExecutionStoreTests(SqliteStoreFixture fixture) : SqlExecutionStoreContract(fixture), IClassFixture<SqliteStoreFixture>;

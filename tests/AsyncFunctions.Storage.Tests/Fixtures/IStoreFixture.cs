@@ -10,4 +10,7 @@ public interface IStoreFixture
 
     /// <summary>A new dialect instance over the fixture's database (each call is an independent "node").</summary>
     SqlDialect CreateDialect();
+
+    /// <summary>A dialect whose database cannot be reached (nothing listens there, or its file cannot be opened).</summary>
+    SqlDialect CreateUnreachableDialect();
 }

@@ -1,6 +1,7 @@
 using AsyncFunctions.Storage.PostgreSql;
 using AsyncFunctions.Storage;
 using AsyncFunctions.PostgreSql;
+using Npgsql;
 
 namespace AsyncFunctions.Storage.Tests.Fixtures;
 
@@ -16,9 +17,14 @@ public sealed class PostgreSqlStoreFixture : IStoreFixture, IAsyncLifetime
 
     public SqlDialect CreateDialect() => CreatePostgreSqlDialect();
 
-    public PostgreSqlDialect CreatePostgreSqlDialect()
+    public SqlDialect CreateUnreachableDialect() =>
+        CreatePostgreSqlDialect(new NpgsqlConnectionStringBuilder(ConnectionString) { Port = ClosedPort.Find(), Timeout = 5 }.ToString());
+
+    public PostgreSqlDialect CreatePostgreSqlDialect() => CreatePostgreSqlDialect(ConnectionString);
+
+    private PostgreSqlDialect CreatePostgreSqlDialect(string connectionString)
     {
-        var dialect = new PostgreSqlDialect(ConnectionString);
+        var dialect = new PostgreSqlDialect(connectionString);
         lock (_dialects)
         {
             _dialects.Add(dialect);

@@ -25,6 +25,9 @@ public sealed class SqlServerStoreFixture : IStoreFixture, IAsyncLifetime
 
     public SqlDialect CreateDialect() => new SqlServerDialect(ConnectionString);
 
+    public SqlDialect CreateUnreachableDialect() =>
+        new SqlServerDialect(new SqlConnectionStringBuilder(ConnectionString) { DataSource = $"127.0.0.1,{ClosedPort.Find()}", ConnectTimeout = 5 }.ToString());
+
     public async Task InitializeAsync()
     {
         if (string.IsNullOrWhiteSpace(_given))

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using AsyncFunctions.Storage.PostgreSql;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
@@ -120,9 +121,14 @@ public sealed class PostgreSqlNotificationTests(PostgreSqlStoreFixture database)
         var fresh = await server.CreateDatabaseAsync("af_migrate");
         try
         {
-            await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => PostgreSqlSchema.MigrateAsync(fresh))));
             await using var dialect = new PostgreSqlDialect(fresh);
-            await new DapperExecutionStore(dialect).PingAsync();
+            var store = new DapperExecutionStore(dialect);
+            await Assert.ThrowsAnyAsync<DbException>(() => store.PingAsync());
+
+            await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => PostgreSqlSchema.MigrateAsync(fresh))));
+
+            // The ping reads the results table, so it passes only once the schema is there.
+            await store.PingAsync();
         }
         finally
         {

@@ -1,0 +1,79 @@
+using System.Data.Common;
+using System.Text.Json.Nodes;
+using AsyncFunctions.Executions;
+using AsyncFunctions.Hangfire.Storage;
+using AsyncFunctions.Storage.Tests.Fixtures;
+
+namespace AsyncFunctions.Storage.Tests.Contract;
+
+/// <summary>
+/// The results-table contract on a real database migrated with the scripts that ship, through
+/// <see cref="DapperExecutionStore"/>, plus what only the SQL stores have (column widths, statement
+/// parameter limits, a database to reach). Each provider adds a one-line sealed subclass.
+/// </summary>
+public abstract class SqlExecutionStoreContract(IStoreFixture fixture) : ExecutionStoreContract
+{
+    private SqlDialect? _dialect;
+
+    protected IStoreFixture Fixture
+    {
+        get
+        {
+            Skip.If(fixture.SkipReason is not null, fixture.SkipReason);
+            return fixture;
+        }
+    }
+
+    protected SqlDialect Dialect => _dialect ??= Fixture.CreateDialect();
+
+    protected override IExecutionStore Store => new DapperExecutionStore(Dialect);
+
+    protected override IExecutionStore NewNode() => new DapperExecutionStore(Fixture.CreateDialect());
+
+    [SkippableFact]
+    public async Task An_overlong_error_code_or_type_is_cut_to_the_column_width_instead_of_failing_the_write()
+    {
+        var store = Store;
+        var id = NewId();
+        await CreateAsync(store, id);
+        var code = "tests." + new string('c', 300);
+        var type = "Type" + new string('t', 600);
+
+        Assert.True(await store.ApplyAsync(new StatusChange(id, "contract.fn", ExecutionStatus.Failed, T0.AddSeconds(1))
+        {
+            Error = new ExecutionError(type, "long", code),
+        }));
+
+        var error = (await store.GetAsync(id))!.Error!;
+        Assert.Equal(code[..DapperExecutionStore.MaxErrorCodeLength], error.Code);
+        Assert.Equal(type[..DapperExecutionStore.MaxErrorTypeLength], error.Type);
+    }
+
+    [SkippableFact]
+    public async Task Get_results_reads_more_ids_than_one_statement_may_carry()
+    {
+        var store = Store;
+        var ids = Enumerable.Range(0, Dialect.MaxParameters + 7).Select(_ => NewId()).ToArray();
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (id, ct) =>
+            await store.CreateAsync(new NewExecution(id, "contract.many", null, ExecutionStatus.Enqueued, new JsonObject { ["id"] = id }, null, T0), ct));
+        await store.ApplyAsync(new StatusChange(ids[^1], "contract.many", ExecutionStatus.Succeeded, T0.AddSeconds(1)) { Output = JsonValue.Create("last") });
+        var unknown = NewId();
+
+        var results = await store.GetResultsAsync([.. ids, unknown, ids[0]]);
+
+        Assert.Equal(ids.Length, results.Count);
+        Assert.False(results.ContainsKey(unknown));
+        Assert.Equal(ExecutionStatus.Enqueued, results[ids[0]].Status);
+        Assert.Equal("last", results[ids[^1]].Output!.GetValue<string>());
+        Assert.Empty(await store.GetResultsAsync([]));
+    }
+
+    [SkippableFact]
+    public async Task Ping_succeeds_on_the_migrated_database_and_throws_when_the_database_cannot_be_reached()
+    {
+        await Store.PingAsync();
+
+        var unreachable = new DapperExecutionStore(Fixture.CreateUnreachableDialect());
+        await Assert.ThrowsAnyAsync<DbException>(() => unreachable.PingAsync());
+    }
+}
