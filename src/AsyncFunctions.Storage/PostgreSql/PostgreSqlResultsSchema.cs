@@ -1,17 +1,55 @@
 using System.Reflection;
 using DbUp;
 using DbUp.Engine.Output;
+using Npgsql;
 
 namespace AsyncFunctions.Storage.PostgreSql;
 
-/// <summary>The results schema of a PostgreSQL database: the scripts of db/postgresql.</summary>
+/// <summary>The results schema of a PostgreSQL database: the scripts of db/postgresql, applied at start-up by every node.</summary>
 public static class PostgreSqlResultsSchema
 {
+    /// <summary>Key of the session advisory lock that serializes migrations of all nodes.</summary>
+    public const long MigrationLockKey = 0x4153_5946_4D49_4752; // "ASYFMIGR"
+
     /// <summary>
-    /// Applies the scripts that this database has not seen yet. Not safe for several nodes at
-    /// once by itself: the caller holds the migration lock.
+    /// Applies the scripts of db/postgresql that this database has not seen yet, then
+    /// <paramref name="alsoUnderLock"/> (the job storage's own schema, for instance) on a connection
+    /// of its own. The whole run holds <c>pg_advisory_lock</c>, so nodes starting together take turns
+    /// and the later ones find nothing left to do.
     /// </summary>
-    public static void Apply(string connectionString)
+    public static async Task MigrateAsync(string connectionString, Action<NpgsqlConnection>? alsoUnderLock = null, CancellationToken cancellationToken = default)
+    {
+        // A connection of its own, outside any pool: the lock belongs to its session and dies with it.
+        var ownConnectionString = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ToString();
+        await using var lockConnection = new NpgsqlConnection(ownConnectionString);
+        await lockConnection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", lockConnection))
+        {
+            take.Parameters.AddWithValue("key", MigrationLockKey);
+            take.CommandTimeout = 0;
+            await take.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            Apply(connectionString);
+            if (alsoUnderLock is not null)
+            {
+                // A connection of its own keeps session settings of the step (search_path) from leaking.
+                await using var own = new NpgsqlConnection(ownConnectionString);
+                await own.OpenAsync(cancellationToken).ConfigureAwait(false);
+                alsoUnderLock(own);
+            }
+        }
+        finally
+        {
+            await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", lockConnection);
+            release.Parameters.AddWithValue("key", MigrationLockKey);
+            await release.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private static void Apply(string connectionString)
     {
         var result = DeployChanges.To.PostgresqlDatabase(connectionString)
             .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), name => name.StartsWith("AsyncFunctions.PostgreSql.Scripts.", StringComparison.Ordinal))

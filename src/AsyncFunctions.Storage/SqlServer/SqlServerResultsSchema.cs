@@ -1,17 +1,55 @@
+using System.Data;
 using System.Reflection;
 using DbUp;
 using DbUp.Engine.Output;
+using Microsoft.Data.SqlClient;
 
 namespace AsyncFunctions.Storage.SqlServer;
 
-/// <summary>The results schema of a SQL Server database: the scripts of db/sqlserver.</summary>
+/// <summary>The results schema of a SQL Server database: the scripts of db/sqlserver, applied at start-up by every node.</summary>
 public static class SqlServerResultsSchema
 {
+    /// <summary>Name of the application lock that serializes migrations of all nodes.</summary>
+    public const string MigrationLockResource = "AsyncFunctions.Migrations";
+
+    /// <summary>Takes the migration lock for the session; waits as long as the command may run.</summary>
+    public const string AcquireLockSql = """
+        DECLARE @result int;
+        EXEC @result = sp_getapplock @Resource = @Resource, @LockMode = N'Exclusive', @LockOwner = N'Session', @LockTimeout = -1;
+        IF @result < 0 THROW 50000, N'Could not take the AsyncFunctions migration lock.', 1;
+        """;
+
+    public const string ReleaseLockSql = "EXEC sp_releaseapplock @Resource = @Resource, @LockOwner = N'Session';";
+
     /// <summary>
-    /// Applies the scripts that this database has not seen yet. Not safe for several nodes at
-    /// once by itself: the caller holds the migration lock.
+    /// Applies the scripts of db/sqlserver that this database has not seen yet, then
+    /// <paramref name="alsoUnderLock"/> (the job storage's own schema, for instance) on a connection
+    /// of its own, while holding an exclusive <c>sp_getapplock</c>: nodes starting together take
+    /// turns and the later ones find nothing left to do.
     /// </summary>
-    public static void Apply(string connectionString)
+    public static async Task MigrateAsync(string connectionString, Action<SqlConnection>? alsoUnderLock = null, CancellationToken cancellationToken = default)
+    {
+        var ownConnection = new SqlConnectionStringBuilder(connectionString) { Pooling = false }.ToString();
+        await using var lockConnection = new SqlConnection(ownConnection);
+        await lockConnection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await RunAsync(lockConnection, AcquireLockSql, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Apply(connectionString);
+            if (alsoUnderLock is not null)
+            {
+                await using var own = new SqlConnection(ownConnection);
+                await own.OpenAsync(cancellationToken).ConfigureAwait(false);
+                alsoUnderLock(own);
+            }
+        }
+        finally
+        {
+            await RunAsync(lockConnection, ReleaseLockSql, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private static void Apply(string connectionString)
     {
         var result = DeployChanges.To.SqlDatabase(connectionString)
             .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), name => name.StartsWith("AsyncFunctions.SqlServer.Scripts.", StringComparison.Ordinal))
@@ -24,5 +62,12 @@ public static class SqlServerResultsSchema
         {
             throw new InvalidOperationException($"Applying the SQL Server schema failed in {result.ErrorScript?.Name}: {result.Error?.Message}", result.Error);
         }
+    }
+
+    private static async Task RunAsync(SqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new SqlCommand(sql, connection) { CommandTimeout = 0, CommandType = CommandType.Text };
+        command.Parameters.Add(new SqlParameter("@Resource", SqlDbType.NVarChar, 255) { Value = MigrationLockResource });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Text.Json.Nodes;
 using AsyncFunctions.Executions;
-using AsyncFunctions.Hangfire.Storage;
 using AsyncFunctions.Storage.Tests.Fixtures;
 
 namespace AsyncFunctions.Storage.Tests.Contract;

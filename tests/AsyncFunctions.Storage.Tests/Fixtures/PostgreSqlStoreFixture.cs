@@ -1,6 +1,5 @@
 using AsyncFunctions.Storage.PostgreSql;
 using AsyncFunctions.Storage;
-using AsyncFunctions.PostgreSql;
 using Npgsql;
 
 namespace AsyncFunctions.Storage.Tests.Fixtures;
@@ -37,7 +36,7 @@ public sealed class PostgreSqlStoreFixture : IStoreFixture, IAsyncLifetime
     {
         _server = await PostgreSqlTestServer.GetAsync();
         ConnectionString = await _server.CreateDatabaseAsync("af_store");
-        await PostgreSqlSchema.MigrateAsync(ConnectionString);
+        await PostgreSqlResultsSchema.MigrateAsync(ConnectionString);
     }
 
     public async Task DisposeAsync()

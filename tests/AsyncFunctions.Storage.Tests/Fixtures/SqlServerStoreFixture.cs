@@ -1,6 +1,5 @@
 using AsyncFunctions.Storage.SqlServer;
 using AsyncFunctions.Storage;
-using AsyncFunctions.SqlServer;
 using Microsoft.Data.SqlClient;
 
 namespace AsyncFunctions.Storage.Tests.Fixtures;
@@ -38,7 +37,7 @@ public sealed class SqlServerStoreFixture : IStoreFixture, IAsyncLifetime
         _database = $"af_store_{Guid.NewGuid():N}";
         await ExecuteOnMasterAsync($"CREATE DATABASE [{_database}]");
         ConnectionString = new SqlConnectionStringBuilder(_given) { InitialCatalog = _database }.ToString();
-        await SqlServerSchema.MigrateAsync(ConnectionString);
+        await SqlServerResultsSchema.MigrateAsync(ConnectionString);
     }
 
     public async Task DisposeAsync()

@@ -1,6 +1,5 @@
 using AsyncFunctions.Storage.Sqlite;
 using AsyncFunctions.Storage;
-using AsyncFunctions.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace AsyncFunctions.Storage.Tests.Fixtures;
@@ -21,7 +20,11 @@ public sealed class SqliteStoreFixture : IStoreFixture, IAsyncLifetime
     public SqlDialect CreateUnreachableDialect() =>
         Track(new SqliteDialect(new SqliteConnectionStringBuilder { DataSource = Path.Combine(Path.GetTempPath(), $"af-missing-{Guid.NewGuid():N}", "store.db") }.ToString()));
 
-    public Task InitializeAsync() => SqliteStorage.MigrateAsync(ConnectionString);
+    public Task InitializeAsync()
+    {
+        SqliteResultsSchema.Apply(ConnectionString);
+        return Task.CompletedTask;
+    }
 
     public Task DisposeAsync()
     {

@@ -5,7 +5,6 @@ using System.Text.Json.Nodes;
 using AsyncFunctions.Awaiting;
 using AsyncFunctions.Executions;
 using AsyncFunctions.Storage;
-using AsyncFunctions.PostgreSql;
 using AsyncFunctions.Storage.Tests.Fixtures;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -125,7 +124,7 @@ public sealed class PostgreSqlNotificationTests(PostgreSqlStoreFixture database)
             var store = new DapperExecutionStore(dialect);
             await Assert.ThrowsAnyAsync<DbException>(() => store.PingAsync());
 
-            await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => PostgreSqlSchema.MigrateAsync(fresh))));
+            await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => PostgreSqlResultsSchema.MigrateAsync(fresh))));
 
             // The ping reads the results table, so it passes only once the schema is there.
             await store.PingAsync();

@@ -1,5 +1,4 @@
 using AsyncFunctions.Storage.PostgreSql;
-using AsyncFunctions.PostgreSql;
 using Npgsql;
 
 namespace AsyncFunctions.Storage.Tests.PostgreSql;

@@ -1,7 +1,6 @@
 using AsyncFunctions.Storage.SqlServer;
 using System.Reflection;
 using AsyncFunctions.Storage;
-using AsyncFunctions.SqlServer;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
 
 namespace AsyncFunctions.Storage.Tests.SqlServer;
@@ -43,7 +42,7 @@ public sealed class TransactSqlParseTests
             $"SELECT {SqlDialect.RowColumns} FROM af_executions WHERE function_name = @Function AND status = @Status AND parent_id = @ParentId AND seq < @Cursor ORDER BY seq DESC"));
 
         // The migration lock and every other T-SQL constant of the provider.
-        foreach (var field in typeof(SqlServerSchema).GetFields(BindingFlags.Public | BindingFlags.Static)
+        foreach (var field in typeof(SqlServerResultsSchema).GetFields(BindingFlags.Public | BindingFlags.Static)
                      .Where(f => f.IsLiteral && f.FieldType == typeof(string) && f.Name.EndsWith("Sql", StringComparison.Ordinal)))
         {
             data.Add(field.Name, (string)field.GetRawConstantValue()!);

@@ -1,11 +1,10 @@
-using AsyncFunctions.Storage.PostgreSql;
 using AsyncFunctions.Awaiting;
 using AsyncFunctions.Executions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace AsyncFunctions.PostgreSql;
+namespace AsyncFunctions.Storage.PostgreSql;
 
 /// <summary>
 /// Listens on one dedicated connection for the NOTIFY that <see cref="PostgreSqlDialect"/> sends

@@ -2,7 +2,7 @@ using AsyncFunctions.Hangfire.Storage;
 using AsyncFunctions.PostgreSql;
 using AsyncFunctions.SqlServer;
 
-namespace AsyncFunctions.Storage.Tests.Configuration;
+namespace AsyncFunctions.Server.Tests;
 
 /// <summary>The providers' settings map onto Hangfire's options and reject bad values naming the key.</summary>
 public sealed class ProviderOptionsTests
