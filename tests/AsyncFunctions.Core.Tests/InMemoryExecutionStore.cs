@@ -139,7 +139,9 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
     {
         ArgumentNullException.ThrowIfNull(query);
         var limit = Math.Clamp(query.Limit, 1, ExecutionQuery.MaxLimit);
-        var before = query.Cursor is null ? long.MaxValue : long.Parse(query.Cursor, CultureInfo.InvariantCulture);
+        var before = query.Cursor is null
+            ? long.MaxValue
+            : long.TryParse(query.Cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var seq) ? seq : throw new InvalidCursorException(query.Cursor);
         lock (_gate)
         {
             var rows = _rows.Values

@@ -85,6 +85,14 @@ public abstract class ExecutionStoreContract
     }
 
     [SkippableFact]
+    public async Task A_cursor_the_store_did_not_issue_is_an_invalid_cursor()
+    {
+        var store = Store;
+
+        await Assert.ThrowsAsync<InvalidCursorException>(() => store.ListAsync(new ExecutionQuery(Cursor: "not-a-cursor!")));
+    }
+
+    [SkippableFact]
     public async Task A_tree_counts_concurrent_starts_up_to_its_limit_and_no_further()
     {
         var store = Store;
