@@ -18,6 +18,7 @@ public static class BenchRunner
         new ChainScenario(),
         new PayloadScenario(),
         new ConcurrentClientsScenario(),
+        new RetryCostScenario(),
     ];
 
     public static async Task<int> RunAsync(BenchOptions options, string commandLine, string reportPath, TextWriter log)

@@ -8,4 +8,5 @@ public static class BenchFunctionNames
     public const string Sleep = "bench.sleep";
     public const string FanOut = "bench.fanout";
     public const string Chain = "bench.chain";
+    public const string Fail = "bench.fail";
 }

@@ -66,7 +66,8 @@ public sealed class PlatformHost : IJobSide
                 .AddFunction<EchoFunction>(BenchFunctionNames.Echo, EchoFunction.Declare)
                 .AddFunction<SleepFunction>(BenchFunctionNames.Sleep, SleepFunction.Declare)
                 .AddFunction<FanOutFunction>(BenchFunctionNames.FanOut, FanOutFunction.Declare)
-                .AddFunction<ChainFunction>(BenchFunctionNames.Chain, ChainFunction.Declare);
+                .AddFunction<ChainFunction>(BenchFunctionNames.Chain, ChainFunction.Declare)
+                .AddFunction<FailFunction>(BenchFunctionNames.Fail, f => f.Retries(FailFunction.Retries, 0));
         });
 
         var host = builder.Build();
