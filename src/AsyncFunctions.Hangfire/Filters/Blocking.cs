@@ -1,9 +1,12 @@
 namespace AsyncFunctions.Hangfire.Filters;
 
 /// <summary>
-/// Hangfire's filter interfaces are synchronous, so filters wait for their database writes.
-/// <c>Task.Wait</c> spins before it sleeps; with many workers waiting on one SQLite writer that
-/// spinning burned most of the CPU, so filters wait on the task's handle instead.
+/// Hangfire's filter interfaces are synchronous, so filters wait for their database writes. They
+/// run on threads that exist to wait: the job-creation threads (every start), Hangfire's worker
+/// and scheduler threads. The one exception is a dashboard button (requeue, delete), which waits
+/// in its request; that is an operator's click, not a load. <c>Task.Wait</c> spins before it
+/// sleeps; with many workers waiting on one SQLite writer that spinning burned most of the CPU,
+/// so filters wait on the task's handle instead.
 /// </summary>
 internal static class Blocking
 {
