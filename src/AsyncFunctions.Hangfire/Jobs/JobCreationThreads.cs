@@ -30,10 +30,27 @@ public sealed class JobCreationThreads : IDisposable
         void Run();
     }
 
-    /// <summary>Runs <paramref name="create"/> on one of these threads.</summary>
+    /// <summary>
+    /// Runs <paramref name="create"/> on one of these threads; a caller that is not a thread-pool
+    /// thread (a Hangfire worker, a program's own thread) may wait itself and runs it in place.
+    /// </summary>
     public Task<T> RunAsync<T>(Func<T> create, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (!Thread.CurrentThread.IsThreadPoolThread)
+        {
+            try
+            {
+                return Task.FromResult(create());
+            }
+#pragma warning disable CA1031 // The caller gets whatever the creation threw, as from the threads.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                return Task.FromException<T>(ex);
+            }
+        }
+
         var work = new Work<T>(create);
         try
         {
