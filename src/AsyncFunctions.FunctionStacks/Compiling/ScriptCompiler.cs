@@ -28,8 +28,17 @@ internal static class ScriptCompiler
             problems.Add(new DocumentProblem(path, $"the expression does not parse: {ex.Message}"));
             return null;
         }
+        catch (InsufficientExecutionStackException)
+        {
+            problems.Add(TooDeep(path, "expression"));
+            return null;
+        }
 
-        var read = Collect(parsed, path, problems, variablesRead);
+        if (!TryCollect(parsed, path, problems, variablesRead, "expression", out var read))
+        {
+            return null;
+        }
+
         return Prepare("(" + source + "\n)", path, problems, "expression") is { } prepared
             ? new CompiledScript(path, source, prepared, isLambda: false, read)
             : null;
@@ -48,6 +57,11 @@ internal static class ScriptCompiler
             problems.Add(new DocumentProblem(path, $"the code does not parse: {ex.Message}"));
             return null;
         }
+        catch (InsufficientExecutionStackException)
+        {
+            problems.Add(TooDeep(path, "code"));
+            return null;
+        }
 
         if (parsed.Body.Count != 1)
         {
@@ -55,7 +69,11 @@ internal static class ScriptCompiler
             return null;
         }
 
-        var read = Collect(parsed, path, problems, variablesRead);
+        if (!TryCollect(parsed, path, problems, variablesRead, "code", out var read))
+        {
+            return null;
+        }
+
         return Prepare(wrapped, path, problems, "code") is { } prepared
             ? new CompiledScript(path, code, prepared, isLambda: true, read)
             : null;
@@ -68,6 +86,11 @@ internal static class ScriptCompiler
         {
             return Engine.PrepareScript(text, path);
         }
+        catch (Exception ex) when (ex is InsufficientExecutionStackException || ex.InnerException is InsufficientExecutionStackException)
+        {
+            problems.Add(TooDeep(path, what));
+            return null;
+        }
         catch (Exception ex) when (ex is ParseErrorException or JintException or InvalidOperationException or ArgumentException)
         {
             problems.Add(new DocumentProblem(path, $"the {what} does not parse: {ex.Message}"));
@@ -75,11 +98,28 @@ internal static class ScriptCompiler
         }
     }
 
-    /// <summary>Returns the variables read, or null when the script uses $var as a whole.</summary>
-    private static string[]? Collect(Node node, string path, List<DocumentProblem> problems, ISet<string> variablesRead)
+    /// <summary>
+    /// The parser and the walk over its tree recurse once per level of nesting; they stop while
+    /// stack is left, and that is a problem of the document (Jint prepares at most 256 levels anyway).
+    /// </summary>
+    private static DocumentProblem TooDeep(string path, string what) =>
+        new(path, $"the {what} nests too deeply to be parsed (parentheses, brackets, functions or blocks thousands of levels deep)");
+
+    /// <summary>Gives the variables read, or null when the script uses $var as a whole.</summary>
+    private static bool TryCollect(Node node, string path, List<DocumentProblem> problems, ISet<string> variablesRead, string what, out string[]? read)
     {
+        read = null;
         var collector = new ReferenceCollector();
-        collector.Visit(node);
+        try
+        {
+            collector.Visit(node);
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            problems.Add(TooDeep(path, what));
+            return false;
+        }
+
         foreach (var name in collector.Variables)
         {
             variablesRead.Add(name);
@@ -90,7 +130,8 @@ internal static class ScriptCompiler
             problems.Add(new DocumentProblem(path, $"'{binding}' is not a binding; use $input, $var, $env or $auth"));
         }
 
-        return collector.WholeVariables ? null : collector.Variables.ToArray();
+        read = collector.WholeVariables ? null : collector.Variables.ToArray();
+        return true;
     }
 
     private sealed class ReferenceCollector : AstVisitor
@@ -119,7 +160,48 @@ internal static class ScriptCompiler
                 }
             }
 
-            return base.VisitMemberExpression(node);
+            // The name after a dot is a property, not a binding: $var.doc.$id reads the key "$id".
+            Visit(node.Object);
+            if (node.Computed)
+            {
+                Visit(node.Property);
+            }
+
+            return node;
+        }
+
+        // Keys of object literals, patterns and classes are property names too ({ $set: 1 }); only
+        // computed keys and the values are expressions that can name a binding.
+        protected override object? VisitObjectProperty(ObjectProperty node) => VisitKeyed(node.Computed, node.Key, node.Value);
+
+        protected override object? VisitAssignmentProperty(AssignmentProperty node) => VisitKeyed(node.Computed, node.Key, node.Value);
+
+        protected override object? VisitMethodDefinition(MethodDefinition node) => VisitKeyed(node.Computed, node.Key, node.Value);
+
+        protected override object? VisitPropertyDefinition(PropertyDefinition node) => VisitKeyed(node.Computed, node.Key, node.Value);
+
+        protected override object? VisitAccessorProperty(AccessorProperty node) => VisitKeyed(node.Computed, node.Key, node.Value);
+
+        // Labels live in their own namespace.
+        protected override object? VisitLabeledStatement(LabeledStatement node) => Visit(node.Body);
+
+        protected override object? VisitBreakStatement(BreakStatement node) => node;
+
+        protected override object? VisitContinueStatement(ContinueStatement node) => node;
+
+        private Node VisitKeyed(bool computed, Node key, Node? value)
+        {
+            if (computed)
+            {
+                Visit(key);
+            }
+
+            if (value is not null)
+            {
+                Visit(value);
+            }
+
+            return key;
         }
 
         protected override object? VisitIdentifier(Identifier node)

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using AsyncFunctions.FunctionStacks.Hosting;
 using AsyncFunctions.FunctionStacks.Model;
@@ -13,6 +15,9 @@ namespace AsyncFunctions.FunctionStacks.Runtime;
 /// Evaluates prepared expressions and lambdas in one Jint engine per run. The engine holds no
 /// state of the stack between evaluations: <c>$var</c> is set from the variables before each one,
 /// and <c>$input</c>, <c>$env</c> and <c>$auth</c> are frozen. No CLR access is enabled.
+/// Jint's stack guard turns a recursion that would overflow the native stack (a Proxy trap reading
+/// itself, <c>flat</c> or <c>JSON.stringify</c> of a value nested thousands deep) into an error,
+/// so such scripts fail with <c>limit.js_recursion</c> instead of ending the process.
 /// </summary>
 internal sealed class JsEvaluator : IDisposable
 {
@@ -34,7 +39,8 @@ internal sealed class JsEvaluator : IDisposable
 
     private readonly Engine _engine;
     private readonly JsonParser _parser;
-    private readonly JsonSerializer _serializer;
+    private readonly Jint.Native.Json.JsonSerializer _serializer;
+    private readonly JsBuiltInLimits _builtIns;
     private readonly StackLimitOptions _limits;
     private readonly StackState _state;
     private readonly CancellationToken _cancellationToken;
@@ -51,14 +57,21 @@ internal sealed class JsEvaluator : IDisposable
             options.LimitRecursion(limits.JsRecursion);
             options.CancellationToken(cancellationToken);
             options.Constraints.RegexTimeout = limits.JsTimeout;
+            options.Constraints.StackOverflowGuard = true;
+            options.Constraints.MaxArraySize = (uint)limits.JsArrayLength;
         });
-        _parser = new JsonParser(_engine);
-        _serializer = new JsonSerializer(_engine);
-        _engine.SetValue("$input", ToJs(input));
-        _engine.SetValue("$env", ToJs(env));
-        _engine.SetValue("$auth", ToJs(state.Auth));
-        _engine.SetValue("$var", JsValue.Null);
-        Run(() => _engine.Evaluate(in FreezeBindings), "$");
+        // One level more than allowed, so that the depth check, not the parser, reports it.
+        _parser = new JsonParser(_engine, limits.JsDepth + 2);
+        _serializer = new Jint.Native.Json.JsonSerializer(_engine);
+        _builtIns = JsBuiltInLimits.Install(_engine, limits);
+        Run(() =>
+        {
+            _engine.SetValue("$input", ToJs(input, "$input"));
+            _engine.SetValue("$env", ToJs(env, "$env"));
+            _engine.SetValue("$auth", ToJs(state.Auth, "$auth"));
+            _engine.SetValue("$var", JsValue.Null);
+            return _engine.Evaluate(in FreezeBindings);
+        }, "$");
     }
 
     public JsonNode? Evaluate(CompiledScript script, JsonObject variables)
@@ -72,9 +85,15 @@ internal sealed class JsEvaluator : IDisposable
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
-            _engine.SetValue("$var", script.VariablesRead is { } names ? Subset(variables, names) : ToJs(variables));
-            var result = Run(() => _engine.Evaluate(in script.Prepared), script.Path);
-            return Run(() => ToJson(result), script.Path);
+            return Run(() =>
+            {
+                _engine.SetValue("$var", script.VariablesRead is { } names ? Subset(variables, names) : ToJs(variables, "$var"));
+                _builtIns.Begin();
+                var result = _engine.Evaluate(in script.Prepared);
+                // Memory is otherwise checked before each statement: the last one's allocation counts too.
+                _engine.Constraints.Check();
+                return ToJson(result, script.Path);
+            }, script.Path);
         }
         finally
         {
@@ -87,39 +106,119 @@ internal sealed class JsEvaluator : IDisposable
     /// <summary>Only the variables a script reads are converted: big variables cost only the scripts that use them.</summary>
     private JsValue Subset(JsonObject variables, IReadOnlyList<string> names)
     {
-        var json = new System.Text.StringBuilder("{");
-        foreach (var name in names)
+        var json = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(json))
         {
-            if (variables.TryGetPropertyValue(name, out var value))
+            writer.WriteStartObject();
+            foreach (var name in names)
             {
-                json.Append(json.Length > 1 ? "," : "")
-                    .Append(System.Text.Json.JsonSerializer.Serialize(name))
-                    .Append(':')
-                    .Append(value is null ? "null" : value.ToJsonString());
+                if (variables.TryGetPropertyValue(name, out var value))
+                {
+                    writer.WritePropertyName(name);
+                    Write(writer, value, "$var." + name);
+                }
             }
+
+            writer.WriteEndObject();
         }
 
-        return _parser.Parse(json.Append('}').ToString());
+        return Parse(json.WrittenSpan, 1, "$var");
     }
 
-    private JsValue ToJs(JsonNode? value) => value is null ? JsValue.Null : _parser.Parse(value.ToJsonString());
+    private JsValue ToJs(JsonNode? value, string name)
+    {
+        if (value is null)
+        {
+            return JsValue.Null;
+        }
 
-    private JsonNode? ToJson(JsValue value)
+        var json = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(json))
+        {
+            Write(writer, value, name);
+        }
+
+        return Parse(json.WrittenSpan, 0, name);
+    }
+
+    private void Write(Utf8JsonWriter writer, JsonNode? value, string name)
+    {
+        try
+        {
+            if (value is null)
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                value.WriteTo(writer);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // The writer refuses values nested deeper than it supports.
+            throw DepthExceeded(name);
+        }
+    }
+
+    private JsValue Parse(ReadOnlySpan<byte> json, int wrapping, string name)
+    {
+        if (JsonDepth.Of(json) - wrapping > _limits.JsDepth)
+        {
+            throw DepthExceeded(name);
+        }
+
+        return _parser.Parse(json);
+    }
+
+    private JsonNode? ToJson(JsValue value, string path)
     {
         if (value.IsUndefined() || value.IsNull())
         {
             return null;
         }
 
-        var text = _serializer.Serialize(value);
-        return text.IsUndefined() ? null : JsonNode.Parse(text.AsString());
+        var json = new ArrayBufferWriter<byte>();
+        try
+        {
+            if (!_serializer.Serialize(value, json) || json.WrittenCount == 0)
+            {
+                return null;
+            }
+        }
+        catch (JavaScriptException ex) when (IsStackExhausted(ex))
+        {
+            throw DepthExceeded($"the value of {path}");
+        }
+
+        if (JsonDepth.Of(json.WrittenSpan) > _limits.JsDepth)
+        {
+            throw DepthExceeded($"the value of {path}");
+        }
+
+        return JsonNode.Parse(json.WrittenSpan, documentOptions: new JsonDocumentOptions { MaxDepth = _limits.JsDepth + 1 });
     }
+
+    private FunctionException DepthExceeded(string what) =>
+        new(StackErrorCodes.LimitJsDepth, $"{what} is nested deeper than {_limits.JsDepth} arrays and objects (limit.js_depth).");
+
+    /// <summary>The error Jint's stack guard raises when the native stack is nearly used up.</summary>
+    private static bool IsStackExhausted(JavaScriptException ex) =>
+        ex.Error.IsObject() && ex.Message == "Maximum call stack size exceeded";
 
     private T Run<T>(Func<T> action, string path)
     {
         try
         {
             return action();
+        }
+        catch (JavaScriptException ex) when (IsStackExhausted(ex))
+        {
+            throw RecursedTooDeep(path);
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            throw RecursedTooDeep(path);
         }
         catch (JavaScriptException ex)
         {
@@ -130,10 +229,16 @@ internal sealed class JsEvaluator : IDisposable
             throw new FunctionException(StackErrorCodes.LimitJsTimeout,
                 $"The JavaScript at {path} ran longer than {_limits.JsTimeout.TotalMilliseconds} ms (limit.js_timeout).");
         }
-        catch (MemoryLimitExceededException)
+        catch (MemoryLimitExceededException ex)
         {
             throw new FunctionException(StackErrorCodes.LimitJsMemory,
-                $"The JavaScript at {path} allocated more than {_limits.JsMemoryBytes} bytes (limit.js_memory).");
+                $"The JavaScript at {path} went over its memory limits (limit.js_memory): {ex.Message}.");
+        }
+        catch (OutOfMemoryException)
+        {
+            // A text or array the runtime cannot make at all (over 2^30 characters, say); nothing of it was kept.
+            throw new FunctionException(StackErrorCodes.LimitJsMemory,
+                $"The JavaScript at {path} asked for more memory than can be had (limit.js_memory).");
         }
         catch (RecursionDepthOverflowException)
         {
@@ -155,6 +260,10 @@ internal sealed class JsEvaluator : IDisposable
         }
     }
 
+    private FunctionException RecursedTooDeep(string path) =>
+        new(StackErrorCodes.LimitJsRecursion,
+            $"The JavaScript at {path} recursed deeper than the stack allows (limit.js_recursion); a Proxy trap or getter that calls itself, or a value nested thousands deep, does this.");
+
     /// <summary>
     /// A thrown object with a text "code" keeps its code, message and data, so lambdas can raise
     /// errors like the throw step; anything else becomes js.error.
@@ -169,7 +278,7 @@ internal sealed class JsEvaluator : IDisposable
                 JsonNode? data = null;
                 try
                 {
-                    data = ToJson(thrown.Get("data"));
+                    data = ToJson(thrown.Get("data"), path);
                 }
                 catch (Exception e) when (e is JavaScriptException or System.Text.Json.JsonException)
                 {

@@ -1,0 +1,176 @@
+using AsyncFunctions.FunctionStacks.Hosting;
+using Jint;
+using Jint.Native;
+using Jint.Runtime;
+using Jint.Runtime.Interop;
+
+namespace AsyncFunctions.FunctionStacks.Runtime;
+
+/// <summary>
+/// Holds the limits inside the built-ins that allocate in one call, where Jint checks memory only
+/// between statements: typed arrays, array buffers and the text builders repeat, padStart and
+/// padEnd are charged against <see cref="StackLimitOptions.JsMemoryBytes"/> before they allocate,
+/// and typed arrays (views included) are refused beyond <see cref="StackLimitOptions.JsArrayLength"/>
+/// elements, so a single sort cannot run for minutes. ShadowRealm, which would hand out a second,
+/// unguarded set of built-ins, is removed.
+/// </summary>
+internal sealed class JsBuiltInLimits
+{
+    // Arguments are converted once here and handed on as primitives, so a valueOf or a length
+    // getter cannot answer small to the check and large to the allocation.
+    private static readonly Prepared<Acornima.Ast.Script> Wrappers = Engine.PrepareScript(
+        """
+        (function (charge, refuse, maxLength) {
+          'use strict';
+          const { construct, apply, getPrototypeOf, setPrototypeOf, defineProperty, getOwnPropertyDescriptor } = Reflect;
+          const ProxyOf = Proxy, ToNumber = Number, ArrayOf = Array, arrayFrom = Array.from, floor = Math.floor;
+          const maxBytes = maxLength * 8;
+          const isObject = v => v !== null && (typeof v === 'object' || typeof v === 'function');
+          const num = v => (typeof v === 'bigint' || typeof v === 'symbol') ? v : ToNumber(v);
+          const finite = n => typeof n === 'number' && n >= 0 && n < Infinity;
+          const getter = (o, k) => getOwnPropertyDescriptor(o, k).get;
+          const read = (get, o) => { try { return apply(get, o, []); } catch { return undefined; } };
+          const typedLength = getter(getPrototypeOf(Int8Array.prototype), 'length');
+          const bufferMaxGetters = [getter(ArrayBuffer.prototype, 'maxByteLength')];
+          if (typeof SharedArrayBuffer === 'function') bufferMaxGetters.push(getter(SharedArrayBuffer.prototype, 'maxByteLength'));
+          const bufferMax = o => { for (let i = 0; i < bufferMaxGetters.length; i++) { const n = read(bufferMaxGetters[i], o); if (n !== undefined) return n; } return undefined; };
+          const most = (n, limit, what, unit) => { if (typeof n === 'number' && n > limit) refuse(`${what} of ${n} ${unit}`, `${limit} ${unit}`); return n; };
+          const replace = (holder, key, value) => {
+            const d = getOwnPropertyDescriptor(holder, key);
+            defineProperty(holder, key, { value, writable: d.writable, enumerable: d.enumerable, configurable: d.configurable });
+          };
+          const guardConstructor = (C, prepare) => {
+            const guarded = new ProxyOf(C, { construct: (target, args, newTarget) => construct(target, prepare(args), newTarget) });
+            replace(C.prototype, 'constructor', guarded);
+            replace(globalThis, C.name, guarded);
+          };
+          const guardMethod = (holder, key, wrap) => {
+            const original = holder[key];
+            if (typeof original !== 'function') return;
+            const wrapped = wrap(original);
+            defineProperty(wrapped, 'name', { value: key, configurable: true });
+            replace(holder, key, wrapped);
+          };
+
+          const typedNames = ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
+            'Float16Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array'];
+          for (const name of typedNames) {
+            const C = globalThis[name];
+            if (typeof C !== 'function') continue;
+            const size = C.BYTES_PER_ELEMENT;
+            guardConstructor(C, args => {
+              const source = args.length > 0 ? args[0] : undefined;
+              if (!isObject(source)) {
+                const n = most(num(source), maxLength, 'a typed array', 'elements');
+                if (finite(n)) charge(n * size);
+                return [n];
+              }
+              const bytes = bufferMax(source);
+              if (bytes !== undefined) {
+                const offset = args.length > 1 ? num(args[1]) : 0;
+                const length = args.length > 2 && args[2] !== undefined ? most(num(args[2]), maxLength, 'a typed array', 'elements') : undefined;
+                if (length === undefined && typeof offset !== 'bigint' && typeof offset !== 'symbol') {
+                  most(floor((bytes - (offset > 0 ? offset : 0)) / size), maxLength, 'a typed array over an ArrayBuffer', 'elements');
+                }
+                return [source, offset, length];
+              }
+              const length = read(typedLength, source);
+              if (length !== undefined) {
+                charge(length * size);
+                return [source];
+              }
+              const list = apply(arrayFrom, ArrayOf, [source]);
+              most(list.length, maxLength, 'a typed array', 'elements');
+              charge(list.length * size);
+              setPrototypeOf(list, null);
+              return [list];
+            });
+          }
+
+          const guardBuffer = C => {
+            guardConstructor(C, args => {
+              const n = most(num(args.length > 0 ? args[0] : undefined), maxBytes, 'an ArrayBuffer', 'bytes');
+              let options = args.length > 1 ? args[1] : undefined;
+              if (isObject(options)) {
+                const max = options.maxByteLength;
+                options = max === undefined ? undefined : { maxByteLength: most(num(max), maxBytes, 'an ArrayBuffer', 'bytes') };
+              }
+              if (finite(n)) charge(n);
+              return [n, options];
+            });
+            const resizing = original => function (newLength) {
+              const n = num(newLength);
+              if (finite(n)) charge(n);
+              return apply(original, this, [n]);
+            };
+            guardMethod(C.prototype, 'resize', resizing);
+            guardMethod(C.prototype, 'grow', resizing);
+          };
+          guardBuffer(ArrayBuffer);
+          if (typeof SharedArrayBuffer === 'function') guardBuffer(SharedArrayBuffer);
+          const transferring = original => function (newLength) {
+            const n = newLength === undefined ? bufferMax(this) : most(num(newLength), maxBytes, 'an ArrayBuffer', 'bytes');
+            if (finite(n)) charge(n);
+            return apply(original, this, newLength === undefined ? [] : [n]);
+          };
+          guardMethod(ArrayBuffer.prototype, 'transfer', transferring);
+          guardMethod(ArrayBuffer.prototype, 'transferToFixedLength', transferring);
+
+          const text = (self, original, args) => {
+            if (self === null || self === undefined) apply(original, self, args);
+            return `${self}`;
+          };
+          guardMethod(String.prototype, 'repeat', original => function (count) {
+            const s = text(this, original, [count]);
+            const n = num(count);
+            if (finite(n)) charge(s.length * n * 2);
+            return apply(original, s, [n]);
+          });
+          const padding = original => function (maxLength, fillString) {
+            const s = text(this, original, [maxLength, fillString]);
+            const n = num(maxLength);
+            if (finite(n) && n > s.length) charge(n * 2);
+            return apply(original, s, [n, fillString]);
+          };
+          guardMethod(String.prototype, 'padStart', padding);
+          guardMethod(String.prototype, 'padEnd', padding);
+
+          delete globalThis.ShadowRealm;
+        })
+        """);
+
+    private readonly StackLimitOptions _limits;
+    private long _start = GC.GetAllocatedBytesForCurrentThread();
+
+    private JsBuiltInLimits(StackLimitOptions limits) => _limits = limits;
+
+    public static JsBuiltInLimits Install(Engine engine, StackLimitOptions limits)
+    {
+        var guard = new JsBuiltInLimits(limits);
+        var install = engine.Evaluate(in Wrappers);
+        engine.Invoke(install,
+            new ClrFunction(engine, "charge", guard.Charge),
+            new ClrFunction(engine, "refuse", Refuse),
+            limits.JsArrayLength);
+        return guard;
+    }
+
+    /// <summary>Starts counting allocations for one evaluation, as the engine's memory limit does.</summary>
+    public void Begin() => _start = GC.GetAllocatedBytesForCurrentThread();
+
+    private JsValue Charge(JsValue self, JsValue[] arguments)
+    {
+        var bytes = arguments[0].AsNumber();
+        var used = GC.GetAllocatedBytesForCurrentThread() - _start;
+        if (bytes > _limits.JsMemoryBytes - used)
+        {
+            throw new MemoryLimitExceededException(
+                $"allocating {bytes:0} bytes more after {used} would go over JsMemoryBytes ({_limits.JsMemoryBytes})");
+        }
+
+        return JsValue.Undefined;
+    }
+
+    private static JsValue Refuse(JsValue self, JsValue[] arguments) =>
+        throw new MemoryLimitExceededException($"{arguments[0]} is longer than JsArrayLength allows ({arguments[1]})");
+}
