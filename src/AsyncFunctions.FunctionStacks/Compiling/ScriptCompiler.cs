@@ -10,6 +10,13 @@ internal static class ScriptCompiler
 {
     public static readonly string[] Bindings = ["$input", "$var", "$env", "$auth"];
 
+    /// <summary>
+    /// Deepest syntax tree accepted (a lambda's wrapper takes five levels). The parser stops only where
+    /// the thread's stack runs out, which differs between threads; this bound is the same everywhere
+    /// and parses on any thread with the default stack.
+    /// </summary>
+    public const int MaxNesting = 256;
+
     public static CompiledScript? Expression(string source, string path, List<DocumentProblem> problems, ISet<string> variablesRead)
     {
         if (string.IsNullOrWhiteSpace(source))
@@ -98,12 +105,8 @@ internal static class ScriptCompiler
         }
     }
 
-    /// <summary>
-    /// The parser and the walk over its tree recurse once per level of nesting; they stop while
-    /// stack is left, and that is a problem of the document (Jint prepares at most 256 levels anyway).
-    /// </summary>
     private static DocumentProblem TooDeep(string path, string what) =>
-        new(path, $"the {what} nests too deeply to be parsed (parentheses, brackets, functions or blocks thousands of levels deep)");
+        new(path, $"the {what} nests deeper than {MaxNesting} levels of syntax (brackets, functions, blocks or operators inside each other)");
 
     /// <summary>Gives the variables read, or null when the script uses $var as a whole.</summary>
     private static bool TryCollect(Node node, string path, List<DocumentProblem> problems, ISet<string> variablesRead, string what, out string[]? read)
@@ -115,6 +118,12 @@ internal static class ScriptCompiler
             collector.Visit(node);
         }
         catch (InsufficientExecutionStackException)
+        {
+            problems.Add(TooDeep(path, what));
+            return false;
+        }
+
+        if (collector.Deepest > MaxNesting)
         {
             problems.Add(TooDeep(path, what));
             return false;
@@ -136,12 +145,34 @@ internal static class ScriptCompiler
 
     private sealed class ReferenceCollector : AstVisitor
     {
+        private int _depth;
+
         public SortedSet<string> Variables { get; } = new(StringComparer.Ordinal);
 
         public SortedSet<string> UnknownBindings { get; } = new(StringComparer.Ordinal);
 
         /// <summary>True when $var appears other than as <c>$var.name</c> or <c>$var["name"]</c>.</summary>
         public bool WholeVariables { get; private set; }
+
+        /// <summary>The deepest nesting of syntax seen; the walk stops one level past <see cref="MaxNesting"/>.</summary>
+        public int Deepest { get; private set; }
+
+        public override object? Visit(Node node)
+        {
+            if (++_depth > Deepest)
+            {
+                Deepest = _depth;
+            }
+
+            try
+            {
+                return _depth > MaxNesting ? node : base.Visit(node);
+            }
+            finally
+            {
+                _depth--;
+            }
+        }
 
         protected override object? VisitMemberExpression(MemberExpression node)
         {
