@@ -12,7 +12,8 @@ public sealed class JavaScriptBuiltInLimitTests
     [Theory]
     [InlineData("return new Float64Array(2.5e8).sort().length;")]
     [InlineData("return new ArrayBuffer(1e9).byteLength;")]
-    [InlineData("return new SharedArrayBuffer(1e9).byteLength;")]
+    [InlineData("return Uint8Array.fromBase64('AAAA'.repeat(5e5)).sort().length;")]
+    [InlineData("return Uint8Array.fromHex('00'.repeat(2e6)).length;")]
     [InlineData("return new ArrayBuffer(8, { maxByteLength: 1e9 }).byteLength;")]
     [InlineData("return new ArrayBuffer(8).transfer(1e9).byteLength;")]
     [InlineData("return new Uint8Array(new ArrayBuffer(4e6)).sort().length;")]
@@ -59,23 +60,33 @@ public sealed class JavaScriptBuiltInLimitTests
               instance: sorted instanceof Float64Array && new Mine(2) instanceof Int16Array && sorted.constructor === Float64Array,
               names: [Float64Array.name, ArrayBuffer.prototype.resize.name, String.prototype.repeat.name],
               text: ['ab'.repeat(2), '5'.padStart(3, '0'), 'x'.padEnd(2)],
-              realm: typeof ShadowRealm
+              removed: [typeof ShadowRealm, typeof SharedArrayBuffer],
+              decoded: Array.from(Uint8Array.fromHex('0aff')),
+              replaced: (() => { Float32Array = 1; return Float32Array; })()
             };
             """, "r"), "\"=$var.r\""));
         Assert.Equal(
-            """{"sorted":[1,2,3],"view":[2,3],"resized":12,"copied":[-1,5],"from":[7,8],"instance":true,"names":["Float64Array","resize","repeat"],"text":["abab","005","x "],"realm":"undefined"}""",
+            """{"sorted":[1,2,3],"view":[2,3],"resized":12,"copied":[-1,5],"from":[7,8],"instance":true,"names":["Float64Array","resize","repeat"],"text":["abab","005","x "],"removed":["undefined","undefined"],"decoded":[10,255],"replaced":1}""",
             output!.ToJsonString());
     }
 
     [Fact]
     public async Task Allowed_sizes_follow_the_settings()
     {
-        var stacks = new Stacks(o => o.Limits.JsArrayLength = 10);
-        var output = await stacks.RunAsync(Stacks.Doc(Lambda("return [new Uint8Array(10).length, new ArrayBuffer(80).byteLength, new Array(10).length];", "r"), "\"=$var.r\""));
-        Assert.Equal("[10,80,10]", output!.ToJsonString());
+        var stacks = new Stacks(o => o.Limits.JsArrayLength = 1000);
+        var output = await stacks.RunAsync(Stacks.Doc(Lambda("return [new Uint8Array(1000).length, new ArrayBuffer(8000).byteLength, new Array(1000).length];", "r"), "\"=$var.r\""));
+        Assert.Equal("[1000,8000,1000]", output!.ToJsonString());
 
-        await AssertFailsWith("limit.js_memory", Lambda("return new Uint8Array(11).length;"), l => l.JsArrayLength = 10);
-        await AssertFailsWith("limit.js_memory", Lambda("return new Uint8Array(new ArrayBuffer(80)).length;"), l => l.JsArrayLength = 10);
-        await AssertFailsWith("limit.js_memory", Lambda("return Array.from({ length: 11 }).length;"), l => l.JsArrayLength = 10);
+        await AssertFailsWith("limit.js_memory", Lambda("return new Uint8Array(1001).length;"), l => l.JsArrayLength = 1000);
+        await AssertFailsWith("limit.js_memory", Lambda("return new Uint8Array(new ArrayBuffer(8000)).length;"), l => l.JsArrayLength = 1000);
+        await AssertFailsWith("limit.js_memory", Lambda("return Array.from({ length: 1001 }).length;"), l => l.JsArrayLength = 1000);
+    }
+
+    [Fact]
+    public async Task Atomics_wait_cannot_block_the_thread()
+    {
+        var output = await new Stacks().RunAsync(Stacks.Doc(Lambda(
+            "try { return Atomics.wait(new Int32Array(4), 0, 0, 1e9); } catch (e) { return e.constructor.name; }", "r"), "\"=$var.r\""));
+        Assert.Equal("TypeError", output!.GetValue<string>());
     }
 }

@@ -26,6 +26,6 @@ public sealed class JsLimitOptionsTests
             ["AsyncFunctions:Stacks:Limits:JsArrayLength"] = "0",
         }));
         Assert.Contains(ex.Failures, f => f.StartsWith("AsyncFunctions:Stacks:Limits:JsDepth must be between 1 and 900", StringComparison.Ordinal));
-        Assert.Contains(ex.Failures, f => f.StartsWith("AsyncFunctions:Stacks:Limits:JsArrayLength must be positive", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.StartsWith("AsyncFunctions:Stacks:Limits:JsArrayLength must be at least 1000", StringComparison.Ordinal));
     }
 }

@@ -23,7 +23,11 @@ internal sealed class FunctionStacksOptionsValidator : IValidateOptions<Function
         Positive(limits.JsTotalTime > TimeSpan.Zero, $"{Limits}:JsTotalTime");
         Positive(limits.JsMemoryBytes > 0, $"{Limits}:JsMemoryBytes");
         Positive(limits.JsRecursion > 0, $"{Limits}:JsRecursion");
-        Positive(limits.JsArrayLength > 0, $"{Limits}:JsArrayLength");
+        if (limits.JsArrayLength < StackLimitOptions.MinJsArrayLength)
+        {
+            failures.Add($"{Limits}:JsArrayLength must be at least {StackLimitOptions.MinJsArrayLength}.");
+        }
+
         if (limits.JsDepth is <= 0 or > StackLimitOptions.MaxJsDepth)
         {
             failures.Add($"{Limits}:JsDepth must be between 1 and {StackLimitOptions.MaxJsDepth}.");

@@ -9,6 +9,9 @@ public sealed class StackLimitOptions
     /// <summary>The highest <see cref="JsDepth"/> accepted: JSON writers stop at 1000 levels, and value templates nest a value further.</summary>
     public const int MaxJsDepth = 900;
 
+    /// <summary>The lowest <see cref="JsArrayLength"/> accepted: the engine's own set-up makes small arrays.</summary>
+    public const int MinJsArrayLength = 1000;
+
     /// <summary>Longest run of one expression or lambda (<c>limit.js_timeout</c>).</summary>
     public TimeSpan JsTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -12,7 +12,8 @@ namespace AsyncFunctions.FunctionStacks.Runtime;
 /// padEnd are charged against <see cref="StackLimitOptions.JsMemoryBytes"/> before they allocate,
 /// and typed arrays (views included) are refused beyond <see cref="StackLimitOptions.JsArrayLength"/>
 /// elements, so a single sort cannot run for minutes. ShadowRealm, which would hand out a second,
-/// unguarded set of built-ins, is removed.
+/// unguarded set of built-ins, and SharedArrayBuffer, whose Atomics.wait blocks past every limit,
+/// are removed.
 /// </summary>
 internal sealed class JsBuiltInLimits
 {
@@ -20,7 +21,7 @@ internal sealed class JsBuiltInLimits
     // getter cannot answer small to the check and large to the allocation.
     private static readonly Prepared<Acornima.Ast.Script> Wrappers = Engine.PrepareScript(
         """
-        (function (charge, refuse, maxLength) {
+        (function (charge, refuse, maxLength, intrinsic) {
           'use strict';
           const { construct, apply, getPrototypeOf, setPrototypeOf, defineProperty, getOwnPropertyDescriptor } = Reflect;
           const ProxyOf = Proxy, ToNumber = Number, ArrayOf = Array, arrayFrom = Array.from, floor = Math.floor;
@@ -28,21 +29,12 @@ internal sealed class JsBuiltInLimits
           const isObject = v => v !== null && (typeof v === 'object' || typeof v === 'function');
           const num = v => (typeof v === 'bigint' || typeof v === 'symbol') ? v : ToNumber(v);
           const finite = n => typeof n === 'number' && n >= 0 && n < Infinity;
-          const getter = (o, k) => getOwnPropertyDescriptor(o, k).get;
           const read = (get, o) => { try { return apply(get, o, []); } catch { return undefined; } };
-          const typedLength = getter(getPrototypeOf(Int8Array.prototype), 'length');
-          const bufferMaxGetters = [getter(ArrayBuffer.prototype, 'maxByteLength')];
-          if (typeof SharedArrayBuffer === 'function') bufferMaxGetters.push(getter(SharedArrayBuffer.prototype, 'maxByteLength'));
-          const bufferMax = o => { for (let i = 0; i < bufferMaxGetters.length; i++) { const n = read(bufferMaxGetters[i], o); if (n !== undefined) return n; } return undefined; };
           const most = (n, limit, what, unit) => { if (typeof n === 'number' && n > limit) refuse(`${what} of ${n} ${unit}`, `${limit} ${unit}`); return n; };
+          const global = value => ({ value, writable: true, enumerable: false, configurable: true });
           const replace = (holder, key, value) => {
             const d = getOwnPropertyDescriptor(holder, key);
             defineProperty(holder, key, { value, writable: d.writable, enumerable: d.enumerable, configurable: d.configurable });
-          };
-          const guardConstructor = (C, prepare) => {
-            const guarded = new ProxyOf(C, { construct: (target, args, newTarget) => construct(target, prepare(args), newTarget) });
-            replace(C.prototype, 'constructor', guarded);
-            replace(globalThis, C.name, guarded);
           };
           const guardMethod = (holder, key, wrap) => {
             const original = holder[key];
@@ -52,70 +44,7 @@ internal sealed class JsBuiltInLimits
             replace(holder, key, wrapped);
           };
 
-          const typedNames = ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
-            'Float16Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array'];
-          for (const name of typedNames) {
-            const C = globalThis[name];
-            if (typeof C !== 'function') continue;
-            const size = C.BYTES_PER_ELEMENT;
-            guardConstructor(C, args => {
-              const source = args.length > 0 ? args[0] : undefined;
-              if (!isObject(source)) {
-                const n = most(num(source), maxLength, 'a typed array', 'elements');
-                if (finite(n)) charge(n * size);
-                return [n];
-              }
-              const bytes = bufferMax(source);
-              if (bytes !== undefined) {
-                const offset = args.length > 1 ? num(args[1]) : 0;
-                const length = args.length > 2 && args[2] !== undefined ? most(num(args[2]), maxLength, 'a typed array', 'elements') : undefined;
-                if (length === undefined && typeof offset !== 'bigint' && typeof offset !== 'symbol') {
-                  most(floor((bytes - (offset > 0 ? offset : 0)) / size), maxLength, 'a typed array over an ArrayBuffer', 'elements');
-                }
-                return [source, offset, length];
-              }
-              const length = read(typedLength, source);
-              if (length !== undefined) {
-                charge(length * size);
-                return [source];
-              }
-              const list = apply(arrayFrom, ArrayOf, [source]);
-              most(list.length, maxLength, 'a typed array', 'elements');
-              charge(list.length * size);
-              setPrototypeOf(list, null);
-              return [list];
-            });
-          }
-
-          const guardBuffer = C => {
-            guardConstructor(C, args => {
-              const n = most(num(args.length > 0 ? args[0] : undefined), maxBytes, 'an ArrayBuffer', 'bytes');
-              let options = args.length > 1 ? args[1] : undefined;
-              if (isObject(options)) {
-                const max = options.maxByteLength;
-                options = max === undefined ? undefined : { maxByteLength: most(num(max), maxBytes, 'an ArrayBuffer', 'bytes') };
-              }
-              if (finite(n)) charge(n);
-              return [n, options];
-            });
-            const resizing = original => function (newLength) {
-              const n = num(newLength);
-              if (finite(n)) charge(n);
-              return apply(original, this, [n]);
-            };
-            guardMethod(C.prototype, 'resize', resizing);
-            guardMethod(C.prototype, 'grow', resizing);
-          };
-          guardBuffer(ArrayBuffer);
-          if (typeof SharedArrayBuffer === 'function') guardBuffer(SharedArrayBuffer);
-          const transferring = original => function (newLength) {
-            const n = newLength === undefined ? bufferMax(this) : most(num(newLength), maxBytes, 'an ArrayBuffer', 'bytes');
-            if (finite(n)) charge(n);
-            return apply(original, this, newLength === undefined ? [] : [n]);
-          };
-          guardMethod(ArrayBuffer.prototype, 'transfer', transferring);
-          guardMethod(ArrayBuffer.prototype, 'transferToFixedLength', transferring);
-
+          // Text builders: charged for the text they are about to make.
           const text = (self, original, args) => {
             if (self === null || self === undefined) apply(original, self, args);
             return `${self}`;
@@ -135,7 +64,103 @@ internal sealed class JsBuiltInLimits
           guardMethod(String.prototype, 'padStart', padding);
           guardMethod(String.prototype, 'padEnd', padding);
 
+          // A second realm would bring unguarded built-ins; shared memory serves no second agent here,
+          // and Atomics.wait on it could only block the thread until its timeout, past every limit.
           delete globalThis.ShadowRealm;
+          delete globalThis.SharedArrayBuffer;
+
+          // Typed arrays and ArrayBuffer are guarded together, on first use of any of them: an
+          // instance of one leads to the others (buffer.constructor), and most scripts use none.
+          const typedNames = ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
+            'Float16Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array'];
+          let guarded = false;
+          const guardAll = () => {
+            if (guarded) return;
+            guarded = true;
+            const typedLength = getOwnPropertyDescriptor(getPrototypeOf(intrinsic('Int8Array').prototype), 'length').get;
+            const bufferMaxLength = getOwnPropertyDescriptor(intrinsic('ArrayBuffer').prototype, 'maxByteLength').get;
+            const guardConstructor = (name, prepare) => {
+              const C = intrinsic(name);
+              const proxy = new ProxyOf(C, { construct: (target, args, newTarget) => construct(target, prepare(args), newTarget) });
+              replace(C.prototype, 'constructor', proxy);
+              defineProperty(globalThis, name, global(proxy));
+              return C;
+            };
+
+            for (let i = 0; i < typedNames.length; i++) {
+              const C = guardConstructor(typedNames[i], args => {
+                const size = C.BYTES_PER_ELEMENT;
+                const source = args.length > 0 ? args[0] : undefined;
+                if (!isObject(source)) {
+                  const n = most(num(source), maxLength, 'a typed array', 'elements');
+                  if (finite(n)) charge(n * size);
+                  return [n];
+                }
+                const bytes = read(bufferMaxLength, source);
+                if (bytes !== undefined) {
+                  const offset = args.length > 1 ? num(args[1]) : 0;
+                  const length = args.length > 2 && args[2] !== undefined ? most(num(args[2]), maxLength, 'a typed array', 'elements') : undefined;
+                  if (length === undefined && typeof offset === 'number') {
+                    most(floor((bytes - (offset > 0 ? offset : 0)) / size), maxLength, 'a typed array over an ArrayBuffer', 'elements');
+                  }
+                  return [source, offset, length];
+                }
+                const length = read(typedLength, source);
+                if (length !== undefined) {
+                  charge(length * size);
+                  return [source];
+                }
+                const list = apply(arrayFrom, ArrayOf, [source]);
+                most(list.length, maxLength, 'a typed array', 'elements');
+                charge(list.length * size);
+                setPrototypeOf(list, null);
+                return [list];
+              });
+              const decoding = perCharacter => original => function (string, options) {
+                if (typeof string === 'string') {
+                  const n = most(floor(string.length * perCharacter), maxLength, 'a typed array', 'elements');
+                  charge(n);
+                }
+                return apply(original, this, [string, options]);
+              };
+              guardMethod(C, 'fromBase64', decoding(3 / 4));
+              guardMethod(C, 'fromHex', decoding(1 / 2));
+            }
+
+            const ArrayBufferOf = guardConstructor('ArrayBuffer', args => {
+              const n = most(num(args.length > 0 ? args[0] : undefined), maxBytes, 'an ArrayBuffer', 'bytes');
+              let options = args.length > 1 ? args[1] : undefined;
+              if (isObject(options)) {
+                const max = options.maxByteLength;
+                options = max === undefined ? undefined : { maxByteLength: most(num(max), maxBytes, 'an ArrayBuffer', 'bytes') };
+              }
+              if (finite(n)) charge(n);
+              return [n, options];
+            });
+            guardMethod(ArrayBufferOf.prototype, 'resize', original => function (newLength) {
+              const n = num(newLength);
+              if (finite(n)) charge(n);
+              return apply(original, this, [n]);
+            });
+            const transferring = original => function (newLength) {
+              const n = newLength === undefined ? read(bufferMaxLength, this) : most(num(newLength), maxBytes, 'an ArrayBuffer', 'bytes');
+              if (finite(n)) charge(n);
+              return apply(original, this, newLength === undefined ? [] : [n]);
+            };
+            guardMethod(ArrayBufferOf.prototype, 'transfer', transferring);
+            guardMethod(ArrayBufferOf.prototype, 'transferToFixedLength', transferring);
+          };
+
+          const names = [...typedNames, 'ArrayBuffer'];
+          for (let i = 0; i < names.length; i++) {
+            const name = names[i];
+            defineProperty(globalThis, name, {
+              get() { guardAll(); return globalThis[name]; },
+              set(value) { guardAll(); defineProperty(globalThis, name, global(value)); },
+              enumerable: false,
+              configurable: true
+            });
+          }
         })
         """);
 
@@ -151,7 +176,8 @@ internal sealed class JsBuiltInLimits
         engine.Invoke(install,
             new ClrFunction(engine, "charge", guard.Charge),
             new ClrFunction(engine, "refuse", Refuse),
-            limits.JsArrayLength);
+            limits.JsArrayLength,
+            new ClrFunction(engine, "intrinsic", (_, arguments) => Intrinsic(engine.Intrinsics, arguments[0].ToString())));
         return guard;
     }
 
@@ -170,6 +196,25 @@ internal sealed class JsBuiltInLimits
 
         return JsValue.Undefined;
     }
+
+    /// <summary>The built-in constructors by name; asking is what creates them in the engine, so only a script that uses them pays.</summary>
+    private static JsValue Intrinsic(Intrinsics intrinsics, string name) => name switch
+    {
+        "ArrayBuffer" => intrinsics.ArrayBuffer,
+        "Int8Array" => intrinsics.Int8Array,
+        "Uint8Array" => intrinsics.Uint8Array,
+        "Uint8ClampedArray" => intrinsics.Uint8ClampedArray,
+        "Int16Array" => intrinsics.Int16Array,
+        "Uint16Array" => intrinsics.Uint16Array,
+        "Int32Array" => intrinsics.Int32Array,
+        "Uint32Array" => intrinsics.Uint32Array,
+        "Float16Array" => intrinsics.Float16Array,
+        "Float32Array" => intrinsics.Float32Array,
+        "Float64Array" => intrinsics.Float64Array,
+        "BigInt64Array" => intrinsics.BigInt64Array,
+        "BigUint64Array" => intrinsics.BigUint64Array,
+        _ => JsValue.Undefined,
+    };
 
     private static JsValue Refuse(JsValue self, JsValue[] arguments) =>
         throw new MemoryLimitExceededException($"{arguments[0]} is longer than JsArrayLength allows ({arguments[1]})");
