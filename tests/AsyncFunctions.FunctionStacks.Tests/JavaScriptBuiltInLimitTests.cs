@@ -25,6 +25,11 @@ public sealed class JavaScriptBuiltInLimitTests
     [InlineData("return 'x'.repeat(5e8).length;")]
     [InlineData("return ''.padEnd(5e8, 'x').length;")]
     [InlineData("return new Array(2e6).fill(0).length;")]
+    [InlineData("const s = 'x'.repeat(1e6); return new Array(1000).fill(s).join('').length;")]
+    [InlineData("const s = 'x'.repeat(1e6); return JSON.stringify(new Array(1000).fill(s)).length;")]
+    [InlineData("const s = 'x'.repeat(1e6); return JSON.stringify(new Array(1000).fill(s), (k, v) => v).length;")]
+    [InlineData("const s = 'x'.repeat(1e6); return new Array(1000).fill(s);")]
+    [InlineData("const s = 'x'.repeat(1e6); return s.concat(s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s).length;")]
     public Task Oversized_allocations_are_refused_before_they_are_made(string code) =>
         AssertFailsWith("limit.js_memory", Lambda(code), l => (l.JsMemoryBytes, l.JsTimeout) = (32L * 1024 * 1024, TimeSpan.FromMinutes(2)));
 
@@ -59,27 +64,56 @@ public sealed class JavaScriptBuiltInLimitTests
               from: Array.from(Uint8Array.from(new Set([7, 8]))),
               instance: sorted instanceof Float64Array && new Mine(2) instanceof Int16Array && sorted.constructor === Float64Array,
               names: [Float64Array.name, ArrayBuffer.prototype.resize.name, String.prototype.repeat.name],
-              text: ['ab'.repeat(2), '5'.padStart(3, '0'), 'x'.padEnd(2)],
+              text: ['ab'.repeat(2), '5'.padStart(3, '0'), 'x'.padEnd(2), 'a'.concat(1, null), [1, null, undefined, 'a', [2, 3]].join('-'),
+                Array.prototype.join.call({ length: 2, 0: 'x', 1: 'y' }), String([1, 2]), [].join(), Array.prototype.join.length],
               removed: [typeof ShadowRealm, typeof SharedArrayBuffer],
               decoded: Array.from(Uint8Array.fromHex('0aff')),
               replaced: (() => { Float32Array = 1; return Float32Array; })()
             };
             """, "r"), "\"=$var.r\""));
         Assert.Equal(
-            """{"sorted":[1,2,3],"view":[2,3],"resized":12,"copied":[-1,5],"from":[7,8],"instance":true,"names":["Float64Array","resize","repeat"],"text":["abab","005","x "],"removed":["undefined","undefined"],"decoded":[10,255],"replaced":1}""",
+            """{"sorted":[1,2,3],"view":[2,3],"resized":12,"copied":[-1,5],"from":[7,8],"instance":true,"names":["Float64Array","resize","repeat"],"text":["abab","005","x ","a1null","1---a-2,3","x,y","1,2","",1],"removed":["undefined","undefined"],"decoded":[10,255],"replaced":1}""",
             output!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Json_stringify_still_behaves_as_the_built_in()
+    {
+        var output = await new Stacks().RunAsync(Stacks.Doc(Lambda(
+            """
+            const value = { a: [1, 'x', null, undefined, () => 1], b: undefined, d: new Date(0), n: { toJSON() { return 'n'; } } };
+            return [
+              JSON.stringify(value),
+              JSON.stringify(value, (k, v) => typeof v === 'number' ? v * 10 : v),
+              JSON.stringify(value, ['a', 'n']),
+              JSON.stringify([1], null, 2),
+              String(JSON.stringify(undefined)),
+              JSON.stringify.name + JSON.stringify.length
+            ];
+            """, "r"), "\"=$var.r\""));
+        Assert.Equal(
+            [
+                """{"a":[1,"x",null,null,null],"d":"1970-01-01T00:00:00.000Z","n":"n"}""",
+                """{"a":[10,"x",null,null,null],"d":"1970-01-01T00:00:00.000Z","n":"n"}""",
+                """{"a":[1,"x",null,null,null],"n":"n"}""",
+                "[\n  1\n]",
+                "undefined",
+                "stringify3",
+            ],
+            output!.AsArray().Select(item => item!.GetValue<string>()));
     }
 
     [Fact]
     public async Task Allowed_sizes_follow_the_settings()
     {
         var stacks = new Stacks(o => o.Limits.JsArrayLength = 1000);
-        var output = await stacks.RunAsync(Stacks.Doc(Lambda("return [new Uint8Array(1000).length, new ArrayBuffer(8000).byteLength, new Array(1000).length];", "r"), "\"=$var.r\""));
+        var output = await stacks.RunAsync(Stacks.Doc(Lambda(
+            "const a = []; for (let i = 0; i < 1000; i++) a.push(i); return [new Uint8Array(1000).length, new ArrayBuffer(8000).byteLength, a.length];", "r"), "\"=$var.r\""));
         Assert.Equal("[1000,8000,1000]", output!.ToJsonString());
 
         await AssertFailsWith("limit.js_memory", Lambda("return new Uint8Array(1001).length;"), l => l.JsArrayLength = 1000);
         await AssertFailsWith("limit.js_memory", Lambda("return new Uint8Array(new ArrayBuffer(8000)).length;"), l => l.JsArrayLength = 1000);
-        await AssertFailsWith("limit.js_memory", Lambda("return Array.from({ length: 1001 }).length;"), l => l.JsArrayLength = 1000);
+        await AssertFailsWith("limit.js_memory", Lambda("return Array.from({ length: 1025 }).length;"), l => l.JsArrayLength = 1000);
     }
 
     [Fact]

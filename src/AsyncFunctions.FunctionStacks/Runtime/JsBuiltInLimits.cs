@@ -2,14 +2,15 @@ using AsyncFunctions.FunctionStacks.Hosting;
 using Jint;
 using Jint.Native;
 using Jint.Runtime;
+using Jint.Runtime.Descriptors;
 using Jint.Runtime.Interop;
 
 namespace AsyncFunctions.FunctionStacks.Runtime;
 
 /// <summary>
 /// Holds the limits inside the built-ins that allocate in one call, where Jint checks memory only
-/// between statements: typed arrays, array buffers and the text builders repeat, padStart and
-/// padEnd are charged against <see cref="StackLimitOptions.JsMemoryBytes"/> before they allocate,
+/// between statements: typed arrays, array buffers and the text builders repeat, padStart, padEnd,
+/// concat, join and JSON.stringify are charged against <see cref="StackLimitOptions.JsMemoryBytes"/> before they allocate,
 /// and typed arrays (views included) are refused beyond <see cref="StackLimitOptions.JsArrayLength"/>
 /// elements, so a single sort cannot run for minutes. ShadowRealm, which would hand out a second,
 /// unguarded set of built-ins, and SharedArrayBuffer, whose Atomics.wait blocks past every limit,
@@ -24,7 +25,7 @@ internal sealed class JsBuiltInLimits
         (function (charge, refuse, maxLength, intrinsic) {
           'use strict';
           const { construct, apply, getPrototypeOf, setPrototypeOf, defineProperty, getOwnPropertyDescriptor } = Reflect;
-          const ProxyOf = Proxy, ToNumber = Number, ArrayOf = Array, arrayFrom = Array.from, floor = Math.floor;
+          const ProxyOf = Proxy, ToNumber = Number, ObjectOf = Object, ArrayOf = Array, arrayFrom = Array.from, floor = Math.floor;
           const maxBytes = maxLength * 8;
           const isObject = v => v !== null && (typeof v === 'object' || typeof v === 'function');
           const num = v => (typeof v === 'bigint' || typeof v === 'symbol') ? v : ToNumber(v);
@@ -63,6 +64,34 @@ internal sealed class JsBuiltInLimits
           };
           guardMethod(String.prototype, 'padStart', padding);
           guardMethod(String.prototype, 'padEnd', padding);
+          guardMethod(String.prototype, 'concat', original => function (...texts) {
+            const s = text(this, original, texts);
+            const parts = [];
+            let length = s.length;
+            for (let i = 0; i < texts.length; i++) {
+              parts[i] = `${texts[i]}`;
+              length += parts[i].length;
+            }
+            charge(length * 2);
+            return apply(original, s, parts);
+          });
+          // join converts each element once, as the built-in would, and is charged for the text before it is built.
+          guardMethod(ArrayOf.prototype, 'join', original => function (separator) {
+            if (this === null || this === undefined) return apply(original, this, [separator]);
+            const items = ObjectOf(this);
+            const n = num(items.length);
+            const length = n > 0 ? (n < 9007199254740991 ? floor(n) : 9007199254740991) : 0;
+            const glue = separator === undefined ? ',' : `${separator}`;
+            const parts = [];
+            let size = length > 0 ? glue.length * (length - 1) : 0;
+            for (let k = 0; k < length; k++) {
+              const item = items[k];
+              parts[k] = item === undefined || item === null ? '' : `${item}`;
+              size += parts[k].length;
+            }
+            charge(size * 2);
+            return apply(original, parts, [glue]);
+          });
 
           // A second realm would bring unguarded built-ins; shared memory serves no second agent here,
           // and Atomics.wait on it could only block the thread until its timeout, past every limit.
@@ -178,7 +207,46 @@ internal sealed class JsBuiltInLimits
             new ClrFunction(engine, "refuse", Refuse),
             limits.JsArrayLength,
             new ClrFunction(engine, "intrinsic", (_, arguments) => Intrinsic(engine.Intrinsics, arguments[0].ToString())));
+        var serializer = new Jint.Native.Json.JsonSerializer(engine);
+        engine.GetValue("JSON").AsObject().DefineOwnProperty("stringify", new PropertyDescriptor(
+            new ClrFunction(engine, "stringify", (_, arguments) => guard.Stringify(engine, serializer, arguments), 3),
+            writable: true, enumerable: false, configurable: true));
         return guard;
+    }
+
+    /// <summary>What is left of <see cref="StackLimitOptions.JsMemoryBytes"/> in this evaluation.</summary>
+    public long Remaining => _limits.JsMemoryBytes - (GC.GetAllocatedBytesForCurrentThread() - _start);
+
+    /// <summary>
+    /// A replacer for Jint's serializer that counts the text the value will make and stops it at
+    /// the memory left, before the text is built (the serializer builds it in pooled memory the
+    /// engine's limit does not see). A replacer of the caller's is called first.
+    /// </summary>
+    public JsValue CountingReplacer(Engine engine, JsValue callerReplacer)
+    {
+        var budget = Remaining / 2;
+        long characters = 0;
+        return new ClrFunction(engine, "", (self, arguments) =>
+        {
+            var value = callerReplacer.IsUndefined() ? arguments.At(1) : engine.Call(callerReplacer, self, arguments);
+            characters += arguments.At(0).ToString().Length + (value is JsString text ? text.Length : 0) + 8;
+            if (characters > budget)
+            {
+                throw new MemoryLimitExceededException($"the value as JSON would need more than the {Math.Max(budget * 2, 0)} bytes left of JsMemoryBytes");
+            }
+
+            return value;
+        });
+    }
+
+    /// <summary>JSON.stringify with a counting replacer; a list of keys as replacer has no function to wrap and is left as it is.</summary>
+    private JsValue Stringify(Engine engine, Jint.Native.Json.JsonSerializer serializer, JsValue[] arguments)
+    {
+        var replacer = arguments.At(1);
+        var counted = replacer.IsCallable() ? CountingReplacer(engine, replacer)
+            : replacer.IsArray() ? replacer
+            : CountingReplacer(engine, JsValue.Undefined);
+        return serializer.Serialize(arguments.At(0), counted, arguments.At(2));
     }
 
     /// <summary>Starts counting allocations for one evaluation, as the engine's memory limit does.</summary>

@@ -58,7 +58,9 @@ internal sealed class JsEvaluator : IDisposable
             options.CancellationToken(cancellationToken);
             options.Constraints.RegexTimeout = limits.JsTimeout;
             options.Constraints.StackOverflowGuard = true;
-            options.Constraints.MaxArraySize = (uint)limits.JsArrayLength;
+            // Jint bounds an array's capacity, which grows by doubling: the next power of two lets an
+            // array of JsArrayLength elements be built one push at a time.
+            options.Constraints.MaxArraySize = System.Numerics.BitOperations.RoundUpToPowerOf2((uint)limits.JsArrayLength);
         });
         // One level more than allowed, so that the depth check, not the parser, reports it.
         _parser = new JsonParser(_engine, limits.JsDepth + 2);
@@ -178,25 +180,28 @@ internal sealed class JsEvaluator : IDisposable
             return null;
         }
 
-        var json = new ArrayBufferWriter<byte>();
+        byte[] json;
         try
         {
-            if (!_serializer.Serialize(value, json) || json.WrittenCount == 0)
+            var text = _serializer.Serialize(value, _builtIns.CountingReplacer(_engine, JsValue.Undefined), JsValue.Undefined);
+            if (text.IsUndefined())
             {
                 return null;
             }
+
+            json = System.Text.Encoding.UTF8.GetBytes(text.AsString());
         }
         catch (JavaScriptException ex) when (IsStackExhausted(ex))
         {
             throw DepthExceeded($"the value of {path}");
         }
 
-        if (JsonDepth.Of(json.WrittenSpan) > _limits.JsDepth)
+        if (JsonDepth.Of(json) > _limits.JsDepth)
         {
             throw DepthExceeded($"the value of {path}");
         }
 
-        return JsonNode.Parse(json.WrittenSpan, documentOptions: new JsonDocumentOptions { MaxDepth = _limits.JsDepth + 1 });
+        return JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = _limits.JsDepth + 1 });
     }
 
     private FunctionException DepthExceeded(string what) =>
