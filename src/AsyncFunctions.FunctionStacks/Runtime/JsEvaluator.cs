@@ -1,12 +1,9 @@
-using System.Buffers;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using AsyncFunctions.FunctionStacks.Hosting;
 using AsyncFunctions.FunctionStacks.Model;
 using AsyncFunctions.Functions;
 using Jint;
 using Jint.Native;
-using Jint.Native.Json;
 using Jint.Runtime;
 
 namespace AsyncFunctions.FunctionStacks.Runtime;
@@ -38,8 +35,7 @@ internal sealed class JsEvaluator : IDisposable
         """);
 
     private readonly Engine _engine;
-    private readonly JsonParser _parser;
-    private readonly Jint.Native.Json.JsonSerializer _serializer;
+    private readonly JsJson _json;
     private readonly JsBuiltInLimits _builtIns;
     private readonly StackLimitOptions _limits;
     private readonly StackState _state;
@@ -62,15 +58,13 @@ internal sealed class JsEvaluator : IDisposable
             // array of JsArrayLength elements be built one push at a time.
             options.Constraints.MaxArraySize = System.Numerics.BitOperations.RoundUpToPowerOf2((uint)limits.JsArrayLength);
         });
-        // One level more than allowed, so that the depth check, not the parser, reports it.
-        _parser = new JsonParser(_engine, limits.JsDepth + 2);
-        _serializer = new Jint.Native.Json.JsonSerializer(_engine);
         _builtIns = JsBuiltInLimits.Install(_engine, limits);
+        _json = new JsJson(_engine, limits, _builtIns);
         Run(() =>
         {
-            _engine.SetValue("$input", ToJs(input, "$input"));
-            _engine.SetValue("$env", ToJs(env, "$env"));
-            _engine.SetValue("$auth", ToJs(state.Auth, "$auth"));
+            _engine.SetValue("$input", _json.ToJs(input, "$input"));
+            _engine.SetValue("$env", _json.ToJs(env, "$env"));
+            _engine.SetValue("$auth", _json.ToJs(state.Auth, "$auth"));
             _engine.SetValue("$var", JsValue.Null);
             return _engine.Evaluate(in FreezeBindings);
         }, "$");
@@ -89,12 +83,12 @@ internal sealed class JsEvaluator : IDisposable
         {
             return Run(() =>
             {
-                _engine.SetValue("$var", script.VariablesRead is { } names ? Subset(variables, names) : ToJs(variables, "$var"));
+                _engine.SetValue("$var", script.VariablesRead is { } names ? _json.Subset(variables, names) : _json.ToJs(variables, "$var"));
                 _builtIns.Begin();
                 var result = _engine.Evaluate(in script.Prepared);
                 // Memory is otherwise checked before each statement: the last one's allocation counts too.
                 _engine.Constraints.Check();
-                return ToJson(result, script.Path);
+                return _json.ToJson(result, script.Path);
             }, script.Path);
         }
         finally
@@ -105,119 +99,13 @@ internal sealed class JsEvaluator : IDisposable
 
     public void Dispose() => _engine.Dispose();
 
-    /// <summary>Only the variables a script reads are converted: big variables cost only the scripts that use them.</summary>
-    private JsValue Subset(JsonObject variables, IReadOnlyList<string> names)
-    {
-        var json = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(json))
-        {
-            writer.WriteStartObject();
-            foreach (var name in names)
-            {
-                if (variables.TryGetPropertyValue(name, out var value))
-                {
-                    writer.WritePropertyName(name);
-                    Write(writer, value, "$var." + name);
-                }
-            }
-
-            writer.WriteEndObject();
-        }
-
-        return Parse(json.WrittenSpan, 1, "$var");
-    }
-
-    private JsValue ToJs(JsonNode? value, string name)
-    {
-        if (value is null)
-        {
-            return JsValue.Null;
-        }
-
-        var json = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(json))
-        {
-            Write(writer, value, name);
-        }
-
-        return Parse(json.WrittenSpan, 0, name);
-    }
-
-    private void Write(Utf8JsonWriter writer, JsonNode? value, string name)
-    {
-        try
-        {
-            if (value is null)
-            {
-                writer.WriteNullValue();
-            }
-            else
-            {
-                value.WriteTo(writer);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // The writer refuses values nested deeper than it supports.
-            throw DepthExceeded(name);
-        }
-    }
-
-    private JsValue Parse(ReadOnlySpan<byte> json, int wrapping, string name)
-    {
-        if (JsonDepth.Of(json) - wrapping > _limits.JsDepth)
-        {
-            throw DepthExceeded(name);
-        }
-
-        return _parser.Parse(json);
-    }
-
-    private JsonNode? ToJson(JsValue value, string path)
-    {
-        if (value.IsUndefined() || value.IsNull())
-        {
-            return null;
-        }
-
-        byte[] json;
-        try
-        {
-            var text = _serializer.Serialize(value, _builtIns.CountingReplacer(_engine, JsValue.Undefined), JsValue.Undefined);
-            if (text.IsUndefined())
-            {
-                return null;
-            }
-
-            json = System.Text.Encoding.UTF8.GetBytes(text.AsString());
-        }
-        catch (JavaScriptException ex) when (IsStackExhausted(ex))
-        {
-            throw DepthExceeded($"the value of {path}");
-        }
-
-        if (JsonDepth.Of(json) > _limits.JsDepth)
-        {
-            throw DepthExceeded($"the value of {path}");
-        }
-
-        return JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = _limits.JsDepth + 1 });
-    }
-
-    private FunctionException DepthExceeded(string what) =>
-        new(StackErrorCodes.LimitJsDepth, $"{what} is nested deeper than {_limits.JsDepth} arrays and objects (limit.js_depth).");
-
-    /// <summary>The error Jint's stack guard raises when the native stack is nearly used up.</summary>
-    private static bool IsStackExhausted(JavaScriptException ex) =>
-        ex.Error.IsObject() && ex.Message == "Maximum call stack size exceeded";
-
     private T Run<T>(Func<T> action, string path)
     {
         try
         {
             return action();
         }
-        catch (JavaScriptException ex) when (IsStackExhausted(ex))
+        catch (JavaScriptException ex) when (JsJson.IsStackExhausted(ex))
         {
             throw RecursedTooDeep(path);
         }
@@ -283,7 +171,7 @@ internal sealed class JsEvaluator : IDisposable
                 JsonNode? data = null;
                 try
                 {
-                    data = ToJson(thrown.Get("data"), path);
+                    data = _json.ToJson(thrown.Get("data"), path);
                 }
                 catch (Exception e) when (e is JavaScriptException or System.Text.Json.JsonException)
                 {
