@@ -37,12 +37,14 @@ internal sealed class JsBuiltInLimits
             const d = getOwnPropertyDescriptor(holder, key);
             defineProperty(holder, key, { value, writable: d.writable, enumerable: d.enumerable, configurable: d.configurable });
           };
+          // Built-in methods are writable, so an assignment keeps their attributes; a wrapper written
+          // as a method (({ key() {} }).key) already has the built-in's name.
           const guardMethod = (holder, key, wrap) => {
             const original = holder[key];
             if (typeof original !== 'function') return;
             const wrapped = wrap(original);
-            defineProperty(wrapped, 'name', { value: key, configurable: true });
-            replace(holder, key, wrapped);
+            if (wrapped.name !== key) defineProperty(wrapped, 'name', { value: key, configurable: true });
+            holder[key] = wrapped;
           };
 
           // Text builders: charged for the text they are about to make.
@@ -50,21 +52,21 @@ internal sealed class JsBuiltInLimits
             if (self === null || self === undefined) apply(original, self, args);
             return `${self}`;
           };
-          guardMethod(String.prototype, 'repeat', original => function (count) {
+          guardMethod(String.prototype, 'repeat', original => ({ repeat(count) {
             const s = text(this, original, [count]);
             const n = num(count);
             if (finite(n)) charge(s.length * n * 2);
             return apply(original, s, [n]);
-          });
-          const padding = original => function (maxLength, fillString) {
-            const s = text(this, original, [maxLength, fillString]);
+          } }).repeat);
+          const pad = (self, original, maxLength, fillString) => {
+            const s = text(self, original, [maxLength, fillString]);
             const n = num(maxLength);
             if (finite(n) && n > s.length) charge(n * 2);
             return apply(original, s, [n, fillString]);
           };
-          guardMethod(String.prototype, 'padStart', padding);
-          guardMethod(String.prototype, 'padEnd', padding);
-          guardMethod(String.prototype, 'concat', original => function (...texts) {
+          guardMethod(String.prototype, 'padStart', original => ({ padStart(maxLength, fillString) { return pad(this, original, maxLength, fillString); } }).padStart);
+          guardMethod(String.prototype, 'padEnd', original => ({ padEnd(maxLength, fillString) { return pad(this, original, maxLength, fillString); } }).padEnd);
+          guardMethod(String.prototype, 'concat', original => ({ concat(...texts) {
             const s = text(this, original, texts);
             const parts = [];
             let length = s.length;
@@ -74,9 +76,9 @@ internal sealed class JsBuiltInLimits
             }
             charge(length * 2);
             return apply(original, s, parts);
-          });
+          } }).concat);
           // join converts each element once, as the built-in would, and is charged for the text before it is built.
-          guardMethod(ArrayOf.prototype, 'join', original => function (separator) {
+          guardMethod(ArrayOf.prototype, 'join', original => ({ join(separator) {
             if (this === null || this === undefined) return apply(original, this, [separator]);
             const items = ObjectOf(this);
             const n = num(items.length);
@@ -91,7 +93,7 @@ internal sealed class JsBuiltInLimits
             }
             charge(size * 2);
             return apply(original, parts, [glue]);
-          });
+          } }).join);
 
           // A second realm would bring unguarded built-ins; shared memory serves no second agent here,
           // and Atomics.wait on it could only block the thread until its timeout, past every limit.
