@@ -2,7 +2,6 @@ using AsyncFunctions.FunctionStacks.Hosting;
 using Jint;
 using Jint.Native;
 using Jint.Runtime;
-using Jint.Runtime.Descriptors;
 using Jint.Runtime.Interop;
 
 namespace AsyncFunctions.FunctionStacks.Runtime;
@@ -22,10 +21,10 @@ internal sealed class JsBuiltInLimits
     // getter cannot answer small to the check and large to the allocation.
     private static readonly Prepared<Acornima.Ast.Script> Wrappers = Engine.PrepareScript(
         """
-        (function (charge, refuse, maxLength, intrinsic) {
+        (function (charge, refuse, maxLength, intrinsic, remaining) {
           'use strict';
           const { construct, apply, getPrototypeOf, setPrototypeOf, defineProperty, getOwnPropertyDescriptor } = Reflect;
-          const ProxyOf = Proxy, ToNumber = Number, ObjectOf = Object, ArrayOf = Array, arrayFrom = Array.from, floor = Math.floor;
+          const ProxyOf = Proxy, ToNumber = Number, ObjectOf = Object, ArrayOf = Array, arrayFrom = Array.from, isArray = Array.isArray, floor = Math.floor;
           const maxBytes = maxLength * 8;
           const isObject = v => v !== null && (typeof v === 'object' || typeof v === 'function');
           const num = v => (typeof v === 'bigint' || typeof v === 'symbol') ? v : ToNumber(v);
@@ -94,6 +93,23 @@ internal sealed class JsBuiltInLimits
             charge(size * 2);
             return apply(original, parts, [glue]);
           } }).join);
+
+          // The serializer builds its text in pooled memory the engine's limit does not see: a
+          // replacer counts the text as it goes (after the caller's own, if any). A list of keys as
+          // replacer has no function to wrap and is left as it is.
+          guardMethod(JSON, 'stringify', original => ({ stringify(value, replacer, space) {
+            if (isArray(replacer)) return apply(original, this, [value, replacer, space]);
+            const own = typeof replacer === 'function' ? replacer : undefined;
+            const budget = remaining() / 2;
+            let characters = 0;
+            const counting = function (key, item) {
+              const result = own === undefined ? item : apply(own, this, [key, item]);
+              characters += key.length + (typeof result === 'string' ? result.length : 0) + 8;
+              if (characters > budget) charge(characters * 2);
+              return result;
+            };
+            return apply(original, this, [value, counting, space]);
+          } }).stringify);
 
           // A second realm would bring unguarded built-ins; shared memory serves no second agent here,
           // and Atomics.wait on it could only block the thread until its timeout, past every limit.
@@ -208,11 +224,8 @@ internal sealed class JsBuiltInLimits
             new ClrFunction(engine, "charge", guard.Charge),
             new ClrFunction(engine, "refuse", Refuse),
             limits.JsArrayLength,
-            new ClrFunction(engine, "intrinsic", (_, arguments) => Intrinsic(engine.Intrinsics, arguments[0].ToString())));
-        var serializer = new Jint.Native.Json.JsonSerializer(engine);
-        engine.GetValue("JSON").AsObject().DefineOwnProperty("stringify", new PropertyDescriptor(
-            new ClrFunction(engine, "stringify", (_, arguments) => guard.Stringify(engine, serializer, arguments), 3),
-            writable: true, enumerable: false, configurable: true));
+            new ClrFunction(engine, "intrinsic", (_, arguments) => Intrinsic(engine.Intrinsics, arguments[0].ToString())),
+            new ClrFunction(engine, "remaining", (_, _) => guard.Remaining));
         return guard;
     }
 
@@ -220,17 +233,17 @@ internal sealed class JsBuiltInLimits
     public long Remaining => _limits.JsMemoryBytes - (GC.GetAllocatedBytesForCurrentThread() - _start);
 
     /// <summary>
-    /// A replacer for Jint's serializer that counts the text the value will make and stops it at
-    /// the memory left, before the text is built (the serializer builds it in pooled memory the
-    /// engine's limit does not see). A replacer of the caller's is called first.
+    /// A replacer for Jint's serializer that counts the text a value will make and stops it at the
+    /// memory left, before the text is built: the serializer builds it in pooled memory the
+    /// engine's limit does not see.
     /// </summary>
-    public JsValue CountingReplacer(Engine engine, JsValue callerReplacer)
+    public JsValue CountingReplacer(Engine engine)
     {
         var budget = Remaining / 2;
         long characters = 0;
-        return new ClrFunction(engine, "", (self, arguments) =>
+        return new ClrFunction(engine, "", (_, arguments) =>
         {
-            var value = callerReplacer.IsUndefined() ? arguments.At(1) : engine.Call(callerReplacer, self, arguments);
+            var value = arguments.At(1);
             characters += arguments.At(0).ToString().Length + (value is JsString text ? text.Length : 0) + 8;
             if (characters > budget)
             {
@@ -239,16 +252,6 @@ internal sealed class JsBuiltInLimits
 
             return value;
         });
-    }
-
-    /// <summary>JSON.stringify with a counting replacer; a list of keys as replacer has no function to wrap and is left as it is.</summary>
-    private JsValue Stringify(Engine engine, Jint.Native.Json.JsonSerializer serializer, JsValue[] arguments)
-    {
-        var replacer = arguments.At(1);
-        var counted = replacer.IsCallable() ? CountingReplacer(engine, replacer)
-            : replacer.IsArray() ? replacer
-            : CountingReplacer(engine, JsValue.Undefined);
-        return serializer.Serialize(arguments.At(0), counted, arguments.At(2));
     }
 
     /// <summary>Starts counting allocations for one evaluation, as the engine's memory limit does.</summary>

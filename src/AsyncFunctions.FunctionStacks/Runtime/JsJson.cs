@@ -101,7 +101,7 @@ internal sealed class JsJson(Engine engine, StackLimitOptions limits, JsBuiltInL
         try
         {
             // Only objects can make far more text than they hold; a replacer that counts costs a call per value.
-            var replacer = value.IsObject() ? builtIns.CountingReplacer(engine, JsValue.Undefined) : JsValue.Undefined;
+            var replacer = value.IsObject() ? builtIns.CountingReplacer(engine) : JsValue.Undefined;
             var text = _serializer.Serialize(value, replacer, JsValue.Undefined);
             if (text.IsUndefined())
             {
