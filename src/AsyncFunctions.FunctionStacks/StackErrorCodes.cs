@@ -34,6 +34,7 @@ public static class StackErrorCodes
     public const string LimitJsTimeout = "limit.js_timeout";
     public const string LimitJsMemory = "limit.js_memory";
     public const string LimitJsRecursion = "limit.js_recursion";
+    public const string LimitJsDepth = "limit.js_depth";
     public const string LimitSteps = "limit.steps";
     public const string LimitLoop = "limit.loop";
     public const string LimitVariableSize = "limit.variable_size";

@@ -124,7 +124,7 @@ public static class InputValidator
             case InputType.Timestamp when kind == JsonValueKind.String:
                 if (DateTimeOffset.TryParse(value.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
                 {
-                    return JsonValue.Create(at.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
+                    return JsonValue.Create(Timestamp(at));
                 }
 
                 problems.Add(new InputProblem(path, "must be an ISO 8601 timestamp such as 2026-01-31T12:00:00Z"));
@@ -136,7 +136,7 @@ public static class InputValidator
                     return null;
                 }
 
-                return JsonValue.Create(DateTimeOffset.FromUnixTimeMilliseconds(ms).ToString("O", CultureInfo.InvariantCulture));
+                return JsonValue.Create(Timestamp(DateTimeOffset.FromUnixTimeMilliseconds(ms)));
             case InputType.Array when kind == JsonValueKind.Array:
                 return CheckItems(value.AsArray(), declaration, path, problems);
             default:
@@ -216,6 +216,13 @@ public static class InputValidator
             return false;
         }
     }
+
+    /// <summary>
+    /// The form JavaScript's toISOString gives (UTC, milliseconds, Z), so an input timestamp and a
+    /// Date made from it in a script are the same text; finer digits are cut, as a Date keeps none.
+    /// </summary>
+    private static string Timestamp(DateTimeOffset at) =>
+        at.UtcDateTime.ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fff'Z'", CultureInfo.InvariantCulture);
 
     private static bool TryDecimal(JsonNode value, out decimal number)
     {

@@ -23,6 +23,16 @@ internal sealed class FunctionStacksOptionsValidator : IValidateOptions<Function
         Positive(limits.JsTotalTime > TimeSpan.Zero, $"{Limits}:JsTotalTime");
         Positive(limits.JsMemoryBytes > 0, $"{Limits}:JsMemoryBytes");
         Positive(limits.JsRecursion > 0, $"{Limits}:JsRecursion");
+        if (limits.JsArrayLength < StackLimitOptions.MinJsArrayLength)
+        {
+            failures.Add($"{Limits}:JsArrayLength must be at least {StackLimitOptions.MinJsArrayLength}.");
+        }
+
+        if (limits.JsDepth is <= 0 or > StackLimitOptions.MaxJsDepth)
+        {
+            failures.Add($"{Limits}:JsDepth must be between 1 and {StackLimitOptions.MaxJsDepth}.");
+        }
+
         Positive(limits.Steps > 0, $"{Limits}:Steps");
         Positive(limits.LoopIterations > 0, $"{Limits}:LoopIterations");
         Positive(limits.VariableBytes > 0, $"{Limits}:VariableBytes");

@@ -6,6 +6,12 @@ namespace AsyncFunctions.FunctionStacks.Hosting;
 /// </summary>
 public sealed class StackLimitOptions
 {
+    /// <summary>The highest <see cref="JsDepth"/> accepted: JSON writers stop at 1000 levels, and value templates nest a value further.</summary>
+    public const int MaxJsDepth = 900;
+
+    /// <summary>The lowest <see cref="JsArrayLength"/> accepted: the engine's own set-up makes small arrays.</summary>
+    public const int MinJsArrayLength = 1000;
+
     /// <summary>Longest run of one expression or lambda (<c>limit.js_timeout</c>).</summary>
     public TimeSpan JsTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -14,6 +20,18 @@ public sealed class StackLimitOptions
 
     /// <summary>Deepest JavaScript call recursion (<c>limit.js_recursion</c>).</summary>
     public int JsRecursion { get; set; } = 200;
+
+    /// <summary>
+    /// Deepest nesting of arrays and objects in a value handed to or returned by JavaScript
+    /// (<c>limit.js_depth</c>); at most <see cref="MaxJsDepth"/>.
+    /// </summary>
+    public int JsDepth { get; set; } = 64;
+
+    /// <summary>
+    /// Longest JavaScript array and typed array, in elements; an ArrayBuffer holds at most eight times
+    /// as many bytes (<c>limit.js_memory</c>). Bounds what one call of a built-in such as sort can take on.
+    /// </summary>
+    public int JsArrayLength { get; set; } = 1_000_000;
 
     /// <summary>Most steps one execution runs, loop bodies included (<c>limit.steps</c>).</summary>
     public long Steps { get; set; } = 100_000;

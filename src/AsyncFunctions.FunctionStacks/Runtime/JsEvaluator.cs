@@ -4,7 +4,6 @@ using AsyncFunctions.FunctionStacks.Model;
 using AsyncFunctions.Functions;
 using Jint;
 using Jint.Native;
-using Jint.Native.Json;
 using Jint.Runtime;
 
 namespace AsyncFunctions.FunctionStacks.Runtime;
@@ -13,6 +12,9 @@ namespace AsyncFunctions.FunctionStacks.Runtime;
 /// Evaluates prepared expressions and lambdas in one Jint engine per run. The engine holds no
 /// state of the stack between evaluations: <c>$var</c> is set from the variables before each one,
 /// and <c>$input</c>, <c>$env</c> and <c>$auth</c> are frozen. No CLR access is enabled.
+/// Jint's stack guard turns a recursion that would overflow the native stack (a Proxy trap reading
+/// itself, <c>flat</c> or <c>JSON.stringify</c> of a value nested thousands deep) into an error,
+/// so such scripts fail with <c>limit.js_recursion</c> instead of ending the process.
 /// </summary>
 internal sealed class JsEvaluator : IDisposable
 {
@@ -33,8 +35,8 @@ internal sealed class JsEvaluator : IDisposable
         """);
 
     private readonly Engine _engine;
-    private readonly JsonParser _parser;
-    private readonly JsonSerializer _serializer;
+    private readonly JsJson _json;
+    private readonly JsBuiltInLimits _builtIns;
     private readonly StackLimitOptions _limits;
     private readonly StackState _state;
     private readonly CancellationToken _cancellationToken;
@@ -51,14 +53,21 @@ internal sealed class JsEvaluator : IDisposable
             options.LimitRecursion(limits.JsRecursion);
             options.CancellationToken(cancellationToken);
             options.Constraints.RegexTimeout = limits.JsTimeout;
+            options.Constraints.StackOverflowGuard = true;
+            // Jint bounds an array's capacity, which grows by doubling: the next power of two lets an
+            // array of JsArrayLength elements be built one push at a time.
+            options.Constraints.MaxArraySize = System.Numerics.BitOperations.RoundUpToPowerOf2((uint)limits.JsArrayLength);
         });
-        _parser = new JsonParser(_engine);
-        _serializer = new JsonSerializer(_engine);
-        _engine.SetValue("$input", ToJs(input));
-        _engine.SetValue("$env", ToJs(env));
-        _engine.SetValue("$auth", ToJs(state.Auth));
-        _engine.SetValue("$var", JsValue.Null);
-        Run(() => _engine.Evaluate(in FreezeBindings), "$");
+        _builtIns = JsBuiltInLimits.Install(_engine, limits);
+        _json = new JsJson(_engine, limits, _builtIns);
+        Run(() =>
+        {
+            _engine.SetValue("$input", _json.ToJs(input, "$input"));
+            _engine.SetValue("$env", _json.ToJs(env, "$env"));
+            _engine.SetValue("$auth", _json.ToJs(state.Auth, "$auth"));
+            _engine.SetValue("$var", JsValue.Null);
+            return _engine.Evaluate(in FreezeBindings);
+        }, "$");
     }
 
     public JsonNode? Evaluate(CompiledScript script, JsonObject variables)
@@ -72,9 +81,15 @@ internal sealed class JsEvaluator : IDisposable
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
-            _engine.SetValue("$var", script.VariablesRead is { } names ? Subset(variables, names) : ToJs(variables));
-            var result = Run(() => _engine.Evaluate(in script.Prepared), script.Path);
-            return Run(() => ToJson(result), script.Path);
+            return Run(() =>
+            {
+                _engine.SetValue("$var", script.VariablesRead is { } names ? _json.Subset(variables, names) : _json.ToJs(variables, "$var"));
+                _builtIns.Begin();
+                var result = _engine.Evaluate(in script.Prepared);
+                // Memory is otherwise checked before each statement: the last one's allocation counts too.
+                _engine.Constraints.Check();
+                return _json.ToJson(result, script.Path);
+            }, script.Path);
         }
         finally
         {
@@ -84,42 +99,19 @@ internal sealed class JsEvaluator : IDisposable
 
     public void Dispose() => _engine.Dispose();
 
-    /// <summary>Only the variables a script reads are converted: big variables cost only the scripts that use them.</summary>
-    private JsValue Subset(JsonObject variables, IReadOnlyList<string> names)
-    {
-        var json = new System.Text.StringBuilder("{");
-        foreach (var name in names)
-        {
-            if (variables.TryGetPropertyValue(name, out var value))
-            {
-                json.Append(json.Length > 1 ? "," : "")
-                    .Append(System.Text.Json.JsonSerializer.Serialize(name))
-                    .Append(':')
-                    .Append(value is null ? "null" : value.ToJsonString());
-            }
-        }
-
-        return _parser.Parse(json.Append('}').ToString());
-    }
-
-    private JsValue ToJs(JsonNode? value) => value is null ? JsValue.Null : _parser.Parse(value.ToJsonString());
-
-    private JsonNode? ToJson(JsValue value)
-    {
-        if (value.IsUndefined() || value.IsNull())
-        {
-            return null;
-        }
-
-        var text = _serializer.Serialize(value);
-        return text.IsUndefined() ? null : JsonNode.Parse(text.AsString());
-    }
-
     private T Run<T>(Func<T> action, string path)
     {
         try
         {
             return action();
+        }
+        catch (JavaScriptException ex) when (JsJson.IsStackExhausted(ex))
+        {
+            throw RecursedTooDeep(path);
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            throw RecursedTooDeep(path);
         }
         catch (JavaScriptException ex)
         {
@@ -130,10 +122,16 @@ internal sealed class JsEvaluator : IDisposable
             throw new FunctionException(StackErrorCodes.LimitJsTimeout,
                 $"The JavaScript at {path} ran longer than {_limits.JsTimeout.TotalMilliseconds} ms (limit.js_timeout).");
         }
-        catch (MemoryLimitExceededException)
+        catch (MemoryLimitExceededException ex)
         {
             throw new FunctionException(StackErrorCodes.LimitJsMemory,
-                $"The JavaScript at {path} allocated more than {_limits.JsMemoryBytes} bytes (limit.js_memory).");
+                $"The JavaScript at {path} went over its memory limits (limit.js_memory): {ex.Message}.");
+        }
+        catch (OutOfMemoryException)
+        {
+            // A text or array the runtime cannot make at all (over 2^30 characters, say); nothing of it was kept.
+            throw new FunctionException(StackErrorCodes.LimitJsMemory,
+                $"The JavaScript at {path} asked for more memory than can be had (limit.js_memory).");
         }
         catch (RecursionDepthOverflowException)
         {
@@ -155,6 +153,10 @@ internal sealed class JsEvaluator : IDisposable
         }
     }
 
+    private FunctionException RecursedTooDeep(string path) =>
+        new(StackErrorCodes.LimitJsRecursion,
+            $"The JavaScript at {path} recursed deeper than the stack allows (limit.js_recursion); a Proxy trap or getter that calls itself, or a value nested thousands deep, does this.");
+
     /// <summary>
     /// A thrown object with a text "code" keeps its code, message and data, so lambdas can raise
     /// errors like the throw step; anything else becomes js.error.
@@ -169,7 +171,7 @@ internal sealed class JsEvaluator : IDisposable
                 JsonNode? data = null;
                 try
                 {
-                    data = ToJson(thrown.Get("data"));
+                    data = _json.ToJson(thrown.Get("data"), path);
                 }
                 catch (Exception e) when (e is JavaScriptException or System.Text.Json.JsonException)
                 {

@@ -1,0 +1,104 @@
+using System.Text.Json;
+using AsyncFunctions.FunctionStacks.Hosting;
+using AsyncFunctions.FunctionStacks.Tests.Support;
+using AsyncFunctions.Functions;
+
+namespace AsyncFunctions.FunctionStacks.Tests;
+
+/// <summary>
+/// Scripts that would overflow the native stack fail the execution with a limit code. Without the
+/// engine's stack guard each of these ends the test process itself (a stack overflow cannot be caught).
+/// </summary>
+public sealed class JavaScriptStackTests
+{
+    private const string DeepArray = "let a = []; for (let i = 0; i < 200000; i++) a = [a];";
+    private const string DeepObject = "let o = {}; for (let i = 0; i < 200000; i++) o = { o };";
+
+    // Generous time and memory, so that only the depth can stop these scripts.
+    private static void Roomy(StackLimitOptions limits) => (limits.JsTimeout, limits.JsMemoryBytes) = (TimeSpan.FromMinutes(2), 1L << 30);
+
+    internal static async Task AssertFailsWith(string code, string steps, Action<StackLimitOptions>? limits = null, string response = "null")
+    {
+        var stacks = new Stacks(o => limits?.Invoke(o.Limits));
+        var wrapped = $$"""[ { "try": {{steps}}, "catch": [ { "return": "caught" } ] } ]""";
+        var ex = await Assert.ThrowsAnyAsync<FunctionException>(() => stacks.RunAsync(Stacks.Doc(wrapped, response)));
+        Assert.Equal(code, ex.Code);
+        Assert.Contains(code, ex.Message, StringComparison.Ordinal);
+
+        var healthy = await stacks.RunAsync(Stacks.Doc("""[ { "var": "x", "value": "=1 + 1" } ]""", "\"=$var.x\""));
+        Assert.Equal(2, healthy!.GetValue<int>());
+    }
+
+    internal static string Lambda(string code, string? name = null) =>
+        $$"""[ { "lambda": {{JsonSerializer.Serialize(code)}}{{(name is null ? "" : $", \"as\": \"{name}\"")}} } ]""";
+
+    [Fact]
+    public Task A_proxy_whose_get_trap_reads_itself() =>
+        AssertFailsWith("limit.js_recursion", Lambda("const p = new Proxy({}, { get(t, k, r) { return r[k]; } }); return p.x;"));
+
+    [Fact]
+    public Task The_same_proxy_in_an_expression() =>
+        AssertFailsWith("limit.js_recursion", """[ { "var": "x", "value": "=new Proxy({}, { get(t, k, r) { return r[k]; } }).x" } ]""");
+
+    [Fact]
+    public Task Flat_of_an_array_nested_200000_deep() =>
+        AssertFailsWith("limit.js_recursion", Lambda(DeepArray + " return a.flat(Infinity).length;"), Roomy);
+
+    [Fact]
+    public Task Join_of_an_array_nested_200000_deep() =>
+        AssertFailsWith("limit.js_recursion", Lambda(DeepArray + " return a.join().length;"), Roomy);
+
+    [Fact]
+    public Task Stringify_of_an_object_nested_200000_deep() =>
+        AssertFailsWith("limit.js_recursion", Lambda(DeepObject + " return JSON.stringify(o).length;"), Roomy);
+
+    [Fact]
+    public Task Returning_an_object_nested_200000_deep() =>
+        AssertFailsWith("limit.js_depth", Lambda(DeepObject + " return o;"), Roomy);
+
+    [Fact]
+    public Task Returning_an_object_nested_200000_deep_as_the_response() =>
+        AssertFailsWith("limit.js_depth", Lambda(DeepObject + " return 1;"), Roomy, "\"=(() => { " + DeepObject + " return o; })()\"");
+
+    [Fact]
+    public async Task The_guard_holds_on_a_thread_with_a_small_stack()
+    {
+        var problems = new List<Compiling.DocumentProblem>();
+        var script = Compiling.ScriptCompiler.Lambda("const p = new Proxy({}, { get(t, k, r) { return r[k]; } }); return p.x;", "$.test", problems, new HashSet<string>());
+        Assert.Empty(problems);
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            using var js = new Runtime.JsEvaluator(new StackLimitOptions(), [], [], new Runtime.StackState(), CancellationToken.None);
+            failure = Record.Exception(() => js.Evaluate(script!, []));
+        }, 256 * 1024);
+        thread.Start();
+        await Task.Run(thread.Join);
+        Assert.Equal("limit.js_recursion", Assert.IsType<FunctionException>(failure).Code);
+    }
+
+    [Fact]
+    public async Task A_value_within_the_depth_limit_is_returned_and_one_level_more_is_refused()
+    {
+        var stacks = new Stacks(o => o.Limits.JsDepth = 10);
+        var output = await stacks.RunAsync(Stacks.Doc(Lambda("let a = 1; for (let i = 0; i < 10; i++) a = [a]; return a;", "a"), "\"=$var.a\""));
+        Assert.Equal("[[[[[[[[[[1]]]]]]]]]]", output!.ToJsonString());
+
+        await AssertFailsWith("limit.js_depth", Lambda("let a = 1; for (let i = 0; i < 11; i++) a = [a]; return a;"), l => l.JsDepth = 10);
+    }
+
+    [Fact]
+    public Task A_variable_grown_past_the_depth_limit_by_a_template_is_refused_when_a_script_reads_it() =>
+        AssertFailsWith("limit.js_depth",
+            """[ { "var": "a", "value": "=[[[1]]]" }, { "var": "b", "value": [[["=$var.a"]]] }, { "var": "c", "value": "=$var.b" } ]""",
+            l => l.JsDepth = 5);
+
+    [Fact]
+    public async Task Javascript_can_catch_the_overflow_itself_and_go_on()
+    {
+        var output = await new Stacks().RunAsync(Stacks.Doc(
+            Lambda("try { return new Proxy({}, { get(t, k, r) { return r[k]; } }).x; } catch (e) { return e instanceof RangeError; }", "r"),
+            "\"=$var.r\""));
+        Assert.True(output!.GetValue<bool>());
+    }
+}
