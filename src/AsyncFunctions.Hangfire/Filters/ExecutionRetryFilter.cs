@@ -14,18 +14,18 @@ namespace AsyncFunctions.Hangfire.Filters;
 /// execution runs travels with the job (<see cref="JobRetryPolicy"/>); the attempt's error travels
 /// in the <see cref="RetryScheduledState"/> it elects.
 /// </summary>
-public sealed class ExecutionRetryFilter(IFunctionCatalog catalog) : IElectStateFilter
+public sealed class ExecutionRetryFilter : IElectStateFilter
 {
     private const string RetryCountParameter = "RetryCount";
 
     public void OnStateElection(ElectStateContext context)
     {
-        if (context.CandidateState is not FailedState failed || context.BackgroundJob.Job?.Args.FirstOrDefault() is not string name)
+        if (context.CandidateState is not FailedState failed || context.BackgroundJob.Job?.Type != typeof(ExecutionJob))
         {
             return;
         }
 
-        var policy = PolicyOf(context, name);
+        var policy = PolicyOf(context);
         var retriesSoFar = context.GetJobParameter<int>(RetryCountParameter, allowStale: true);
         if (retriesSoFar >= policy.MaxRetries || failed.Exception is OperationCanceledException)
         {
@@ -40,15 +40,10 @@ public sealed class ExecutionRetryFilter(IFunctionCatalog catalog) : IElectState
         };
     }
 
-    private RetryPolicy PolicyOf(ElectStateContext context, string name)
-    {
-        if (context.GetJobParameter<JobRetryPolicy?>(JobRetryPolicy.ParameterName, allowStale: true) is { } carried)
-        {
-            return carried.ToPolicy();
-        }
-
-        // Only jobs queued by a version that did not carry the policy get here: they take the
-        // current version's policy, the best that can be known without their own.
-        return Blocking.Wait(catalog.FindAsync(name).AsTask())?.Retry ?? RetryPolicy.None;
-    }
+    /// <remarks>
+    /// A job carries its policy only when the function retries; no parameter means no retry. Jobs
+    /// queued by a version from before the policy travelled with the job fail without retries.
+    /// </remarks>
+    private static RetryPolicy PolicyOf(ElectStateContext context) =>
+        context.GetJobParameter<JobRetryPolicy?>(JobRetryPolicy.ParameterName, allowStale: true)?.ToPolicy() ?? RetryPolicy.None;
 }

@@ -14,13 +14,18 @@ namespace AsyncFunctions.Hangfire.Jobs;
 /// </summary>
 public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, IExecutionStore store, JobCreationThreads threads, TimeProvider time) : IExecutionStarter
 {
+    private static readonly Dictionary<string, object> NoParameters = [];
+
     private static readonly Job Template = Job.FromExpression<ExecutionJob>(j => j.RunAsync(null!, null!, CancellationToken.None));
 
     public async Task<ExecutionRecord> EnqueueAsync(FunctionDescriptor function, JsonObject input, StartRequest request, CancellationToken cancellationToken)
     {
         var state = new NewExecutionState(new NewExecution("", function.Name, function.Version, ExecutionStatus.Enqueued, input, request.ParentId, time.GetUtcNow(), request.CallDepth, RootId: request.RootId));
         var job = new Job(Template.Type, Template.Method, function.Name, null, CancellationToken.None);
-        var parameters = new Dictionary<string, object> { [JobRetryPolicy.ParameterName] = JobRetryPolicy.From(function.Retry) };
+        // A function without retries needs no parameter: its absence means no retry, and costs no write.
+        var parameters = function.Retry.MaxRetries > 0
+            ? new Dictionary<string, object> { [JobRetryPolicy.ParameterName] = JobRetryPolicy.From(function.Retry) }
+            : NoParameters;
         string id;
         try
         {
