@@ -37,21 +37,13 @@ public sealed class JobCreationThreads : IDisposable
     public Task<T> RunAsync<T>(Func<T> create, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        var work = new Work<T>(create);
         if (!Thread.CurrentThread.IsThreadPoolThread)
         {
-            try
-            {
-                return Task.FromResult(create());
-            }
-#pragma warning disable CA1031 // The caller gets whatever the creation threw, as from the threads.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                return Task.FromException<T>(ex);
-            }
+            work.Run();
+            return work.Task;
         }
 
-        var work = new Work<T>(create);
         try
         {
             _queue.Add(work, CancellationToken.None);
