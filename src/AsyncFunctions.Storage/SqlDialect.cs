@@ -10,6 +10,10 @@ namespace AsyncFunctions.Storage;
 /// </summary>
 public abstract class SqlDialect
 {
+    // The statements are built once from the dialect's hooks: every write uses them.
+    private string? _createSql;
+    private string? _applySql;
+
     /// <summary>The columns every query of an execution row reads.</summary>
     public const string RowColumns =
         "seq, id, function_name, function_version, status, input, output, error_type, error_message, error_code, error_data, " +
@@ -38,7 +42,7 @@ public abstract class SqlDialect
     /// ParentId, RootId, CallDepth, LeaseExpiresAt); when a placeholder exists, fills in what it
     /// lacks without touching its status. Standard <c>ON CONFLICT</c>; a database without it overrides.
     /// </summary>
-    public virtual string CreateSql => $"""
+    public virtual string CreateSql => _createSql ??= $"""
         INSERT INTO af_executions AS e (id, function_name, function_version, status, phase, status_at, input, parent_id, root_id, call_depth, created_at, lease_expires_at)
         VALUES (@Id, @Function, @FunctionVersion, @Status, @Phase, @At, {Json("@Input")}, @ParentId, @RootId, @CallDepth, @At, {NullableTimestamp("@LeaseExpiresAt")})
         ON CONFLICT (id) DO UPDATE SET
@@ -62,7 +66,7 @@ public abstract class SqlDialect
     /// At, Output, ErrorType, ErrorMessage, ErrorCode, ErrorData, Attempt (0 or 1), StartedAt,
     /// CompletedAt). The rule's condition comes from <see cref="ExecutionStatusRules.SupersedesSql"/>.
     /// </summary>
-    public virtual string ApplySql => $"""
+    public virtual string ApplySql => _applySql ??= $"""
         INSERT INTO af_executions AS e (id, function_name, status, phase, status_at, output, error_type, error_message, error_code, error_data,
                                         attempts, created_at, started_at, completed_at)
         VALUES (@Id, @Function, @Status, @Phase, @At, {Json("@Output")}, @ErrorType, @ErrorMessage, @ErrorCode, {Json("@ErrorData")},

@@ -35,7 +35,7 @@ public sealed class SqlServerDialect(string connectionString) : SqlDialect
         COMMIT TRANSACTION;
         """;
 
-    public override string ApplySql => $"""
+    public override string ApplySql { get; } = $"""
         SET XACT_ABORT ON;
         BEGIN TRANSACTION;
         UPDATE af_executions WITH (UPDLOCK, SERIALIZABLE)
