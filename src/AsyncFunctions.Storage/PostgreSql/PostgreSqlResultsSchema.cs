@@ -1,6 +1,4 @@
-using System.Reflection;
 using DbUp;
-using DbUp.Engine.Output;
 using Npgsql;
 
 namespace AsyncFunctions.Storage.PostgreSql;
@@ -51,16 +49,9 @@ public static class PostgreSqlResultsSchema
 
     private static void Apply(string connectionString)
     {
-        var result = DeployChanges.To.PostgresqlDatabase(connectionString)
-            .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), name => name.StartsWith("AsyncFunctions.PostgreSql.Scripts.", StringComparison.Ordinal))
-            .JournalToPostgresqlTable(null, "af_schema_versions")
-            .WithTransactionPerScript()
-            .LogTo(new NoOpUpgradeLog())
-            .Build()
-            .PerformUpgrade();
-        if (!result.Successful)
-        {
-            throw new InvalidOperationException($"Applying the PostgreSQL schema failed in {result.ErrorScript?.Name}: {result.Error?.Message}", result.Error);
-        }
+        SchemaScripts.Apply(
+            DeployChanges.To.PostgresqlDatabase(connectionString).JournalToPostgresqlTable(null, "af_schema_versions"),
+            "PostgreSQL",
+            "AsyncFunctions.PostgreSql.Scripts.");
     }
 }

@@ -1,7 +1,5 @@
 using System.Data;
-using System.Reflection;
 using DbUp;
-using DbUp.Engine.Output;
 using Microsoft.Data.SqlClient;
 
 namespace AsyncFunctions.Storage.SqlServer;
@@ -51,17 +49,10 @@ public static class SqlServerResultsSchema
 
     private static void Apply(string connectionString)
     {
-        var result = DeployChanges.To.SqlDatabase(connectionString)
-            .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), name => name.StartsWith("AsyncFunctions.SqlServer.Scripts.", StringComparison.Ordinal))
-            .JournalToSqlTable("dbo", "af_schema_versions")
-            .WithTransactionPerScript()
-            .LogTo(new NoOpUpgradeLog())
-            .Build()
-            .PerformUpgrade();
-        if (!result.Successful)
-        {
-            throw new InvalidOperationException($"Applying the SQL Server schema failed in {result.ErrorScript?.Name}: {result.Error?.Message}", result.Error);
-        }
+        SchemaScripts.Apply(
+            DeployChanges.To.SqlDatabase(connectionString).JournalToSqlTable("dbo", "af_schema_versions"),
+            "SQL Server",
+            "AsyncFunctions.SqlServer.Scripts.");
     }
 
     private static async Task RunAsync(SqlConnection connection, string sql, CancellationToken cancellationToken)

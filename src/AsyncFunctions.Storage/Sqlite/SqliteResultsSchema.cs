@@ -1,6 +1,4 @@
-using System.Reflection;
 using DbUp;
-using DbUp.Engine.Output;
 using Microsoft.Data.Sqlite;
 
 namespace AsyncFunctions.Storage.Sqlite;
@@ -21,15 +19,6 @@ public static class SqliteResultsSchema
             command.ExecuteNonQuery();
         }
 
-        var result = DeployChanges.To.SqliteDatabase(connectionString)
-            .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), name => name.StartsWith("AsyncFunctions.Sqlite.Scripts.", StringComparison.Ordinal))
-            .WithTransactionPerScript()
-            .LogTo(new NoOpUpgradeLog())
-            .Build()
-            .PerformUpgrade();
-        if (!result.Successful)
-        {
-            throw new InvalidOperationException($"Applying the SQLite schema failed in {result.ErrorScript?.Name}: {result.Error?.Message}", result.Error);
-        }
+        SchemaScripts.Apply(DeployChanges.To.SqliteDatabase(connectionString), "SQLite", "AsyncFunctions.Sqlite.Scripts.");
     }
 }
