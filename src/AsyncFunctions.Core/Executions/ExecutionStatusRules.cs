@@ -13,9 +13,9 @@ namespace AsyncFunctions.Executions;
 /// <item>A finished status is final until such a requeue: a late result, a second verdict or a
 /// delete from the dashboard does not replace it.</item>
 /// </list>
-/// The SQL stores apply the same rule in the WHERE clause of each dialect's <c>ApplySql</c> (with
-/// <see cref="Phase"/> stored as a column, 3 for finished); the storage contract tests check every
-/// dialect against <see cref="Supersedes"/>, write by write.
+/// The SQL stores apply the same rule in the WHERE clause of their status upsert, written by
+/// <see cref="SupersedesSql"/> over the stored <see cref="Phase"/> column; the storage contract
+/// tests check every dialect against <see cref="Supersedes"/>, write by write.
 /// </summary>
 public static class ExecutionStatusRules
 {
