@@ -31,7 +31,7 @@ public sealed class JavaScriptBuiltInLimitTests
     [InlineData("const s = 'x'.repeat(1e6); return new Array(1000).fill(s);")]
     [InlineData("const s = 'x'.repeat(1e6); return s.concat(s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s).length;")]
     public Task Oversized_allocations_are_refused_before_they_are_made(string code) =>
-        AssertFailsWith("limit.js_memory", Lambda(code), l => (l.JsMemoryBytes, l.JsTimeout) = (32L * 1024 * 1024, TimeSpan.FromMinutes(2)));
+        LimitAssert.FailsWith("limit.js_memory", Lambda(code), l => (l.JsMemoryBytes, l.JsTimeout) = (32L * 1024 * 1024, TimeSpan.FromMinutes(2)));
 
     [Fact]
     public async Task A_length_that_changes_between_reads_is_read_once()
@@ -111,9 +111,9 @@ public sealed class JavaScriptBuiltInLimitTests
             "const a = []; for (let i = 0; i < 1000; i++) a.push(i); return [new Uint8Array(1000).length, new ArrayBuffer(8000).byteLength, a.length];", "r"), "\"=$var.r\""));
         Assert.Equal("[1000,8000,1000]", output!.ToJsonString());
 
-        await AssertFailsWith("limit.js_memory", Lambda("return new Uint8Array(1001).length;"), l => l.JsArrayLength = 1000);
-        await AssertFailsWith("limit.js_memory", Lambda("return new Uint8Array(new ArrayBuffer(8000)).length;"), l => l.JsArrayLength = 1000);
-        await AssertFailsWith("limit.js_memory", Lambda("return Array.from({ length: 1025 }).length;"), l => l.JsArrayLength = 1000);
+        await LimitAssert.FailsWith("limit.js_memory", Lambda("return new Uint8Array(1001).length;"), l => l.JsArrayLength = 1000);
+        await LimitAssert.FailsWith("limit.js_memory", Lambda("return new Uint8Array(new ArrayBuffer(8000)).length;"), l => l.JsArrayLength = 1000);
+        await LimitAssert.FailsWith("limit.js_memory", Lambda("return Array.from({ length: 1025 }).length;"), l => l.JsArrayLength = 1000);
     }
 
     [Fact]

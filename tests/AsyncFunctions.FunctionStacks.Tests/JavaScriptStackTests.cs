@@ -17,48 +17,36 @@ public sealed class JavaScriptStackTests
     // Generous time and memory, so that only the depth can stop these scripts.
     private static void Roomy(StackLimitOptions limits) => (limits.JsTimeout, limits.JsMemoryBytes) = (TimeSpan.FromMinutes(2), 1L << 30);
 
-    internal static async Task AssertFailsWith(string code, string steps, Action<StackLimitOptions>? limits = null, string response = "null")
-    {
-        var stacks = new Stacks(o => limits?.Invoke(o.Limits));
-        var wrapped = $$"""[ { "try": {{steps}}, "catch": [ { "return": "caught" } ] } ]""";
-        var ex = await Assert.ThrowsAnyAsync<FunctionException>(() => stacks.RunAsync(Stacks.Doc(wrapped, response)));
-        Assert.Equal(code, ex.Code);
-        Assert.Contains(code, ex.Message, StringComparison.Ordinal);
-
-        var healthy = await stacks.RunAsync(Stacks.Doc("""[ { "var": "x", "value": "=1 + 1" } ]""", "\"=$var.x\""));
-        Assert.Equal(2, healthy!.GetValue<int>());
-    }
-
     internal static string Lambda(string code, string? name = null) =>
         $$"""[ { "lambda": {{JsonSerializer.Serialize(code)}}{{(name is null ? "" : $", \"as\": \"{name}\"")}} } ]""";
 
     [Fact]
     public Task A_proxy_whose_get_trap_reads_itself() =>
-        AssertFailsWith("limit.js_recursion", Lambda("const p = new Proxy({}, { get(t, k, r) { return r[k]; } }); return p.x;"));
+        LimitAssert.FailsWith("limit.js_recursion", Lambda("const p = new Proxy({}, { get(t, k, r) { return r[k]; } }); return p.x;"));
 
     [Fact]
     public Task The_same_proxy_in_an_expression() =>
-        AssertFailsWith("limit.js_recursion", """[ { "var": "x", "value": "=new Proxy({}, { get(t, k, r) { return r[k]; } }).x" } ]""");
+        LimitAssert.FailsWith("limit.js_recursion", """[ { "var": "x", "value": "=new Proxy({}, { get(t, k, r) { return r[k]; } }).x" } ]""");
 
     [Fact]
     public Task Flat_of_an_array_nested_200000_deep() =>
-        AssertFailsWith("limit.js_recursion", Lambda(DeepArray + " return a.flat(Infinity).length;"), Roomy);
+        LimitAssert.FailsWith("limit.js_recursion", Lambda(DeepArray + " return a.flat(Infinity).length;"), Roomy);
 
     [Fact]
     public Task Join_of_an_array_nested_200000_deep() =>
-        AssertFailsWith("limit.js_recursion", Lambda(DeepArray + " return a.join().length;"), Roomy);
+        LimitAssert.FailsWith("limit.js_recursion", Lambda(DeepArray + " return a.join().length;"), Roomy);
 
     [Fact]
     public Task Stringify_of_an_object_nested_200000_deep() =>
-        AssertFailsWith("limit.js_recursion", Lambda(DeepObject + " return JSON.stringify(o).length;"), Roomy);
+        LimitAssert.FailsWith("limit.js_recursion", Lambda(DeepObject + " return JSON.stringify(o).length;"), Roomy);
 
     [Fact]
     public Task Returning_an_object_nested_200000_deep() =>
-        AssertFailsWith("limit.js_depth", Lambda(DeepObject + " return o;"), Roomy);
+        LimitAssert.FailsWith("limit.js_depth", Lambda(DeepObject + " return o;"), Roomy);
 
     [Fact]
     public Task Returning_an_object_nested_200000_deep_as_the_response() =>
-        AssertFailsWith("limit.js_depth", Lambda(DeepObject + " return 1;"), Roomy, "\"=(() => { " + DeepObject + " return o; })()\"");
+        LimitAssert.FailsWith("limit.js_depth", Lambda(DeepObject + " return 1;"), Roomy, "\"=(() => { " + DeepObject + " return o; })()\"");
 
     [Fact]
     public async Task The_guard_holds_on_a_thread_with_a_small_stack()
@@ -84,12 +72,12 @@ public sealed class JavaScriptStackTests
         var output = await stacks.RunAsync(Stacks.Doc(Lambda("let a = 1; for (let i = 0; i < 10; i++) a = [a]; return a;", "a"), "\"=$var.a\""));
         Assert.Equal("[[[[[[[[[[1]]]]]]]]]]", output!.ToJsonString());
 
-        await AssertFailsWith("limit.js_depth", Lambda("let a = 1; for (let i = 0; i < 11; i++) a = [a]; return a;"), l => l.JsDepth = 10);
+        await LimitAssert.FailsWith("limit.js_depth", Lambda("let a = 1; for (let i = 0; i < 11; i++) a = [a]; return a;"), l => l.JsDepth = 10);
     }
 
     [Fact]
     public Task A_variable_grown_past_the_depth_limit_by_a_template_is_refused_when_a_script_reads_it() =>
-        AssertFailsWith("limit.js_depth",
+        LimitAssert.FailsWith("limit.js_depth",
             """[ { "var": "a", "value": "=[[[1]]]" }, { "var": "b", "value": [[["=$var.a"]]] }, { "var": "c", "value": "=$var.b" } ]""",
             l => l.JsDepth = 5);
 

@@ -7,25 +7,13 @@ namespace AsyncFunctions.FunctionStacks.Tests;
 /// <summary>Every limit fails the execution with its code, cannot be caught, and leaves the next run healthy.</summary>
 public sealed class LimitTests
 {
-    private static async Task AssertLimit(string code, string steps, Action<StackLimitOptions> limits, string response = "null")
-    {
-        var stacks = new Stacks(o => limits(o.Limits));
-        var wrapped = $$"""[ { "try": {{steps}}, "catch": [ { "return": "caught" } ] } ]""";
-        var ex = await Assert.ThrowsAnyAsync<FunctionException>(() => stacks.RunAsync(Stacks.Doc(wrapped, response)));
-        Assert.Equal(code, ex.Code);
-        Assert.Contains(code, ex.Message, StringComparison.Ordinal);
-
-        var healthy = await stacks.RunAsync(Stacks.Doc("""[ { "var": "x", "value": "=1 + 1" } ]""", "\"=$var.x\""));
-        Assert.Equal(2, healthy!.GetValue<int>());
-    }
-
     [Fact]
     public Task Js_timeout() =>
-        AssertLimit("limit.js_timeout", """[ { "lambda": "while (true) { }" } ]""", l => l.JsTimeout = TimeSpan.FromMilliseconds(200));
+        LimitAssert.FailsWith("limit.js_timeout", """[ { "lambda": "while (true) { }" } ]""", l => l.JsTimeout = TimeSpan.FromMilliseconds(200));
 
     [Fact]
     public Task Js_timeout_of_a_runaway_regular_expression() =>
-        AssertLimit("limit.js_timeout", """[ { "lambda": "return /^(a+)+$/.test('a'.repeat(40) + 'b');" } ]""", l => l.JsTimeout = TimeSpan.FromMilliseconds(300));
+        LimitAssert.FailsWith("limit.js_timeout", """[ { "lambda": "return /^(a+)+$/.test('a'.repeat(40) + 'b');" } ]""", l => l.JsTimeout = TimeSpan.FromMilliseconds(300));
 
     [Fact]
     public async Task Javascript_sees_no_host()
@@ -37,46 +25,46 @@ public sealed class LimitTests
 
     [Fact]
     public Task Js_memory() =>
-        AssertLimit("limit.js_memory", """[ { "lambda": "const a = []; while (true) { a.push('x'.repeat(1000) + a.length); }" } ]""",
+        LimitAssert.FailsWith("limit.js_memory", """[ { "lambda": "const a = []; while (true) { a.push('x'.repeat(1000) + a.length); }" } ]""",
             l => (l.JsMemoryBytes, l.JsTimeout) = (8 * 1024 * 1024, TimeSpan.FromSeconds(60)));
 
     [Fact]
     public Task Js_recursion() =>
-        AssertLimit("limit.js_recursion", """[ { "lambda": "const f = n => f(n + 1) + 1; return f(0);" } ]""", l => l.JsRecursion = 50);
+        LimitAssert.FailsWith("limit.js_recursion", """[ { "lambda": "const f = n => f(n + 1) + 1; return f(0);" } ]""", l => l.JsRecursion = 50);
 
     [Fact]
     public Task Steps() =>
-        AssertLimit("limit.steps", """[ { "var": "n", "value": 0 }, { "for": 50, "do": [ { "set": "n", "op": "increment", "value": 1 } ] } ]""", l => l.Steps = 20);
+        LimitAssert.FailsWith("limit.steps", """[ { "var": "n", "value": 0 }, { "for": 50, "do": [ { "set": "n", "op": "increment", "value": 1 } ] } ]""", l => l.Steps = 20);
 
     [Fact]
     public Task Loop_count() =>
-        AssertLimit("limit.loop", """[ { "for": 11, "do": [] } ]""", l => l.LoopIterations = 10);
+        LimitAssert.FailsWith("limit.loop", """[ { "for": 11, "do": [] } ]""", l => l.LoopIterations = 10);
 
     [Fact]
     public Task Foreach_length() =>
-        AssertLimit("limit.loop", """[ { "foreach": "=Array.from({ length: 11 }, (_, i) => i)", "item": "x", "do": [] } ]""", l => l.LoopIterations = 10);
+        LimitAssert.FailsWith("limit.loop", """[ { "foreach": "=Array.from({ length: 11 }, (_, i) => i)", "item": "x", "do": [] } ]""", l => l.LoopIterations = 10);
 
     [Fact]
     public Task While_cap() =>
-        AssertLimit("limit.loop", """[ { "while": true, "do": [] } ]""", l => l.LoopIterations = 25);
+        LimitAssert.FailsWith("limit.loop", """[ { "while": true, "do": [] } ]""", l => l.LoopIterations = 25);
 
     [Fact]
     public Task Variable_size() =>
-        AssertLimit("limit.variable_size", """[ { "var": "big", "value": "='x'.repeat(2000)" } ]""", l => l.VariableBytes = 1000);
+        LimitAssert.FailsWith("limit.variable_size", """[ { "var": "big", "value": "='x'.repeat(2000)" } ]""", l => l.VariableBytes = 1000);
 
     [Fact]
     public Task Variable_size_of_nested_updates() =>
-        AssertLimit("limit.variable_size", """[ { "var": "list", "value": [] }, { "for": 100, "do": [ { "set": "list", "op": "push", "value": "xxxxxxxxxxxxxxxxxxxx" } ] } ]""",
+        LimitAssert.FailsWith("limit.variable_size", """[ { "var": "list", "value": [] }, { "for": 100, "do": [ { "set": "list", "op": "push", "value": "xxxxxxxxxxxxxxxxxxxx" } ] } ]""",
             l => l.VariableBytes = 1000);
 
     [Fact]
     public Task Output_size() =>
-        AssertLimit("limit.output_size", """[ { "var": "a", "value": "='x'.repeat(600)" }, { "var": "b", "value": "='y'.repeat(600)" } ]""",
+        LimitAssert.FailsWith("limit.output_size", """[ { "var": "a", "value": "='x'.repeat(600)" }, { "var": "b", "value": "='y'.repeat(600)" } ]""",
             l => (l.VariableBytes, l.OutputBytes) = (1000, 1000), "[\"=$var.a\", \"=$var.b\"]");
 
     [Fact]
     public Task State_size_counts_all_variables_together() =>
-        AssertLimit("limit.state_size", """[ { "var": "a", "value": "='x'.repeat(600)" }, { "var": "b", "value": "='y'.repeat(600)" } ]""",
+        LimitAssert.FailsWith("limit.state_size", """[ { "var": "a", "value": "='x'.repeat(600)" }, { "var": "b", "value": "='y'.repeat(600)" } ]""",
             l => (l.VariableBytes, l.StateBytes) = (1000, 1000));
 
     [Fact]
@@ -91,13 +79,13 @@ public sealed class LimitTests
 
     [Fact]
     public Task Js_total_time_over_many_short_scripts() =>
-        AssertLimit("limit.js_total_time", """[ { "for": 20, "do": [ { "lambda": "const end = Date.now() + 100; while (Date.now() < end) { }" } ] } ]""",
+        LimitAssert.FailsWith("limit.js_total_time", """[ { "for": 20, "do": [ { "lambda": "const end = Date.now() + 100; while (Date.now() < end) { }" } ] } ]""",
             l => (l.JsTimeout, l.JsTotalTime) = (TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(250)));
 
     [Fact]
     public async Task Log_size()
     {
-        await AssertLimit("limit.log_size", """[ { "for": 3, "do": [ { "log": "='x'.repeat(400)" } ] } ]""", l => l.LogBytes = 1000);
+        await LimitAssert.FailsWith("limit.log_size", """[ { "for": 3, "do": [ { "log": "='x'.repeat(400)" } ] } ]""", l => l.LogBytes = 1000);
 
         var stacks = new Stacks(o => o.Limits.LogBytes = 1000);
         var ex = await Assert.ThrowsAnyAsync<FunctionException>(() => stacks.RunAsync(Stacks.Doc(
@@ -118,7 +106,7 @@ public sealed class LimitTests
 
     [Fact]
     public Task A_computed_loop_count_beyond_every_integer_is_the_loop_limit() =>
-        AssertLimit("limit.loop", """[ { "for": "=1e20", "do": [] } ]""", _ => { });
+        LimitAssert.FailsWith("limit.loop", """[ { "for": "=1e20", "do": [] } ]""", _ => { });
 
     [Fact]
     public async Task Defaults_are_safe()
