@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using AsyncFunctions.Executions;
 using Dapper;
@@ -154,7 +155,7 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
         {
             return await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE af_executions SET status = @Status, phase = @Finished, status_at = @At, completed_at = @At, " +
-                "error_type = @Type, error_message = @Message, error_code = @Code, error_data = NULL WHERE phase < @Finished",
+                "error_type = @Type, error_message = @Message, error_code = @Code, error_data = NULL, checkpoint = NULL WHERE phase < @Finished",
                 parameters,
                 transaction,
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
@@ -187,6 +188,70 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
         return rows.Select(r => new LeasedExecution(r.Id, r.Function)).ToList();
     }
 
+    public async Task SuspendAsync(string id, Suspension suspension, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(suspension);
+        var row = new
+        {
+            Id = id,
+            suspension.Checkpoint,
+            WaitingFor = JsonSerializer.Serialize(suspension.WaitingFor),
+            At = dialect.ToDb(Precise(at)),
+            WakeAt = dialect.ToDb(Precise(suspension.WakeAt)),
+        };
+        var waits = suspension.WaitingFor.Distinct(StringComparer.Ordinal).Select(awaited => new { Id = id, Awaited = awaited }).ToList();
+        await dialect.WriteAsync(async (connection, transaction) =>
+        {
+            await connection.ExecuteAsync(new CommandDefinition("DELETE FROM af_execution_waits WHERE waiter_id = @Id", new { Id = id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            if (waits.Count > 0)
+            {
+                await connection.ExecuteAsync(new CommandDefinition("INSERT INTO af_execution_waits (waiter_id, awaited_id) VALUES (@Id, @Awaited)", waits, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            }
+
+            return await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE af_executions SET checkpoint = @Checkpoint, waiting_for = @WaitingFor, awaiting_since = @At, wake_at = @WakeAt WHERE id = @Id",
+                row,
+                transaction,
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }, transactional: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<string?> LoadCheckpointAsync(string id, CancellationToken cancellationToken = default)
+    {
+        return await dialect.WriteAsync(async (connection, transaction) =>
+        {
+            await connection.ExecuteAsync(new CommandDefinition("DELETE FROM af_execution_waits WHERE waiter_id = @id", new { id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
+                "SELECT checkpoint FROM af_executions WHERE id = @id", new { id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }, transactional: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<string>> ListReadyWaitersAsync(IReadOnlyCollection<string> finishedIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(finishedIds);
+        var ready = new List<string>();
+        if (finishedIds.Count == 0)
+        {
+            return ready;
+        }
+
+        await using var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var chunk in finishedIds.Distinct(StringComparer.Ordinal).Chunk(dialect.MaxParameters))
+        {
+            ready.AddRange(await connection.QueryAsync<string>(new CommandDefinition(dialect.ReadyWaitersSql, new { Ids = chunk }, cancellationToken: cancellationToken)).ConfigureAwait(false));
+        }
+
+        return ready.Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    public async Task<IReadOnlyList<string>> ListDueSuspensionsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var due = await connection.QueryAsync<string>(new CommandDefinition(
+            dialect.DueSuspensionsSql, new { Now = dialect.ToDb(Precise(now)), Limit = limit }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return due.ToList();
+    }
+
     public async Task PingAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -213,6 +278,11 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
         CreatedAt = dialect.FromDb(row.Created_At),
         StartedAt = row.Started_At is null ? null : dialect.FromDb(row.Started_At),
         CompletedAt = row.Completed_At is null ? null : dialect.FromDb(row.Completed_At),
+        WaitingFor = row.Status == SqlDialect.AwaitingStatus && row.Waiting_For is not null ? JsonSerializer.Deserialize<string[]>(row.Waiting_For) : null,
+        AwaitingSince = row.Status == SqlDialect.AwaitingStatus && row.Awaiting_Since is not null ? dialect.FromDb(row.Awaiting_Since) : null,
+        WakeAt = row.Status == SqlDialect.AwaitingStatus && row.Wake_At is not null ? dialect.FromDb(row.Wake_At) : null,
+        Resumes = row.Resumes,
+        HasCheckpoint = row.Has_Checkpoint != 0,
     };
 
     private static ExecutionError? ToError(ExecutionRow row) =>

@@ -38,4 +38,14 @@ internal sealed class ExecutionRow
     public object? Started_At { get; set; }
 
     public object? Completed_At { get; set; }
+
+    public string? Waiting_For { get; set; }
+
+    public object? Awaiting_Since { get; set; }
+
+    public object? Wake_At { get; set; }
+
+    public int Resumes { get; set; }
+
+    public int Has_Checkpoint { get; set; }
 }

@@ -17,7 +17,24 @@ public abstract class SqlDialect
     /// <summary>The columns every query of an execution row reads.</summary>
     public const string RowColumns =
         "seq, id, function_name, function_version, status, input, output, error_type, error_message, error_code, error_data, " +
-        "attempts, parent_id, root_id, call_depth, created_at, started_at, completed_at";
+        "attempts, parent_id, root_id, call_depth, created_at, started_at, completed_at, " +
+        "waiting_for, awaiting_since, wake_at, resumes, CASE WHEN checkpoint IS NULL THEN 0 ELSE 1 END AS has_checkpoint";
+
+    /// <summary>
+    /// The SET expressions of a status write that keep a suspension's bookkeeping, in terms of the
+    /// stored row (<paramref name="row"/>) and the new phase (<paramref name="newPhase"/>): a move
+    /// from Awaiting back to pending is a resume (counted in resumes, and the start that follows is
+    /// not an attempt), and a finished execution drops its checkpoint.
+    /// </summary>
+    protected static string SuspensionColumnsSql(string row, string newPhase, string newAttempt) => $"""
+        attempts = {row}attempts + CASE WHEN {row}resuming = 1 THEN 0 ELSE {newAttempt} END,
+            resumes = {row}resumes + CASE WHEN {row}status = '{AwaitingStatus}' AND {newPhase} = {ExecutionStatusRules.PendingPhase} THEN 1 ELSE 0 END,
+            resuming = CASE WHEN {newPhase} = {ExecutionStatusRules.PendingPhase} AND ({row}status = '{AwaitingStatus}' OR {row}resuming = 1) THEN 1 ELSE 0 END,
+            checkpoint = CASE WHEN {newPhase} = {ExecutionStatusRules.FinishedPhase} THEN NULL ELSE {row}checkpoint END
+        """;
+
+    /// <summary>The stored status of a suspended execution.</summary>
+    public const string AwaitingStatus = nameof(ExecutionStatus.Awaiting);
 
     public abstract DbConnection CreateConnection();
 
@@ -80,12 +97,37 @@ public abstract class SqlDialect
             error_message = EXCLUDED.error_message,
             error_code = EXCLUDED.error_code,
             error_data = EXCLUDED.error_data,
-            attempts = e.attempts + EXCLUDED.attempts,
+            {SuspensionColumnsSql("e.", "EXCLUDED.phase", "EXCLUDED.attempts")},
             started_at = COALESCE(EXCLUDED.started_at, e.started_at),
             completed_at = EXCLUDED.completed_at
         WHERE {ExecutionStatusRules.SupersedesSql("EXCLUDED.phase", "EXCLUDED.status_at", "e.phase", "e.status_at")}
         {AfterApply}
         """;
+
+    /// <summary>
+    /// Suspended executions waiting for any of the list parameter @Ids whose every awaited
+    /// execution is finished (parameters: Ids).
+    /// </summary>
+    public virtual string ReadyWaitersSql => $"""
+        SELECT DISTINCT w.waiter_id FROM af_execution_waits w JOIN af_executions p ON p.id = w.waiter_id
+        WHERE {InList("w.awaited_id", "@Ids")} AND p.status = '{AwaitingStatus}'
+          AND NOT EXISTS (SELECT 1 FROM af_execution_waits o JOIN af_executions c ON c.id = o.awaited_id
+                          WHERE o.waiter_id = w.waiter_id AND c.phase < {ExecutionStatusRules.FinishedPhase})
+        """;
+
+    /// <summary>
+    /// Suspended awaits that are due: deadline before @Now, or nothing left unfinished (parameters:
+    /// Now, Limit). A sleep has no waits and is left to its job's scheduled state.
+    /// </summary>
+    public virtual string DueSuspensionsSql => Page($"""
+        SELECT p.id FROM af_executions p
+        WHERE p.status = '{AwaitingStatus}'
+          AND EXISTS (SELECT 1 FROM af_execution_waits a WHERE a.waiter_id = p.id)
+          AND (p.wake_at <= @Now
+               OR NOT EXISTS (SELECT 1 FROM af_execution_waits o JOIN af_executions c ON c.id = o.awaited_id
+                              WHERE o.waiter_id = p.id AND c.phase < {ExecutionStatusRules.FinishedPhase}))
+        ORDER BY p.wake_at
+        """);
 
     /// <summary>The earlier of two timestamps (standard <c>LEAST</c>; SQLite spells it <c>MIN</c>).</summary>
     protected virtual string Earlier(string first, string second) => $"LEAST({first}, {second})";
@@ -126,7 +168,7 @@ public abstract class SqlDialect
         RETURNING latest_version
         """;
 
-    /// <summary>Wraps a filtered, ordered select of <see cref="RowColumns"/> so it returns at most @Limit rows.</summary>
+    /// <summary>Wraps a filtered, ordered select so it returns at most @Limit rows.</summary>
     public abstract string Page(string selectWhereOrderBy);
 
     /// <summary>Converts a timestamp into the value stored in the database.</summary>

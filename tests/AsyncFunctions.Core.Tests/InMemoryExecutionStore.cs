@@ -97,13 +97,23 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
                 return Task.FromResult(false);
             }
 
+            // The suspension bookkeeping of SqlDialect.SuspensionColumnsSql, in C#.
+            var phase = change.Status.Phase();
+            var wasResuming = row.Resuming;
+            row.Resumes += row.Status == ExecutionStatus.Awaiting && phase == ExecutionStatusRules.PendingPhase ? 1 : 0;
+            row.Resuming = phase == ExecutionStatusRules.PendingPhase && (row.Status == ExecutionStatus.Awaiting || row.Resuming);
+            if (phase == ExecutionStatusRules.FinishedPhase)
+            {
+                row.Checkpoint = null;
+            }
+
             row.Status = change.Status;
             row.StatusAt = at;
             row.Output = change.Output?.ToJsonString();
             row.SetError(change.Error);
             if (change.StartsAttempt)
             {
-                row.Attempts++;
+                row.Attempts += wasResuming ? 0 : 1;
                 row.StartedAt = at;
             }
 
@@ -171,6 +181,7 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
                 row.StatusAt = when;
                 row.CompletedAt = when;
                 row.SetError(error with { Data = null });
+                row.Checkpoint = null;
             }
 
             return Task.FromResult(unfinished.Count);
@@ -206,6 +217,69 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
             return Task.FromResult(expired);
         }
     }
+
+    public Task SuspendAsync(string id, Suspension suspension, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(suspension);
+        lock (_gate)
+        {
+            if (_rows.TryGetValue(id, out var row))
+            {
+                row.Checkpoint = suspension.Checkpoint;
+                row.WaitingFor = suspension.WaitingFor.ToArray();
+                row.Waits = suspension.WaitingFor.ToHashSet(StringComparer.Ordinal);
+                row.AwaitingSince = Precise(at);
+                row.WakeAt = Precise(suspension.WakeAt);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<string?> LoadCheckpointAsync(string id, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            if (!_rows.TryGetValue(id, out var row))
+            {
+                return Task.FromResult<string?>(null);
+            }
+
+            row.Waits = [];
+            return Task.FromResult(row.Checkpoint);
+        }
+    }
+
+    public Task<IReadOnlyList<string>> ListReadyWaitersAsync(IReadOnlyCollection<string> finishedIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(finishedIds);
+        lock (_gate)
+        {
+            IReadOnlyList<string> ready = _rows.Values
+                .Where(r => r.Status == ExecutionStatus.Awaiting && r.Waits.Overlaps(finishedIds) && AllFinished(r))
+                .Select(r => r.Id)
+                .ToList();
+            return Task.FromResult(ready);
+        }
+    }
+
+    public Task<IReadOnlyList<string>> ListDueSuspensionsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
+    {
+        var when = Precise(now);
+        lock (_gate)
+        {
+            IReadOnlyList<string> due = _rows.Values
+                .Where(r => r.Status == ExecutionStatus.Awaiting && r.Waits.Count > 0 && (r.WakeAt <= when || AllFinished(r)))
+                .OrderBy(r => r.WakeAt)
+                .Take(limit)
+                .Select(r => r.Id)
+                .ToList();
+            return Task.FromResult(due);
+        }
+    }
+
+    private bool AllFinished(Row waiter) =>
+        waiter.Waits.All(id => !_rows.TryGetValue(id, out var awaited) || awaited.Status.IsTerminal());
 
     public Task PingAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
@@ -257,6 +331,20 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
 
         public DateTimeOffset? LeaseExpiresAt { get; set; }
 
+        public string? Checkpoint { get; set; }
+
+        public string[]? WaitingFor { get; set; }
+
+        public HashSet<string> Waits { get; set; } = [];
+
+        public DateTimeOffset? AwaitingSince { get; set; }
+
+        public DateTimeOffset? WakeAt { get; set; }
+
+        public int Resumes { get; set; }
+
+        public bool Resuming { get; set; }
+
         public void SetError(ExecutionError? error) =>
             Error = error is null ? null : (error.Type, error.Message, error.Code, error.Data?.ToJsonString());
 
@@ -276,6 +364,11 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
             CreatedAt = CreatedAt,
             StartedAt = StartedAt,
             CompletedAt = CompletedAt,
+            WaitingFor = Status == ExecutionStatus.Awaiting ? WaitingFor : null,
+            AwaitingSince = Status == ExecutionStatus.Awaiting ? AwaitingSince : null,
+            WakeAt = Status == ExecutionStatus.Awaiting ? WakeAt : null,
+            Resumes = Resumes,
+            HasCheckpoint = Checkpoint is not null,
         };
 
         private static JsonNode? Parse(string? json) => json is null ? null : JsonNode.Parse(json);

@@ -82,6 +82,17 @@ public sealed class StartPathTests : IDisposable
         public Task<IReadOnlyList<LeasedExecution>> ListExpiredLeasesAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
             inner.ListExpiredLeasesAsync(now, cancellationToken);
 
+        public Task SuspendAsync(string id, Suspension suspension, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+            inner.SuspendAsync(id, suspension, at, cancellationToken);
+
+        public Task<string?> LoadCheckpointAsync(string id, CancellationToken cancellationToken = default) => inner.LoadCheckpointAsync(id, cancellationToken);
+
+        public Task<IReadOnlyList<string>> ListReadyWaitersAsync(IReadOnlyCollection<string> finishedIds, CancellationToken cancellationToken = default) =>
+            inner.ListReadyWaitersAsync(finishedIds, cancellationToken);
+
+        public Task<IReadOnlyList<string>> ListDueSuspensionsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>
+            inner.ListDueSuspensionsAsync(now, limit, cancellationToken);
+
         public Task PingAsync(CancellationToken cancellationToken = default) => inner.PingAsync(cancellationToken);
     }
 }

@@ -37,5 +37,20 @@ public sealed record ExecutionRecord
 
     public DateTimeOffset? CompletedAt { get; init; }
 
+    /// <summary>While <see cref="ExecutionStatus.Awaiting"/>: the ids it waits for (empty for a sleep).</summary>
+    public IReadOnlyList<string>? WaitingFor { get; init; }
+
+    /// <summary>While <see cref="ExecutionStatus.Awaiting"/>: when it suspended.</summary>
+    public DateTimeOffset? AwaitingSince { get; init; }
+
+    /// <summary>While <see cref="ExecutionStatus.Awaiting"/>: when it resumes at the latest (its await's deadline, or the end of its sleep).</summary>
+    public DateTimeOffset? WakeAt { get; init; }
+
+    /// <summary>True while a saved state exists to resume from (it is dropped when the execution finishes).</summary>
+    public bool HasCheckpoint { get; init; }
+
+    /// <summary>How many times it was resumed after a suspension (not counted in <see cref="Attempts"/>).</summary>
+    public int Resumes { get; init; }
+
     public ExecutionResult ToResult() => new(Id, Status, Output, Error);
 }

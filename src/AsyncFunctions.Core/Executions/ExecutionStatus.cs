@@ -8,6 +8,13 @@ public enum ExecutionStatus
     /// <summary>Waiting for a retry or a delay.</summary>
     Scheduled,
     Processing,
+
+    /// <summary>
+    /// Suspended: a function stack stopped at an await or a long sleep, saved its state and gave
+    /// its worker back; it is queued again when what it waits for is done or its deadline passes.
+    /// Not terminal.
+    /// </summary>
+    Awaiting,
     Succeeded,
     Failed,
 

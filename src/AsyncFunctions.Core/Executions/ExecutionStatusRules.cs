@@ -26,11 +26,16 @@ public static class ExecutionStatusRules
     public const int RunningPhase = 2;
     public const int FinishedPhase = 3;
 
-    /// <summary>1 pending, 2 running, 3 finished: the rule compares phases, and the stores keep the phase beside the status.</summary>
+    /// <summary>
+    /// 1 pending, 2 running, 3 finished: the rule compares phases, and the stores keep the phase
+    /// beside the status. A suspended execution (<see cref="ExecutionStatus.Awaiting"/>) has
+    /// started and not finished: it is running, so a late <c>Processing</c> of the attempt that
+    /// suspended (older) cannot replace it, while its resume (<c>Enqueued</c>, newer) does.
+    /// </summary>
     public static int Phase(this ExecutionStatus status) => status switch
     {
         ExecutionStatus.Enqueued or ExecutionStatus.Scheduled => PendingPhase,
-        ExecutionStatus.Processing => RunningPhase,
+        ExecutionStatus.Processing or ExecutionStatus.Awaiting => RunningPhase,
         _ => FinishedPhase,
     };
 

@@ -27,4 +27,17 @@ public sealed class ExecutionOptions
     /// <c>execution.lost</c> by any node.
     /// </summary>
     public TimeSpan SyncRunLease { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Whether an async function stack suspends at an await whose ids are not all finished and at
+    /// a long sleep, giving its worker back (<c>Awaiting</c>) until it resumes. Off, such waits
+    /// hold their worker as C# functions' waits do.
+    /// </summary>
+    public bool SuspendWaits { get; set; } = true;
+
+    /// <summary>
+    /// How often each node looks for suspended executions whose await deadline passed, or whose
+    /// awaited executions all finished without a node noticing (its node stopped in between).
+    /// </summary>
+    public TimeSpan ResumeSweepInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

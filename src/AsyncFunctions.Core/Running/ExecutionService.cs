@@ -123,7 +123,7 @@ public sealed class ExecutionService(
         }
     }
 
-    public async Task<JsonNode?> RunQueuedAsync(string executionId, CancellationToken cancellationToken = default)
+    public async Task<QueuedRun> RunQueuedAsync(string executionId, CancellationToken cancellationToken = default)
     {
         var record = await store.GetAsync(executionId, cancellationToken).ConfigureAwait(false);
         if (record?.Input is not JsonObject input)
@@ -143,7 +143,19 @@ public sealed class ExecutionService(
         var info = new ExecutionInfo(record.Id, record.Function, record.FunctionVersion, record.ParentId, record.CallDepth, Math.Max(1, record.Attempts), IsAsync: true, record.RootId);
         try
         {
-            return await InvokeAsync(function, info, input, cancellationToken).ConfigureAwait(false);
+            if (function.Body is not IResumableFunctionBody resumable)
+            {
+                return new QueuedRun(await InvokeAsync(function, info, input, cancellationToken).ConfigureAwait(false));
+            }
+
+            var checkpoint = record.HasCheckpoint ? await store.LoadCheckpointAsync(record.Id, cancellationToken).ConfigureAwait(false) : null;
+            var run = await InvokeAsync(function, info, input, options.Value.SuspendWaits, (context, token) => resumable.RunAsync(context, checkpoint, token), cancellationToken).ConfigureAwait(false);
+            if (run.Suspension is { } suspension)
+            {
+                await store.SuspendAsync(record.Id, suspension, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            }
+
+            return run;
         }
         catch (Exception ex) when (ex is not ExecutionFailedException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
@@ -166,6 +178,13 @@ public sealed class ExecutionService(
 
     private async Task<JsonNode?> InvokeAsync(FunctionDescriptor function, ExecutionInfo info, JsonObject input, CancellationToken cancellationToken)
     {
+        var run = await InvokeAsync(function, info, input, canSuspend: false, async (context, token) => new QueuedRun(await function.Body.InvokeAsync(context, token).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false);
+        return run.Output;
+    }
+
+    /// <summary>Runs one stretch of a function in its own DI scope under its timeout, which bounds the time it holds a worker.</summary>
+    private async Task<QueuedRun> InvokeAsync(FunctionDescriptor function, ExecutionInfo info, JsonObject input, bool canSuspend, Func<FunctionContext, CancellationToken, Task<QueuedRun>> body, CancellationToken cancellationToken)
+    {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var limit = function.Timeout ?? options.Value.DefaultTimeout;
         timeout.CancelAfter(limit);
@@ -173,10 +192,10 @@ public sealed class ExecutionService(
         var scope = scopes.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
         {
-            var context = new FunctionContext(this, info, input, scope.ServiceProvider);
+            var context = new FunctionContext(this, info, input, scope.ServiceProvider, canSuspend);
             try
             {
-                return await function.Body.InvokeAsync(context, timeout.Token).ConfigureAwait(false);
+                return await body(context, timeout.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {

@@ -13,13 +13,21 @@ public sealed class FunctionContext
 {
     private readonly IExecutionService _executions;
 
-    public FunctionContext(IExecutionService executions, ExecutionInfo execution, JsonObject input, IServiceProvider services)
+    public FunctionContext(IExecutionService executions, ExecutionInfo execution, JsonObject input, IServiceProvider services, bool canSuspend = false)
     {
         _executions = executions;
         Execution = execution;
         Input = input;
         Services = services;
+        CanSuspend = canSuspend;
     }
+
+    /// <summary>
+    /// True when this run may suspend at an await or a long sleep instead of waiting in place: an
+    /// async execution of a resumable body (a function stack) with suspension on. Sync runs,
+    /// functions called inline and C# functions wait in place.
+    /// </summary>
+    public bool CanSuspend { get; }
 
     public ExecutionInfo Execution { get; }
 
@@ -43,10 +51,11 @@ public sealed class FunctionContext
         _executions.RunAsync(ChildRequest(function, input), cancellationToken);
 
     /// <summary>
-    /// Waits for <paramref name="ids"/>. When the timeout passes while every worker of this node
-    /// is itself awaiting and some awaited execution never started, this throws a
-    /// <see cref="Functions.FunctionException"/> with code <c>await.workers_exhausted</c>
-    /// instead of reporting a plain timeout.
+    /// Waits for <paramref name="ids"/> in place, holding this run's worker: C# functions await
+    /// this way. When the timeout passes while every worker of this node is itself awaiting and
+    /// some awaited execution never started, this throws a <see cref="Functions.FunctionException"/>
+    /// with code <c>await.workers_exhausted</c> instead of reporting a plain timeout. (Function
+    /// stacks run async suspend instead, see <see cref="CanSuspend"/>.)
     /// </summary>
     public Task<AwaitOutcome> AwaitAsync(IReadOnlyList<string> ids, TimeSpan timeout, CancellationToken cancellationToken = default) =>
         _executions.AwaitFromExecutionAsync(Execution, ids, timeout, cancellationToken);

@@ -25,6 +25,9 @@ public interface IExecutionService
     /// <summary>Await on behalf of a running execution; detects a node whose workers all wait.</summary>
     Task<AwaitOutcome> AwaitFromExecutionAsync(ExecutionInfo caller, IReadOnlyList<string> ids, TimeSpan timeout, CancellationToken cancellationToken = default);
 
-    /// <summary>Runs an execution that a worker picked up. Returns its output; a failure throws <see cref="ExecutionFailedException"/>.</summary>
-    Task<JsonNode?> RunQueuedAsync(string executionId, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Runs an execution that a worker picked up, from its start or from its checkpoint. Returns
+    /// its output, or its suspension (already saved); a failure throws <see cref="ExecutionFailedException"/>.
+    /// </summary>
+    Task<QueuedRun> RunQueuedAsync(string executionId, CancellationToken cancellationToken = default);
 }

@@ -35,7 +35,7 @@ internal sealed partial class DocumentCompiler
             Path = path,
             Kind = source.Kind,
             Ids = Value(main, mainPath),
-            TimeoutSeconds = OptionalNumber(step, path, "timeoutSeconds", 0, StepRanges.AwaitTimeoutMax),
+            TimeoutSeconds = OptionalNumber(step, path, "timeoutSeconds", 0, StepRanges.SuspendedAwaitTimeoutMax),
             Settled = LiteralBool(step, path, "settled"),
         };
     }

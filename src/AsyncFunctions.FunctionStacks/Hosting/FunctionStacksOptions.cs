@@ -45,6 +45,18 @@ public sealed class FunctionStacksOptions
     /// <summary>Timeout of an await step that names none.</summary>
     public double DefaultAwaitTimeoutSeconds { get; set; } = 300;
 
+    /// <summary>
+    /// Longest timeout of an await step in an async execution, which suspends instead of holding
+    /// its worker (at most 30 days). Sync runs keep the bound of 86,400 s.
+    /// </summary>
+    public double MaxSuspendedAwaitSeconds { get; set; } = 604_800;
+
+    /// <summary>
+    /// A sleep step longer than this, in an async execution, suspends the execution (it holds no
+    /// worker and resumes through Hangfire's scheduler); a shorter one waits in place.
+    /// </summary>
+    public double SuspendSleepsLongerThanMilliseconds { get; set; } = 1000;
+
     /// <summary>Timeout of a request step that names none.</summary>
     public double DefaultRequestTimeoutSeconds { get; set; } = 30;
 

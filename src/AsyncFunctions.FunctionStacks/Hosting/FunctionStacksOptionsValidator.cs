@@ -41,6 +41,16 @@ internal sealed class FunctionStacksOptionsValidator : IValidateOptions<Function
         Positive(limits.LogBytes > 0, $"{Limits}:LogBytes");
         Positive(limits.AsyncCalls > 0, $"{Limits}:AsyncCalls");
         Positive(options.DefaultAwaitTimeoutSeconds > 0, $"{FunctionStacksOptions.Section}:DefaultAwaitTimeoutSeconds");
+        if (options.MaxSuspendedAwaitSeconds is <= 0 or > (double)Compiling.StepRanges.SuspendedAwaitTimeoutMax)
+        {
+            failures.Add($"{FunctionStacksOptions.Section}:MaxSuspendedAwaitSeconds must be more than 0 and at most {Compiling.StepRanges.SuspendedAwaitTimeoutMax} (30 days).");
+        }
+
+        if (options.SuspendSleepsLongerThanMilliseconds < 0)
+        {
+            failures.Add($"{FunctionStacksOptions.Section}:SuspendSleepsLongerThanMilliseconds must not be negative.");
+        }
+
         Positive(options.DefaultRequestTimeoutSeconds > 0, $"{FunctionStacksOptions.Section}:DefaultRequestTimeoutSeconds");
         Positive(options.DefaultQueryTimeoutSeconds > 0, $"{FunctionStacksOptions.Section}:DefaultQueryTimeoutSeconds");
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AsyncFunctions.Executions;
 using AsyncFunctions.FunctionStacks.Compiling;
 using AsyncFunctions.FunctionStacks.Runtime;
 using AsyncFunctions.Functions;
@@ -6,8 +7,12 @@ using AsyncFunctions.Running;
 
 namespace AsyncFunctions.FunctionStacks.Hosting;
 
-/// <summary>Runs a compiled stack as the body of an execution, from its first step to its response.</summary>
-public sealed class StackFunctionBody(CompiledFunction function, StackServices services, int? version = null) : IFunctionBody
+/// <summary>
+/// Runs a compiled stack as the body of an execution. Run async, it suspends at an await whose
+/// ids are not all finished and at a long sleep: its <see cref="StackState"/> becomes the
+/// execution's checkpoint, and the run resumes from it later, in any process.
+/// </summary>
+public sealed class StackFunctionBody(CompiledFunction function, StackServices services, int? version = null) : IResumableFunctionBody
 {
     public CompiledFunction Function => function;
 
@@ -16,5 +21,26 @@ public sealed class StackFunctionBody(CompiledFunction function, StackServices s
         var interpreter = new StackInterpreter(function, services);
         var result = await interpreter.RunAsync(interpreter.Start(version), context, suspendAtAwait: false, cancellationToken).ConfigureAwait(false);
         return result.Output;
+    }
+
+    public async Task<QueuedRun> RunAsync(FunctionContext context, string? checkpoint, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var interpreter = new StackInterpreter(function, services);
+        var state = checkpoint is null ? interpreter.Start(version) : StackState.Deserialize(checkpoint);
+        var result = await interpreter.RunAsync(state, context, context.CanSuspend, cancellationToken).ConfigureAwait(false);
+        return result.Completed ? new QueuedRun(result.Output) : new QueuedRun(null, ToSuspension(result.State));
+    }
+
+    private static Suspension ToSuspension(StackState state)
+    {
+        var json = state.Serialize();
+        if (state.Sleep is { } sleep)
+        {
+            return new Suspension(json, [], sleep.Until);
+        }
+
+        var pending = state.Await ?? throw new InvalidOperationException("A stack suspended with neither an await nor a sleep pending.");
+        return new Suspension(json, pending.Ids.Distinct(StringComparer.Ordinal).ToArray(), pending.StartedAt + TimeSpan.FromSeconds(pending.TimeoutSeconds));
     }
 }

@@ -35,7 +35,7 @@ internal static class StepKinds
         Sync<ThrowStep>("throw", ["message", "data"], (c, s) => c.ThrowStep(s), (r, s) => r.RunThrow(s)),
         Sync<PreconditionStep>("precondition", ["code", "message", "data"], (c, s) => c.PreconditionStep(s), (r, s) => r.CheckPrecondition(s)),
         Sync<ReturnStep>("return", [], (c, s) => c.ReturnStep(s), (r, s) => r.RunReturn(s)),
-        Async<SleepStep>("sleep", [], (c, s) => c.SleepStep(s), (r, s) => r.SleepAsync(s)),
+        Suspending<SleepStep>("sleep", [], (c, s) => c.SleepStep(s), (r, s) => r.SleepAsync(s)),
         Async<LogStep>("log", ["level", "data"], (c, s) => c.LogStep(s), (r, s) => r.LogAsync(s)),
     ];
 

@@ -73,7 +73,9 @@ internal sealed partial class StackRun
             throw TypeError(step.Path + ".await", "expected an execution id or an array of execution ids");
         }
 
-        var timeout = step.TimeoutSeconds is null ? services.Options.DefaultAwaitTimeoutSeconds : (double)NumberIn(step.TimeoutSeconds, step.Path + ".timeoutSeconds", 0, StepRanges.AwaitTimeoutMax);
+        // Suspended, an await holds no worker and may wait far longer than one that holds its worker.
+        var max = suspendAtAwait ? (decimal)services.Options.MaxSuspendedAwaitSeconds : StepRanges.AwaitTimeoutMax;
+        var timeout = step.TimeoutSeconds is null ? services.Options.DefaultAwaitTimeoutSeconds : (double)NumberIn(step.TimeoutSeconds, step.Path + ".timeoutSeconds", 0, max);
         var pending = new PendingAwait
         {
             Step = step.Path,
@@ -85,18 +87,15 @@ internal sealed partial class StackRun
             Settled = step.Settled,
         };
 
-        if (suspendAtAwait)
-        {
-            state.Await = pending;
-            return true;
-        }
-
-        await FinishAwaitAsync(pending).ConfigureAwait(false);
-        return false;
+        return await FinishAwaitAsync(pending).ConfigureAwait(false);
     }
 
-    /// <summary>Waits for the ids of an await (fresh or resumed) and stores or raises its result.</summary>
-    private async Task FinishAwaitAsync(PendingAwait pending)
+    /// <summary>
+    /// Waits for the ids of an await (fresh or resumed) and stores or raises its result. A run that
+    /// may suspend only looks: when something is unfinished and time is left, it keeps the await in
+    /// the state and returns true, and the run suspends until the ids finish or the deadline passes.
+    /// </summary>
+    private async Task<bool> FinishAwaitAsync(PendingAwait pending)
     {
         JsonArray results;
         if (pending.Ids.Count == 0)
@@ -107,7 +106,18 @@ internal sealed partial class StackRun
         {
             var waited = services.Time.GetUtcNow() - pending.StartedAt;
             var remaining = TimeSpan.FromSeconds(pending.TimeoutSeconds) - waited;
-            var outcome = await WaitAsync(pending.Ids, remaining < TimeSpan.Zero ? TimeSpan.Zero : remaining).ConfigureAwait(false);
+            if (remaining < TimeSpan.Zero)
+            {
+                remaining = TimeSpan.Zero;
+            }
+
+            var outcome = await WaitAsync(pending.Ids, suspendAtAwait ? TimeSpan.Zero : remaining).ConfigureAwait(false);
+            if (!outcome.Completed && suspendAtAwait && remaining > TimeSpan.Zero)
+            {
+                state.Await = pending;
+                return true;
+            }
+
             results = pending.Settled ? Settled(outcome)
                 : outcome.Completed ? Outputs(outcome, pending.Step)
                 : throw TimedOut(outcome, pending);
@@ -118,6 +128,8 @@ internal sealed partial class StackRun
         {
             SetVariable(pending.As, value);
         }
+
+        return false;
     }
 
     private async Task<AwaitOutcome> WaitAsync(IReadOnlyList<string> ids, TimeSpan timeout)

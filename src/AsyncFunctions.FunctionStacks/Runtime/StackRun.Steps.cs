@@ -29,10 +29,29 @@ internal sealed partial class StackRun
 
     internal void RunReturn(ReturnStep step) => Unwind(new Completion(CompletionKind.Return, Value: Evaluate(step.Value)));
 
-    internal async Task SleepAsync(SleepStep step)
+    /// <summary>A sleep longer than the suspension threshold suspends a run that may (true); a shorter one waits in place.</summary>
+    internal async Task<bool> SleepAsync(SleepStep step)
     {
         var ms = NumberIn(step.Milliseconds, step.Path + ".sleep", 0, SleepStep.MaxMilliseconds);
-        await Task.Delay(TimeSpan.FromMilliseconds((double)ms), services.Time, cancellationToken).ConfigureAwait(false);
+        var sleep = new PendingSleep { Step = step.Path, Until = services.Time.GetUtcNow() + TimeSpan.FromMilliseconds((double)ms) };
+        return await SleepUntilAsync(sleep).ConfigureAwait(false);
+    }
+
+    private async Task<bool> SleepUntilAsync(PendingSleep sleep)
+    {
+        var left = sleep.Until - services.Time.GetUtcNow();
+        if (suspendAtAwait && left.TotalMilliseconds > services.Options.SuspendSleepsLongerThanMilliseconds)
+        {
+            state.Sleep = sleep;
+            return true;
+        }
+
+        if (left > TimeSpan.Zero)
+        {
+            await Task.Delay(left, services.Time, cancellationToken).ConfigureAwait(false);
+        }
+
+        return false;
     }
 
     internal void RunLambda(LambdaStep step) => Yield(step, Js.Evaluate(step.Code, state.Variables));

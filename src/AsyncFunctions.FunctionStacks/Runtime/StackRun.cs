@@ -36,17 +36,9 @@ internal sealed partial class StackRun(
     public async Task<StackRunResult> RunAsync()
     {
         CheckState();
-        if (state.Await is { } pending)
+        if (await ResumeAsync().ConfigureAwait(false))
         {
-            state.Await = null;
-            try
-            {
-                await FinishAwaitAsync(pending).ConfigureAwait(false);
-            }
-            catch (StackErrorException ex)
-            {
-                Unwind(new Completion(CompletionKind.Error, ex.Error));
-            }
+            return new StackRunResult(false, null, state);
         }
 
         while (state.Frames.Count > 0)
@@ -84,6 +76,34 @@ internal sealed partial class StackRun(
         }
 
         return new StackRunResult(true, output, state);
+    }
+
+    /// <summary>
+    /// Continues a suspended await or sleep, if the state holds one; true when it must suspend
+    /// again (woken before its time, with time left).
+    /// </summary>
+    private async Task<bool> ResumeAsync()
+    {
+        try
+        {
+            if (state.Await is { } pending)
+            {
+                state.Await = null;
+                return await FinishAwaitAsync(pending).ConfigureAwait(false);
+            }
+
+            if (state.Sleep is { } sleep)
+            {
+                state.Sleep = null;
+                return await SleepUntilAsync(sleep).ConfigureAwait(false);
+            }
+        }
+        catch (StackErrorException ex)
+        {
+            Unwind(new Completion(CompletionKind.Error, ex.Error));
+        }
+
+        return false;
     }
 
     /// <summary>Counts one step against limit.steps; an iteration of a loop with an empty body counts as one too.</summary>

@@ -4,6 +4,7 @@ namespace AsyncFunctions.FunctionStacks.Runtime;
 
 /// <summary>
 /// The end of one run: the stack finished with <see cref="Output"/>, or it suspended at an await
-/// step and <see cref="State"/> (with <see cref="StackState.Await"/> set) resumes it.
+/// or a sleep step and <see cref="State"/> (with <see cref="StackState.Await"/> or
+/// <see cref="StackState.Sleep"/> set) resumes it.
 /// </summary>
 public sealed record StackRunResult(bool Completed, JsonNode? Output, StackState State);

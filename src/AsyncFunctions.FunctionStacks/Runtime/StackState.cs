@@ -6,8 +6,8 @@ namespace AsyncFunctions.FunctionStacks.Runtime;
 
 /// <summary>
 /// Everything a running stack needs to continue: variables, the frame stack and counters. It is a
-/// plain value that round-trips through System.Text.Json, so a stack suspended at an await step
-/// can resume later in another process.
+/// plain value that round-trips through System.Text.Json, so a stack suspended at an await or a
+/// sleep step can resume later in another process.
 /// </summary>
 public sealed class StackState
 {
@@ -46,6 +46,9 @@ public sealed class StackState
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public PendingAwait? Await { get; set; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public PendingSleep? Sleep { get; set; }
 
     /// <summary>True once a return step ran; <see cref="Returned"/> holds its value.</summary>
     public bool HasReturned { get; set; }

@@ -3,6 +3,7 @@ using AsyncFunctions.DependencyInjection;
 using AsyncFunctions.Executions;
 using AsyncFunctions.Hangfire.Filters;
 using AsyncFunctions.Hangfire.Jobs;
+using AsyncFunctions.Hangfire.Resuming;
 using AsyncFunctions.Hangfire.Startup;
 using AsyncFunctions.Storage;
 using AsyncFunctions.Logging;
@@ -38,6 +39,8 @@ public static class AsyncFunctionsServiceCollectionExtensions
         services.TryAddSingleton(sp => provider.CreateJobStorage(sp));
         services.TryAddSingleton<ExecutionStateFilter>();
         services.TryAddSingleton<ExecutionRetryFilter>();
+        services.TryAddSingleton<ExecutionSuspensionFilter>();
+        services.TryAddSingleton<ResumeRequests>();
         services.TryAddSingleton<ExecutionFilterProvider>();
         services.TryAddSingleton<IJobFilterProvider>(sp => sp.GetRequiredService<ExecutionFilterProvider>());
         services.AddHangfire(config => config
@@ -58,6 +61,7 @@ public static class AsyncFunctionsServiceCollectionExtensions
             .Validate(o => o.SyncRunLease >= TimeSpan.FromSeconds(1), $"{Running.ExecutionOptions.Section}:SyncRunLease must be at least 00:00:01.")
             .Validate(o => o.MaxCallDepth >= 0, $"{Running.ExecutionOptions.Section}:MaxCallDepth must not be negative.")
             .Validate(o => o.MaxTreeExecutions >= 1, $"{Running.ExecutionOptions.Section}:MaxTreeExecutions must be at least 1.")
+            .Validate(o => o.ResumeSweepInterval >= TimeSpan.FromMilliseconds(10), $"{Running.ExecutionOptions.Section}:ResumeSweepInterval must be at least 00:00:00.01.")
             .Validate(o => o.DefaultTimeout > TimeSpan.Zero && o.DefaultTimeout <= TimeSpan.FromDays(7), $"{Running.ExecutionOptions.Section}:DefaultTimeout must be more than 0 and at most 7.00:00:00.")
             .ValidateOnStart();
         const string awaitSection = Awaiting.AwaitOptions.Section;
@@ -74,6 +78,8 @@ public static class AsyncFunctionsServiceCollectionExtensions
         services.AddHostedService<StorageInitializer>();
         services.AddHostedService<WorkerHostedService>();
         services.AddHostedService<SyncRunLeaseKeeper>();
+        services.TryAddSingleton<SuspensionResumer>();
+        services.AddHostedService(sp => sp.GetRequiredService<SuspensionResumer>());
         return services;
     }
 }

@@ -10,12 +10,13 @@ namespace AsyncFunctions.Hangfire.Filters;
 /// filters bound to another host's results table. Hangfire's stateless defaults (statistics,
 /// continuations, culture) are kept; its AutomaticRetry is replaced by <see cref="ExecutionRetryFilter"/>.
 /// </summary>
-public sealed class ExecutionFilterProvider(ExecutionStateFilter states, ExecutionRetryFilter retries) : IJobFilterProvider
+public sealed class ExecutionFilterProvider(ExecutionStateFilter states, ExecutionRetryFilter retries, ExecutionSuspensionFilter suspensions) : IJobFilterProvider
 {
     private readonly JobFilter[] _ours =
     [
         new(states, JobFilterScope.Global, null),
         new(retries, JobFilterScope.Global, null),
+        new(suspensions, JobFilterScope.Global, null),
     ];
 
     public IEnumerable<JobFilter> GetFilters(Job job)

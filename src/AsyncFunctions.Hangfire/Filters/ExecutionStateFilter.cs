@@ -1,6 +1,7 @@
 using AsyncFunctions.Awaiting;
 using AsyncFunctions.Executions;
 using AsyncFunctions.Hangfire.Jobs;
+using AsyncFunctions.Hangfire.Resuming;
 using AsyncFunctions.Hangfire.States;
 using Hangfire.States;
 using Hangfire.Storage;
@@ -13,10 +14,10 @@ namespace AsyncFunctions.Hangfire.Filters;
 /// Hangfire commits, and it may run again if the commit is retried: every write here is an
 /// idempotent, monotonic upsert (see <see cref="ExecutionStatusRules"/>), and each uses the
 /// state's own timestamp so a repeat is recognised as the same write. Everything a write needs
-/// rides on the state itself: the new row on <see cref="NewExecutionState"/>, the output on
+/// rides on the state itself: the new row on <see cref="NewExecutionState"/>, a suspension's time on <see cref="SuspendedState"/>, the output on
 /// <see cref="SucceededState.Result"/>, a retried attempt's error on <see cref="RetryScheduledState"/>.
 /// </summary>
-public sealed class ExecutionStateFilter(IExecutionStore store, ICompletionPublisher completions) : IApplyStateFilter
+public sealed class ExecutionStateFilter(IExecutionStore store, ICompletionPublisher completions, ResumeRequests resumes) : IApplyStateFilter
 {
     public void OnStateApplied(ApplyStateContext context, IWriteOnlyTransaction transaction)
     {
@@ -40,6 +41,7 @@ public sealed class ExecutionStateFilter(IExecutionStore store, ICompletionPubli
         if (applied && change.Status.IsTerminal())
         {
             completions.Publish(new ExecutionResult(id, change.Status, change.Output, change.Error));
+            resumes.Finished(id);
         }
     }
 
@@ -49,6 +51,8 @@ public sealed class ExecutionStateFilter(IExecutionStore store, ICompletionPubli
 
     private static StatusChange? ToChange(string id, string function, IState state) => state switch
     {
+        SuspendedState suspended => new StatusChange(id, function, ExecutionStatus.Awaiting, suspended.SuspendedAt),
+        SleepingState sleeping => new StatusChange(id, function, ExecutionStatus.Awaiting, Utc(sleeping.ScheduledAt)),
         EnqueuedState enqueued => new StatusChange(id, function, ExecutionStatus.Enqueued, Utc(enqueued.EnqueuedAt)),
         ScheduledState scheduled => new StatusChange(id, function, ExecutionStatus.Scheduled, Utc(scheduled.ScheduledAt))
         {

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using AsyncFunctions.Executions;
 using AsyncFunctions.Running;
 using Hangfire;
 using Hangfire.Server;
@@ -12,16 +12,19 @@ namespace AsyncFunctions.Hangfire.Jobs;
 /// </summary>
 public sealed class ExecutionJob(IExecutionService executions)
 {
-    /// <returns>The output, which Hangfire hands to the state filter on the Succeeded state.</returns>
+    /// <returns>
+    /// The output, which Hangfire hands to the state filter on the Succeeded state; or the run's
+    /// suspension, which <see cref="Filters.ExecutionSuspensionFilter"/> turns into a waiting state.
+    /// </returns>
     [JobDisplayName("{0}")]
     public async Task<ExecutionOutput> RunAsync(string function, PerformContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var id = context.BackgroundJob.Id;
-        JsonNode? output;
+        QueuedRun run;
         try
         {
-            output = await executions.RunQueuedAsync(id, cancellationToken).ConfigureAwait(false);
+            run = await executions.RunQueuedAsync(id, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is not OperationCanceledException)
         {
@@ -32,6 +35,6 @@ public sealed class ExecutionJob(IExecutionService executions)
             throw new OperationCanceledException($"Execution '{id}' was stopped before it finished: {ex.Message}", ex, cancellationToken);
         }
 
-        return new ExecutionOutput(output);
+        return new ExecutionOutput(run.Output, run.Suspension);
     }
 }

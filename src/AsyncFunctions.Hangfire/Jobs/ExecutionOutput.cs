@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AsyncFunctions.Executions;
 using Newtonsoft.Json;
 
 namespace AsyncFunctions.Hangfire.Jobs;
@@ -10,9 +11,12 @@ namespace AsyncFunctions.Hangfire.Jobs;
 /// note instead of the output, which lives in the results table only.
 /// </summary>
 [JsonConverter(typeof(ExecutionOutputConverter))]
-public sealed class ExecutionOutput(JsonNode? value)
+public sealed class ExecutionOutput(JsonNode? value, Suspension? suspension = null)
 {
     public JsonNode? Value { get; } = value;
+
+    /// <summary>Set when the run suspended: the suspension filter turns the Succeeded state into a waiting one.</summary>
+    public Suspension? Suspension { get; } = suspension;
 
     private sealed class ExecutionOutputConverter : JsonConverter<ExecutionOutput>
     {

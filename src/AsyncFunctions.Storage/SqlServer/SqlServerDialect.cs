@@ -47,7 +47,7 @@ public sealed class SqlServerDialect(string connectionString) : SqlDialect
             error_message = @ErrorMessage,
             error_code = @ErrorCode,
             error_data = @ErrorData,
-            attempts = attempts + @Attempt,
+            {SuspensionColumnsSql("", "@Phase", "@Attempt")},
             started_at = COALESCE(CAST(@StartedAt AS datetimeoffset(7)), started_at),
             completed_at = CAST(@CompletedAt AS datetimeoffset(7))
         WHERE id = @Id

@@ -21,7 +21,7 @@ public sealed class NoExecutions : IExecutionService
     public Task<AwaitOutcome> AwaitFromExecutionAsync(ExecutionInfo caller, IReadOnlyList<string> ids, TimeSpan timeout, CancellationToken cancellationToken = default) =>
         throw NotUsed();
 
-    public Task<JsonNode?> RunQueuedAsync(string executionId, CancellationToken cancellationToken = default) => throw NotUsed();
+    public Task<QueuedRun> RunQueuedAsync(string executionId, CancellationToken cancellationToken = default) => throw NotUsed();
 
     private static NotSupportedException NotUsed() => new("The micro-benchmark stacks do not call, start or await other functions.");
 }

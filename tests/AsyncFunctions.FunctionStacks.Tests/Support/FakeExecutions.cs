@@ -86,7 +86,7 @@ internal sealed class FakeExecutions : IExecutionService
     public Task<AwaitOutcome> AwaitFromExecutionAsync(ExecutionInfo caller, IReadOnlyList<string> ids, TimeSpan timeout, CancellationToken cancellationToken = default) =>
         AwaitAsync(ids, timeout, cancellationToken);
 
-    public Task<JsonNode?> RunQueuedAsync(string executionId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task<QueuedRun> RunQueuedAsync(string executionId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
     public FunctionContext Context(string function, JsonObject? input = null, string id = "root") =>
         new(this, new ExecutionInfo(id, function, null, null, 0, 1, IsAsync: true), input ?? [], Services);

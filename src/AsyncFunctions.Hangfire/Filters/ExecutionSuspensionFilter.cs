@@ -1,0 +1,45 @@
+using AsyncFunctions.Executions;
+using AsyncFunctions.Hangfire.Jobs;
+using AsyncFunctions.Hangfire.Resuming;
+using AsyncFunctions.Hangfire.States;
+using Hangfire.States;
+
+namespace AsyncFunctions.Hangfire.Filters;
+
+/// <summary>
+/// Turns the Succeeded state of a run that suspended into <see cref="SuspendedState"/> (an await)
+/// or <see cref="SleepingState"/> (a long sleep), so the worker is free and the job waits. Runs
+/// under the job's distributed lock, after the run saved its waits: reading the awaited results
+/// again here closes the gap between the run's own look and the commit of the new state, since a
+/// child that finishes in that gap cannot resume a job that is not suspended yet.
+/// </summary>
+public sealed class ExecutionSuspensionFilter(IExecutionStore store, ResumeRequests resumes, TimeProvider time) : IElectStateFilter
+{
+    public void OnStateElection(ElectStateContext context)
+    {
+        if (context.CandidateState is not SucceededState { Result: ExecutionOutput { Suspension: { } suspension } })
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        if (suspension.IsSleep)
+        {
+            context.CandidateState = new SleepingState(suspension.WakeAt.UtcDateTime) { Reason = "Sleeping without a worker" };
+            return;
+        }
+
+        context.CandidateState = new SuspendedState(suspension.WaitingFor, suspension.WakeAt, now) { Reason = SuspendedState.Describe(suspension) };
+        if (suspension.WakeAt <= now || AllFinished(suspension.WaitingFor))
+        {
+            // Due already: resumed once this state is committed (the resume waits for the job's lock).
+            resumes.Resume(context.BackgroundJob.Id);
+        }
+    }
+
+    private bool AllFinished(IReadOnlyList<string> ids)
+    {
+        var results = Blocking.Wait(store.GetResultsAsync(ids.ToArray()));
+        return ids.All(id => !results.TryGetValue(id, out var result) || result.IsTerminal);
+    }
+}

@@ -1,0 +1,132 @@
+using System.Threading.Channels;
+using AsyncFunctions.Executions;
+using AsyncFunctions.Hangfire.Jobs;
+using AsyncFunctions.Hangfire.States;
+using AsyncFunctions.Running;
+using Hangfire;
+using Hangfire.States;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AsyncFunctions.Hangfire.Resuming;
+
+/// <summary>
+/// Queues suspended executions again. Three sources, every node running all three:
+/// <list type="bullet">
+/// <item>executions that finished on this node: one query finds their waiters whose every awaited
+/// execution is now finished;</item>
+/// <item>executions that were due already when they suspended;</item>
+/// <item>a sweep every <see cref="ExecutionOptions.ResumeSweepInterval"/> for awaits whose deadline
+/// passed, and for ready ones nobody resumed (their node stopped in between).</item>
+/// </list>
+/// A resume is Hangfire's <c>ChangeState(id, Enqueued, expectedState: Suspended)</c>, made under the
+/// job's distributed lock: of any number of resumers on any number of nodes, one wins and the
+/// others find the job no longer suspended. The suspension filter re-reads the awaited results
+/// under that same lock, so a child that finishes while its parent suspends is never missed.
+/// </summary>
+public sealed partial class SuspensionResumer(
+    ResumeRequests requests,
+    IExecutionStore store,
+    IBackgroundJobClient jobs,
+    JobCreationThreads threads,
+    IOptions<ExecutionOptions> options,
+    TimeProvider time,
+    ILogger<SuspensionResumer> logger) : BackgroundService
+{
+    private const int BatchSize = 500;
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(
+            DrainAsync(requests.FinishedIds, ResumeWaitersOfAsync, stoppingToken),
+            DrainAsync(requests.ResumeIds, ResumeAllAsync, stoppingToken),
+            SweepAsync(stoppingToken));
+
+    /// <summary>Resumes one suspended execution; false when it was not suspended (any more).</summary>
+    public Task<bool> TryResumeAsync(string id, string reason, CancellationToken cancellationToken) =>
+        threads.RunAsync(() => jobs.ChangeState(id, new EnqueuedState { Reason = reason }, SuspendedState.StateName), cancellationToken);
+
+    /// <summary>One round of the sweep; returns how many it resumed.</summary>
+    public async Task<int> SweepOnceAsync(CancellationToken cancellationToken)
+    {
+        var due = await store.ListDueSuspensionsAsync(time.GetUtcNow(), BatchSize, cancellationToken).ConfigureAwait(false);
+        return await ResumeAllAsync(due, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<int> ResumeWaitersOfAsync(IReadOnlyList<string> finished, CancellationToken cancellationToken)
+    {
+        var ready = await store.ListReadyWaitersAsync(finished, cancellationToken).ConfigureAwait(false);
+        return await ResumeAllAsync(ready, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<int> ResumeAllAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        var resumed = await Task.WhenAll(ids.Distinct(StringComparer.Ordinal).Select(id => TryResumeAsync(id, "Resumed: what it awaited finished, or its deadline passed", cancellationToken))).ConfigureAwait(false);
+        return resumed.Count(r => r);
+    }
+
+    private async Task DrainAsync(ChannelReader<string> reader, Func<IReadOnlyList<string>, CancellationToken, Task<int>> handle, CancellationToken stoppingToken)
+    {
+        var batch = new List<string>(BatchSize);
+        try
+        {
+            while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+            {
+                batch.Clear();
+                while (batch.Count < BatchSize && reader.TryRead(out var id))
+                {
+                    batch.Add(id);
+                }
+
+                try
+                {
+                    await handle(batch, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+#pragma warning disable CA1031 // A failed round is logged; the sweep finds what it missed.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    LogRoundFailed(ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task SweepAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.ResumeSweepInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    await SweepOnceAsync(stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+#pragma warning disable CA1031 // A failed sweep (database away) is logged and tried again next round.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    LogRoundFailed(ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Resuming suspended executions failed; the next sweep tries again.")]
+    private partial void LogRoundFailed(Exception exception);
+}
