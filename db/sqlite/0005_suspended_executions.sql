@@ -2,7 +2,7 @@
 -- gives its worker back (status 'Awaiting') until it is queued again.
 -- waiting_for, awaiting_since, wake_at: what the suspension waits for (a JSON array of ids, '[]'
 -- for a sleep), since when, and when it resumes at the latest (its deadline, or the sleep's end).
--- checkpoint: the saved interpreter state; dropped when the execution finishes.
+-- saved_state: the saved interpreter state; dropped when the execution finishes.
 -- resumes: how many times it was resumed; resuming: 1 from a resume until the run starts, so
 -- that start is not counted as an attempt.
 ALTER TABLE af_executions ADD COLUMN waiting_for TEXT NULL;
@@ -10,7 +10,7 @@ ALTER TABLE af_executions ADD COLUMN awaiting_since INTEGER NULL;
 ALTER TABLE af_executions ADD COLUMN wake_at INTEGER NULL;
 ALTER TABLE af_executions ADD COLUMN resumes INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE af_executions ADD COLUMN resuming INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE af_executions ADD COLUMN checkpoint TEXT NULL;
+ALTER TABLE af_executions ADD COLUMN saved_state TEXT NULL;
 
 -- The sweep for passed deadlines reads suspended rows only.
 CREATE INDEX IF NOT EXISTS ix_af_executions_awaiting ON af_executions (wake_at) WHERE status = 'Awaiting';

@@ -15,8 +15,8 @@ GO
 IF COL_LENGTH(N'af_executions', N'resuming') IS NULL
     ALTER TABLE af_executions ADD resuming tinyint NOT NULL CONSTRAINT df_af_executions_resuming DEFAULT 0;
 GO
-IF COL_LENGTH(N'af_executions', N'checkpoint') IS NULL
-    ALTER TABLE af_executions ADD checkpoint nvarchar(max) NULL;
+IF COL_LENGTH(N'af_executions', N'saved_state') IS NULL
+    ALTER TABLE af_executions ADD saved_state nvarchar(max) NULL;
 GO
 IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_af_executions_awaiting' AND object_id = OBJECT_ID(N'af_executions'))
     CREATE NONCLUSTERED INDEX ix_af_executions_awaiting ON af_executions (wake_at) WHERE status = N'Awaiting';

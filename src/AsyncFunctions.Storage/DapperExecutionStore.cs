@@ -155,7 +155,7 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
         {
             return await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE af_executions SET status = @Status, phase = @Finished, status_at = @At, completed_at = @At, " +
-                "error_type = @Type, error_message = @Message, error_code = @Code, error_data = NULL, checkpoint = NULL WHERE phase < @Finished",
+                "error_type = @Type, error_message = @Message, error_code = @Code, error_data = NULL, saved_state = NULL WHERE phase < @Finished",
                 parameters,
                 transaction,
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
@@ -209,7 +209,7 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
             }
 
             return await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE af_executions SET checkpoint = @Checkpoint, waiting_for = @WaitingFor, awaiting_since = @At, wake_at = @WakeAt WHERE id = @Id",
+                "UPDATE af_executions SET saved_state = @Checkpoint, waiting_for = @WaitingFor, awaiting_since = @At, wake_at = @WakeAt WHERE id = @Id",
                 row,
                 transaction,
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
@@ -222,7 +222,7 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
         {
             await connection.ExecuteAsync(new CommandDefinition("DELETE FROM af_execution_waits WHERE waiter_id = @id", new { id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             return await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
-                "SELECT checkpoint FROM af_executions WHERE id = @id", new { id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                "SELECT saved_state FROM af_executions WHERE id = @id", new { id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }, transactional: true, cancellationToken).ConfigureAwait(false);
     }
 

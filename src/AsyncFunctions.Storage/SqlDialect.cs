@@ -18,7 +18,7 @@ public abstract class SqlDialect
     public const string RowColumns =
         "seq, id, function_name, function_version, status, input, output, error_type, error_message, error_code, error_data, " +
         "attempts, parent_id, root_id, call_depth, created_at, started_at, completed_at, " +
-        "waiting_for, awaiting_since, wake_at, resumes, CASE WHEN checkpoint IS NULL THEN 0 ELSE 1 END AS has_checkpoint";
+        "waiting_for, awaiting_since, wake_at, resumes, CASE WHEN saved_state IS NULL THEN 0 ELSE 1 END AS has_checkpoint";
 
     /// <summary>
     /// The SET expressions of a status write that keep a suspension's bookkeeping, in terms of the
@@ -30,7 +30,7 @@ public abstract class SqlDialect
         attempts = {row}attempts + CASE WHEN {row}resuming = 1 THEN 0 ELSE {newAttempt} END,
             resumes = {row}resumes + CASE WHEN {row}status = '{AwaitingStatus}' AND {newPhase} = {ExecutionStatusRules.PendingPhase} THEN 1 ELSE 0 END,
             resuming = CASE WHEN {newPhase} = {ExecutionStatusRules.PendingPhase} AND ({row}status = '{AwaitingStatus}' OR {row}resuming = 1) THEN 1 ELSE 0 END,
-            checkpoint = CASE WHEN {newPhase} = {ExecutionStatusRules.FinishedPhase} THEN NULL ELSE {row}checkpoint END
+            saved_state = CASE WHEN {newPhase} = {ExecutionStatusRules.FinishedPhase} THEN NULL ELSE {row}saved_state END
         """;
 
     /// <summary>The stored status of a suspended execution.</summary>

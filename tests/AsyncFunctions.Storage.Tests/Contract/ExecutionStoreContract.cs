@@ -10,7 +10,7 @@ namespace AsyncFunctions.Storage.Tests.Contract;
 /// and the in-memory store whose status rule is <see cref="ExecutionStatusRules.Supersedes"/>, so
 /// the rule in C# and the rule in each dialect's SQL must pass the same tests.
 /// </summary>
-public abstract class ExecutionStoreContract
+public abstract partial class ExecutionStoreContract
 {
     // Microseconds are the finest unit every database keeps; the store rounds to them.
     protected static readonly DateTimeOffset T0 = new(DateTimeOffset.UtcNow.UtcTicks / 10 * 10, TimeSpan.Zero);

@@ -70,7 +70,9 @@ public sealed class TransactSqlParseTests
     public void Provider_statement_parses(string name, string sql)
     {
         Assert.False(string.IsNullOrWhiteSpace(sql), name);
-        AssertParses(sql);
+
+        // Dapper turns "IN @list" into "IN (@list1, @list2, ...)" before SQL Server sees it.
+        AssertParses(System.Text.RegularExpressions.Regex.Replace(sql, @"\bIN (@\w+)", "IN ($1_1, $1_2)"));
     }
 
     private static void AssertParses(string sql)
