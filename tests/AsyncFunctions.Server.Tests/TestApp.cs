@@ -96,6 +96,17 @@ public sealed class TestApp : WebApplicationFactory<Program>
         }
     }
 
+    /// <summary>Polls <paramref name="condition"/> until it holds (generous deadline, no timing asserts).</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The condition never held.");
+            await Task.Delay(20);
+        }
+    }
+
     private static async Task<JsonObject> ReadAsync(HttpResponseMessage response, System.Net.HttpStatusCode expected)
     {
         var text = await response.Content.ReadAsStringAsync();

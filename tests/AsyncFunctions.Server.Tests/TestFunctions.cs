@@ -19,6 +19,29 @@ public static class TestFunctions
         registry.AddFunction<Flaky>("tests.flaky").Retries(2, 0);
         registry.AddFunction<Slow>("tests.slow").WithTimeout(TimeSpan.FromMilliseconds(200));
         registry.AddFunction<InterruptedDriver>("tests.interrupted_driver");
+        registry.AddFunction<Gated>("tests.gated")
+            .Input(new InputDeclaration { Name = "gate", Type = InputType.Text, Required = true })
+            .Input(new InputDeclaration { Name = "value", Type = InputType.Any, Nullable = true });
+    }
+
+    /// <summary>Gates the test opens: every <see cref="Gated"/> execution waiting on one finishes when it opens.</summary>
+    public static class Gates
+    {
+        private static readonly ConcurrentDictionary<string, TaskCompletionSource> Open = new();
+
+        public static Task WhenOpen(string gate) => Open.GetOrAdd(gate, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+        public static void Release(string gate) => Open.GetOrAdd(gate, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
+
+    /// <summary>Returns <c>value</c> once the test opens its gate, so many executions can finish at the same moment.</summary>
+    public sealed class Gated : IAsyncFunction
+    {
+        public async Task<JsonNode?> RunAsync(FunctionContext context, CancellationToken cancellationToken)
+        {
+            await Gates.WhenOpen(context.Input["gate"]!.GetValue<string>()).WaitAsync(cancellationToken);
+            return context.Input["value"]?.DeepClone();
+        }
     }
 
     /// <summary>Starts <c>count</c> echo children and returns their outputs in order.</summary>

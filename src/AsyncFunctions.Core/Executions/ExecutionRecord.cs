@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace AsyncFunctions.Executions;
 
@@ -47,6 +48,7 @@ public sealed record ExecutionRecord
     public DateTimeOffset? WakeAt { get; init; }
 
     /// <summary>True while a saved state exists to resume from (it is dropped when the execution finishes).</summary>
+    [JsonIgnore]
     public bool HasCheckpoint { get; init; }
 
     /// <summary>How many times it was resumed after a suspension (not counted in <see cref="Attempts"/>).</summary>
