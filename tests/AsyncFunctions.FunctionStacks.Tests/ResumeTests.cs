@@ -4,7 +4,10 @@ using AsyncFunctions.FunctionStacks.Tests.Support;
 
 namespace AsyncFunctions.FunctionStacks.Tests;
 
-/// <summary>A stack suspends at await, its state goes through JSON, and a fresh interpreter resumes it.</summary>
+/// <summary>
+/// A stack suspends at an await whose ids are not all finished, its state goes through JSON, and a
+/// fresh interpreter resumes it. Children are held (left Enqueued) until the test finishes them.
+/// </summary>
 public sealed class ResumeTests
 {
     private const string Document =
@@ -39,6 +42,7 @@ public sealed class ResumeTests
 
         var stacks = new Stacks();
         stacks.Executions.Add("double", i => i!["n"]!.GetValue<int>() * 2);
+        stacks.Executions.Held.Add("double");
         var function = Stacks.Compile(Document);
         var context = stacks.Executions.Context("fan_out", input);
         var state = new StackInterpreter(function, stacks.Services).Start();
@@ -55,11 +59,13 @@ public sealed class ResumeTests
             {
                 suspensions++;
                 Assert.NotNull(state.Await);
+                FinishHeld(stacks, state.Await.Ids);
             }
         }
         while (!result.Completed);
 
-        Assert.Equal(4, suspensions);
+        // One suspension per child awaited in the loop; the last await finds all three finished and goes on.
+        Assert.Equal(3, suspensions);
         Assert.True(JsonNode.DeepEquals(expected, result.Output), result.Output?.ToJsonString());
         Assert.Equal("""{"all":[2,10,4],"trace":[2,"done 0","too.big","done 1",4,"done 2"]}""", result.Output!.ToJsonString());
     }
@@ -84,10 +90,8 @@ public sealed class ResumeTests
         // The child finishes while the stack is "saved"; resuming picks its output up.
         var id = json["await"]!["ids"]![0]!.GetValue<string>();
         stacks.Executions.Complete(id, 14);
-        var resumed = await interpreter.RunAsync(StackState.Deserialize(json.ToJsonString()), stacks.Executions.Context("fan_out", new() { ["ns"] = new JsonArray(7) }), suspendAtAwait: true);
-        Assert.False(resumed.Completed);
-        Assert.Equal("$.stack[3]", resumed.State.Await!.Step);
-        var done = await interpreter.RunAsync(resumed.State, stacks.Executions.Context("fan_out", new() { ["ns"] = new JsonArray(7) }));
+        var done = await interpreter.RunAsync(StackState.Deserialize(json.ToJsonString()), stacks.Executions.Context("fan_out", new() { ["ns"] = new JsonArray(7) }), suspendAtAwait: true);
+        Assert.True(done.Completed);
         Assert.Equal("""{"all":[14],"trace":["too.big","done 0"]}""", done.Output!.ToJsonString());
     }
 
@@ -109,15 +113,62 @@ public sealed class ResumeTests
             "\"never\"");
         var stacks = new Stacks();
         stacks.Executions.Add("double", i => i!["n"]!.GetValue<int>() * 2);
+        stacks.Executions.Held.Add("double");
         var interpreter = new StackInterpreter(Stacks.Compile(document), stacks.Services);
         var first = await interpreter.RunAsync(interpreter.Start(), stacks.Executions.Context("test"), suspendAtAwait: true);
         Assert.False(first.Completed);
         Assert.NotNull(first.State.Frames.Last().Pending);
+        FinishHeld(stacks, first.State.Await!.Ids);
 
         var resumed = await new StackInterpreter(Stacks.Compile(document), stacks.Services)
             .RunAsync(StackState.Deserialize(first.State.Serialize()), stacks.Executions.Context("test"), suspendAtAwait: true);
         Assert.True(resumed.Completed);
         Assert.Equal(expected, resumed.Output!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task An_await_whose_ids_all_finished_goes_on_without_suspending()
+    {
+        var stacks = new Stacks();
+        stacks.Executions.Add("double", i => i!["n"]!.GetValue<int>() * 2);
+        var interpreter = new StackInterpreter(Stacks.Compile(Document), stacks.Services);
+
+        var result = await interpreter.RunAsync(interpreter.Start(), stacks.Executions.Context("fan_out", new() { ["ns"] = new JsonArray(1, 2) }), suspendAtAwait: true);
+
+        Assert.True(result.Completed);
+        Assert.Equal("""{"all":[2,4],"trace":[2,"done 0",4,"done 1"]}""", result.Output!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task A_resumed_await_woken_early_suspends_again_until_its_ids_finish()
+    {
+        var stacks = new Stacks();
+        stacks.Executions.Add("double", i => i!["n"]!.GetValue<int>() * 2);
+        stacks.Executions.Held.Add("double");
+        var interpreter = new StackInterpreter(Stacks.Compile(Document), stacks.Services);
+        var context = stacks.Executions.Context("fan_out", new() { ["ns"] = new JsonArray(3) });
+        var first = await interpreter.RunAsync(interpreter.Start(), context, suspendAtAwait: true);
+
+        var early = await interpreter.RunAsync(StackState.Deserialize(first.State.Serialize()), context, suspendAtAwait: true);
+
+        Assert.False(early.Completed);
+        Assert.Equal(first.State.Await!.Step, early.State.Await!.Step);
+        Assert.Equal(first.State.Await.StartedAt, early.State.Await.StartedAt);
+        FinishHeld(stacks, early.State.Await.Ids);
+        var done = await interpreter.RunAsync(early.State, context, suspendAtAwait: true);
+        Assert.Equal("""{"all":[6],"trace":["too.big","done 0"]}""", done.Output!.ToJsonString());
+    }
+
+    private static void FinishHeld(Stacks stacks, IEnumerable<string> ids)
+    {
+        foreach (var id in ids)
+        {
+            var record = stacks.Executions.Get(id);
+            if (record.Status == Executions.ExecutionStatus.Enqueued)
+            {
+                stacks.Executions.Complete(id, record.Input!["n"]!.GetValue<int>() * 2);
+            }
+        }
     }
 
     [Fact]

@@ -1,7 +1,10 @@
+using System.Net.Http.Json;
+
 namespace AsyncFunctions.Server.Tests;
 
 public sealed class WorkerStarvationTests
 {
+    /// <summary>A C# function's await holds its worker, so a node whose every worker awaits still ends it with await.workers_exhausted.</summary>
     [Fact]
     public async Task Await_inside_a_job_ends_with_a_clear_error_when_every_worker_is_awaiting()
     {
@@ -13,6 +16,29 @@ public sealed class WorkerStarvationTests
         Assert.Equal("Failed", result["status"]!.GetValue<string>());
         Assert.Equal("await.workers_exhausted", result["error"]!["code"]!.GetValue<string>());
         Assert.Contains("all 1 workers of this node are busy awaiting", result["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_function_stack_awaiting_on_a_node_with_one_worker_suspends_instead_of_exhausting_it()
+    {
+        using var app = new TestApp(workers: 1);
+        var document = System.Text.Json.Nodes.JsonNode.Parse("""
+            { "name": "tests.stack_await_child",
+              "stack": [
+                { "call": "examples.echo", "async": true, "input": { "value": "child" }, "as": "id" },
+                { "await": "=$var.id", "timeoutSeconds": 60, "as": "output" } ],
+              "response": "=$var.output" }
+            """)!;
+        using (var saved = await app.CreateClient().PutAsJsonAsync("/api/functions/tests.stack_await_child", document))
+        {
+            Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync());
+        }
+
+        var parent = await app.StartAsync("tests.stack_await_child", new { });
+        var result = (await app.AwaitAsync([parent], timeoutSeconds: 60))["results"]![0]!;
+
+        Assert.True(result["status"]!.GetValue<string>() == "Succeeded", result.ToJsonString());
+        Assert.Equal("child", result["output"]!.GetValue<string>());
     }
 
     [Fact]

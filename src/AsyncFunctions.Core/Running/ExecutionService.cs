@@ -96,7 +96,9 @@ public sealed class ExecutionService(
 
     public async Task<AwaitOutcome> AwaitFromExecutionAsync(ExecutionInfo caller, IReadOnlyList<string> ids, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        if (!caller.IsAsync)
+        // Only a wait that holds a worker can starve the node: a sync run holds no worker, and a
+        // look with no timeout (what a suspending stack does before it suspends) waits for nothing.
+        if (!caller.IsAsync || timeout <= TimeSpan.Zero)
         {
             return await awaiter.AwaitAsync(ids, timeout, cancellationToken).ConfigureAwait(false);
         }

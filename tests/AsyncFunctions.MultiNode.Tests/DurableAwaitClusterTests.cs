@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Xunit.Abstractions;
+
+namespace AsyncFunctions.MultiNode.Tests;
+
+/// <summary>
+/// Durable await across real server processes on one PostgreSQL database: suspended parents are
+/// resumed once when their children finish together on two nodes, and survive a kill -9 of the
+/// node they suspended on.
+/// </summary>
+public sealed class DurableAwaitClusterTests(ClusterFixture cluster, ITestOutputHelper output) : IClassFixture<ClusterFixture>
+{
+    private const int ChildSleepMs = 3000;
+
+    // Children sleep until one moment shared by all of them; sleeping longer than a second, they
+    // suspend too, and the scheduler queues them in the same round, so they finish together.
+    private const string Child = """
+        { "name": "cluster.child", "inputs": [ { "name": "at", "type": "int", "required": true }, { "name": "value", "type": "int", "required": true } ],
+          "stack": [ { "sleep": "=Math.max(0, $input.at - Date.now())" } ],
+          "response": "=$input.value" }
+        """;
+
+    private const string Parent = """
+        { "name": "cluster.parent", "inputs": [ { "name": "count", "type": "int", "required": true }, { "name": "sleepMs", "type": "int", "required": true } ],
+          "stack": [
+            { "lambda": "return Date.now() + $input.sleepMs;", "as": "at" },
+            { "var": "ids", "value": [] },
+            { "for": "=$input.count", "index": "i", "do": [
+                { "call": "cluster.child", "async": true, "input": { "at": "=$var.at", "value": "=$var.i" }, "as": "id" },
+                { "set": "ids", "op": "push", "value": "=$var.id" } ] },
+            { "await": "=$var.ids", "timeoutSeconds": 600, "as": "outputs" },
+            { "lambda": "return $var.outputs.reduce((a, b) => a + b, 0);", "as": "sum" } ],
+          "response": "=$var.sum" }
+        """;
+
+    [Fact]
+    public async Task Children_finishing_together_on_two_nodes_resume_each_parent_exactly_once()
+    {
+        await SaveStacksAsync();
+        await using var first = await cluster.StartNodeAsync("worker-a", workerCount: 10);
+        await using var second = await cluster.StartNodeAsync("worker-b", workerCount: 10);
+
+        var parents = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => StartAsync(count: 12, ChildSleepMs)));
+        var outcome = await AwaitAsync(parents, TimeSpan.FromSeconds(180));
+
+        Assert.True(outcome["completed"]!.GetValue<bool>(), outcome.ToJsonString());
+        foreach (var parent in parents)
+        {
+            var record = await GetAsync(parent);
+            Assert.True(record["status"]!.GetValue<string>() == "Succeeded", record.ToJsonString());
+            Assert.Equal(Enumerable.Range(0, 12).Sum(), record["output"]!.GetValue<int>());
+            Assert.Equal(1, record["resumes"]!.GetValue<int>());
+            Assert.Equal(1, record["attempts"]!.GetValue<int>());
+        }
+
+        // How tightly the children finished: the spread of completedAt within each parent.
+        var spreads = new List<double>();
+        foreach (var parent in parents)
+        {
+            var children = (await GetJsonAsync($"/api/executions?parentId={parent}&limit=100"))["items"]!.AsArray();
+            var done = children.Select(c => DateTimeOffset.Parse(c!["completedAt"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            spreads.Add((done.Max() - done.Min()).TotalMilliseconds);
+        }
+
+        output.WriteLine($"Children of one parent finished within {spreads.Min():F0} to {spreads.Max():F0} ms of each other.");
+    }
+
+    [Fact]
+    public async Task A_suspended_parent_survives_kill_9_of_its_node_and_resumes_on_another_once()
+    {
+        await SaveStacksAsync();
+        string[] parents;
+        var doomed = await cluster.StartNodeAsync("worker-doomed", workerCount: 4);
+        try
+        {
+            parents = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => StartAsync(count: 3, sleepMs: 8000)));
+            foreach (var parent in parents)
+            {
+                await WaitForStatusAsync(parent, "Awaiting", TimeSpan.FromSeconds(60));
+            }
+
+            doomed.Kill();
+        }
+        finally
+        {
+            await doomed.DisposeAsync();
+        }
+
+        var clock = Stopwatch.StartNew();
+        await using var replacement = await cluster.StartNodeAsync("worker-replacement", workerCount: 4);
+        var outcome = await AwaitAsync(parents, TimeSpan.FromSeconds(180));
+
+        Assert.True(outcome["completed"]!.GetValue<bool>(), $"{outcome.ToJsonString()}\n{replacement.Output}");
+        foreach (var parent in parents)
+        {
+            var record = await GetAsync(parent);
+            Assert.True(record["status"]!.GetValue<string>() == "Succeeded", record.ToJsonString());
+            Assert.Equal(0 + 1 + 2, record["output"]!.GetValue<int>());
+            Assert.Equal(1, record["resumes"]!.GetValue<int>());
+            var children = (await GetJsonAsync($"/api/executions?parentId={parent}&limit=100"))["items"]!.AsArray();
+            Assert.Equal(3, children.Count);
+            Assert.All(children, c => Assert.Equal("Succeeded", c!["status"]!.GetValue<string>()));
+        }
+
+        output.WriteLine($"The suspended parents finished {clock.Elapsed.TotalSeconds:F1} s after the replacement node was started.");
+    }
+
+    private async Task SaveStacksAsync()
+    {
+        foreach (var document in new[] { Child, Parent })
+        {
+            var json = JsonNode.Parse(document)!;
+            using var response = await cluster.Api.Http.PutAsJsonAsync($"/api/functions/{json["name"]!.GetValue<string>()}", json);
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        }
+    }
+
+    private async Task<string> StartAsync(int count, int sleepMs)
+    {
+        using var response = await cluster.Api.Http.PostAsJsonAsync(
+            "/api/functions/cluster.parent/executions",
+            new JsonObject { ["input"] = new JsonObject { ["count"] = count, ["sleepMs"] = sleepMs } });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {body}");
+        return JsonNode.Parse(body)!["id"]!.GetValue<string>();
+    }
+
+    private async Task<JsonNode> AwaitAsync(string[] ids, TimeSpan timeout)
+    {
+        using var response = await cluster.Api.Http.PostAsJsonAsync(
+            "/api/executions/await",
+            new JsonObject { ["ids"] = new JsonArray(ids.Select(id => (JsonNode?)JsonValue.Create(id)).ToArray()), ["timeoutSeconds"] = (int)timeout.TotalSeconds });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {body}");
+        return JsonNode.Parse(body)!;
+    }
+
+    private Task<JsonNode> GetAsync(string id) => GetJsonAsync($"/api/executions/{id}");
+
+    private async Task<JsonNode> GetJsonAsync(string path) => JsonNode.Parse(await cluster.Api.Http.GetStringAsync(path))!;
+
+    private async Task WaitForStatusAsync(string id, string status, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            if ((await GetAsync(id))["status"]!.GetValue<string>() == status)
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"{id} did not reach {status} within {timeout}.");
+    }
+}
