@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using AsyncFunctions.FunctionStacks.Compiling;
 using AsyncFunctions.FunctionStacks.Runtime;
+using AsyncFunctions.Executions;
 using AsyncFunctions.Functions;
 using AsyncFunctions.Running;
 
@@ -14,7 +15,11 @@ public sealed class StackFunctionBody(CompiledFunction function, StackServices s
     public async Task<JsonNode?> InvokeAsync(FunctionContext context, CancellationToken cancellationToken)
     {
         var interpreter = new StackInterpreter(function, services);
-        var result = await interpreter.RunAsync(interpreter.Start(version), context, suspendAtAwait: false, cancellationToken).ConfigureAwait(false);
+        var result = await interpreter.RunAsync(interpreter.Start(version, Auth(context.Execution.Caller)), context, suspendAtAwait: false, cancellationToken).ConfigureAwait(false);
         return result.Output;
     }
+
+    /// <summary><c>$auth</c>: the key name and role of the caller that started the tree of calls; <c>{}</c> when none is known.</summary>
+    private static JsonObject? Auth(ExecutionCaller? caller) =>
+        caller is null ? null : new JsonObject { ["key"] = caller.Key, ["role"] = caller.Role };
 }
