@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace AsyncFunctions.Server.Tests;
 
@@ -87,6 +89,33 @@ public sealed class SecureStartTests
         using var response = await app.CreateClient().GetAsync(new Uri("/api/functions", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public void Outside_Development_each_plain_key_is_warned_about_at_start()
+    {
+        var logs = new CapturedLogs();
+        using var app = new TestApp(workers: 0, settings: Production);
+        using var logged = app.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddProvider(logs)));
+
+        logged.CreateClient().Dispose();
+
+        var access = logs.Warnings.Where(w => w.Contains("AccessStartupCheck", StringComparison.Ordinal)).ToList();
+        Assert.Contains(access, w => w.Contains($"'{TestKeys.AdminName}' is configured in plain text", StringComparison.Ordinal));
+        Assert.Contains(access, w => w.Contains($"'{TestKeys.ViewerName}' is configured in plain text", StringComparison.Ordinal));
+        Assert.DoesNotContain(access, w => w.Contains(TestKeys.InvokerName, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void In_Development_without_keys_the_start_warns_of_the_anonymous_admin()
+    {
+        var logs = new CapturedLogs();
+        using var app = new TestApp(workers: 0, withKeys: false);
+        using var logged = app.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddProvider(logs)));
+
+        logged.CreateClient().Dispose();
+
+        Assert.Contains(logs.Warnings, w => w.Contains("anonymous admin", StringComparison.Ordinal) && w.Contains("AsyncFunctions:ApiKeys", StringComparison.Ordinal));
     }
 
     [Theory]
