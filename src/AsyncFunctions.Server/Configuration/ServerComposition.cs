@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using AsyncFunctions.FunctionStacks.Hosting;
-using AsyncFunctions.Server.Access;
 using AsyncFunctions.Hangfire.DependencyInjection;
+using AsyncFunctions.Server.Access;
 using AsyncFunctions.Server.Endpoints;
 using AsyncFunctions.Server.Examples;
 using AsyncFunctions.Server.Http;
