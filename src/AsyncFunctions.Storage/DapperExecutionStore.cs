@@ -33,6 +33,8 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
             execution.ParentId,
             execution.RootId,
             execution.CallDepth,
+            CallerKey = execution.Caller?.Key,
+            CallerRole = execution.Caller?.Role,
             LeaseExpiresAt = execution.LeaseExpiresAt is { } lease ? dialect.ToDb(Precise(lease)) : null,
         };
         await dialect.WriteAsync(async (connection, transaction) =>
@@ -107,6 +109,28 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
         return results;
     }
 
+    public async Task<IReadOnlyDictionary<string, string?>> GetCallerKeysAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
+    {
+        var keys = new Dictionary<string, string?>(ids.Count, StringComparer.Ordinal);
+        if (ids.Count == 0)
+        {
+            return keys;
+        }
+
+        await using var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var chunk in ids.Distinct(StringComparer.Ordinal).Chunk(dialect.MaxParameters))
+        {
+            var rows = await connection.QueryAsync<(string Id, string? CallerKey)>(new CommandDefinition(
+                $"SELECT id, caller_key FROM af_executions WHERE {dialect.InList("id", "@chunk")}", new { chunk }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            foreach (var (id, callerKey) in rows)
+            {
+                keys[id] = callerKey;
+            }
+        }
+
+        return keys;
+    }
+
     public async Task<ExecutionPage> ListAsync(ExecutionQuery query, CancellationToken cancellationToken = default)
     {
         var limit = Math.Clamp(query.Limit, 1, ExecutionQuery.MaxLimit);
@@ -129,6 +153,12 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
         {
             where.Add("parent_id = @ParentId");
             parameters.Add("ParentId", query.ParentId);
+        }
+
+        if (query.CallerKey is not null)
+        {
+            where.Add("caller_key = @CallerKey");
+            parameters.Add("CallerKey", query.CallerKey);
         }
 
         if (query.Cursor is not null)
@@ -255,7 +285,8 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
     public async Task PingAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM af_executions WHERE 1 = 0", cancellationToken: cancellationToken)).ConfigureAwait(false);
+        // Every column the store reads: fails until the whole schema is applied.
+        await connection.ExecuteScalarAsync<int>(new CommandDefinition($"SELECT COUNT(*) FROM (SELECT {SqlDialect.RowColumns} FROM af_executions WHERE 1 = 0) t", cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>Every database keeps microseconds at least; rounding here makes all of them compare alike.</summary>
@@ -275,6 +306,7 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
         ParentId = row.Parent_Id,
         RootId = row.Root_Id,
         CallDepth = row.Call_Depth,
+        Caller = row.Caller_Key is null ? null : new ExecutionCaller(row.Caller_Key, row.Caller_Role ?? ""),
         CreatedAt = dialect.FromDb(row.Created_At),
         StartedAt = row.Started_At is null ? null : dialect.FromDb(row.Started_At),
         CompletedAt = row.Completed_At is null ? null : dialect.FromDb(row.Completed_At),

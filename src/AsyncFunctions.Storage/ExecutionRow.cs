@@ -33,6 +33,10 @@ internal sealed class ExecutionRow
 
     public int Call_Depth { get; set; }
 
+    public string? Caller_Key { get; set; }
+
+    public string? Caller_Role { get; set; }
+
     public object Created_At { get; set; } = null!;
 
     public object? Started_At { get; set; }

@@ -17,7 +17,7 @@ public abstract class SqlDialect
     /// <summary>The columns every query of an execution row reads.</summary>
     public const string RowColumns =
         "seq, id, function_name, function_version, status, input, output, error_type, error_message, error_code, error_data, " +
-        "attempts, parent_id, root_id, call_depth, created_at, started_at, completed_at, " +
+        "attempts, parent_id, root_id, call_depth, caller_key, caller_role, created_at, started_at, completed_at, " +
         "waiting_for, awaiting_since, wake_at, resumes, CASE WHEN saved_state IS NULL THEN 0 ELSE 1 END AS has_checkpoint";
 
     /// <summary>
@@ -56,18 +56,20 @@ public abstract class SqlDialect
 
     /// <summary>
     /// Inserts a new row (parameters: Id, Function, FunctionVersion, Status, Phase, At, Input,
-    /// ParentId, RootId, CallDepth, LeaseExpiresAt); when a placeholder exists, fills in what it
+    /// ParentId, RootId, CallDepth, LeaseExpiresAt, CallerKey, CallerRole); when a placeholder exists, fills in what it
     /// lacks without touching its status. Standard <c>ON CONFLICT</c>; a database without it overrides.
     /// </summary>
     public virtual string CreateSql => _createSql ??= $"""
-        INSERT INTO af_executions AS e (id, function_name, function_version, status, phase, status_at, input, parent_id, root_id, call_depth, created_at, lease_expires_at)
-        VALUES (@Id, @Function, @FunctionVersion, @Status, @Phase, @At, {Json("@Input")}, @ParentId, @RootId, @CallDepth, @At, {NullableTimestamp("@LeaseExpiresAt")})
+        INSERT INTO af_executions AS e (id, function_name, function_version, status, phase, status_at, input, parent_id, root_id, call_depth, caller_key, caller_role, created_at, lease_expires_at)
+        VALUES (@Id, @Function, @FunctionVersion, @Status, @Phase, @At, {Json("@Input")}, @ParentId, @RootId, @CallDepth, @CallerKey, @CallerRole, @At, {NullableTimestamp("@LeaseExpiresAt")})
         ON CONFLICT (id) DO UPDATE SET
             function_version = EXCLUDED.function_version,
             input = EXCLUDED.input,
             parent_id = EXCLUDED.parent_id,
             root_id = EXCLUDED.root_id,
             call_depth = EXCLUDED.call_depth,
+            caller_key = EXCLUDED.caller_key,
+            caller_role = EXCLUDED.caller_role,
             created_at = {Earlier("e.created_at", "EXCLUDED.created_at")}
         WHERE e.input IS NULL
         """;

@@ -61,6 +61,7 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
             row.ParentId = execution.ParentId;
             row.RootId = execution.RootId;
             row.CallDepth = execution.CallDepth;
+            row.Caller = execution.Caller;
             row.CreatedAt = at < row.CreatedAt ? at : row.CreatedAt;
         }
 
@@ -158,7 +159,8 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
                 .Where(r => r.Seq < before
                     && (query.Function is null || r.Function == query.Function)
                     && (query.Status is null || r.Status == query.Status)
-                    && (query.ParentId is null || r.ParentId == query.ParentId))
+                    && (query.ParentId is null || r.ParentId == query.ParentId)
+                    && (query.CallerKey is null || r.Caller?.Key == query.CallerKey))
                 .OrderByDescending(r => r.Seq)
                 .Take(limit + 1)
                 .ToList();
@@ -323,6 +325,8 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
 
         public int TreeStarts { get; set; }
 
+        public ExecutionCaller? Caller { get; set; }
+
         public DateTimeOffset CreatedAt { get; set; }
 
         public DateTimeOffset? StartedAt { get; set; }
@@ -361,6 +365,7 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
             ParentId = ParentId,
             RootId = RootId,
             CallDepth = CallDepth,
+            Caller = Caller,
             CreatedAt = CreatedAt,
             StartedAt = StartedAt,
             CompletedAt = CompletedAt,

@@ -1,9 +1,11 @@
 using System.Text.Json.Nodes;
+using AsyncFunctions.Executions;
 using AsyncFunctions.FunctionStacks.Hosting;
 using AsyncFunctions.FunctionStacks.Runtime;
 using AsyncFunctions.FunctionStacks.Tests.Support;
 using AsyncFunctions.Functions;
 using AsyncFunctions.Inputs;
+using AsyncFunctions.Running;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -168,5 +170,18 @@ public sealed class HostingTests
         var empty = await interpreter.RunAsync(interpreter.Start(), stacks.Executions.Context("test"));
         var supplied = await interpreter.RunAsync(interpreter.Start(auth: new JsonObject { ["user"] = "ann" }), stacks.Executions.Context("test"));
         Assert.Equal(("{}", """{"user":"ann"}"""), (empty.Output!.ToJsonString(), supplied.Output!.ToJsonString()));
+    }
+
+    [Fact]
+    public async Task As_an_execution_body_auth_is_the_caller_of_the_execution()
+    {
+        var stacks = new Stacks();
+        var body = new StackFunctionBody(Stacks.Compile(Stacks.Doc("[]", "\"=$auth\"")), stacks.Services);
+        var execution = new ExecutionInfo("root", "test", null, null, 0, 1, IsAsync: true) { Caller = new ExecutionCaller("app-one", "invoker") };
+
+        var withCaller = await body.InvokeAsync(new FunctionContext(stacks.Executions, execution, [], stacks.Executions.Services), CancellationToken.None);
+        var without = await body.InvokeAsync(stacks.Executions.Context("test"), CancellationToken.None);
+
+        Assert.Equal(("""{"key":"app-one","role":"invoker"}""", "{}"), (withCaller!.ToJsonString(), without!.ToJsonString()));
     }
 }

@@ -24,9 +24,13 @@ public sealed class ServerNode : IAsyncDisposable
         _process = process;
         Address = address;
         Http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(120) };
+        Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminKey);
     }
 
     public string Name { get; }
+
+    /// <summary>The admin key every node is started with (a server outside Development needs one); configured by its hash.</summary>
+    public const string AdminKey = "multi-node-admin-key-0123456789";
 
     public Uri Address { get; }
 
@@ -70,6 +74,10 @@ public sealed class ServerNode : IAsyncDisposable
         start.Environment["AsyncFunctions__Server__WorkerCount"] = workerCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["AsyncFunctions__Examples__Enabled"] = "true";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["AsyncFunctions__ApiKeys__0__Name"] = "multi-node-tests";
+        start.Environment["AsyncFunctions__ApiKeys__0__Role"] = "admin";
+        start.Environment["AsyncFunctions__ApiKeys__0__KeyHash"] =
+            "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(AdminKey)));
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -12,14 +13,22 @@ namespace AsyncFunctions.Server.Tests;
 
 /// <summary>
 /// The real server (real Hangfire workers, real SQLite file) hosted in memory. Each instance
-/// has its own database file unless one is passed in, to restart "the same" server.
+/// has its own database file unless one is passed in, to restart "the same" server. It has the
+/// API keys of <see cref="TestKeys"/> (unless <c>withKeys</c> is false) and its clients send the
+/// admin key unless told otherwise (<see cref="TestKeys.As"/>).
 /// </summary>
 public sealed class TestApp : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
 
-    public TestApp(int workers = 4, string? databasePath = null, IDictionary<string, string?>? settings = null)
+    private readonly bool _withKeys;
+    private readonly IPAddress? _remoteAddress;
+
+    /// <param name="remoteAddress">Where requests come from; loopback (a browser on the machine) when null.</param>
+    public TestApp(int workers = 4, string? databasePath = null, IDictionary<string, string?>? settings = null, bool withKeys = true, IPAddress? remoteAddress = null)
     {
+        _withKeys = withKeys;
+        _remoteAddress = remoteAddress;
         DatabasePath = databasePath ?? Path.Combine(Path.GetTempPath(), $"af-test-{Guid.NewGuid():N}.db");
         _settings = new Dictionary<string, string?>
         {
@@ -33,6 +42,14 @@ public sealed class TestApp : WebApplicationFactory<Program>
             ["AsyncFunctions:Api:MaxRequestBodyBytes"] = "4096",
             ["AsyncFunctions:Stacks:Folder"] = FunctionsFolder,
         };
+        if (withKeys)
+        {
+            foreach (var (key, value) in TestKeys.Settings)
+            {
+                _settings[key] = value;
+            }
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             _settings[key] = value;
@@ -56,9 +73,22 @@ public sealed class TestApp : WebApplicationFactory<Program>
         builder.ConfigureTestServices(services =>
         {
             services.Configure<FunctionRegistry>(TestFunctions.Register);
-            services.AddSingleton<IStartupFilter, LoopbackStartupFilter>();
+            services.AddSingleton<IStartupFilter>(_remoteAddress is null ? new LoopbackStartupFilter() : new RemoteAddressStartupFilter(_remoteAddress));
         });
     }
+
+    /// <summary>Every client sends the admin key, as an operator's tools would.</summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        if (_withKeys)
+        {
+            client.As(TestKeys.Admin);
+        }
+    }
+
+    /// <summary>A client that sends <paramref name="key"/> (null: no key).</summary>
+    public HttpClient ClientAs(string? key) => CreateClient().As(key);
 
     public async Task<JsonObject> PostAsync(string path, object body, System.Net.HttpStatusCode expected)
     {

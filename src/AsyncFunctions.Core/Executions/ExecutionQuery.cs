@@ -2,12 +2,14 @@ namespace AsyncFunctions.Executions;
 
 /// <summary>A filter for listing executions, newest first.</summary>
 /// <param name="Cursor">Opaque position returned as <see cref="ExecutionPage.NextCursor"/> by the previous page.</param>
+/// <param name="CallerKey">Only the executions of trees started by this API key (by its name).</param>
 public sealed record ExecutionQuery(
     string? Function = null,
     ExecutionStatus? Status = null,
     string? ParentId = null,
     int Limit = 50,
-    string? Cursor = null)
+    string? Cursor = null,
+    string? CallerKey = null)
 {
     public const int MaxLimit = 500;
 }

@@ -32,6 +32,9 @@ public sealed record ExecutionRecord
     /// <summary>0 for a call from outside; each nested call adds one.</summary>
     public int CallDepth { get; init; }
 
+    /// <summary>Who started the tree of calls (the API key's name and role); null for executions recorded before keys.</summary>
+    public ExecutionCaller? Caller { get; init; }
+
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset? StartedAt { get; init; }

@@ -26,6 +26,25 @@ public interface IExecutionStore
     /// <summary>The current result of each known id, in one query; unknown ids are absent.</summary>
     Task<IReadOnlyDictionary<string, ExecutionResult>> GetResultsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The name of the API key that started the tree of each known id (null when none was
+    /// recorded); unknown ids are absent. Stores may answer it in one query.
+    /// </summary>
+    async Task<IReadOnlyDictionary<string, string?>> GetCallerKeysAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var keys = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var id in ids.Distinct(StringComparer.Ordinal))
+        {
+            if (await GetAsync(id, cancellationToken).ConfigureAwait(false) is { } record)
+            {
+                keys[id] = record.Caller?.Key;
+            }
+        }
+
+        return keys;
+    }
+
     Task<ExecutionPage> ListAsync(ExecutionQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -18,4 +18,8 @@ public sealed record NewExecution(
     DateTimeOffset CreatedAt,
     int CallDepth = 0,
     DateTimeOffset? LeaseExpiresAt = null,
-    string? RootId = null);
+    string? RootId = null)
+{
+    /// <summary>Who started the tree of calls, written with the row and never changed.</summary>
+    public ExecutionCaller? Caller { get; init; }
+}

@@ -6,4 +6,8 @@ namespace AsyncFunctions.Executions;
 /// <param name="ParentId">The execution that asked for this one, if any.</param>
 /// <param name="CallDepth">0 for a call from outside; each nested call adds one.</param>
 /// <param name="RootId">The execution that began the caller's tree of calls; null for a call from outside.</param>
-public sealed record StartRequest(string Function, JsonNode? Input, string? ParentId = null, int CallDepth = 0, string? RootId = null);
+public sealed record StartRequest(string Function, JsonNode? Input, string? ParentId = null, int CallDepth = 0, string? RootId = null)
+{
+    /// <summary>Who started the tree of calls; a child's request carries its parent's caller.</summary>
+    public ExecutionCaller? Caller { get; init; }
+}

@@ -1,3 +1,5 @@
+using AsyncFunctions.Executions;
+
 namespace AsyncFunctions.Running;
 
 /// <summary>Identity of a running execution.</summary>
@@ -6,4 +8,7 @@ public sealed record ExecutionInfo(string Id, string Function, int? FunctionVers
 {
     /// <summary>The root of this execution's tree: <see cref="RootId"/>, or this execution when it is the root.</summary>
     public string TreeRootId => RootId ?? Id;
+
+    /// <summary>Who started the tree of calls; the executions this one starts inherit it.</summary>
+    public ExecutionCaller? Caller { get; init; }
 }

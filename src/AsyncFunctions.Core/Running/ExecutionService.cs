@@ -45,7 +45,7 @@ public sealed class ExecutionService(
         try
         {
             await store.CreateAsync(
-                new NewExecution(id, function.Name, function.Version, ExecutionStatus.Enqueued, input, request.ParentId, startedAt, request.CallDepth, startedAt + options.Value.SyncRunLease, request.RootId),
+                new NewExecution(id, function.Name, function.Version, ExecutionStatus.Enqueued, input, request.ParentId, startedAt, request.CallDepth, startedAt + options.Value.SyncRunLease, request.RootId) { Caller = request.Caller },
                 cancellationToken).ConfigureAwait(false);
             await store.ApplyAsync(new StatusChange(id, function.Name, ExecutionStatus.Processing, startedAt), cancellationToken).ConfigureAwait(false);
             return await RunLeasedAsync(id, function, input, request, cancellationToken).ConfigureAwait(false);
@@ -58,7 +58,7 @@ public sealed class ExecutionService(
 
     private async Task<ExecutionRecord> RunLeasedAsync(string id, FunctionDescriptor function, JsonObject input, StartRequest request, CancellationToken cancellationToken)
     {
-        var info = new ExecutionInfo(id, function.Name, function.Version, request.ParentId, request.CallDepth, Attempt: 1, IsAsync: false, request.RootId);
+        var info = new ExecutionInfo(id, function.Name, function.Version, request.ParentId, request.CallDepth, Attempt: 1, IsAsync: false, request.RootId) { Caller = request.Caller };
         StatusChange finished;
         try
         {
@@ -142,7 +142,7 @@ public sealed class ExecutionService(
                 $"Function '{record.Function}' (version {record.FunctionVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}) is no longer registered.",
                 ExecutionErrorCodes.UnknownFunction));
 
-        var info = new ExecutionInfo(record.Id, record.Function, record.FunctionVersion, record.ParentId, record.CallDepth, Math.Max(1, record.Attempts), IsAsync: true, record.RootId);
+        var info = new ExecutionInfo(record.Id, record.Function, record.FunctionVersion, record.ParentId, record.CallDepth, Math.Max(1, record.Attempts), IsAsync: true, record.RootId) { Caller = record.Caller };
         try
         {
             if (function.Body is not IResumableFunctionBody resumable)

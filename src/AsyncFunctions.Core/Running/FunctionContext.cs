@@ -61,5 +61,5 @@ public sealed class FunctionContext
         _executions.AwaitFromExecutionAsync(Execution, ids, timeout, cancellationToken);
 
     private StartRequest ChildRequest(string function, JsonNode? input) =>
-        new(function, input, Execution.Id, Execution.CallDepth + 1, Execution.TreeRootId);
+        new(function, input, Execution.Id, Execution.CallDepth + 1, Execution.TreeRootId) { Caller = Execution.Caller };
 }

@@ -18,8 +18,9 @@ public sealed class StackFunctionBody(CompiledFunction function, StackServices s
 
     public async Task<JsonNode?> InvokeAsync(FunctionContext context, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(context);
         var interpreter = new StackInterpreter(function, services);
-        var result = await interpreter.RunAsync(interpreter.Start(version), context, suspendAtAwait: false, cancellationToken).ConfigureAwait(false);
+        var result = await interpreter.RunAsync(interpreter.Start(version, Auth(context.Execution.Caller)), context, suspendAtAwait: false, cancellationToken).ConfigureAwait(false);
         return result.Output;
     }
 
@@ -27,10 +28,14 @@ public sealed class StackFunctionBody(CompiledFunction function, StackServices s
     {
         ArgumentNullException.ThrowIfNull(context);
         var interpreter = new StackInterpreter(function, services);
-        var state = checkpoint is null ? interpreter.Start(version) : StackState.Deserialize(checkpoint);
+        var state = checkpoint is null ? interpreter.Start(version, Auth(context.Execution.Caller)) : StackState.Deserialize(checkpoint);
         var result = await interpreter.RunAsync(state, context, context.CanSuspend, cancellationToken).ConfigureAwait(false);
         return result.Completed ? new QueuedRun(result.Output) : new QueuedRun(null, ToSuspension(result.State));
     }
+
+    /// <summary><c>$auth</c>: the key name and role of the caller that started the tree of calls; <c>{}</c> when none is known.</summary>
+    private static JsonObject? Auth(ExecutionCaller? caller) =>
+        caller is null ? null : new JsonObject { ["key"] = caller.Key, ["role"] = caller.Role };
 
     private static Suspension ToSuspension(StackState state)
     {

@@ -20,7 +20,7 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, IExecuti
 
     public async Task<ExecutionRecord> EnqueueAsync(FunctionDescriptor function, JsonObject input, StartRequest request, CancellationToken cancellationToken)
     {
-        var state = new NewExecutionState(new NewExecution("", function.Name, function.Version, ExecutionStatus.Enqueued, input, request.ParentId, time.GetUtcNow(), request.CallDepth, RootId: request.RootId));
+        var state = new NewExecutionState(new NewExecution("", function.Name, function.Version, ExecutionStatus.Enqueued, input, request.ParentId, time.GetUtcNow(), request.CallDepth, RootId: request.RootId) { Caller = request.Caller });
         var job = new Job(Template.Type, Template.Method, function.Name, null, CancellationToken.None);
         // A function without retries needs no parameter: its absence means no retry, and costs no write.
         var parameters = function.Retry.MaxRetries > 0
@@ -59,6 +59,7 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, IExecuti
             ParentId = row.ParentId,
             RootId = row.RootId,
             CallDepth = row.CallDepth,
+            Caller = row.Caller,
             CreatedAt = row.CreatedAt,
         };
     }

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using AsyncFunctions.FunctionStacks.Hosting;
 using AsyncFunctions.Hangfire.DependencyInjection;
+using AsyncFunctions.Server.Access;
 using AsyncFunctions.Server.Endpoints;
 using AsyncFunctions.Server.Examples;
 using AsyncFunctions.Server.Http;
@@ -43,7 +44,8 @@ public static class ServerComposition
         services.AddAntiforgery();
         services.AddApiProblems();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
-        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");
+        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: [HealthEndpoints.ReadyTag]);
+        services.AddAccessControl(configuration);
         services.AddOpenApi();
         return builder;
     }
@@ -52,6 +54,7 @@ public static class ServerComposition
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAccessControl();
         app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.MapFunctionEndpoints();
         app.MapExecutionEndpoints();
@@ -60,14 +63,16 @@ public static class ServerComposition
             app.MapExampleWebhook();
         }
 
-        app.MapHealthChecks("/health");
+        app.MapHealthEndpoints();
         app.MapOpenApi();
+        app.MapDashboardSignIn();
         app.MapHangfireDashboard("/hangfire", new DashboardOptions
         {
             DashboardTitle = "AsyncFunctions",
-            Authorization = [new LocalDashboardAuthorization()],
+            Authorization = [new DashboardAccess()],
+            IsReadOnlyFunc = DashboardAccess.IsReadOnly,
             DisplayStorageConnectionString = false,
-        });
+        }).RequireAuthorization(Roles.DashboardPolicy);
         return app;
     }
 

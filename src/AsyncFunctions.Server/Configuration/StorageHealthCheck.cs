@@ -3,7 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace AsyncFunctions.Server.Configuration;
 
-/// <summary>Healthy when the results table answers.</summary>
+/// <summary>Healthy when the results table answers with every column of the applied schema.</summary>
 public sealed class StorageHealthCheck(IExecutionStore store) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -17,7 +17,7 @@ public sealed class StorageHealthCheck(IExecutionStore store) : IHealthCheck
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            return HealthCheckResult.Unhealthy("The results store cannot be reached: " + ex.Message);
+            return HealthCheckResult.Unhealthy("The results store cannot be reached or its schema is not applied: " + ex.Message);
         }
     }
 }

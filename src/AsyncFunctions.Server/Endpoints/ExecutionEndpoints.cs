@@ -1,9 +1,11 @@
+using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AsyncFunctions.Awaiting;
 using AsyncFunctions.Executions;
 using AsyncFunctions.Logging;
 using Microsoft.AspNetCore.Http.Json;
+using AsyncFunctions.Server.Access;
 using AsyncFunctions.Server.Http;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +16,8 @@ public static class ExecutionEndpoints
 {
     public static IEndpointRouteBuilder MapExecutionEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/executions").WithTags("Executions");
+        // Every role reads; an invoker sees only the executions its key started (others are 404 or absent).
+        var group = app.MapGroup("/api/executions").WithTags("Executions").RequireAuthorization(Roles.ReadPolicy);
         group.MapGet("/", ListAsync);
         group.MapGet("/{id}", GetAsync);
         group.MapPost("/await", AwaitAsync);
@@ -24,6 +27,7 @@ public static class ExecutionEndpoints
     private static async Task<IResult> GetAsync(
         string id,
         int? waitSeconds,
+        ClaimsPrincipal user,
         IExecutionStore store,
         IExecutionLogStore logs,
         IExecutionAwaiter awaiter,
@@ -37,8 +41,9 @@ public static class ExecutionEndpoints
             throw ApiProblemException.BadField("waitSeconds", $"must be between 0 and {max}");
         }
 
-        var record = await store.GetAsync(id, cancellationToken).ConfigureAwait(false)
-            ?? throw new UnknownExecutionsException([id]);
+        var record = await store.GetAsync(id, cancellationToken).ConfigureAwait(false) is { } found && user.Sees(found)
+            ? found
+            : throw new UnknownExecutionsException([id]);
         if (waitSeconds > 0 && !record.Status.IsTerminal())
         {
             await awaiter.AwaitAsync([id], TimeSpan.FromSeconds(waitSeconds.Value), cancellationToken).ConfigureAwait(false);
@@ -57,6 +62,7 @@ public static class ExecutionEndpoints
         string? parentId,
         int? limit,
         string? cursor,
+        ClaimsPrincipal user,
         IExecutionStore store,
         CancellationToken cancellationToken)
     {
@@ -76,7 +82,7 @@ public static class ExecutionEndpoints
         ExecutionPage page;
         try
         {
-            page = await store.ListAsync(new ExecutionQuery(function, parsedStatus, parentId, limit ?? 50, cursor), cancellationToken).ConfigureAwait(false);
+            page = await store.ListAsync(new ExecutionQuery(function, parsedStatus, parentId, limit ?? 50, cursor, user.ScopedKey()), cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidCursorException ex)
         {
@@ -86,11 +92,24 @@ public static class ExecutionEndpoints
         return Results.Ok(new { items = page.Items, nextCursor = page.NextCursor });
     }
 
-    private static async Task<IResult> AwaitAsync(HttpRequest request, IExecutionAwaiter awaiter, IOptions<AwaitOptions> options, CancellationToken cancellationToken)
+    private static readonly string[] AwaitFields = ["ids", "timeoutSeconds"];
+
+    private static async Task<IResult> AwaitAsync(HttpRequest request, ClaimsPrincipal user, IExecutionStore store, IExecutionAwaiter awaiter, IOptions<AwaitOptions> options, CancellationToken cancellationToken)
     {
-        var body = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
+        var body = await JsonBody.ReadObjectAsync(request, AwaitFields, cancellationToken).ConfigureAwait(false);
         var ids = ReadIds(body, options.Value.MaxIds);
         var timeout = ReadTimeout(body, options.Value.MaxTimeout);
+        if (user.ScopedKey() is { } key)
+        {
+            // Another key's execution is unknown to an invoker, as in GET.
+            var callers = await store.GetCallerKeysAsync(ids, cancellationToken).ConfigureAwait(false);
+            var foreign = ids.Where(id => !callers.TryGetValue(id, out var caller) || caller != key).Distinct(StringComparer.Ordinal).ToArray();
+            if (foreign.Length > 0)
+            {
+                throw new UnknownExecutionsException(foreign);
+            }
+        }
+
         var outcome = await awaiter.AwaitAsync(ids, timeout, cancellationToken).ConfigureAwait(false);
         return Results.Ok(new { completed = outcome.Completed, results = outcome.Results });
     }

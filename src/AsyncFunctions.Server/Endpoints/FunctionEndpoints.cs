@@ -1,8 +1,10 @@
+using System.Security.Claims;
 using System.Text.Json.Nodes;
 using AsyncFunctions.Executions;
 using AsyncFunctions.FunctionStacks.Hosting;
 using AsyncFunctions.Functions;
 using AsyncFunctions.Running;
+using AsyncFunctions.Server.Access;
 using AsyncFunctions.Server.Http;
 
 namespace AsyncFunctions.Server.Endpoints;
@@ -12,12 +14,12 @@ public static class FunctionEndpoints
 {
     public static IEndpointRouteBuilder MapFunctionEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/functions").WithTags("Functions");
+        var group = app.MapGroup("/api/functions").WithTags("Functions").RequireAuthorization(Roles.ReadPolicy);
         group.MapGet("/", ListAsync);
         group.MapGet("/{name}", GetAsync);
-        group.MapPut("/{name}", SaveAsync);
-        group.MapDelete("/{name}", DeleteAsync);
-        group.MapPost("/{name}/executions", StartAsync);
+        group.MapPut("/{name}", SaveAsync).RequireAuthorization(Roles.AdminPolicy);
+        group.MapDelete("/{name}", DeleteAsync).RequireAuthorization(Roles.AdminPolicy);
+        group.MapPost("/{name}/executions", StartAsync).RequireAuthorization(Roles.InvokePolicy);
         return app;
     }
 
@@ -55,9 +57,12 @@ public static class FunctionEndpoints
             ? FunctionView.From(function, await stacks.GetDocumentAsync(function.Name, function.Version, cancellationToken).ConfigureAwait(false))
             : FunctionView.From(function);
 
-    private static async Task<IResult> StartAsync(string name, HttpRequest request, IExecutionService executions, CancellationToken cancellationToken)
+    /// <summary>The fields a start body may hold; any other is refused, so a misspelled or future option is not silently ignored.</summary>
+    private static readonly string[] StartFields = ["input", "mode"];
+
+    private static async Task<IResult> StartAsync(string name, HttpRequest request, ClaimsPrincipal user, IExecutionService executions, CancellationToken cancellationToken)
     {
-        var body = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
+        var body = await JsonBody.ReadObjectAsync(request, StartFields, cancellationToken).ConfigureAwait(false);
         var mode = ReadMode(body);
         var input = body["input"];
         if (input is not null and not JsonObject)
@@ -65,7 +70,8 @@ public static class FunctionEndpoints
             throw ApiProblemException.BadField("input", "must be a JSON object");
         }
 
-        var start = new StartRequest(name, input);
+        // The caller is recorded on the execution, inherited by its children and shown to stacks as $auth.
+        var start = new StartRequest(name, input) { Caller = user.Caller() };
         if (mode == "sync")
         {
             var finished = await executions.RunSyncAsync(start, cancellationToken).ConfigureAwait(false);

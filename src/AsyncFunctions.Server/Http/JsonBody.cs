@@ -47,6 +47,29 @@ public static class JsonBody
         return JsonObject.Create(document.RootElement.Clone())!;
     }
 
+    /// <summary>
+    /// The body as a JSON object that holds no other top-level field than <paramref name="allowedFields"/>:
+    /// an unknown field is a 400 naming its JSON path, never silently ignored.
+    /// </summary>
+    public static async Task<JsonObject> ReadObjectAsync(HttpRequest request, IReadOnlyCollection<string> allowedFields, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(allowedFields);
+        var body = await ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
+        var unknown = body.Select(p => p.Key).Where(k => !allowedFields.Contains(k)).ToList();
+        if (unknown.Count > 0)
+        {
+            var message = $"is not a field of this request; allowed: {string.Join(", ", allowedFields)}";
+            var errors = unknown.ToDictionary(k => JsonBodyValues.Path([k]), _ => new[] { message }, StringComparer.Ordinal);
+            throw new ApiProblemException(
+                StatusCodes.Status400BadRequest,
+                "The body has unknown fields",
+                $"Unknown field(s) {string.Join(", ", errors.Keys)}: not fields of this request; allowed: {string.Join(", ", allowedFields)}.",
+                errors);
+        }
+
+        return body;
+    }
+
     /// <summary>No type is read as JSON; any other type than JSON in UTF-8 is 415.</summary>
     private static void CheckContentType(string? contentType)
     {

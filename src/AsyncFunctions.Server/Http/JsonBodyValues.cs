@@ -99,6 +99,9 @@ internal static class JsonBodyValues
         return null;
     }
 
+    /// <summary>The JSON path of a property of the body, such as <c>$.callbackUrl</c> or <c>$['odd name']</c>.</summary>
+    public static string Path(IEnumerable<string> names) => "$" + string.Concat(names.Select(NameSegment));
+
     private static ApiProblemException Refused(List<string> path, string message)
     {
         var where = "$" + string.Concat(path);

@@ -26,11 +26,13 @@ public sealed class SqlServerDialect(string connectionString) : SqlDialect
             parent_id = @ParentId,
             root_id = @RootId,
             call_depth = @CallDepth,
+            caller_key = @CallerKey,
+            caller_role = @CallerRole,
             created_at = CASE WHEN CAST(@At AS datetimeoffset(7)) < created_at THEN CAST(@At AS datetimeoffset(7)) ELSE created_at END
         WHERE id = @Id AND input IS NULL;
         IF @@ROWCOUNT = 0
-            INSERT INTO af_executions (id, function_name, function_version, status, phase, status_at, input, parent_id, root_id, call_depth, created_at, lease_expires_at)
-            SELECT @Id, @Function, @FunctionVersion, @Status, @Phase, CAST(@At AS datetimeoffset(7)), @Input, @ParentId, @RootId, @CallDepth, CAST(@At AS datetimeoffset(7)), CAST(@LeaseExpiresAt AS datetimeoffset(7))
+            INSERT INTO af_executions (id, function_name, function_version, status, phase, status_at, input, parent_id, root_id, call_depth, caller_key, caller_role, created_at, lease_expires_at)
+            SELECT @Id, @Function, @FunctionVersion, @Status, @Phase, CAST(@At AS datetimeoffset(7)), @Input, @ParentId, @RootId, @CallDepth, @CallerKey, @CallerRole, CAST(@At AS datetimeoffset(7)), CAST(@LeaseExpiresAt AS datetimeoffset(7))
             WHERE NOT EXISTS (SELECT 1 FROM af_executions WITH (UPDLOCK, SERIALIZABLE) WHERE id = @Id);
         COMMIT TRANSACTION;
         """;

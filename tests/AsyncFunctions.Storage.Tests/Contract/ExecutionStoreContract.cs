@@ -76,6 +76,7 @@ public abstract partial class ExecutionStoreContract
         Assert.Equal("parent-" + id, record.ParentId);
         Assert.Equal("root-" + id, record.RootId);
         Assert.Equal(2, record.CallDepth);
+        Assert.Null(record.Caller);
         Assert.Equal(0, record.Attempts);
         Assert.Equal(T0, record.CreatedAt);
         Assert.Null(record.StartedAt);
@@ -314,6 +315,33 @@ public abstract partial class ExecutionStoreContract
 
         var enqueuedChildren = await store.ListAsync(new ExecutionQuery(Function: function + ".child", Status: ExecutionStatus.Enqueued));
         Assert.Equal([children[2], children[0]], enqueuedChildren.Items.Select(r => r.Id));
+    }
+
+    [SkippableFact]
+    public async Task The_caller_is_kept_listed_by_and_answered_for_each_id()
+    {
+        var store = Store;
+        var key = "key-" + NewId();
+        var mine = NewId();
+        var child = NewId();
+        var theirs = NewId();
+        var unknown = NewId();
+        await store.CreateAsync(new NewExecution(mine, "contract.caller", null, ExecutionStatus.Enqueued, new JsonObject(), null, T0) { Caller = new ExecutionCaller(key, "invoker") });
+        await store.CreateAsync(new NewExecution(child, "contract.caller", null, ExecutionStatus.Enqueued, new JsonObject(), mine, T0.AddSeconds(1), CallDepth: 1, RootId: mine) { Caller = new ExecutionCaller(key, "invoker") });
+        await store.CreateAsync(new NewExecution(theirs, "contract.caller", null, ExecutionStatus.Enqueued, new JsonObject(), null, T0.AddSeconds(2)));
+
+        Assert.Equal(new ExecutionCaller(key, "invoker"), (await store.GetAsync(child))!.Caller);
+        Assert.Null((await store.GetAsync(theirs))!.Caller);
+
+        var listed = await store.ListAsync(new ExecutionQuery(CallerKey: key));
+        Assert.Equal([child, mine], listed.Items.Select(r => r.Id));
+        Assert.Equal(new ExecutionCaller(key, "invoker"), listed.Items[0].Caller);
+
+        var keys = await store.GetCallerKeysAsync([mine, theirs, unknown, mine]);
+        Assert.Equal(2, keys.Count);
+        Assert.Equal(key, keys[mine]);
+        Assert.Null(keys[theirs]);
+        Assert.False(keys.ContainsKey(unknown));
     }
 
     [SkippableFact]

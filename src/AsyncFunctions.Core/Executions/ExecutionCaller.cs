@@ -1,0 +1,10 @@
+namespace AsyncFunctions.Executions;
+
+/// <summary>
+/// Who started an execution's tree of calls: the name of the API key and its role. Stored on
+/// every execution of the tree (children inherit their parent's), shown to function stacks as
+/// <c>$auth</c>, and what the REST API scopes an invoker's view by.
+/// </summary>
+/// <param name="Key">The name of the API key (never the key itself).</param>
+/// <param name="Role">The key's role: <c>admin</c>, <c>invoker</c> or <c>viewer</c>.</param>
+public sealed record ExecutionCaller(string Key, string Role);
