@@ -42,6 +42,14 @@ public sealed class PostgreSqlProviderOptions
     /// </summary>
     public bool UseSlidingInvisibilityTimeout { get; set; } = true;
 
+    /// <summary>
+    /// When Hangfire.PostgreSql takes over a lock its holder never released: a node killed in the
+    /// middle of a job's state change leaves that job's lock behind, and nothing can change the
+    /// job (run it, resume it, schedule it) until then. Hangfire.PostgreSql's default is 10
+    /// minutes; state changes hold their lock for milliseconds, so one minute is ample.
+    /// </summary>
+    public TimeSpan DistributedLockTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Who creates Hangfire's tables; see <see cref="HangfireSchemaSetup"/>.</summary>
     public HangfireSchemaSetup HangfireSchema { get; set; } = HangfireSchemaSetup.WithMigrations;
 
@@ -67,6 +75,7 @@ public sealed class PostgreSqlProviderOptions
             EnableLongPolling = EnableLongPolling,
             InvisibilityTimeout = InvisibilityTimeout,
             UseSlidingInvisibilityTimeout = UseSlidingInvisibilityTimeout,
+            DistributedLockTimeout = DistributedLockTimeout,
             PrepareSchemaIfNecessary = HangfireSchema == HangfireSchemaSetup.Hangfire,
         };
         ConfigureHangfire?.Invoke(options);
@@ -89,6 +98,11 @@ public sealed class PostgreSqlProviderOptions
         if (InvisibilityTimeout < TimeSpan.FromSeconds(1))
         {
             throw new InvalidOperationException($"{Section}:InvisibilityTimeout must be at least 1 second; it is {InvisibilityTimeout}.");
+        }
+
+        if (DistributedLockTimeout < TimeSpan.FromSeconds(5))
+        {
+            throw new InvalidOperationException($"{Section}:DistributedLockTimeout must be at least 5 seconds; it is {DistributedLockTimeout}.");
         }
 
         if (ListenerMaxReconnectDelay <= TimeSpan.Zero)

@@ -9,12 +9,14 @@ namespace AsyncFunctions.MultiNode.Tests;
 public sealed class ClusterFixture : IAsyncLifetime
 {
     /// <summary>
-    /// A crashed worker's job becomes visible again after the invisibility timeout; 5 s keeps the
-    /// crash test short (the running worker renews it every second).
+    /// A crashed worker's job becomes visible again after the invisibility timeout, and a lock it
+    /// held is taken over after the lock timeout; 5 s and 10 s keep the crash tests short (the
+    /// running worker renews its jobs every second).
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> Settings = new Dictionary<string, string>
     {
         ["AsyncFunctions__Storage__PostgreSql__InvisibilityTimeout"] = "00:00:05",
+        ["AsyncFunctions__Storage__PostgreSql__DistributedLockTimeout"] = "00:00:10",
     };
 
     private PostgreSqlTestServer? _server;

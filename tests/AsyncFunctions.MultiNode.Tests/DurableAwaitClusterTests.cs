@@ -43,9 +43,9 @@ public sealed class DurableAwaitClusterTests(ClusterFixture cluster, ITestOutput
         await using var second = await cluster.StartNodeAsync("worker-b", workerCount: 10);
 
         var parents = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => StartAsync(count: 12, ChildSleepMs)));
-        var outcome = await AwaitAsync(parents, TimeSpan.FromSeconds(180));
+        var outcome = await AwaitAsync(parents, TimeSpan.FromSeconds(100));
 
-        Assert.True(outcome["completed"]!.GetValue<bool>(), outcome.ToJsonString());
+        Assert.True(outcome["completed"]!.GetValue<bool>(), $"{outcome.ToJsonString()}\n{await DescribeAsync(parents)}");
         foreach (var parent in parents)
         {
             var record = await GetAsync(parent);
@@ -90,9 +90,9 @@ public sealed class DurableAwaitClusterTests(ClusterFixture cluster, ITestOutput
 
         var clock = Stopwatch.StartNew();
         await using var replacement = await cluster.StartNodeAsync("worker-replacement", workerCount: 4);
-        var outcome = await AwaitAsync(parents, TimeSpan.FromSeconds(180));
+        var outcome = await AwaitAsync(parents, TimeSpan.FromSeconds(100));
 
-        Assert.True(outcome["completed"]!.GetValue<bool>(), $"{outcome.ToJsonString()}\n{replacement.Output}");
+        Assert.True(outcome["completed"]!.GetValue<bool>(), $"{outcome.ToJsonString()}\n{await DescribeAsync(parents)}\n{replacement.Output}");
         foreach (var parent in parents)
         {
             var record = await GetAsync(parent);
@@ -105,6 +105,19 @@ public sealed class DurableAwaitClusterTests(ClusterFixture cluster, ITestOutput
         }
 
         output.WriteLine($"The suspended parents finished {clock.Elapsed.TotalSeconds:F1} s after the replacement node was started.");
+    }
+
+    /// <summary>The parents and their children as the records show them, for a failure message.</summary>
+    private async Task<string> DescribeAsync(string[] parents)
+    {
+        var lines = new List<string>();
+        foreach (var parent in parents)
+        {
+            lines.Add((await GetAsync(parent)).ToJsonString());
+            lines.AddRange((await GetJsonAsync($"/api/executions?parentId={parent}&limit=100"))["items"]!.AsArray().Select(c => "  " + c!.ToJsonString()));
+        }
+
+        return string.Join("\n", lines);
     }
 
     private async Task SaveStacksAsync()

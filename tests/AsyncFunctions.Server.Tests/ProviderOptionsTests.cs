@@ -16,6 +16,9 @@ public sealed class ProviderOptionsTests
         Assert.True(hangfire.UseSlidingInvisibilityTimeout);
         Assert.True(hangfire.QueuePollInterval <= TimeSpan.FromMilliseconds(100));
         Assert.False(hangfire.PrepareSchemaIfNecessary);
+
+        // A lock left by a killed node frees its job after a minute, not Hangfire.PostgreSql's ten.
+        Assert.Equal(TimeSpan.FromMinutes(1), hangfire.DistributedLockTimeout);
     }
 
     [Theory]
