@@ -191,6 +191,51 @@ public sealed class DurableAwaitTests
         Assert.Equal(7, (await app.AwaitAsync([asyncWeek], timeoutSeconds: 60))["results"]![0]!["output"]!.GetValue<int>());
     }
 
+    [Fact]
+    public async Task The_dashboard_shows_a_suspended_job_with_links_to_the_jobs_it_waits_for()
+    {
+        using var app = new TestApp(workers: 2, settings: Settings);
+        await SaveFanOutToGatedAsync(app);
+        var gate = Guid.NewGuid().ToString("N");
+        var parent = await app.StartAsync("durable.gated_fan_out", new { gate, count = 2, timeoutSeconds = 600 });
+        var children = (await app.WaitForAsync(parent, r => r["status"]!.GetValue<string>() == "Awaiting"))["waitingFor"]!.AsArray().Select(c => c!.GetValue<string>()).ToArray();
+
+        using var page = await app.CreateClient().GetAsync(new Uri($"/hangfire/jobs/details/{parent}", UriKind.Relative));
+        var html = await page.Content.ReadAsStringAsync();
+        TestFunctions.Gates.Release(gate);
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("Suspended", html, StringComparison.Ordinal);
+        Assert.Contains("Waiting for:", html, StringComparison.Ordinal);
+        foreach (var child in children)
+        {
+            Assert.Contains($"jobs/details/{child}\"", html, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task On_the_embedded_default_a_restart_ends_a_suspended_execution_as_lost_instead_of_leaving_it_Awaiting()
+    {
+        string parent;
+        string database;
+        var gate = Guid.NewGuid().ToString("N");
+        using (var first = new TestApp(workers: 2, settings: Settings))
+        {
+            database = first.DatabasePath;
+            await SaveFanOutToGatedAsync(first);
+            parent = await first.StartAsync("durable.gated_fan_out", new { gate, count = 1, timeoutSeconds = 600 });
+            await first.WaitForAsync(parent, r => r["status"]!.GetValue<string>() == "Awaiting");
+        }
+
+        using var second = new TestApp(workers: 2, databasePath: database, settings: Settings);
+        var record = await second.GetAsync($"/api/executions/{parent}");
+        TestFunctions.Gates.Release(gate);
+
+        Assert.Equal("Failed", record["status"]!.GetValue<string>());
+        Assert.Equal("execution.lost", record["error"]!["code"]!.GetValue<string>());
+        Assert.Null(record["waitingFor"]);
+    }
+
     private static Task SaveFanOutToGatedAsync(TestApp app) => SaveAsync(app, """
         { "name": "durable.gated_fan_out",
           "inputs": [ { "name": "gate", "type": "text", "required": true }, { "name": "count", "type": "int", "required": true },

@@ -79,6 +79,7 @@ public static class AsyncFunctionsServiceCollectionExtensions
         services.AddHostedService<WorkerHostedService>();
         services.AddHostedService<SyncRunLeaseKeeper>();
         services.TryAddSingleton<SuspensionResumer>();
+        Dashboard.SuspendedStateRenderer.Register();
         services.AddHostedService(sp => sp.GetRequiredService<SuspensionResumer>());
         return services;
     }
