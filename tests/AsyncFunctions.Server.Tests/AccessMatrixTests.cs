@@ -36,6 +36,7 @@ public sealed class AccessMatrixTests(SharedApp shared) : IClassFixture<SharedAp
         Row("GET", "/api/executions", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK);
         Row("GET", "/api/executions/{admin-execution}", HttpStatusCode.OK, HttpStatusCode.NotFound, HttpStatusCode.OK);
         Row("POST", "/api/executions/await", HttpStatusCode.OK, HttpStatusCode.NotFound, HttpStatusCode.OK);
+        Row("POST", "/api/executions/{admin-execution}/retry", HttpStatusCode.Conflict, HttpStatusCode.NotFound, HttpStatusCode.Forbidden);
         Row("GET", "/openapi/v1.json", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK);
         return data;
     }

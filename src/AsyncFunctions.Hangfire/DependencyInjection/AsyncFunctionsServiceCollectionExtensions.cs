@@ -1,6 +1,7 @@
 using AsyncFunctions.Definitions;
 using AsyncFunctions.DependencyInjection;
 using AsyncFunctions.Executions;
+using AsyncFunctions.Hangfire.Control;
 using AsyncFunctions.Hangfire.Filters;
 using AsyncFunctions.Hangfire.Jobs;
 using AsyncFunctions.Hangfire.Resuming;
@@ -41,6 +42,8 @@ public static class AsyncFunctionsServiceCollectionExtensions
         services.TryAddSingleton<ExecutionRetryFilter>();
         services.TryAddSingleton<ExecutionSuspensionFilter>();
         services.TryAddSingleton<ResumeRequests>();
+        services.TryAddSingleton<RunningExecutions>();
+        services.TryAddSingleton<IExecutionControl, HangfireExecutionControl>();
         services.TryAddSingleton<ExecutionFilterProvider>();
         services.TryAddSingleton<IJobFilterProvider>(sp => sp.GetRequiredService<ExecutionFilterProvider>());
         services.AddHangfire(config => config

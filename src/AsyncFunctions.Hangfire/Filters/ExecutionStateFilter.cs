@@ -1,5 +1,6 @@
 using AsyncFunctions.Awaiting;
 using AsyncFunctions.Executions;
+using AsyncFunctions.Hangfire.Control;
 using AsyncFunctions.Hangfire.Jobs;
 using AsyncFunctions.Hangfire.Resuming;
 using AsyncFunctions.Hangfire.States;
@@ -17,7 +18,7 @@ namespace AsyncFunctions.Hangfire.Filters;
 /// rides on the state itself: the new row on <see cref="NewExecutionState"/>, a suspension's time on <see cref="SuspendedState"/>, the output on
 /// <see cref="SucceededState.Result"/>, a retried attempt's error on <see cref="RetryScheduledState"/>.
 /// </summary>
-public sealed class ExecutionStateFilter(IExecutionStore store, ICompletionPublisher completions, ResumeRequests resumes) : IApplyStateFilter
+public sealed class ExecutionStateFilter(IExecutionStore store, ICompletionPublisher completions, ResumeRequests resumes, RunningExecutions running) : IApplyStateFilter
 {
     public void OnStateApplied(ApplyStateContext context, IWriteOnlyTransaction transaction)
     {
@@ -35,6 +36,13 @@ public sealed class ExecutionStateFilter(IExecutionStore store, ICompletionPubli
         if (change is null || context.OldStateName is null)
         {
             return;
+        }
+
+        if (context.NewState is DeletedState)
+        {
+            // A delete (API cancel or dashboard) stops this node's run of the job at once; another
+            // node's run stops at its server's next check of deleted jobs.
+            running.Cancel(id);
         }
 
         var applied = Blocking.Wait(store.ApplyAsync(change));

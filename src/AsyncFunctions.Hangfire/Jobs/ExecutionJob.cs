@@ -1,4 +1,5 @@
 using AsyncFunctions.Executions;
+using AsyncFunctions.Hangfire.Control;
 using AsyncFunctions.Running;
 using Hangfire;
 using Hangfire.Server;
@@ -10,7 +11,7 @@ namespace AsyncFunctions.Hangfire.Jobs;
 /// display name in the dashboard); the execution id is the job id and the input lives in the
 /// results table.
 /// </summary>
-public sealed class ExecutionJob(IExecutionService executions)
+public sealed class ExecutionJob(IExecutionService executions, RunningExecutions running)
 {
     /// <returns>
     /// The output, which Hangfire hands to the state filter on the Succeeded state; or the run's
@@ -22,17 +23,24 @@ public sealed class ExecutionJob(IExecutionService executions)
         ArgumentNullException.ThrowIfNull(context);
         var id = context.BackgroundJob.Id;
         QueuedRun run;
+        // The job's token fires when this server stops or Hangfire's check finds the job deleted;
+        // the registered one also fires at once when the job is cancelled on this node.
+        using var stop = running.Register(id, cancellationToken);
         try
         {
-            run = await executions.RunQueuedAsync(id, cancellationToken).ConfigureAwait(false);
+            run = await executions.RunQueuedAsync(id, stop.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is not OperationCanceledException)
+        catch (Exception ex) when (stop.IsCancellationRequested && ex is not OperationCanceledException)
         {
             // The token fires when this server stops or the job is deleted. Whatever the run threw
             // then (a driver or a function may report the cancellation as an error of its own) is
             // the cancellation: Hangfire leaves a stopped server's job to run again instead of
             // recording a failure that did not happen.
-            throw new OperationCanceledException($"Execution '{id}' was stopped before it finished: {ex.Message}", ex, cancellationToken);
+            throw new OperationCanceledException($"Execution '{id}' was stopped before it finished: {ex.Message}", ex, stop.Token);
+        }
+        finally
+        {
+            running.Unregister(id, stop);
         }
 
         return new ExecutionOutput(run.Output, run.Suspension);

@@ -11,8 +11,12 @@ public sealed class ServerOptions
     /// <summary>How often delayed jobs and retries are moved to the queue.</summary>
     public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How often a running job checks whether it was deleted (its cancellation token then fires).</summary>
-    public TimeSpan CancellationCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// How often a running job checks whether it was deleted (its cancellation token then fires).
+    /// A cancel made on the node that runs the job stops it at once; this bounds the delay for a
+    /// cancel made on another node.
+    /// </summary>
+    public TimeSpan CancellationCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long shutdown waits for running jobs before they are requeued.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(15);

@@ -58,6 +58,7 @@ public static class ServerComposition
         app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.MapFunctionEndpoints();
         app.MapExecutionEndpoints();
+        app.MapExecutionAdministrationEndpoints();
         if (app.Configuration.GetValue("AsyncFunctions:Examples:Enabled", false))
         {
             app.MapExampleWebhook();
