@@ -10,4 +10,10 @@ public sealed record StartRequest(string Function, JsonNode? Input, string? Pare
 {
     /// <summary>Who started the tree of calls; a child's request carries its parent's caller.</summary>
     public ExecutionCaller? Caller { get; init; }
+
+    /// <summary>
+    /// When an async execution should start (a delayed start): until then it is
+    /// <see cref="ExecutionStatus.Scheduled"/>. Null, or a time not in the future, queues it now.
+    /// </summary>
+    public DateTimeOffset? RunAt { get; init; }
 }

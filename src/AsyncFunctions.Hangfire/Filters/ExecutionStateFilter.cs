@@ -15,7 +15,7 @@ namespace AsyncFunctions.Hangfire.Filters;
 /// Hangfire commits, and it may run again if the commit is retried: every write here is an
 /// idempotent, monotonic upsert (see <see cref="ExecutionStatusRules"/>), and each uses the
 /// state's own timestamp so a repeat is recognised as the same write. Everything a write needs
-/// rides on the state itself: the new row on <see cref="NewExecutionState"/>, a suspension's time on <see cref="SuspendedState"/>, the output on
+/// rides on the state itself: the new row on <see cref="NewExecutionState"/> and <see cref="NewScheduledExecutionState"/>, a suspension's time on <see cref="SuspendedState"/>, the output on
 /// <see cref="SucceededState.Result"/>, a retried attempt's error on <see cref="RetryScheduledState"/>.
 /// </summary>
 public sealed class ExecutionStateFilter(IExecutionStore store, ICompletionPublisher completions, ResumeRequests resumes, RunningExecutions running) : IApplyStateFilter
@@ -23,7 +23,7 @@ public sealed class ExecutionStateFilter(IExecutionStore store, ICompletionPubli
     public void OnStateApplied(ApplyStateContext context, IWriteOnlyTransaction transaction)
     {
         var id = context.BackgroundJob.Id;
-        if (context.NewState is NewExecutionState created)
+        if (context.NewState is INewExecutionState created)
         {
             // The job's creation; the insert is idempotent, so a creation Hangfire retries writes the same row.
             Blocking.Wait(store.CreateAsync(created.Row with { Id = id }));

@@ -4,12 +4,13 @@ using AsyncFunctions.Functions;
 using AsyncFunctions.Hangfire.States;
 using Hangfire;
 using Hangfire.Common;
+using Hangfire.States;
 
 namespace AsyncFunctions.Hangfire.Jobs;
 
 /// <summary>
 /// Queues one Hangfire job per execution; the job id becomes the execution id. The job is created
-/// in a <see cref="NewExecutionState"/> that carries the row, with the function's retry policy as a
+/// in a <see cref="NewExecutionState"/> (or, for a delayed start, a <see cref="NewScheduledExecutionState"/>) that carries the row, with the function's retry policy as a
 /// job parameter, on <see cref="JobCreationThreads"/> so no thread-pool thread waits for it.
 /// </summary>
 public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, IExecutionStore store, JobCreationThreads threads, TimeProvider time) : IExecutionStarter
@@ -20,7 +21,13 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, IExecuti
 
     public async Task<ExecutionRecord> EnqueueAsync(FunctionDescriptor function, JsonObject input, StartRequest request, CancellationToken cancellationToken)
     {
-        var state = new NewExecutionState(new NewExecution("", function.Name, function.Version, ExecutionStatus.Enqueued, input, request.ParentId, time.GetUtcNow(), request.CallDepth, RootId: request.RootId) { Caller = request.Caller });
+        var now = time.GetUtcNow();
+        var delayed = request.RunAt is { } runAt && runAt > now;
+        var row = new NewExecution("", function.Name, function.Version, delayed ? ExecutionStatus.Scheduled : ExecutionStatus.Enqueued, input, request.ParentId, now, request.CallDepth, RootId: request.RootId) { Caller = request.Caller };
+        // A delayed start is created Scheduled: Hangfire's scheduler queues it when its time comes.
+        INewExecutionState state = delayed
+            ? new NewScheduledExecutionState(row, request.RunAt!.Value.UtcDateTime)
+            : new NewExecutionState(row);
         var job = new Job(Template.Type, Template.Method, function.Name, null, CancellationToken.None);
         // A function without retries needs no parameter: its absence means no retry, and costs no write.
         var parameters = function.Retry.MaxRetries > 0
@@ -48,7 +55,6 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, IExecuti
             throw new InvalidOperationException($"Job '{id}' was created but its execution row was not written: the AsyncFunctions state filter is not installed.");
         }
 
-        var row = state.Row;
         return new ExecutionRecord
         {
             Id = id,
@@ -64,8 +70,8 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, IExecuti
         };
     }
 
-    private string Create(Job job, NewExecutionState state, IDictionary<string, object> parameters) =>
+    private string Create(Job job, INewExecutionState state, IDictionary<string, object> parameters) =>
         jobs is IBackgroundJobClientV2 withParameters
-            ? withParameters.Create(job, state, parameters)
+            ? withParameters.Create(job, (IState)state, parameters)
             : throw new InvalidOperationException("AsyncFunctions needs Hangfire 1.8's IBackgroundJobClientV2 to create jobs with parameters.");
 }

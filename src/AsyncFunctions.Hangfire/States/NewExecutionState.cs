@@ -9,11 +9,11 @@ namespace AsyncFunctions.Hangfire.States;
 /// creation, before any worker can fetch the job. The row is not part of the state's serialized
 /// data, so Hangfire's storage keeps only what an ordinary Enqueued state keeps.
 /// </summary>
-public sealed class NewExecutionState(NewExecution row) : EnqueuedState
+public sealed class NewExecutionState(NewExecution row) : EnqueuedState, INewExecutionState
 {
     /// <summary>The row to insert; its <see cref="NewExecution.Id"/> is replaced by the job id.</summary>
     public NewExecution Row { get; } = row;
 
     /// <summary>The job id, set by the state filter once the row is in the results table under it.</summary>
-    public string? WrittenId { get; internal set; }
+    public string? WrittenId { get; set; }
 }

@@ -58,12 +58,18 @@ public static class FunctionEndpoints
             : FunctionView.From(function);
 
     /// <summary>The fields a start body may hold; any other is refused, so a misspelled or future option is not silently ignored.</summary>
-    private static readonly string[] StartFields = ["input", "mode"];
+    private static readonly string[] StartFields = ["input", "mode", "runAt", "delaySeconds"];
 
-    private static async Task<IResult> StartAsync(string name, HttpRequest request, ClaimsPrincipal user, IExecutionService executions, CancellationToken cancellationToken)
+    private static async Task<IResult> StartAsync(string name, HttpRequest request, ClaimsPrincipal user, IExecutionService executions, TimeProvider time, CancellationToken cancellationToken)
     {
         var body = await JsonBody.ReadObjectAsync(request, StartFields, cancellationToken).ConfigureAwait(false);
         var mode = ReadMode(body);
+        var runAt = StartDelay.Read(body, time.GetUtcNow());
+        if (runAt is not null && mode == "sync")
+        {
+            throw ApiProblemException.BadField(body["runAt"] is null ? "delaySeconds" : "runAt", "a delayed start needs mode \"async\"");
+        }
+
         var input = body["input"];
         if (input is not null and not JsonObject)
         {
@@ -71,7 +77,7 @@ public static class FunctionEndpoints
         }
 
         // The caller is recorded on the execution, inherited by its children and shown to stacks as $auth.
-        var start = new StartRequest(name, input) { Caller = user.Caller() };
+        var start = new StartRequest(name, input) { Caller = user.Caller(), RunAt = runAt };
         if (mode == "sync")
         {
             var finished = await executions.RunSyncAsync(start, cancellationToken).ConfigureAwait(false);
