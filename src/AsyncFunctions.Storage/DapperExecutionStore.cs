@@ -282,6 +282,100 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
         return due.ToList();
     }
 
+    public async Task<bool> LinkRetryAsync(string retriedId, string retryId, CancellationToken cancellationToken = default)
+    {
+        var parameters = new { Retried = retriedId, Retry = retryId };
+        return await dialect.WriteAsync(async (connection, transaction) =>
+        {
+            var claimed = await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE af_executions SET retried_by = @Retry WHERE id = @Retried AND retried_by IS NULL", parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            if (claimed == 0)
+            {
+                return false;
+            }
+
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE af_executions SET retry_of = @Retried WHERE id = @Retry", parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return true;
+        }, transactional: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IdempotencyClaim> ClaimIdempotencyKeyAsync(IdempotentStart start, DateTimeOffset now, DateTimeOffset expiredBefore, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        var parameters = new
+        {
+            start.CallerKey,
+            start.Key,
+            start.Function,
+            start.RequestHash,
+            At = dialect.ToDb(Precise(now)),
+            ExpiredBefore = dialect.ToDb(Precise(expiredBefore)),
+        };
+        return await dialect.WriteAsync(async (connection, transaction) =>
+        {
+            // An expired key is dropped first, so the insert below may take it again.
+            await connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM af_idempotency_keys WHERE caller_key = @CallerKey AND idempotency_key = @Key AND created_at < @ExpiredBefore",
+                parameters,
+                transaction,
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            var inserted = await connection.ExecuteAsync(new CommandDefinition(dialect.InsertIdempotencyKeySql, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            var stored = await connection.QuerySingleAsync<(string Function, string RequestHash, string? ExecutionId)>(new CommandDefinition(
+                "SELECT function_name, request_hash, execution_id FROM af_idempotency_keys WHERE caller_key = @CallerKey AND idempotency_key = @Key",
+                parameters,
+                transaction,
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return new IdempotencyClaim(inserted > 0, stored.Function, stored.RequestHash, stored.ExecutionId);
+        }, transactional: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task SetIdempotencyExecutionAsync(string callerKey, string key, string executionId, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(
+            "UPDATE af_idempotency_keys SET execution_id = @ExecutionId WHERE caller_key = @CallerKey AND idempotency_key = @Key",
+            new { CallerKey = callerKey, Key = key, ExecutionId = executionId },
+            cancellationToken);
+
+    public Task ReleaseIdempotencyKeyAsync(string callerKey, string key, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(
+            "DELETE FROM af_idempotency_keys WHERE caller_key = @CallerKey AND idempotency_key = @Key AND execution_id IS NULL",
+            new { CallerKey = callerKey, Key = key },
+            cancellationToken);
+
+    public Task<int> PurgeIdempotencyKeysAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken = default) =>
+        ExecuteAsync("DELETE FROM af_idempotency_keys WHERE created_at < @Before", new { Before = dialect.ToDb(Precise(createdBefore)) }, cancellationToken);
+
+    public async Task<int> PurgeFinishedAsync(DateTimeOffset completedBefore, int limit, CancellationToken cancellationToken = default)
+    {
+        var parameters = new { Finished = ExecutionStatusRules.FinishedPhase, Before = dialect.ToDb(Precise(completedBefore)), Limit = Math.Clamp(limit, 1, dialect.MaxParameters - 1) };
+        return await dialect.WriteAsync(async (connection, transaction) =>
+        {
+            var ids = (await connection.QueryAsync<string>(new CommandDefinition(
+                dialect.Page("SELECT id FROM af_executions WHERE phase = @Finished AND completed_at < @Before ORDER BY completed_at"),
+                parameters,
+                transaction,
+                cancellationToken: cancellationToken)).ConfigureAwait(false)).ToArray();
+            if (ids.Length == 0)
+            {
+                return 0;
+            }
+
+            // The logs and waits go with their execution, in the same transaction.
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"DELETE FROM af_execution_logs WHERE {dialect.InList("execution_id", "@ids")}", new { ids }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"DELETE FROM af_execution_waits WHERE {dialect.InList("waiter_id", "@ids")}", new { ids }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return await connection.ExecuteAsync(new CommandDefinition(
+                $"DELETE FROM af_executions WHERE phase = {ExecutionStatusRules.FinishedPhase} AND {dialect.InList("id", "@ids")}", new { ids }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }, transactional: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task<int> ExecuteAsync(string sql, object parameters, CancellationToken cancellationToken) =>
+        dialect.WriteAsync(
+            (connection, transaction) => connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)),
+            transactional: false,
+            cancellationToken);
+
     public async Task PingAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -315,6 +409,8 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
         WakeAt = row.Status == SqlDialect.AwaitingStatus && row.Wake_At is not null ? dialect.FromDb(row.Wake_At) : null,
         Resumes = row.Resumes,
         HasCheckpoint = row.Has_Checkpoint != 0,
+        RetryOf = row.Retry_Of,
+        RetriedBy = row.Retried_By,
     };
 
     private static ExecutionError? ToError(ExecutionRow row) =>

@@ -52,4 +52,8 @@ internal sealed class ExecutionRow
     public int Resumes { get; set; }
 
     public int Has_Checkpoint { get; set; }
+
+    public string? Retry_Of { get; set; }
+
+    public string? Retried_By { get; set; }
 }

@@ -18,7 +18,7 @@ public abstract class SqlDialect
     public const string RowColumns =
         "seq, id, function_name, function_version, status, input, output, error_type, error_message, error_code, error_data, " +
         "attempts, parent_id, root_id, call_depth, caller_key, caller_role, created_at, started_at, completed_at, " +
-        "waiting_for, awaiting_since, wake_at, resumes, CASE WHEN saved_state IS NULL THEN 0 ELSE 1 END AS has_checkpoint";
+        "waiting_for, awaiting_since, wake_at, resumes, CASE WHEN saved_state IS NULL THEN 0 ELSE 1 END AS has_checkpoint, retry_of, retried_by";
 
     /// <summary>
     /// The SET expressions of a status write that keep a suspension's bookkeeping, in terms of the
@@ -130,6 +130,17 @@ public abstract class SqlDialect
                               WHERE o.waiter_id = p.id AND c.phase < {ExecutionStatusRules.FinishedPhase}))
         ORDER BY p.wake_at
         """);
+
+    /// <summary>
+    /// Inserts an idempotency key unless it is stored already (parameters: CallerKey, Key,
+    /// Function, RequestHash, At); one row changed means this call stored it. The primary key
+    /// decides between concurrent inserts.
+    /// </summary>
+    public virtual string InsertIdempotencyKeySql => """
+        INSERT INTO af_idempotency_keys (caller_key, idempotency_key, function_name, request_hash, execution_id, created_at)
+        VALUES (@CallerKey, @Key, @Function, @RequestHash, NULL, @At)
+        ON CONFLICT (caller_key, idempotency_key) DO NOTHING
+        """;
 
     /// <summary>The earlier of two timestamps (standard <c>LEAST</c>; SQLite spells it <c>MIN</c>).</summary>
     protected virtual string Earlier(string first, string second) => $"LEAST({first}, {second})";

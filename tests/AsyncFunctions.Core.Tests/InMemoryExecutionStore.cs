@@ -15,6 +15,7 @@ namespace AsyncFunctions.Core.Tests;
 internal sealed class InMemoryExecutionStore : IExecutionStore
 {
     private readonly Dictionary<string, Row> _rows = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string CallerKey, string Key), StoredKey> _keys = [];
     private readonly Lock _gate = new();
     private long _lastSeq;
     private int _resultQueries;
@@ -283,6 +284,92 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
     private bool AllFinished(Row waiter) =>
         waiter.Waits.All(id => !_rows.TryGetValue(id, out var awaited) || awaited.Status.IsTerminal());
 
+    public Task<bool> LinkRetryAsync(string retriedId, string retryId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            if (!_rows.TryGetValue(retriedId, out var retried) || retried.RetriedBy is not null)
+            {
+                return Task.FromResult(false);
+            }
+
+            retried.RetriedBy = retryId;
+            if (_rows.TryGetValue(retryId, out var retry))
+            {
+                retry.RetryOf = retriedId;
+            }
+
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<IdempotencyClaim> ClaimIdempotencyKeyAsync(IdempotentStart start, DateTimeOffset now, DateTimeOffset expiredBefore, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        var key = (start.CallerKey, start.Key);
+        lock (_gate)
+        {
+            var claimed = false;
+            if (!_keys.TryGetValue(key, out var stored) || stored.CreatedAt < Precise(expiredBefore))
+            {
+                stored = new StoredKey(start.Function, start.RequestHash, null, Precise(now));
+                _keys[key] = stored;
+                claimed = true;
+            }
+
+            return Task.FromResult(new IdempotencyClaim(claimed, stored.Function, stored.RequestHash, stored.ExecutionId));
+        }
+    }
+
+    public Task SetIdempotencyExecutionAsync(string callerKey, string key, string executionId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            if (_keys.TryGetValue((callerKey, key), out var stored))
+            {
+                _keys[(callerKey, key)] = stored with { ExecutionId = executionId };
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task ReleaseIdempotencyKeyAsync(string callerKey, string key, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            if (_keys.TryGetValue((callerKey, key), out var stored) && stored.ExecutionId is null)
+            {
+                _keys.Remove((callerKey, key));
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<int> PurgeIdempotencyKeysAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken = default)
+    {
+        var before = Precise(createdBefore);
+        lock (_gate)
+        {
+            var expired = _keys.Where(k => k.Value.CreatedAt < before).Select(k => k.Key).ToList();
+            expired.ForEach(k => _keys.Remove(k));
+            return Task.FromResult(expired.Count);
+        }
+    }
+
+    public Task<int> PurgeFinishedAsync(DateTimeOffset completedBefore, int limit, CancellationToken cancellationToken = default)
+    {
+        var before = Precise(completedBefore);
+        lock (_gate)
+        {
+            // This store keeps no logs; the waits live on the row and go with it.
+            var old = _rows.Values.Where(r => r.Status.IsTerminal() && r.CompletedAt < before).OrderBy(r => r.CompletedAt).Take(Math.Max(1, limit)).ToList();
+            old.ForEach(r => _rows.Remove(r.Id));
+            return Task.FromResult(old.Count);
+        }
+    }
+
     public Task PingAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
     private static DateTimeOffset Precise(DateTimeOffset at) =>
@@ -295,8 +382,14 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
         return row;
     }
 
+    private sealed record StoredKey(string Function, string RequestHash, string? ExecutionId, DateTimeOffset CreatedAt);
+
     private sealed class Row(string id, string function, long seq)
     {
+        public string? RetryOf { get; set; }
+
+        public string? RetriedBy { get; set; }
+
         public string Id { get; } = id;
 
         public string Function { get; } = function;
@@ -374,6 +467,8 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
             WakeAt = Status == ExecutionStatus.Awaiting ? WakeAt : null,
             Resumes = Resumes,
             HasCheckpoint = Checkpoint is not null,
+            RetryOf = RetryOf,
+            RetriedBy = RetriedBy,
         };
 
         private static JsonNode? Parse(string? json) => json is null ? null : JsonNode.Parse(json);

@@ -93,6 +93,24 @@ public sealed class StartPathTests : IDisposable
         public Task<IReadOnlyList<string>> ListDueSuspensionsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>
             inner.ListDueSuspensionsAsync(now, limit, cancellationToken);
 
+        public Task<bool> LinkRetryAsync(string retriedId, string retryId, CancellationToken cancellationToken = default) =>
+            inner.LinkRetryAsync(retriedId, retryId, cancellationToken);
+
+        public Task<IdempotencyClaim> ClaimIdempotencyKeyAsync(IdempotentStart start, DateTimeOffset now, DateTimeOffset expiredBefore, CancellationToken cancellationToken = default) =>
+            inner.ClaimIdempotencyKeyAsync(start, now, expiredBefore, cancellationToken);
+
+        public Task SetIdempotencyExecutionAsync(string callerKey, string key, string executionId, CancellationToken cancellationToken = default) =>
+            inner.SetIdempotencyExecutionAsync(callerKey, key, executionId, cancellationToken);
+
+        public Task ReleaseIdempotencyKeyAsync(string callerKey, string key, CancellationToken cancellationToken = default) =>
+            inner.ReleaseIdempotencyKeyAsync(callerKey, key, cancellationToken);
+
+        public Task<int> PurgeIdempotencyKeysAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken = default) =>
+            inner.PurgeIdempotencyKeysAsync(createdBefore, cancellationToken);
+
+        public Task<int> PurgeFinishedAsync(DateTimeOffset completedBefore, int limit, CancellationToken cancellationToken = default) =>
+            inner.PurgeFinishedAsync(completedBefore, limit, cancellationToken);
+
         public Task PingAsync(CancellationToken cancellationToken = default) => inner.PingAsync(cancellationToken);
     }
 }

@@ -50,6 +50,12 @@ public sealed record ExecutionRecord
     /// <summary>While <see cref="ExecutionStatus.Awaiting"/>: when it resumes at the latest (its await's deadline, or the end of its sleep).</summary>
     public DateTimeOffset? WakeAt { get; init; }
 
+    /// <summary>The execution this one retries, when it was started by a retry because that one's job was gone.</summary>
+    public string? RetryOf { get; init; }
+
+    /// <summary>The execution that retries this one, when a retry had to start a new one.</summary>
+    public string? RetriedBy { get; init; }
+
     /// <summary>True while a saved state exists to resume from (it is dropped when the execution finishes).</summary>
     [JsonIgnore]
     public bool HasCheckpoint { get; init; }

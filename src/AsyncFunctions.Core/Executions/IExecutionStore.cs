@@ -86,6 +86,38 @@ public interface IExecutionStore
     /// </summary>
     Task<IReadOnlyList<string>> ListDueSuspensionsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Links a retry started as a new execution to the execution it retries: sets
+    /// <see cref="ExecutionRecord.RetriedBy"/> on <paramref name="retriedId"/> unless another retry
+    /// already did, and <see cref="ExecutionRecord.RetryOf"/> on <paramref name="retryId"/>.
+    /// Returns false, changing nothing, when <paramref name="retriedId"/> was already retried.
+    /// </summary>
+    Task<bool> LinkRetryAsync(string retriedId, string retryId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores <paramref name="start"/> under its key unless the key is stored already and was
+    /// stored at or after <paramref name="expiredBefore"/> (an older one is replaced). Atomic
+    /// across nodes: of concurrent calls with one key exactly one gets <see cref="IdempotencyClaim.Claimed"/>.
+    /// Returns the stored start.
+    /// </summary>
+    Task<IdempotencyClaim> ClaimIdempotencyKeyAsync(IdempotentStart start, DateTimeOffset now, DateTimeOffset expiredBefore, CancellationToken cancellationToken = default);
+
+    /// <summary>Records the execution the claimed key started.</summary>
+    Task SetIdempotencyExecutionAsync(string callerKey, string key, string executionId, CancellationToken cancellationToken = default);
+
+    /// <summary>Drops a claimed key whose start failed before it created an execution, so the key may be used again.</summary>
+    Task ReleaseIdempotencyKeyAsync(string callerKey, string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Drops idempotency keys stored before <paramref name="createdBefore"/>; returns how many.</summary>
+    Task<int> PurgeIdempotencyKeysAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes up to <paramref name="limit"/> finished executions completed before
+    /// <paramref name="completedBefore"/>, oldest first, with their logs and waits. Returns how
+    /// many it deleted; call again until it returns less than <paramref name="limit"/>.
+    /// </summary>
+    Task<int> PurgeFinishedAsync(DateTimeOffset completedBefore, int limit, CancellationToken cancellationToken = default);
+
     /// <summary>Throws when the database cannot be reached.</summary>
     Task PingAsync(CancellationToken cancellationToken = default);
 }

@@ -93,6 +93,13 @@ public sealed class SqlServerDialect(string connectionString) : SqlDialect
         SELECT latest_version FROM @next;
         """;
 
+    /// <summary>The key-range lock of UPDLOCK + SERIALIZABLE holds off a concurrent insert of the same key; the primary key stays the last guard.</summary>
+    public override string InsertIdempotencyKeySql => """
+        INSERT INTO af_idempotency_keys (caller_key, idempotency_key, function_name, request_hash, execution_id, created_at)
+        SELECT @CallerKey, @Key, @Function, @RequestHash, NULL, CAST(@At AS datetimeoffset(7))
+        WHERE NOT EXISTS (SELECT 1 FROM af_idempotency_keys WITH (UPDLOCK, SERIALIZABLE) WHERE caller_key = @CallerKey AND idempotency_key = @Key);
+        """;
+
     public override string Page(string selectWhereOrderBy) => selectWhereOrderBy + " OFFSET 0 ROWS FETCH NEXT @Limit ROWS ONLY";
 
     /// <summary>A UTC <see cref="DateTimeOffset"/>: SqlClient sends it as datetimeoffset(7), where a DateTime would go as datetime.</summary>

@@ -30,6 +30,26 @@ public abstract class SqlExecutionStoreContract(IStoreFixture fixture) : Executi
     protected override IExecutionStore NewNode() => new DapperExecutionStore(Fixture.CreateDialect());
 
     [SkippableFact]
+    public async Task The_purge_takes_an_executions_logs_and_waits_with_it()
+    {
+        var store = Store;
+        var logs = new DapperExecutionLogStore(Dialect);
+        var at = new DateTimeOffset(2000, 6, 1, 0, 0, 0, TimeSpan.Zero);
+        var id = NewId();
+        await store.CreateAsync(new NewExecution(id, "contract.fn", null, ExecutionStatus.Enqueued, new JsonObject(), null, at));
+        await store.SuspendAsync(id, new Suspension("{}", [NewId(), NewId()], at.AddHours(1)), at.AddSeconds(1));
+        await logs.AppendAsync(id, [new Logging.ExecutionLogEntry(at, "info", "one", null), new Logging.ExecutionLogEntry(at, "info", "two", null)]);
+        await store.ApplyAsync(new StatusChange(id, "contract.fn", ExecutionStatus.Cancelled, at.AddSeconds(2)));
+
+        Assert.Equal(1, await store.PurgeFinishedAsync(at.AddDays(1), 10));
+
+        await using var connection = await Dialect.OpenAsync(CancellationToken.None);
+        Assert.Equal(0, await Dapper.SqlMapper.ExecuteScalarAsync<int>(connection, "SELECT COUNT(*) FROM af_execution_logs WHERE execution_id = @id", new { id }));
+        Assert.Equal(0, await Dapper.SqlMapper.ExecuteScalarAsync<int>(connection, "SELECT COUNT(*) FROM af_execution_waits WHERE waiter_id = @id", new { id }));
+        Assert.Null(await store.GetAsync(id));
+    }
+
+    [SkippableFact]
     public async Task An_overlong_error_code_or_type_is_cut_to_the_column_width_instead_of_failing_the_write()
     {
         var store = Store;
