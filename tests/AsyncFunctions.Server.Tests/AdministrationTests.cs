@@ -161,6 +161,38 @@ public sealed class AdministrationTests
     }
 
     [Fact]
+    public async Task Retrying_after_a_restart_of_the_embedded_default_starts_a_new_execution_linked_both_ways()
+    {
+        string id;
+        string database;
+        using (var first = new TestApp(workers: 1))
+        {
+            database = first.DatabasePath;
+            id = await first.StartAsync("examples.echo", new { value = "again", delayMs = 600_000 });
+            await first.WaitForAsync(id, r => Status(r) == "Processing");
+        }
+
+        using var second = new TestApp(workers: 1, databasePath: database);
+        Assert.Equal("execution.lost", (await second.GetAsync($"/api/executions/{id}"))["error"]!["code"]!.GetValue<string>());
+
+        using var response = await second.CreateClient().PostAsync(new Uri($"/api/executions/{id}/retry", UriKind.Relative), null);
+        var retry = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, retry.ToJsonString());
+        var retryId = retry["id"]!.GetValue<string>();
+        Assert.NotEqual(id, retryId);
+        Assert.Equal($"/api/executions/{retryId}", response.Headers.Location?.OriginalString);
+        Assert.Equal(id, retry["retryOf"]!.GetValue<string>());
+        Assert.Equal(retryId, (await second.GetAsync($"/api/executions/{id}"))["retriedBy"]!.GetValue<string>());
+        Assert.Equal(TestKeys.AdminName, retry["caller"]!["key"]!.GetValue<string>());
+        await second.PostAsync($"/api/executions/{retryId}/cancel", new { }, HttpStatusCode.OK);
+        var record = await second.GetAsync($"/api/executions/{retryId}");
+        Assert.Equal(id, record["retryOf"]!.GetValue<string>());
+        Assert.Equal("again", record["input"]!["value"]!.GetValue<string>());
+        await second.PostAsync($"/api/executions/{id}/retry", new { }, HttpStatusCode.Conflict);
+    }
+
+    [Fact]
     public async Task An_invoker_may_cancel_and_retry_only_its_own_executions_and_a_viewer_none()
     {
         using var app = new TestApp(workers: 2);

@@ -16,4 +16,7 @@ public sealed record StartRequest(string Function, JsonNode? Input, string? Pare
     /// <see cref="ExecutionStatus.Scheduled"/>. Null, or a time not in the future, queues it now.
     /// </summary>
     public DateTimeOffset? RunAt { get; init; }
+
+    /// <summary>The version of a function stack to run (a retry runs the version it retries); null runs the current one.</summary>
+    public int? FunctionVersion { get; init; }
 }

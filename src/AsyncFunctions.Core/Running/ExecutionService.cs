@@ -173,7 +173,9 @@ public sealed class ExecutionService(
             throw new CallDepthExceededException(request.CallDepth, max);
         }
 
-        var function = await catalog.FindAsync(request.Function, cancellationToken).ConfigureAwait(false)
+        var function = (request.FunctionVersion is { } version
+                ? await catalog.FindAsync(request.Function, version, cancellationToken).ConfigureAwait(false)
+                : await catalog.FindAsync(request.Function, cancellationToken).ConfigureAwait(false))
             ?? throw new UnknownFunctionException(request.Function);
         return (function, InputValidator.ValidateOrThrow(request.Input, function.Inputs));
     }

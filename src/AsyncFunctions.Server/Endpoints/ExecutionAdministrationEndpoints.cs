@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AsyncFunctions.Awaiting;
 using AsyncFunctions.Executions;
+using AsyncFunctions.Running;
 using AsyncFunctions.Server.Access;
 using AsyncFunctions.Server.Http;
 using Microsoft.AspNetCore.Http.Json;
@@ -68,6 +69,7 @@ public static class ExecutionAdministrationEndpoints
         ClaimsPrincipal user,
         IExecutionStore store,
         IExecutionControl control,
+        IExecutionService executions,
         IOptions<JsonOptions> json,
         CancellationToken cancellationToken)
     {
@@ -82,10 +84,35 @@ public static class ExecutionAdministrationEndpoints
             case ControlOutcome.WrongState:
                 throw Conflict("The execution cannot be retried", $"Execution '{id}' changed state before it could be retried.");
             case ControlOutcome.NoJob:
-                throw Conflict("The execution has no job", $"Execution '{id}' has no job any more to run again.");
+                return await RetryAsNewAsync(record, store, control, executions, cancellationToken).ConfigureAwait(false);
         }
 
         return Results.Ok(await DocumentAsync(id, store, json.Value.SerializerOptions, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// The job is gone (expired, or lost at a restart of the embedded default): a new execution of the
+    /// same function version and input, for the same caller, linked both ways with the one it retries.
+    /// </summary>
+    private static async Task<IResult> RetryAsNewAsync(ExecutionRecord record, IExecutionStore store, IExecutionControl control, IExecutionService executions, CancellationToken cancellationToken)
+    {
+        if (record.RetriedBy is { } earlier)
+        {
+            throw Conflict("The execution was retried already", $"Execution '{record.Id}' was retried already as execution '{earlier}'.");
+        }
+
+        var retry = await executions.StartAsync(
+            new StartRequest(record.Function, record.Input) { Caller = record.Caller, FunctionVersion = record.FunctionVersion },
+            cancellationToken).ConfigureAwait(false);
+        if (!await store.LinkRetryAsync(record.Id, retry.Id, CancellationToken.None).ConfigureAwait(false))
+        {
+            // A concurrent retry linked its own first: this one must not run as well.
+            await control.CancelAsync(retry.Id, CancellationToken.None).ConfigureAwait(false);
+            var winner = (await store.GetAsync(record.Id, cancellationToken).ConfigureAwait(false))?.RetriedBy;
+            throw Conflict("The execution was retried already", $"Execution '{record.Id}' was retried already as execution '{winner}'.");
+        }
+
+        return Results.Accepted($"/api/executions/{Uri.EscapeDataString(retry.Id)}", retry with { RetryOf = record.Id });
     }
 
     private static async Task<ExecutionRecord> FindAsync(string id, ClaimsPrincipal user, IExecutionStore store, CancellationToken cancellationToken) =>
