@@ -35,6 +35,7 @@ public static class ServerComposition
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section)
             .Validate(o => o.MaxRequestBodyBytes > 0, $"{ApiOptions.Section}:MaxRequestBodyBytes must be positive.")
             .Validate(o => o.MaxWaitSeconds is >= 0 and <= 3600, $"{ApiOptions.Section}:MaxWaitSeconds must be between 0 and 3600.")
+            .Validate(o => o.IdempotencyRetention > TimeSpan.Zero && o.IdempotencyRetention <= TimeSpan.FromDays(365), $"{ApiOptions.Section}:IdempotencyRetention must be more than 0 and at most 365.00:00:00.")
             .Validate<IOptions<AsyncFunctions.Awaiting.AwaitOptions>>(
                 (api, awaits) => api.MaxWaitSeconds <= awaits.Value.MaxTimeout.TotalSeconds,
                 $"{ApiOptions.Section}:MaxWaitSeconds must not exceed AsyncFunctions:Await:MaxTimeout.")

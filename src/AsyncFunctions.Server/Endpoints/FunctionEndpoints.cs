@@ -6,6 +6,7 @@ using AsyncFunctions.Functions;
 using AsyncFunctions.Running;
 using AsyncFunctions.Server.Access;
 using AsyncFunctions.Server.Http;
+using Microsoft.Extensions.Options;
 
 namespace AsyncFunctions.Server.Endpoints;
 
@@ -60,8 +61,17 @@ public static class FunctionEndpoints
     /// <summary>The fields a start body may hold; any other is refused, so a misspelled or future option is not silently ignored.</summary>
     private static readonly string[] StartFields = ["input", "mode", "runAt", "delaySeconds"];
 
-    private static async Task<IResult> StartAsync(string name, HttpRequest request, ClaimsPrincipal user, IExecutionService executions, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> StartAsync(
+        string name,
+        HttpRequest request,
+        ClaimsPrincipal user,
+        IExecutionService executions,
+        IExecutionStore store,
+        TimeProvider time,
+        IOptions<ApiOptions> options,
+        CancellationToken cancellationToken)
     {
+        var idempotencyKey = IdempotentStarts.ReadKey(request);
         var body = await JsonBody.ReadObjectAsync(request, StartFields, cancellationToken).ConfigureAwait(false);
         var mode = ReadMode(body);
         var runAt = StartDelay.Read(body, time.GetUtcNow());
@@ -78,12 +88,28 @@ public static class FunctionEndpoints
 
         // The caller is recorded on the execution, inherited by its children and shown to stacks as $auth.
         var start = new StartRequest(name, input) { Caller = user.Caller(), RunAt = runAt };
+        if (mode == "sync" && idempotencyKey is not null)
+        {
+            throw ApiProblemException.BadField(IdempotentStarts.Header, "applies to async starts only");
+        }
+
         if (mode == "sync")
         {
             var finished = await executions.RunSyncAsync(start, cancellationToken).ConfigureAwait(false);
             return finished.Status == ExecutionStatus.Succeeded
                 ? Results.Ok(new { id = finished.Id, output = finished.Output })
                 : FunctionFailed(finished);
+        }
+
+        if (idempotencyKey is not null)
+        {
+            // Scoped per API key: two keys may use the same Idempotency-Key without meeting.
+            var key = new IdempotentStart(user.Caller()?.Key ?? "", idempotencyKey, name, IdempotentStarts.Hash(name, body));
+            var (found, created) = await IdempotentStarts.StartAsync(
+                key, store, time, options.Value.IdempotencyRetention, () => executions.StartAsync(start, cancellationToken), cancellationToken).ConfigureAwait(false);
+            return created
+                ? Results.Accepted($"/api/executions/{Uri.EscapeDataString(found.Id)}", found)
+                : Results.Ok(found);
         }
 
         var record = await executions.StartAsync(start, cancellationToken).ConfigureAwait(false);

@@ -10,4 +10,7 @@ public sealed class ApiOptions
 
     /// <summary>Longest <c>waitSeconds</c> of <c>GET /api/executions/{id}</c>.</summary>
     public int MaxWaitSeconds { get; set; } = 60;
+
+    /// <summary>How long an <c>Idempotency-Key</c> of a start answers the execution it started.</summary>
+    public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromHours(24);
 }
