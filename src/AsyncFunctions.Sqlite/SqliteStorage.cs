@@ -1,14 +1,20 @@
 using AsyncFunctions.Hangfire.DependencyInjection;
+using AsyncFunctions.Hangfire.Startup;
 using AsyncFunctions.Hangfire.Storage;
 using AsyncFunctions.Storage.Sqlite;
 using Hangfire.InMemory;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace AsyncFunctions.Sqlite;
 
 /// <summary>The embedded default: no database server needed.</summary>
 public static class SqliteStorage
 {
+    /// <summary>Hangfire.InMemory's own cap on expirations, kept unless configured otherwise.</summary>
+    private static readonly TimeSpan InMemoryDefaultExpiration = new InMemoryStorageOptions().MaxExpirationTime ?? TimeSpan.FromHours(3);
+
     /// <summary>
     /// Jobs in Hangfire.InMemory with GUID ids, results in the SQLite file of
     /// <paramref name="connectionString"/> (for example <c>Data Source=asyncfunctions.db</c>).
@@ -20,7 +26,13 @@ public static class SqliteStorage
         return builder.UseStorage(new StorageProvider
         {
             Name = "Sqlite",
-            CreateJobStorage = _ => new InMemoryStorage(new InMemoryStorageOptions { IdType = InMemoryStorageIdType.Guid }),
+            // The in-memory storage caps every expiration at its MaxExpirationTime (3 hours unless set):
+            // AsyncFunctions:Retention:JobExpiration sets it, and the records' retention bounds it.
+            CreateJobStorage = sp => new InMemoryStorage(new InMemoryStorageOptions
+            {
+                IdType = InMemoryStorageIdType.Guid,
+                MaxExpirationTime = sp.GetRequiredService<IOptions<RetentionOptions>>().Value.JobExpirationOr(InMemoryDefaultExpiration),
+            }),
             CreateDialect = _ => dialect,
             MigrateAsync = (_, _) => MigrateAsync(normalized),
             JobsSurviveRestart = false,

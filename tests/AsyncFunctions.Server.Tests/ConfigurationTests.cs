@@ -10,6 +10,10 @@ public sealed class ConfigurationTests
     [InlineData("AsyncFunctions:Await:PollMinInterval", "00:00:00", "AsyncFunctions:Await:PollMinInterval")]
     [InlineData("AsyncFunctions:Await:MaxIds", "0", "AsyncFunctions:Await:MaxIds")]
     [InlineData("AsyncFunctions:Stacks:Limits:Steps", "0", "AsyncFunctions:Stacks:Limits:Steps")]
+    [InlineData("AsyncFunctions:Api:IdempotencyRetention", "00:00:00", "AsyncFunctions:Api:IdempotencyRetention")]
+    [InlineData("AsyncFunctions:Retention:Executions", "-00:00:01", "AsyncFunctions:Retention:Executions")]
+    [InlineData("AsyncFunctions:Retention:JobExpiration", "31.00:00:00", "AsyncFunctions:Retention:JobExpiration")]
+    [InlineData("AsyncFunctions:Retention:BatchSize", "0", "AsyncFunctions:Retention:BatchSize")]
     public void An_invalid_setting_stops_the_start_naming_the_key(string key, string value, string named)
     {
         using var app = new TestApp(settings: new Dictionary<string, string?> { [key] = value });

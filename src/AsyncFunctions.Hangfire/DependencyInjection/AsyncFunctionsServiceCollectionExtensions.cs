@@ -67,6 +67,14 @@ public static class AsyncFunctionsServiceCollectionExtensions
             .Validate(o => o.ResumeSweepInterval >= TimeSpan.FromMilliseconds(10), $"{Running.ExecutionOptions.Section}:ResumeSweepInterval must be at least 00:00:00.01.")
             .Validate(o => o.DefaultTimeout > TimeSpan.Zero && o.DefaultTimeout <= TimeSpan.FromDays(7), $"{Running.ExecutionOptions.Section}:DefaultTimeout must be more than 0 and at most 7.00:00:00.")
             .ValidateOnStart();
+        const string retention = RetentionOptions.Section;
+        services.AddOptions<RetentionOptions>().BindConfiguration(retention)
+            .Validate(o => o.Executions >= TimeSpan.Zero, $"{retention}:Executions must not be negative (0 keeps records forever).")
+            .Validate(o => o.PurgeInterval >= TimeSpan.FromSeconds(1), $"{retention}:PurgeInterval must be at least 00:00:01.")
+            .Validate(o => o.BatchSize is >= 1 and <= 900, $"{retention}:BatchSize must be between 1 and 900.")
+            .Validate(o => o.JobExpiration is null || o.JobExpiration >= TimeSpan.FromMinutes(1), $"{retention}:JobExpiration must be at least 00:01:00.")
+            .Validate(o => o.JobExpiration is null || o.Executions == TimeSpan.Zero || o.JobExpiration <= o.Executions, $"{retention}:JobExpiration must not exceed {retention}:Executions: a job would outlive its record.")
+            .ValidateOnStart();
         const string awaitSection = Awaiting.AwaitOptions.Section;
         services.AddOptions<Awaiting.AwaitOptions>().BindConfiguration(awaitSection)
             .Validate(o => o.MaxIds is >= 1 and <= 100_000, $"{awaitSection}:MaxIds must be between 1 and 100000.")

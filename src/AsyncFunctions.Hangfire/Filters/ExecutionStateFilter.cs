@@ -3,9 +3,11 @@ using AsyncFunctions.Executions;
 using AsyncFunctions.Hangfire.Control;
 using AsyncFunctions.Hangfire.Jobs;
 using AsyncFunctions.Hangfire.Resuming;
+using AsyncFunctions.Hangfire.Startup;
 using AsyncFunctions.Hangfire.States;
 using Hangfire.States;
 using Hangfire.Storage;
+using Microsoft.Extensions.Options;
 
 namespace AsyncFunctions.Hangfire.Filters;
 
@@ -18,10 +20,14 @@ namespace AsyncFunctions.Hangfire.Filters;
 /// rides on the state itself: the new row on <see cref="NewExecutionState"/> and <see cref="NewScheduledExecutionState"/>, a suspension's time on <see cref="SuspendedState"/>, the output on
 /// <see cref="SucceededState.Result"/>, a retried attempt's error on <see cref="RetryScheduledState"/>.
 /// </summary>
-public sealed class ExecutionStateFilter(IExecutionStore store, ICompletionPublisher completions, ResumeRequests resumes, RunningExecutions running) : IApplyStateFilter
+public sealed class ExecutionStateFilter(IExecutionStore store, ICompletionPublisher completions, ResumeRequests resumes, RunningExecutions running, IOptions<RetentionOptions> retention) : IApplyStateFilter
 {
     public void OnStateApplied(ApplyStateContext context, IWriteOnlyTransaction transaction)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        // How long Hangfire keeps a succeeded or deleted job (it expires final states only): never
+        // longer than the execution's record.
+        context.JobExpirationTimeout = retention.Value.JobExpirationOr(context.JobExpirationTimeout);
         var id = context.BackgroundJob.Id;
         if (context.NewState is INewExecutionState created)
         {

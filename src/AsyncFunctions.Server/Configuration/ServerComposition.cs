@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using AsyncFunctions.FunctionStacks.Hosting;
 using AsyncFunctions.Hangfire.DependencyInjection;
 using AsyncFunctions.Server.Access;
+using AsyncFunctions.Server.Administration;
 using AsyncFunctions.Server.Endpoints;
 using AsyncFunctions.Server.Examples;
 using AsyncFunctions.Server.Http;
@@ -47,6 +48,8 @@ public static class ServerComposition
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: [HealthEndpoints.ReadyTag]);
         services.AddAccessControl(configuration);
+        services.AddSingleton<RetentionPurger>();
+        services.AddHostedService(sp => sp.GetRequiredService<RetentionPurger>());
         services.AddOpenApi();
         return builder;
     }
