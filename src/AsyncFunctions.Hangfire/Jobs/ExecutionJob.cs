@@ -1,17 +1,25 @@
+using System.Diagnostics;
 using AsyncFunctions.Executions;
 using AsyncFunctions.Running;
+using AsyncFunctions.Telemetry;
 using Hangfire;
 using Hangfire.Server;
+using Microsoft.Extensions.Logging;
 
 namespace AsyncFunctions.Hangfire.Jobs;
 
 /// <summary>
 /// The one Hangfire job type. Its only argument is the function name (shown as the job's
 /// display name in the dashboard); the execution id is the job id and the input lives in the
-/// results table.
+/// results table. Each run is a span under the span that started the execution (its trace
+/// context travels as a job parameter), and everything logged during it carries the execution
+/// id and the function.
 /// </summary>
-public sealed class ExecutionJob(IExecutionService executions)
+public sealed class ExecutionJob(IExecutionService executions, ILogger<ExecutionJob> logger)
 {
+    private static readonly Func<ILogger, string, string, IDisposable?> Scope =
+        LoggerMessage.DefineScope<string, string>("Execution {ExecutionId} of {Function}");
+
     /// <returns>
     /// The output, which Hangfire hands to the state filter on the Succeeded state; or the run's
     /// suspension, which <see cref="Filters.ExecutionSuspensionFilter"/> turns into a waiting state.
@@ -21,6 +29,10 @@ public sealed class ExecutionJob(IExecutionService executions)
     {
         ArgumentNullException.ThrowIfNull(context);
         var id = context.BackgroundJob.Id;
+        using var scope = Scope(logger, id, function);
+        using var activity = ExecutionTelemetry.Source.HasListeners()
+            ? ExecutionTelemetry.StartRun(id, function, context.GetJobParameter<string>(ExecutionTelemetry.TraceParentParameter, allowStale: true))
+            : null;
         QueuedRun run;
         try
         {
@@ -32,9 +44,16 @@ public sealed class ExecutionJob(IExecutionService executions)
             // then (a driver or a function may report the cancellation as an error of its own) is
             // the cancellation: Hangfire leaves a stopped server's job to run again instead of
             // recording a failure that did not happen.
+            activity?.SetStatus(ActivityStatusCode.Error, "cancelled");
             throw new OperationCanceledException($"Execution '{id}' was stopped before it finished: {ex.Message}", ex, cancellationToken);
         }
+        catch (Exception ex)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            throw;
+        }
 
+        activity?.SetTag("asyncfunctions.suspended", run.IsSuspended);
         return new ExecutionOutput(run.Output, run.Suspension);
     }
 }

@@ -47,6 +47,7 @@ public static class ServerComposition
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: [HealthEndpoints.ReadyTag]);
         services.AddAccessControl(configuration);
         services.AddOpenApi();
+        services.AddServerTelemetry(configuration);
         return builder;
     }
 
@@ -64,6 +65,7 @@ public static class ServerComposition
         }
 
         app.MapHealthEndpoints();
+        app.MapServerTelemetry();
         app.MapOpenApi();
         app.MapDashboardSignIn();
         app.MapHangfireDashboard("/hangfire", new DashboardOptions
