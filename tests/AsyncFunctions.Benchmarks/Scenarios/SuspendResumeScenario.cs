@@ -56,15 +56,11 @@ public sealed class SuspendResumeScenario : IScenario
         var notSuspended = 0;
         for (var rep = 0; rep < settings.Repetitions; rep++)
         {
-            var measured = new Dictionary<string, Run>();
-            foreach (var mode in rep % 2 == 0 ? new[] { Suspending, InPlace } : [InPlace, Suspending])
+            var measured = await MeasureAsync(context, rep).ConfigureAwait(false);
+            foreach (var (mode, run) in measured)
             {
-                var run = await MeasureAsync(context, mode).ConfigureAwait(false);
-                measured[mode] = run;
                 context.Add(Name, Metrics.Milliseconds($"{mode}: parent start-to-result p50"), Sides.Ours, run.Parents.P50);
                 context.Add(Name, Metrics.Milliseconds($"{mode}: parent start-to-result p99"), Sides.Ours, run.Parents.P99);
-                context.Add(Name, Metrics.Milliseconds($"{mode}: sleep {SleepMs:N0} ms, overshoot p50"), Sides.Ours, run.Sleeps.P50);
-                context.Add(Name, Metrics.Milliseconds($"{mode}: sleep {SleepMs:N0} ms, overshoot max"), Sides.Ours, run.Sleeps.Max);
                 foreach (var (name, perParent) in run.WorkPerParent)
                 {
                     context.Add(Name, Count($"{mode}: {name} per parent"), Sides.Ours, perParent);
@@ -86,83 +82,127 @@ public sealed class SuspendResumeScenario : IScenario
             {
                 context.Add(Name, Count($"added by one suspend + resume: {name}"), Sides.Ours, perParent - off.WorkPerParent[name]);
             }
+
+            foreach (var (mode, run) in measured)
+            {
+                context.Add(Name, Metrics.Milliseconds($"{mode}: sleep {SleepMs:N0} ms, overshoot p50"), Sides.Ours, run.Sleeps.P50);
+                context.Add(Name, Metrics.Milliseconds($"{mode}: sleep {SleepMs:N0} ms, overshoot max"), Sides.Ours, run.Sleeps.Max);
+            }
         }
 
         context.Note(Name, string.Create(CultureInfo.InvariantCulture,
-            $"Per repetition and mode, {settings.SuspendSamples} parents run one after another on a fresh host ({settings.WorkerCount} workers) and database; which mode goes first alternates. A parent starts one async child (a C# function that sleeps {ChildMs} ms) and awaits it; start-to-result runs from the call that starts the parent to its result row being visible. " +
-            $"\"suspending\" is the default: the parent saves its state, gives its worker back (status Awaiting) and is queued again when the child finishes. \"in place\" is the same stack on a host with AsyncFunctions:Execution:SuspendWaits=false: the parent holds its worker until the child ends. " +
-            $"Both pay the child's start and its {ChildMs} ms alike, so the difference, taken per repetition, is what a suspend + resume adds. Percentiles are nearest-rank: below 100 samples p99 is the slowest."));
-        context.Note(Name, string.Create(CultureInfo.InvariantCulture,
-            $"The \"per suspend + resume\" database figures are per parent (each parent suspends and resumes once in the suspending mode): on the results table, read connections opened and write statements; on PostgreSQL also every commit in the database (Hangfire's included). No raw Hangfire column: Hangfire has no await to compare with."));
+            $"Per repetition, two fresh hosts ({settings.WorkerCount} workers each) on fresh databases run side by side: \"suspending\" with the defaults (the parent saves its state, gives its worker back, status Awaiting, and is queued again when its child finishes) and \"in place\" with AsyncFunctions:Execution:SuspendWaits=false (the same stack holds its worker until the child ends). " +
+            $"A parent starts one async child (a C# function that sleeps {ChildMs} ms) and awaits it; start-to-result runs from the call that starts the parent to its result row being visible. {settings.SuspendSamples} parents per host run one at a time, alternating between the hosts (which goes first alternates too), after 2 unmeasured ones each. " +
+            $"Both pay the child's start and its {ChildMs} ms alike, so the difference, taken per repetition, is what one suspend + resume adds. Percentiles are nearest-rank: below 100 samples p99 is the slowest."));
+        context.Note(Name,
+            "Database figures are per parent, counted around the measured parents only; each suspending parent suspends and resumes once, so the difference is the cost of one suspend + resume: on the results table, read connections opened and write statements; on PostgreSQL also every commit in the database (Hangfire's included). " +
+            "No raw Hangfire column: Hangfire has no await to compare with.");
         context.Note(Name, notSuspended == 0
-            ? "Every parent of the suspending mode resumed exactly once (its record's resumes = 1); no parent of the in-place mode resumed."
-            : $"{notSuspended} parents of the suspending mode did not suspend (their child had finished before the await looked), so the added figures understate a suspend + resume.");
+            ? "Every measured parent of the suspending host resumed exactly once (its record's resumes = 1); none of the in-place host resumed."
+            : string.Create(CultureInfo.InvariantCulture, $"{notSuspended} measured parents of the suspending host did not resume exactly once (their child had finished before the await looked, so they never suspended): the added figures understate a suspend + resume."));
         context.Note(Name, string.Create(CultureInfo.InvariantCulture,
-            $"Durable sleep: a stack whose one step is {{ \"sleep\": {SleepMs} }}; overshoot = start-to-result - {SleepMs} ms. {settings.SleepSamples} per mode and repetition, their starts spread evenly over one second (the scheduler's polling interval), at most one fewer at a time than there are workers. " +
-            $"Suspending, the sleep (longer than SuspendSleepsLongerThanMilliseconds, 1,000 ms) puts the job in Hangfire's Scheduled state and Hangfire's scheduler queues it again: this harness keeps the server's default AsyncFunctions:Server:SchedulePollingInterval of 1 s, so up to 1 s of overshoot is the polling. In place, the sleep waits on its worker."));
+            $"Durable sleep: a stack whose one step is {{ \"sleep\": {SleepMs} }}; overshoot = start-to-result - {SleepMs} ms. {settings.SleepSamples} per host and repetition, after the parents, on both hosts at once; their starts are spread evenly over one second (the scheduler's polling interval), at most one fewer at a time than there are workers. " +
+            $"Suspending, the sleep (longer than SuspendSleepsLongerThanMilliseconds, 1,000 ms) puts the job in Hangfire's Scheduled state and Hangfire's scheduler queues it again. This harness keeps the server's default AsyncFunctions:Server:SchedulePollingInterval of 1 s. " +
+            $"Hangfire compares schedule times in whole Unix seconds, so a poll may queue the job up to 1 s before its wake time (the resumed stack then waits the rest, under 1 s, on its worker) or up to one polling interval after it: the overshoot is between about 0 and 1 s, not the poll interval's average. In place, the sleep waits on its worker."));
     }
 
-    private static async Task<Run> MeasureAsync(ScenarioContext context, string mode)
+    /// <summary>One repetition: the two hosts side by side, parents alternating between them, then the sleeps on both at once.</summary>
+    private static async Task<Dictionary<string, Run>> MeasureAsync(ScenarioContext context, int rep)
     {
         var settings = context.Settings;
-        var platform = await context.OpenPlatformAsync(
-            stacks: Stacks,
-            settings: new Dictionary<string, string?> { ["AsyncFunctions:Execution:SuspendWaits"] = mode == Suspending ? "true" : "false" }).ConfigureAwait(false);
-        await using (platform.ConfigureAwait(false))
+        var modes = rep % 2 == 0 ? new[] { Suspending, InPlace } : [InPlace, Suspending];
+        var hosts = new Dictionary<string, PlatformHost>();
+        try
         {
-            // Two parents first, unmeasured: the host's first stack runs compile the document and jit the code.
-            for (var i = 0; i < 2; i++)
+            foreach (var mode in modes)
             {
-                await platform.StartAsync(Parent, []).ConfigureAwait(false);
+                hosts[mode] = await context.OpenPlatformAsync(
+                    stacks: Stacks,
+                    settings: new Dictionary<string, string?> { ["AsyncFunctions:Execution:SuspendWaits"] = mode == Suspending ? "true" : "false" }).ConfigureAwait(false);
             }
 
-            await platform.Completions.WaitForCountAsync(4, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+            // Two parents first on each, unmeasured: a host's first stack runs compile the document and jit the code.
+            foreach (var host in hosts.Values)
+            {
+                for (var i = 0; i < 2; i++)
+                {
+                    await RunParentAsync(host).ConfigureAwait(false);
+                }
+            }
 
-            var counter = platform.Work;
-            var before = counter is null ? null : await counter.ReadAsync().ConfigureAwait(false);
-            var ids = new List<string>();
-            var latencies = new List<double>();
+            var before = new Dictionary<string, long[]?>();
+            foreach (var (mode, host) in hosts)
+            {
+                before[mode] = host.Work is { } counter ? await counter.ReadAsync().ConfigureAwait(false) : null;
+            }
+
+            var ids = modes.ToDictionary(m => m, _ => new List<string>());
+            var latencies = modes.ToDictionary(m => m, _ => new List<double>());
             for (var sample = 0; sample < settings.SuspendSamples; sample++)
             {
-                var began = Clock.Now;
-                var id = await platform.StartAsync(Parent, []).ConfigureAwait(false);
-                var done = await platform.Completions.WaitForAsync(id, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
-                if (!done.Succeeded)
+                foreach (var mode in sample % 2 == 0 ? modes : modes.Reverse())
                 {
-                    throw new InvalidOperationException($"A parent ({mode}) failed: {done.Error}");
+                    var (id, ms) = await RunParentAsync(hosts[mode]).ConfigureAwait(false);
+                    ids[mode].Add(id);
+                    latencies[mode].Add(ms);
                 }
-
-                ids.Add(id);
-                latencies.Add(Clock.Milliseconds(began, done.At));
             }
 
-            var work = new Dictionary<string, double>();
-            if (counter is not null)
+            var work = modes.ToDictionary(m => m, _ => new Dictionary<string, double>());
+            foreach (var (mode, host) in hosts)
             {
-                var after = await counter.ReadAsync().ConfigureAwait(false);
-                for (var i = 0; i < counter.Names.Count; i++)
+                if (host.Work is { } counter && before[mode] is { } counted)
                 {
-                    work[counter.Names[i]] = (after[i] - before![i]) / (double)settings.SuspendSamples;
+                    var after = await counter.ReadAsync().ConfigureAwait(false);
+                    for (var i = 0; i < counter.Names.Count; i++)
+                    {
+                        work[mode][counter.Names[i]] = (after[i] - counted[i]) / (double)settings.SuspendSamples;
+                    }
                 }
             }
 
-            var sleeps = await SleepAsync(platform, settings, mode).ConfigureAwait(false);
+            var sleeps = await Task.WhenAll(modes.Select(m => SleepAsync(hosts[m], settings, m))).ConfigureAwait(false);
 
-            var resumed = 0;
-            foreach (var id in ids)
+            var runs = new Dictionary<string, Run>();
+            for (var m = 0; m < modes.Length; m++)
             {
-                var record = await platform.GetRecordAsync(id).ConfigureAwait(false)
-                    ?? throw new InvalidOperationException($"No record of parent {id}.");
-                if (mode == InPlace && record.Resumes != 0)
+                var mode = modes[m];
+                var resumed = 0;
+                foreach (var id in ids[mode])
                 {
-                    throw new InvalidOperationException($"Parent {id} resumed {record.Resumes} times with SuspendWaits=false.");
+                    var record = await hosts[mode].GetRecordAsync(id).ConfigureAwait(false)
+                        ?? throw new InvalidOperationException($"No record of parent {id}.");
+                    if (mode == InPlace && record.Resumes != 0)
+                    {
+                        throw new InvalidOperationException($"Parent {id} resumed {record.Resumes} times with SuspendWaits=false.");
+                    }
+
+                    resumed += record.Resumes == 1 ? 1 : 0;
                 }
 
-                resumed += record.Resumes == 1 ? 1 : 0;
+                runs[mode] = new Run(Percentiles.Of(latencies[mode]), Percentiles.Of(sleeps[m]), work[mode], resumed);
             }
 
-            return new Run(Percentiles.Of(latencies), Percentiles.Of(sleeps), work, resumed);
+            return runs;
         }
+        finally
+        {
+            foreach (var host in hosts.Values)
+            {
+                await host.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Starts one parent and waits for its result; returns its id and start-to-result time.</summary>
+    private static async Task<(string Id, double Ms)> RunParentAsync(PlatformHost host)
+    {
+        var began = Clock.Now;
+        var id = await host.StartAsync(Parent, []).ConfigureAwait(false);
+        var done = await host.Completions.WaitForAsync(id, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+        return done.Succeeded
+            ? (id, Clock.Milliseconds(began, done.At))
+            : throw new InvalidOperationException($"A parent failed: {done.Error}");
     }
 
     /// <summary>Starts the sleepers spread over one second, so the scheduler's polling phase is sampled evenly; returns each one's overshoot.</summary>

@@ -24,6 +24,9 @@ public sealed class TwoWorkerFanOutScenario : IScenario
     private const int Children = 5;
     private const int Executions = Parents * (1 + Children);
 
+    /// <summary>Job runs when every parent suspends once: each execution runs once, each parent once more after its resume.</summary>
+    private const int JobRuns = Executions + Parents;
+
     public static readonly string[] Stacks =
     [
         $$"""
@@ -87,6 +90,7 @@ public sealed class TwoWorkerFanOutScenario : IScenario
                 context.Add(Name, Metrics.Milliseconds("makespan"), Sides.Ours, makespan);
                 context.Add(Name, Metrics.Rate($"throughput ({executions} executions / makespan)"), Sides.Ours, executions / (makespan / 1000));
                 context.Add(Name, Metrics.Milliseconds($"of which starting the {Parents} parents"), Sides.Ours, Clock.Milliseconds(began, started));
+                context.Add(Name, Metrics.Milliseconds($"worker time per job run ({Workers} x makespan / {JobRuns})"), Sides.Ours, Workers * makespan / JobRuns);
                 context.Add(Name, Metrics.Milliseconds("parent start-to-result p50"), Sides.Ours, p.P50);
                 context.Add(Name, Metrics.Milliseconds("parent start-to-result max"), Sides.Ours, p.Max);
                 context.Log.WriteLine(string.Create(CultureInfo.InvariantCulture,
