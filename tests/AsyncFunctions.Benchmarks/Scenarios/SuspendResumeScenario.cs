@@ -54,6 +54,7 @@ public sealed class SuspendResumeScenario : IScenario
     {
         var settings = context.Settings;
         var notSuspended = 0;
+        var resumedAgain = 0;
         var uncounted = new SortedSet<string>(StringComparer.Ordinal);
         for (var rep = 0; rep < settings.Repetitions; rep++)
         {
@@ -69,7 +70,8 @@ public sealed class SuspendResumeScenario : IScenario
 
                 if (mode == Suspending)
                 {
-                    notSuspended += settings.SuspendSamples - run.Suspended;
+                    notSuspended += settings.SuspendSamples - run.Suspended - run.ResumedAgain;
+                    resumedAgain += run.ResumedAgain;
                 }
 
                 context.Log.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -104,9 +106,12 @@ public sealed class SuspendResumeScenario : IScenario
                 $"Not reported here: {string.Join(", ", uncounted)} of the database. It counts every transaction, Hangfire's polling included, also while a host waits for the other's parent (they alternate), and grew by hundreds per parent, far more than a parent's own work: its difference between the hosts follows their run times, not the work of a suspend + resume."));
         }
 
-        context.Note(Name, notSuspended == 0
-            ? "Every measured parent of the suspending host resumed exactly once (its record's resumes = 1); none of the in-place host resumed."
-            : string.Create(CultureInfo.InvariantCulture, $"{notSuspended} measured parents of the suspending host did not resume exactly once (their child had finished before the await looked, so they never suspended): the added figures understate a suspend + resume."));
+        context.Note(Name, (notSuspended, resumedAgain) switch
+        {
+            (0, 0) => "Every measured parent of the suspending host resumed exactly once (its record's resumes = 1); none of the in-place host resumed.",
+            _ => string.Create(CultureInfo.InvariantCulture,
+                $"Of the {settings.SuspendSamples * settings.Repetitions} measured parents of the suspending host, {notSuspended} never suspended (resumes = 0: their child had finished before the await looked), which makes the added figures understate a suspend + resume, and {resumedAgain} resumed more than once (resumes > 1). None of the in-place host resumed."),
+        });
         context.Note(Name, string.Create(CultureInfo.InvariantCulture,
             $"Durable sleep: a stack whose one step is {{ \"sleep\": {SleepMs} }}; overshoot = start-to-result - {SleepMs} ms. {settings.SleepSamples} per host and repetition, after the parents, on both hosts at once; their starts are spread evenly over one second (the scheduler's polling interval), at most one fewer at a time than there are workers. " +
             $"Suspending, the sleep (longer than SuspendSleepsLongerThanMilliseconds, 1,000 ms) puts the job in Hangfire's Scheduled state and Hangfire's scheduler queues it again. This harness keeps the server's default AsyncFunctions:Server:SchedulePollingInterval of 1 s. " +
@@ -185,6 +190,7 @@ public sealed class SuspendResumeScenario : IScenario
             {
                 var mode = modes[m];
                 var resumed = 0;
+                var resumedAgain = 0;
                 foreach (var id in ids[mode])
                 {
                     var record = await hosts[mode].GetRecordAsync(id).ConfigureAwait(false)
@@ -195,9 +201,10 @@ public sealed class SuspendResumeScenario : IScenario
                     }
 
                     resumed += record.Resumes == 1 ? 1 : 0;
+                    resumedAgain += record.Resumes > 1 ? 1 : 0;
                 }
 
-                runs[mode] = new Run(Percentiles.Of(latencies[mode]), Percentiles.Of(sleeps[m]), work[mode], resumed);
+                runs[mode] = new Run(Percentiles.Of(latencies[mode]), Percentiles.Of(sleeps[m]), work[mode], resumed, resumedAgain);
             }
 
             return runs;
@@ -257,5 +264,5 @@ public sealed class SuspendResumeScenario : IScenario
 
     private static Metric Count(string name) => new(name, "", HigherIsBetter: false);
 
-    private sealed record Run(Percentiles Parents, Percentiles Sleeps, Dictionary<string, double> WorkPerParent, int Suspended);
+    private sealed record Run(Percentiles Parents, Percentiles Sleeps, Dictionary<string, double> WorkPerParent, int Suspended, int ResumedAgain);
 }
