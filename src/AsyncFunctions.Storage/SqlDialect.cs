@@ -107,12 +107,13 @@ public abstract class SqlDialect
         """;
 
     /// <summary>
-    /// Suspended executions waiting for any of the list parameter @Ids whose every awaited
-    /// execution is finished (parameters: Ids).
+    /// Unfinished executions waiting for any of the list parameter @Ids whose every awaited
+    /// execution is finished (parameters: Ids). Not only those already Awaiting: a waiter whose
+    /// suspension is being committed right now is resumed as soon as the commit releases its job.
     /// </summary>
     public virtual string ReadyWaitersSql => $"""
         SELECT DISTINCT w.waiter_id FROM af_execution_waits w JOIN af_executions p ON p.id = w.waiter_id
-        WHERE {InList("w.awaited_id", "@Ids")} AND p.status = '{AwaitingStatus}'
+        WHERE {InList("w.awaited_id", "@Ids")} AND p.phase < {ExecutionStatusRules.FinishedPhase}
           AND NOT EXISTS (SELECT 1 FROM af_execution_waits o JOIN af_executions c ON c.id = o.awaited_id
                           WHERE o.waiter_id = w.waiter_id AND c.phase < {ExecutionStatusRules.FinishedPhase})
         """;

@@ -15,7 +15,7 @@ public sealed record BenchOptions
 
     public int? Workers { get; init; }
 
-    /// <summary>Scenario numbers to run (1-6); empty for all.</summary>
+    /// <summary>Scenario numbers to run (1-10); empty for all.</summary>
     public IReadOnlySet<int> Only { get; init; } = new HashSet<int>();
 
     /// <summary>Arguments after <c>--micro</c>, handed to BenchmarkDotNet.</summary>

@@ -19,6 +19,8 @@ public static class BenchRunner
         new PayloadScenario(),
         new ConcurrentClientsScenario(),
         new RetryCostScenario(),
+        new SuspendResumeScenario(),
+        new TwoWorkerFanOutScenario(),
     ];
 
     public static async Task<int> RunAsync(BenchOptions options, string commandLine, string reportPath, TextWriter log)

@@ -259,7 +259,7 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
         lock (_gate)
         {
             IReadOnlyList<string> ready = _rows.Values
-                .Where(r => r.Status == ExecutionStatus.Awaiting && r.Waits.Overlaps(finishedIds) && AllFinished(r))
+                .Where(r => !r.Status.IsTerminal() && r.Waits.Overlaps(finishedIds) && AllFinished(r))
                 .Select(r => r.Id)
                 .ToList();
             return Task.FromResult(ready);

@@ -66,6 +66,37 @@ public sealed class ExecutionScopingTests(SharedApp shared) : IClassFixture<Shar
     }
 
     [Fact]
+    public async Task An_invoker_s_stack_cannot_await_another_key_s_execution_either()
+    {
+        using (var saved = await _app.CreateClient().PutAsJsonAsync("/api/functions/tests.await_given", JsonNode.Parse("""
+            { "name": "tests.await_given", "inputs": [ { "name": "id", "type": "text", "required": true } ],
+              "stack": [ { "await": "=$input.id", "timeoutSeconds": 30, "as": "output" } ],
+              "response": "=$var.output" }
+            """)))
+        {
+            Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync());
+        }
+
+        using var one = _app.ClientAs(TestKeys.Invoker);
+        using var two = _app.ClientAs(TestKeys.OtherInvoker);
+        var mine = await StartAsync(one, "examples.echo", new { value = "mine" });
+        var theirs = await StartAsync(two, "examples.echo", new { value = "theirs" });
+
+        foreach (var mode in new[] { "sync", "async" })
+        {
+            using var refused = await one.PostAsJsonAsync("/api/functions/tests.await_given/executions", new { input = new { id = theirs }, mode });
+            var error = mode == "sync"
+                ? (await ReadAsync(refused, HttpStatusCode.UnprocessableEntity))["error"]!
+                : (await _app.AwaitAsync([(await ReadAsync(refused, HttpStatusCode.Accepted))["id"]!.GetValue<string>()]))["results"]![0]!["error"]!;
+            Assert.Equal("await.unknown_ids", error["code"]!.GetValue<string>());
+            Assert.DoesNotContain("theirs", error.ToJsonString(), StringComparison.Ordinal);
+        }
+
+        using var allowed = await one.PostAsJsonAsync("/api/functions/tests.await_given/executions", new { input = new { id = mine }, mode = "sync" });
+        Assert.Equal("mine", (await ReadAsync(allowed, HttpStatusCode.OK))["output"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Admin_and_viewer_see_every_key_s_executions()
     {
         using var one = _app.ClientAs(TestKeys.Invoker);

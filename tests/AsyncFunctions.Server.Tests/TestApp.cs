@@ -23,11 +23,14 @@ public sealed class TestApp : WebApplicationFactory<Program>
 
     private readonly bool _withKeys;
     private readonly IPAddress? _remoteAddress;
+    private readonly Action<IServiceCollection>? _services;
 
     /// <param name="remoteAddress">Where requests come from; loopback (a browser on the machine) when null.</param>
-    public TestApp(int workers = 4, string? databasePath = null, IDictionary<string, string?>? settings = null, bool withKeys = true, IPAddress? remoteAddress = null)
+    /// <param name="services">Extra service registrations, applied after the server's own.</param>
+    public TestApp(int workers = 4, string? databasePath = null, IDictionary<string, string?>? settings = null, bool withKeys = true, IPAddress? remoteAddress = null, Action<IServiceCollection>? services = null)
     {
         _withKeys = withKeys;
+        _services = services;
         _remoteAddress = remoteAddress;
         DatabasePath = databasePath ?? Path.Combine(Path.GetTempPath(), $"af-test-{Guid.NewGuid():N}.db");
         _settings = new Dictionary<string, string?>
@@ -74,6 +77,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
         {
             services.Configure<FunctionRegistry>(TestFunctions.Register);
             services.AddSingleton<IStartupFilter>(_remoteAddress is null ? new LoopbackStartupFilter() : new RemoteAddressStartupFilter(_remoteAddress));
+            _services?.Invoke(services);
         });
     }
 

@@ -7,4 +7,11 @@ namespace AsyncFunctions.Executions;
 /// </summary>
 /// <param name="Key">The name of the API key (never the key itself).</param>
 /// <param name="Role">The key's role: <c>admin</c>, <c>invoker</c> or <c>viewer</c>.</param>
-public sealed record ExecutionCaller(string Key, string Role);
+public sealed record ExecutionCaller(string Key, string Role)
+{
+    /// <summary>The role whose view is limited to its own key's executions.</summary>
+    public const string ScopedRole = "invoker";
+
+    /// <summary>True for an invoker: its tree may read and await only executions started by the same key.</summary>
+    public bool IsScoped => string.Equals(Role, ScopedRole, StringComparison.Ordinal);
+}

@@ -74,8 +74,9 @@ public interface IExecutionStore
     Task<string?> LoadCheckpointAsync(string id, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// The <see cref="ExecutionStatus.Awaiting"/> executions that wait for any of
-    /// <paramref name="finishedIds"/> and for which every awaited id is now finished.
+    /// The unfinished executions that wait for any of <paramref name="finishedIds"/> and for
+    /// which every awaited id is now finished (usually <see cref="ExecutionStatus.Awaiting"/>;
+    /// possibly still committing their suspension).
     /// </summary>
     Task<IReadOnlyList<string>> ListReadyWaitersAsync(IReadOnlyCollection<string> finishedIds, CancellationToken cancellationToken = default);
 

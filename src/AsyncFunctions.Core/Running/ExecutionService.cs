@@ -2,7 +2,9 @@ using System.Text.Json.Nodes;
 using AsyncFunctions.Awaiting;
 using AsyncFunctions.Executions;
 using AsyncFunctions.Functions;
+using System.Diagnostics;
 using AsyncFunctions.Inputs;
+using AsyncFunctions.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -24,6 +26,8 @@ public sealed class ExecutionService(
 
     public async Task<ExecutionRecord> StartAsync(StartRequest request, CancellationToken cancellationToken = default)
     {
+        // The span whose context the new execution's runs continue, on whichever node they run.
+        using var activity = ExecutionTelemetry.Source.StartActivity("start " + request.Function, ActivityKind.Producer);
         var (function, input) = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
         var maxTree = options.Value.MaxTreeExecutions;
         if (request.RootId is { } root && !await store.TryCountTreeStartAsync(root, maxTree, cancellationToken).ConfigureAwait(false))
@@ -33,7 +37,10 @@ public sealed class ExecutionService(
                 $"The tree of calls begun by execution '{root}' already started {maxTree} async executions (AsyncFunctions:Execution:MaxTreeExecutions).");
         }
 
-        return await starter.EnqueueAsync(function, input, request, cancellationToken).ConfigureAwait(false);
+        var record = await starter.EnqueueAsync(function, input, request, cancellationToken).ConfigureAwait(false);
+        activity?.SetTag("asyncfunctions.execution.id", record.Id);
+        ExecutionTelemetry.Started.Add(1, ExecutionTelemetry.Function(function.Name));
+        return record;
     }
 
     public async Task<ExecutionRecord> RunSyncAsync(StartRequest request, CancellationToken cancellationToken = default)
@@ -41,6 +48,8 @@ public sealed class ExecutionService(
         var (function, input) = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
         var id = Guid.NewGuid().ToString();
         var startedAt = time.GetUtcNow();
+        using var activity = ExecutionTelemetry.StartRun(id, function.Name, traceParent: null, ActivityKind.Internal);
+        ExecutionTelemetry.Started.Add(1, ExecutionTelemetry.Function(function.Name));
         leases.Add(id);
         try
         {
@@ -59,6 +68,7 @@ public sealed class ExecutionService(
     private async Task<ExecutionRecord> RunLeasedAsync(string id, FunctionDescriptor function, JsonObject input, StartRequest request, CancellationToken cancellationToken)
     {
         var info = new ExecutionInfo(id, function.Name, function.Version, request.ParentId, request.CallDepth, Attempt: 1, IsAsync: false, request.RootId) { Caller = request.Caller };
+        var began = time.GetUtcNow();
         StatusChange finished;
         try
         {
@@ -79,6 +89,7 @@ public sealed class ExecutionService(
         }
 
         await store.ApplyAsync(finished, CancellationToken.None).ConfigureAwait(false);
+        ExecutionTelemetry.RecordFinished(function.Name, finished.Status, finished.At - began);
         return await store.GetAsync(id, CancellationToken.None).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Execution '{id}' vanished from the results table.");
     }
@@ -96,6 +107,8 @@ public sealed class ExecutionService(
 
     public async Task<AwaitOutcome> AwaitFromExecutionAsync(ExecutionInfo caller, IReadOnlyList<string> ids, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
+        await CheckScopeAsync(caller.Caller, ids, cancellationToken).ConfigureAwait(false);
+
         // Only a wait that holds a worker can starve the node: a sync run holds no worker, and a
         // look with no timeout (what a suspending stack does before it suspends) waits for nothing.
         if (!caller.IsAsync || timeout <= TimeSpan.Zero)
@@ -125,6 +138,26 @@ public sealed class ExecutionService(
         }
     }
 
+    /// <summary>
+    /// A tree started by a scoped key (an invoker) sees only the executions of its own key: a
+    /// running function may not await another key's ids any more than the REST API lets that key
+    /// read them. They are unknown to it, as they are over HTTP.
+    /// </summary>
+    private async Task CheckScopeAsync(ExecutionCaller? caller, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        if (caller is not { IsScoped: true })
+        {
+            return;
+        }
+
+        var keys = await store.GetCallerKeysAsync(ids.Distinct(StringComparer.Ordinal).ToArray(), cancellationToken).ConfigureAwait(false);
+        var foreign = ids.Where(id => keys.TryGetValue(id, out var key) && !string.Equals(key, caller.Key, StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToArray();
+        if (foreign.Length > 0)
+        {
+            throw new UnknownExecutionsException(foreign);
+        }
+    }
+
     public async Task<QueuedRun> RunQueuedAsync(string executionId, CancellationToken cancellationToken = default)
     {
         var record = await store.GetAsync(executionId, cancellationToken).ConfigureAwait(false);
@@ -143,6 +176,11 @@ public sealed class ExecutionService(
                 ExecutionErrorCodes.UnknownFunction));
 
         var info = new ExecutionInfo(record.Id, record.Function, record.FunctionVersion, record.ParentId, record.CallDepth, Math.Max(1, record.Attempts), IsAsync: true, record.RootId) { Caller = record.Caller };
+        if (record is { Attempts: <= 1, Resumes: 0, StartedAt: { } started })
+        {
+            ExecutionTelemetry.QueueWait.Record(Math.Max(0, (started - record.CreatedAt).TotalMilliseconds), ExecutionTelemetry.Function(record.Function));
+        }
+
         try
         {
             if (function.Body is not IResumableFunctionBody resumable)

@@ -7,6 +7,7 @@ using AsyncFunctions.FunctionStacks.Model;
 using AsyncFunctions.Functions;
 using AsyncFunctions.Inputs;
 using AsyncFunctions.Running;
+using AsyncFunctions.Telemetry;
 
 namespace AsyncFunctions.FunctionStacks.Runtime;
 
@@ -87,7 +88,7 @@ internal sealed partial class StackRun
             Settled = step.Settled,
         };
 
-        return await FinishAwaitAsync(pending).ConfigureAwait(false);
+        return await FinishAwaitAsync(pending, resumed: false).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -95,7 +96,7 @@ internal sealed partial class StackRun
     /// may suspend only looks: when something is unfinished and time is left, it keeps the await in
     /// the state and returns true, and the run suspends until the ids finish or the deadline passes.
     /// </summary>
-    private async Task<bool> FinishAwaitAsync(PendingAwait pending)
+    private async Task<bool> FinishAwaitAsync(PendingAwait pending, bool resumed)
     {
         JsonArray results;
         if (pending.Ids.Count == 0)
@@ -117,6 +118,11 @@ internal sealed partial class StackRun
                 state.Await = pending;
                 return true;
             }
+
+            ExecutionTelemetry.AwaitTime.Record(
+                (services.Time.GetUtcNow() - pending.StartedAt).TotalMilliseconds,
+                ExecutionTelemetry.Function(context.Execution.Function),
+                new KeyValuePair<string, object?>("suspended", resumed));
 
             results = pending.Settled ? Settled(outcome)
                 : outcome.Completed ? Outputs(outcome, pending.Step)

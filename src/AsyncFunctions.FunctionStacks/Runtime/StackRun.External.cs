@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Data.Common;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -54,6 +55,11 @@ internal sealed partial class StackRun
 
         request.Headers.Remove(StackRequestHeader.Name);
         request.Headers.TryAddWithoutValidation(StackRequestHeader.Name, context.ExecutionId);
+
+        // The step's span names the host only: a URL's path and query may carry secrets.
+        using var activity = StepSpan("request " + method, ActivityKind.Client, step.Path);
+        activity?.SetTag("http.request.method", method);
+        activity?.SetTag("server.address", uri.Host);
 
         var seconds = step.TimeoutSeconds is null
             ? services.Options.DefaultRequestTimeoutSeconds
@@ -154,6 +160,8 @@ internal sealed partial class StackRun
 
         var timeout = step.TimeoutSeconds is null ? services.Options.DefaultQueryTimeoutSeconds : (int)Math.Ceiling(NumberIn(step.TimeoutSeconds, step.Path + ".timeoutSeconds", StepRanges.QueryTimeoutMin, StepRanges.TimeoutMax));
         var connection = ConnectionFor(step);
+        using var activity = StepSpan("query " + step.Connection, ActivityKind.Client, step.Path);
+        activity?.SetTag("db.namespace", step.Connection);
         var guard = new SqliteQueryGuard(TimeSpan.FromSeconds(timeout), _limits.VariableBytes, cancellationToken);
         await using (connection.ConfigureAwait(false))
         {

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using AsyncFunctions.Telemetry;
 using System.Text.Json.Nodes;
 using AsyncFunctions.FunctionStacks.Compiling;
 using AsyncFunctions.FunctionStacks.Hosting;
@@ -89,7 +91,7 @@ internal sealed partial class StackRun(
             if (state.Await is { } pending)
             {
                 state.Await = null;
-                return await FinishAwaitAsync(pending).ConfigureAwait(false);
+                return await FinishAwaitAsync(pending, resumed: true).ConfigureAwait(false);
             }
 
             if (state.Sleep is { } sleep)
@@ -104,6 +106,15 @@ internal sealed partial class StackRun(
         }
 
         return false;
+    }
+
+    /// <summary>A span for a step that reaches outside (request, query), under the execution's run span.</summary>
+    private Activity? StepSpan(string name, ActivityKind kind, string path)
+    {
+        var activity = ExecutionTelemetry.Source.StartActivity(name, kind);
+        activity?.SetTag("asyncfunctions.execution.id", context.ExecutionId);
+        activity?.SetTag("asyncfunctions.step", path);
+        return activity;
     }
 
     /// <summary>Counts one step against limit.steps; an iteration of a loop with an empty body counts as one too.</summary>

@@ -5,6 +5,7 @@ using AsyncFunctions.Hangfire.Jobs;
 using AsyncFunctions.Hangfire.Resuming;
 using AsyncFunctions.Hangfire.Startup;
 using AsyncFunctions.Hangfire.States;
+using AsyncFunctions.Telemetry;
 using Hangfire.States;
 using Hangfire.Storage;
 using Microsoft.Extensions.Options;
@@ -56,6 +57,27 @@ public sealed class ExecutionStateFilter(IExecutionStore store, ICompletionPubli
         {
             completions.Publish(new ExecutionResult(id, change.Status, change.Output, change.Error));
             resumes.Finished(id);
+        }
+
+        if (applied)
+        {
+            Record(change, context);
+        }
+    }
+
+    private static void Record(StatusChange change, ApplyStateContext context)
+    {
+        if (change.Status.IsTerminal())
+        {
+            ExecutionTelemetry.RecordFinished(change.Function, change.Status, change.At - Utc(context.BackgroundJob.CreatedAt));
+        }
+        else if (context.NewState is RetryScheduledState)
+        {
+            ExecutionTelemetry.Retried.Add(1, ExecutionTelemetry.Function(change.Function));
+        }
+        else if (change.Status == ExecutionStatus.Awaiting)
+        {
+            ExecutionTelemetry.Suspended.Add(1, ExecutionTelemetry.Function(change.Function));
         }
     }
 

@@ -1,18 +1,26 @@
+using System.Diagnostics;
 using AsyncFunctions.Executions;
 using AsyncFunctions.Hangfire.Control;
 using AsyncFunctions.Running;
+using AsyncFunctions.Telemetry;
 using Hangfire;
 using Hangfire.Server;
+using Microsoft.Extensions.Logging;
 
 namespace AsyncFunctions.Hangfire.Jobs;
 
 /// <summary>
 /// The one Hangfire job type. Its only argument is the function name (shown as the job's
 /// display name in the dashboard); the execution id is the job id and the input lives in the
-/// results table.
+/// results table. Each run is a span under the span that started the execution (its trace
+/// context travels as a job parameter), and everything logged during it carries the execution
+/// id and the function.
 /// </summary>
-public sealed class ExecutionJob(IExecutionService executions, RunningExecutions running)
+public sealed class ExecutionJob(IExecutionService executions, RunningExecutions running, ILogger<ExecutionJob> logger)
 {
+    private static readonly Func<ILogger, string, string, IDisposable?> Scope =
+        LoggerMessage.DefineScope<string, string>("Execution {ExecutionId} of {Function}");
+
     /// <returns>
     /// The output, which Hangfire hands to the state filter on the Succeeded state; or the run's
     /// suspension, which <see cref="Filters.ExecutionSuspensionFilter"/> turns into a waiting state.
@@ -22,6 +30,10 @@ public sealed class ExecutionJob(IExecutionService executions, RunningExecutions
     {
         ArgumentNullException.ThrowIfNull(context);
         var id = context.BackgroundJob.Id;
+        using var scope = Scope(logger, id, function);
+        using var activity = ExecutionTelemetry.Source.HasListeners()
+            ? ExecutionTelemetry.StartRun(id, function, context.GetJobParameter<string>(ExecutionTelemetry.TraceParentParameter, allowStale: true))
+            : null;
         QueuedRun run;
         // The job's token fires when this server stops or Hangfire's check finds the job deleted;
         // the registered one also fires at once when the job is cancelled on this node.
@@ -36,13 +48,20 @@ public sealed class ExecutionJob(IExecutionService executions, RunningExecutions
             // then (a driver or a function may report the cancellation as an error of its own) is
             // the cancellation: Hangfire leaves a stopped server's job to run again instead of
             // recording a failure that did not happen.
+            activity?.SetStatus(ActivityStatusCode.Error, "cancelled");
             throw new OperationCanceledException($"Execution '{id}' was stopped before it finished: {ex.Message}", ex, stop.Token);
+        }
+        catch (Exception ex)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            throw;
         }
         finally
         {
             running.Unregister(id, stop);
         }
 
+        activity?.SetTag("asyncfunctions.suspended", run.IsSuspended);
         return new ExecutionOutput(run.Output, run.Suspension);
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using AsyncFunctions.Executions;
 using AsyncFunctions.Functions;
 using AsyncFunctions.Hangfire.States;
+using AsyncFunctions.Telemetry;
 using Hangfire;
 using Hangfire.Common;
 using Hangfire.States;
@@ -30,9 +31,19 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, IExecuti
             : new NewExecutionState(row);
         var job = new Job(Template.Type, Template.Method, function.Name, null, CancellationToken.None);
         // A function without retries needs no parameter: its absence means no retry, and costs no write.
-        var parameters = function.Retry.MaxRetries > 0
-            ? new Dictionary<string, object> { [JobRetryPolicy.ParameterName] = JobRetryPolicy.From(function.Retry) }
-            : NoParameters;
+        // Likewise the trace context, taken here on the caller's thread, only while something traces.
+        var traceParent = ExecutionTelemetry.CurrentTraceParent();
+        var parameters = function.Retry.MaxRetries > 0 || traceParent is not null ? new Dictionary<string, object>() : NoParameters;
+        if (function.Retry.MaxRetries > 0)
+        {
+            parameters[JobRetryPolicy.ParameterName] = JobRetryPolicy.From(function.Retry);
+        }
+
+        if (traceParent is not null)
+        {
+            parameters[ExecutionTelemetry.TraceParentParameter] = traceParent;
+        }
+
         string id;
         try
         {

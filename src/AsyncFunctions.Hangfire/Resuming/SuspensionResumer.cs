@@ -29,6 +29,7 @@ public sealed partial class SuspensionResumer(
     ResumeRequests requests,
     IExecutionStore store,
     IBackgroundJobClient jobs,
+    JobStorage storage,
     JobCreationThreads threads,
     IOptions<ExecutionOptions> options,
     TimeProvider time,
@@ -42,9 +43,40 @@ public sealed partial class SuspensionResumer(
             DrainAsync(requests.ResumeIds, ResumeAllAsync, stoppingToken),
             SweepAsync(stoppingToken));
 
-    /// <summary>Resumes one suspended execution; false when it was not suspended (any more).</summary>
-    public Task<bool> TryResumeAsync(string id, string reason, CancellationToken cancellationToken) =>
-        threads.RunAsync(() => jobs.ChangeState(id, new EnqueuedState { Reason = reason }, SuspendedState.StateName), cancellationToken);
+    /// <summary>
+    /// Resumes one suspended execution; false when it was not suspended (any more). A job whose
+    /// suspension is still being committed reads as Processing: rather than queue for its lock
+    /// (Hangfire.PostgreSql retries a held lock only once a second), this looks again after a
+    /// short pause, a few times, and leaves the rest to the sweep.
+    /// </summary>
+    public async Task<bool> TryResumeAsync(string id, string reason, CancellationToken cancellationToken)
+    {
+        var pause = TimeSpan.FromMilliseconds(2);
+        for (var look = 0; look < 10; look++)
+        {
+            var state = await threads.RunAsync(() => CurrentState(id), cancellationToken).ConfigureAwait(false);
+            if (state == SuspendedState.StateName)
+            {
+                return await threads.RunAsync(() => jobs.ChangeState(id, new EnqueuedState { Reason = reason }, SuspendedState.StateName), cancellationToken).ConfigureAwait(false);
+            }
+
+            if (state != ProcessingState.StateName)
+            {
+                return false;
+            }
+
+            await Task.Delay(pause, time, cancellationToken).ConfigureAwait(false);
+            pause *= 2;
+        }
+
+        return false;
+    }
+
+    private string? CurrentState(string id)
+    {
+        using var connection = storage.GetConnection();
+        return connection.GetJobData(id)?.State;
+    }
 
     /// <summary>One round of the sweep; returns how many it resumed.</summary>
     public async Task<int> SweepOnceAsync(CancellationToken cancellationToken)

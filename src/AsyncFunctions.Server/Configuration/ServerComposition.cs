@@ -51,6 +51,7 @@ public static class ServerComposition
         services.AddSingleton<RetentionPurger>();
         services.AddHostedService(sp => sp.GetRequiredService<RetentionPurger>());
         services.AddOpenApi();
+        services.AddServerTelemetry(configuration);
         return builder;
     }
 
@@ -69,6 +70,7 @@ public static class ServerComposition
         }
 
         app.MapHealthEndpoints();
+        app.MapServerTelemetry();
         app.MapOpenApi();
         app.MapDashboardSignIn();
         app.MapHangfireDashboard("/hangfire", new DashboardOptions

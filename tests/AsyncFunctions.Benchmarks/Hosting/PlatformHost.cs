@@ -5,6 +5,7 @@ using AsyncFunctions.Benchmarks.Functions;
 using AsyncFunctions.Benchmarks.Measuring;
 using AsyncFunctions.Benchmarks.Storages;
 using AsyncFunctions.Executions;
+using AsyncFunctions.FunctionStacks.Hosting;
 using AsyncFunctions.Hangfire.DependencyInjection;
 using AsyncFunctions.Hangfire.Storage;
 using AsyncFunctions.Storage;
@@ -45,12 +46,30 @@ public sealed class PlatformHost : IJobSide
     public IExecutionService Executions { get; }
 
     /// <param name="onDisposed">Runs after the host stopped, e.g. to drop its database.</param>
-    public static async Task<PlatformHost> StartAsync(BenchStorage storage, string database, int workerCount, IWorkCounter? databaseCounter = null, Func<Task>? onDisposed = null)
+    /// <param name="stacks">
+    /// Function-stack documents to save once the host runs; null hosts C# functions only, as the
+    /// scenarios before durable await do (no stack function source in the catalog).
+    /// </param>
+    /// <param name="settings">More configuration keys, e.g. <c>AsyncFunctions:Execution:SuspendWaits</c>.</param>
+    public static async Task<PlatformHost> StartAsync(
+        BenchStorage storage,
+        string database,
+        int workerCount,
+        IWorkCounter? databaseCounter = null,
+        Func<Task>? onDisposed = null,
+        IReadOnlyList<string>? stacks = null,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var builder = HostSettings.CreateBuilder(new Dictionary<string, string?>
+        var configuration = new Dictionary<string, string?>
         {
             ["AsyncFunctions:Server:WorkerCount"] = workerCount.ToString(CultureInfo.InvariantCulture),
-        });
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
+
+        var builder = HostSettings.CreateBuilder(configuration);
         var services = builder.Services;
         var completions = new CompletionTracker();
         services.AddSingleton(completions);
@@ -69,9 +88,20 @@ public sealed class PlatformHost : IJobSide
                 .AddFunction<ChainFunction>(BenchFunctionNames.Chain, ChainFunction.Declare)
                 .AddFunction<FailFunction>(BenchFunctionNames.Fail, f => f.Retries(FailFunction.Retries, 0));
         });
+        if (stacks is not null)
+        {
+            // No function folder: the documents are saved below, through the same path as PUT /api/functions.
+            services.AddFunctionStacks(o => o.Folder = null);
+        }
 
         var host = builder.Build();
         await host.StartAsync().ConfigureAwait(false);
+        foreach (var document in stacks ?? [])
+        {
+            var node = JsonNode.Parse(document)!;
+            await host.Services.GetRequiredService<StackDefinitions>().SaveAsync(node["name"]!.GetValue<string>(), node).ConfigureAwait(false);
+        }
+
         var dialect = host.Services.GetRequiredService<SqlDialect>() as CountingDialect;
         IWorkCounter? work = (databaseCounter, dialect) switch
         {
@@ -91,6 +121,9 @@ public sealed class PlatformHost : IJobSide
         var record = await Executions.StartAsync(new StartRequest(function, input)).ConfigureAwait(false);
         return record.Id;
     }
+
+    /// <summary>The execution's record in the results table (its status, resumes, ...); this read is counted like any other.</summary>
+    public Task<ExecutionRecord?> GetRecordAsync(string id) => _store.GetAsync(id);
 
     public async Task VerifyAsync(IReadOnlyCollection<string> ids)
     {

@@ -38,6 +38,11 @@ public static class Method
           with the worker host; both run in this process with separate service providers, so their timestamps compare.
         - **Fan-out and chain.** Makespan runs from the call that starts the parent to the parent's result row
           being visible. The fan-out function times its own start and await phases and returns them as output.
+        - **Suspend + resume and the 2-worker fan-out.** Function stacks are saved into the host's definition
+          store after it starts, as `PUT /api/functions` would (no function folder). The suspending and in-place
+          hosts differ only in `AsyncFunctions:Execution:SuspendWaits`; each parent's record is read afterwards
+          to check that it resumed exactly once (suspending) or never (in place). Start-to-result and makespan
+          are taken as for the fan-out. Schedule polling keeps the server's default of 1 s.
         - **Database work.** Ours: the results-table dialect is wrapped to count the connections reads open and the
           write statements (on SQLite the group-commit writer batches several into one commit, which is not counted
           here); this adds two interlocked increments per call. On

@@ -45,6 +45,15 @@ public sealed record BenchSettings
     /// <summary>How long the concurrent clients keep starting and awaiting.</summary>
     public double ConcurrentClientSeconds { get; init; } = 15;
 
+    /// <summary>Parents per mode and repetition of the suspend + resume scenario, run one after another.</summary>
+    public int SuspendSamples { get; init; }
+
+    /// <summary>Durable sleeps per mode and repetition, their starts spread over one schedule-polling interval.</summary>
+    public int SleepSamples { get; init; }
+
+    /// <summary>How long the 2-worker fan-out with blocking awaits is given before it is reported as stalled.</summary>
+    public double StallSeconds { get; init; } = 10;
+
     public static BenchSettings Quick => new()
     {
         Mode = "quick",
@@ -56,6 +65,9 @@ public sealed record BenchSettings
         FanOutSamples = 3,
         ChainSamples = 3,
         ConcurrentClientSeconds = 3,
+        SuspendSamples = 10,
+        SleepSamples = 5,
+        StallSeconds = 5,
     };
 
     public static BenchSettings Full => new()
@@ -68,5 +80,7 @@ public sealed record BenchSettings
         AwaitSamples = 25,
         FanOutSamples = 5,
         ChainSamples = 5,
+        SuspendSamples = 30,
+        SleepSamples = 10,
     };
 }

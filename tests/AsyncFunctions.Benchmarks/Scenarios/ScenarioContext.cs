@@ -40,10 +40,21 @@ public sealed class ScenarioContext(BenchStorage storage, BenchSettings settings
             : await RawHangfireHost.StartAsync(Storage.CreateRawJobStorage(database), Settings.WorkerCount, counter, () => Storage.ReleaseDatabaseAsync(database)).ConfigureAwait(false);
     }
 
-    public async Task<PlatformHost> OpenPlatformAsync()
+    /// <summary>Starts a fresh platform host on a fresh database.</summary>
+    /// <param name="workerCount">Workers of this host; null for the run's <see cref="BenchSettings.WorkerCount"/>.</param>
+    /// <param name="stacks">Function-stack documents to save once it runs; null for C# functions only.</param>
+    /// <param name="settings">More configuration keys.</param>
+    public async Task<PlatformHost> OpenPlatformAsync(int? workerCount = null, IReadOnlyList<string>? stacks = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var database = await Storage.NewDatabaseAsync().ConfigureAwait(false);
-        return await PlatformHost.StartAsync(Storage, database, Settings.WorkerCount, Storage.DatabaseCounter(database), () => Storage.ReleaseDatabaseAsync(database)).ConfigureAwait(false);
+        return await PlatformHost.StartAsync(
+            Storage,
+            database,
+            workerCount ?? Settings.WorkerCount,
+            Storage.DatabaseCounter(database),
+            () => Storage.ReleaseDatabaseAsync(database),
+            stacks,
+            settings).ConfigureAwait(false);
     }
 
     public void Add(string scenario, Metric metric, string side, double value) => Results.Add(Storage.Name, scenario, metric, side, value);

@@ -70,13 +70,33 @@ public abstract partial class ExecutionStoreContract
     public async Task A_suspension_is_due_when_its_deadline_passed_and_a_cancelled_one_is_never_due()
     {
         var store = Store;
-        var (parent, _) = await SuspendedParentAsync(store, childCount: 1);
+        var (parent, children) = await SuspendedParentAsync(store, childCount: 1);
 
         Assert.DoesNotContain(parent, await store.ListDueSuspensionsAsync(T0.AddMinutes(59), 1000));
         Assert.Contains(parent, await store.ListDueSuspensionsAsync(T0.AddHours(1), 1000));
 
         Assert.True(await store.ApplyAsync(new StatusChange(parent, "contract.parent", ExecutionStatus.Cancelled, T0.AddSeconds(9))));
         Assert.DoesNotContain(parent, await store.ListDueSuspensionsAsync(T0.AddHours(2), 1000));
+        Assert.Null((await store.GetAsync(parent))!.WaitingFor);
+        await FinishAsync(store, children[0]);
+        Assert.Empty(await store.ListReadyWaitersAsync(children));
+    }
+
+    [SkippableFact]
+    public async Task A_waiter_still_committing_its_suspension_is_ready_too()
+    {
+        var store = Store;
+        var parent = NewId();
+        var child = NewId();
+        await store.CreateAsync(new NewExecution(parent, "contract.parent", null, ExecutionStatus.Enqueued, new JsonObject(), null, T0));
+        Assert.True(await store.ApplyAsync(new StatusChange(parent, "contract.parent", ExecutionStatus.Processing, T0.AddSeconds(1))));
+        await store.CreateAsync(new NewExecution(child, "contract.child", null, ExecutionStatus.Enqueued, new JsonObject(), parent, T0, 1, RootId: parent));
+        await store.SuspendAsync(parent, new Suspension("{}", [child], T0.AddHours(1)), T0.AddSeconds(2));
+
+        await FinishAsync(store, child);
+
+        // Its status is still Processing: the child's node resumes it once the suspension commits.
+        Assert.Equal([parent], await store.ListReadyWaitersAsync([child]));
     }
 
     [SkippableFact]
