@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace AsyncFunctions.Executions;
 
 /// <summary>
@@ -13,5 +15,7 @@ public sealed record ExecutionCaller(string Key, string Role)
     public const string ScopedRole = "invoker";
 
     /// <summary>True for an invoker: its tree may read and await only executions started by the same key.</summary>
+    /// <remarks>Derived from <see cref="Role"/>, so it is not part of the record's JSON (<c>caller</c> is <c>{ "key", "role" }</c>).</remarks>
+    [JsonIgnore]
     public bool IsScoped => string.Equals(Role, ScopedRole, StringComparison.Ordinal);
 }
