@@ -11,10 +11,18 @@ public sealed class RunningExecutions
 {
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _runs = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Called when this node's worker moves the job to Processing, before the job's code runs: a
+    /// cancel that comes between that state change and <see cref="Register"/> is kept for the run.
+    /// </summary>
+    public void Prepare(string id) => _runs[id] = new CancellationTokenSource();
+
     /// <summary>Registers a run of <paramref name="id"/>; the token of the returned source fires when the job's token does or the run is cancelled here.</summary>
     public CancellationTokenSource Register(string id, CancellationToken jobToken)
     {
-        var source = CancellationTokenSource.CreateLinkedTokenSource(jobToken);
+        var source = _runs.TryGetValue(id, out var prepared)
+            ? CancellationTokenSource.CreateLinkedTokenSource(jobToken, prepared.Token)
+            : CancellationTokenSource.CreateLinkedTokenSource(jobToken);
         _runs[id] = source;
         return source;
     }

@@ -45,6 +45,12 @@ public sealed class ExecutionStateFilter(IExecutionStore store, ICompletionPubli
             return;
         }
 
+        if (context.NewState is ProcessingState)
+        {
+            // This node's worker is about to run the job: a cancel from now on reaches the run.
+            running.Prepare(id);
+        }
+
         if (context.NewState is DeletedState)
         {
             // A delete (API cancel or dashboard) stops this node's run of the job at once; another
