@@ -42,6 +42,13 @@ public sealed class ExecutionJob(IExecutionService executions, RunningExecutions
         {
             run = await executions.RunQueuedAsync(id, stop.Token).ConfigureAwait(false);
         }
+        catch (Exception) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // Cancelled on this node: the job was deleted. As for Hangfire's own abort, the worker
+            // then changes no state; a failure it recorded could land on a retry already running.
+            activity?.SetStatus(ActivityStatusCode.Error, "cancelled");
+            throw new JobAbortedException();
+        }
         catch (Exception ex) when (stop.IsCancellationRequested && ex is not OperationCanceledException)
         {
             // The token fires when this server stops or the job is deleted. Whatever the run threw
