@@ -13,5 +13,6 @@ public sealed record ExecutionCaller(string Key, string Role)
     public const string ScopedRole = "invoker";
 
     /// <summary>True for an invoker: its tree may read and await only executions started by the same key.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool IsScoped => string.Equals(Role, ScopedRole, StringComparison.Ordinal);
 }
