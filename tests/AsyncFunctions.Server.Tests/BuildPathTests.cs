@@ -18,9 +18,10 @@ public sealed class BuildPathTests(SharedApp shared) : IClassFixture<SharedApp>
         var id = await _app.StartAsync("examples.fail", new { message = "traced" });
         await _app.AwaitAsync([id]);
 
-        var failed = _app.Services.GetRequiredService<JobStorage>().GetMonitoringApi().JobDetails(id)
-            .History.First(h => h.StateName == "Failed");
-        var trace = failed.Data["ExceptionDetails"];
+        // The record turns Failed as the state is elected; the job's own state commits just after.
+        var monitoring = _app.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        await TestApp.WaitUntilAsync(() => Task.FromResult(monitoring.JobDetails(id).History.Any(h => h.StateName == "Failed")));
+        var trace = monitoring.JobDetails(id).History.First(h => h.StateName == "Failed").Data["ExceptionDetails"];
         var record = await _app.GetAsync($"/api/executions/{id}");
         var page = await _app.GetHtmlAsync($"/hangfire/jobs/details/{id}");
 
