@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the solution and ends with one line: "tests: N passed, N failed[, N skipped]".
 # The PostgreSQL tests start a throwaway PostgreSQL server themselves; its binaries come from
-# Debian's postgresql package, installed here when missing.
+# Debian's postgresql package, installed here when missing, as is Debian's chromium for the
+# dashboard's browser tests.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +15,15 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && [ -z "${ASYNCFUNCTIO
     echo "Could not install the postgresql package; set ASYNCFUNCTIONS_TEST_POSTGRES to a connection string instead." >&2
     exit 1
   }
+fi
+
+# The dashboard's browser tests drive Debian's chromium (skipped, with the reason, without it).
+if ! command -v chromium >/dev/null 2>&1 && [ -z "${ASYNCFUNCTIONS_TEST_CHROMIUM:-}" ]; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "Installing Chromium (Debian package) for the dashboard's browser tests..."
+  { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium; } >/dev/null ||
+    echo "Could not install the chromium package; the browser tests will be skipped." >&2
 fi
 
 log=$(mktemp)

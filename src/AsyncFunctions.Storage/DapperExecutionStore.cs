@@ -161,6 +161,24 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
             parameters.Add("CallerKey", query.CallerKey);
         }
 
+        if (query.ErrorCode is not null)
+        {
+            where.Add("error_code = @ErrorCode");
+            parameters.Add("ErrorCode", query.ErrorCode);
+        }
+
+        if (query.CreatedFrom is { } from)
+        {
+            where.Add("created_at >= @CreatedFrom");
+            parameters.Add("CreatedFrom", dialect.ToDb(Precise(from)));
+        }
+
+        if (query.CreatedBefore is { } before)
+        {
+            where.Add("created_at < @CreatedBefore");
+            parameters.Add("CreatedBefore", dialect.ToDb(Precise(before)));
+        }
+
         if (query.Cursor is not null)
         {
             where.Add("seq < @Cursor");

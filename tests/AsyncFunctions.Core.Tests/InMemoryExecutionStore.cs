@@ -161,7 +161,10 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
                     && (query.Function is null || r.Function == query.Function)
                     && (query.Status is null || r.Status == query.Status)
                     && (query.ParentId is null || r.ParentId == query.ParentId)
-                    && (query.CallerKey is null || r.Caller?.Key == query.CallerKey))
+                    && (query.CallerKey is null || r.Caller?.Key == query.CallerKey)
+                    && (query.ErrorCode is null || r.Error?.Code == query.ErrorCode)
+                    && (query.CreatedFrom is not { } createdFrom || r.CreatedAt >= Precise(createdFrom))
+                    && (query.CreatedBefore is not { } createdBefore || r.CreatedAt < Precise(createdBefore)))
                 .OrderByDescending(r => r.Seq)
                 .Take(limit + 1)
                 .ToList();

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace AsyncFunctions.Executions;
 
 /// <summary>
@@ -15,7 +13,6 @@ public sealed record ExecutionCaller(string Key, string Role)
     public const string ScopedRole = "invoker";
 
     /// <summary>True for an invoker: its tree may read and await only executions started by the same key.</summary>
-    /// <remarks>Derived from <see cref="Role"/>, so it is not part of the record's JSON (<c>caller</c> is <c>{ "key", "role" }</c>).</remarks>
-    [JsonIgnore]
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool IsScoped => string.Equals(Role, ScopedRole, StringComparison.Ordinal);
 }

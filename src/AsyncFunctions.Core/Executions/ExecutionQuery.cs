@@ -11,5 +11,14 @@ public sealed record ExecutionQuery(
     string? Cursor = null,
     string? CallerKey = null)
 {
+    /// <summary>Only the executions whose error carries this code.</summary>
+    public string? ErrorCode { get; init; }
+
+    /// <summary>Only the executions created at or after this time.</summary>
+    public DateTimeOffset? CreatedFrom { get; init; }
+
+    /// <summary>Only the executions created before this time.</summary>
+    public DateTimeOffset? CreatedBefore { get; init; }
+
     public const int MaxLimit = 500;
 }

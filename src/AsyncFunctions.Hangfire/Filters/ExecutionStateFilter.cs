@@ -39,6 +39,12 @@ public sealed class ExecutionStateFilter(IExecutionStore store, ICompletionPubli
         }
 
         var function = context.BackgroundJob.Job?.Args.FirstOrDefault() as string ?? "unknown";
+        if (context.NewState is ResumedAtOnceState resumed)
+        {
+            // The suspension this resume ends, recorded first so the resume counts as one.
+            Blocking.Wait(store.ApplyAsync(new StatusChange(id, function, ExecutionStatus.Awaiting, resumed.SuspendedAt)));
+        }
+
         var change = ToChange(id, function, context.NewState);
         if (change is null || context.OldStateName is null)
         {

@@ -1,6 +1,5 @@
 using AsyncFunctions.Executions;
 using AsyncFunctions.Hangfire.Jobs;
-using AsyncFunctions.Hangfire.Resuming;
 using AsyncFunctions.Hangfire.States;
 using Hangfire.States;
 
@@ -13,7 +12,7 @@ namespace AsyncFunctions.Hangfire.Filters;
 /// again here closes the gap between the run's own look and the commit of the new state, since a
 /// child that finishes in that gap cannot resume a job that is not suspended yet.
 /// </summary>
-public sealed class ExecutionSuspensionFilter(IExecutionStore store, ResumeRequests resumes, TimeProvider time) : IElectStateFilter
+public sealed class ExecutionSuspensionFilter(IExecutionStore store, TimeProvider time) : IElectStateFilter
 {
     public void OnStateElection(ElectStateContext context)
     {
@@ -23,18 +22,16 @@ public sealed class ExecutionSuspensionFilter(IExecutionStore store, ResumeReque
         }
 
         var now = time.GetUtcNow();
-        if (suspension.IsSleep)
+        if (suspension.WakeAt <= now || (!suspension.IsSleep && AllFinished(suspension.WaitingFor)))
         {
-            context.CandidateState = new SleepingState(suspension.WakeAt.UtcDateTime) { Reason = "Sleeping without a worker" };
+            // Due already: queued again in this very state change, which holds the job's lock.
+            context.CandidateState = new ResumedAtOnceState();
             return;
         }
 
-        context.CandidateState = new SuspendedState(suspension.WaitingFor, suspension.WakeAt, now) { Reason = SuspendedState.Describe(suspension) };
-        if (suspension.WakeAt <= now || AllFinished(suspension.WaitingFor))
-        {
-            // Due already: resumed once this state is committed (the resume waits for the job's lock).
-            resumes.Resume(context.BackgroundJob.Id);
-        }
+        context.CandidateState = suspension.IsSleep
+            ? new SleepingState(suspension.WakeAt.UtcDateTime) { Reason = "Sleeping without a worker" }
+            : new SuspendedState(suspension.WaitingFor, suspension.WakeAt, now) { Reason = SuspendedState.Describe(suspension) };
     }
 
     private bool AllFinished(IReadOnlyList<string> ids)

@@ -16,7 +16,6 @@ namespace AsyncFunctions.Hangfire.Resuming;
 /// <list type="bullet">
 /// <item>executions that finished on this node: one query finds their waiters whose every awaited
 /// execution is now finished;</item>
-/// <item>executions that were due already when they suspended;</item>
 /// <item>a sweep every <see cref="ExecutionOptions.ResumeSweepInterval"/> for awaits whose deadline
 /// passed, and for ready ones nobody resumed (their node stopped in between).</item>
 /// </list>
@@ -40,14 +39,14 @@ public sealed partial class SuspensionResumer(
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(
             DrainAsync(requests.FinishedIds, ResumeWaitersOfAsync, stoppingToken),
-            DrainAsync(requests.ResumeIds, ResumeAllAsync, stoppingToken),
             SweepAsync(stoppingToken));
 
     /// <summary>
-    /// Resumes one suspended execution; false when it was not suspended (any more). A job whose
-    /// suspension is still being committed reads as Processing: rather than queue for its lock
-    /// (Hangfire.PostgreSql retries a held lock only once a second), this looks again after a
-    /// short pause, a few times, and leaves the rest to the sweep.
+    /// Resumes one suspended execution; false when it was not suspended (any more). Hangfire's
+    /// storages release a job's lock just after the state change commits, and Hangfire.PostgreSql
+    /// retries a held lock only once a second: so this reads the job's state first, waits while
+    /// its suspension is still being committed (it reads as Processing), and lets a suspension
+    /// younger than <see cref="LockReleaseGrace"/> age that long before taking the lock.
     /// </summary>
     public async Task<bool> TryResumeAsync(string id, string reason, CancellationToken cancellationToken)
     {
@@ -55,12 +54,18 @@ public sealed partial class SuspensionResumer(
         for (var look = 0; look < 10; look++)
         {
             var state = await threads.RunAsync(() => CurrentState(id), cancellationToken).ConfigureAwait(false);
-            if (state == SuspendedState.StateName)
+            if (state?.Name == SuspendedState.StateName)
             {
+                var age = time.GetUtcNow() - SuspendedState.ParseSuspendedAt(state.Data);
+                if (age < LockReleaseGrace)
+                {
+                    await Task.Delay(age < TimeSpan.Zero ? LockReleaseGrace : LockReleaseGrace - age, time, cancellationToken).ConfigureAwait(false);
+                }
+
                 return await threads.RunAsync(() => jobs.ChangeState(id, new EnqueuedState { Reason = reason }, SuspendedState.StateName), cancellationToken).ConfigureAwait(false);
             }
 
-            if (state != ProcessingState.StateName)
+            if (state?.Name != ProcessingState.StateName)
             {
                 return false;
             }
@@ -72,10 +77,13 @@ public sealed partial class SuspensionResumer(
         return false;
     }
 
-    private string? CurrentState(string id)
+    /// <summary>How old a suspension must be before a resume takes the job's lock, so that lock is surely released.</summary>
+    public static readonly TimeSpan LockReleaseGrace = TimeSpan.FromMilliseconds(30);
+
+    private global::Hangfire.Storage.StateData? CurrentState(string id)
     {
         using var connection = storage.GetConnection();
-        return connection.GetJobData(id)?.State;
+        return connection.GetStateData(id);
     }
 
     /// <summary>One round of the sweep; returns how many it resumed.</summary>

@@ -3,6 +3,7 @@ using AsyncFunctions.FunctionStacks.Hosting;
 using AsyncFunctions.Hangfire.DependencyInjection;
 using AsyncFunctions.Server.Access;
 using AsyncFunctions.Server.Administration;
+using AsyncFunctions.Server.Dashboard;
 using AsyncFunctions.Server.Endpoints;
 using AsyncFunctions.Server.Examples;
 using AsyncFunctions.Server.Http;
@@ -73,9 +74,12 @@ public static class ServerComposition
         app.MapServerTelemetry();
         app.MapOpenApi();
         app.MapDashboardSignIn();
-        app.MapHangfireDashboard("/hangfire", new DashboardOptions
+        ExecutionDashboard.Register();
+        app.MapHangfireDashboard(ExecutionDashboard.DashboardPath, new DashboardOptions
         {
             DashboardTitle = "AsyncFunctions",
+            // "Back to site": the sign-in page shows who is signed in, signs out and links back here.
+            AppPath = DashboardSignIn.Path,
             Authorization = [new DashboardAccess()],
             IsReadOnlyFunc = DashboardAccess.IsReadOnly,
             DisplayStorageConnectionString = false,

@@ -27,6 +27,7 @@ public static class ExecutionEndpoints
     private static async Task<IResult> GetAsync(
         string id,
         int? waitSeconds,
+        HttpRequest request,
         ClaimsPrincipal user,
         IExecutionStore store,
         IExecutionLogStore logs,
@@ -35,6 +36,7 @@ public static class ExecutionEndpoints
         IOptions<JsonOptions> json,
         CancellationToken cancellationToken)
     {
+        QueryParameters.RejectUnknown(request, "waitSeconds");
         var max = options.Value.MaxWaitSeconds;
         if (waitSeconds is < 0 || waitSeconds > max)
         {
@@ -56,16 +58,25 @@ public static class ExecutionEndpoints
         return Results.Ok(document);
     }
 
+    private static readonly string[] ListParameters = ["function", "status", "parentId", "errorCode", "createdAfter", "createdBefore", "limit", "cursor"];
+
     private static async Task<IResult> ListAsync(
         string? function,
         string? status,
         string? parentId,
+        string? errorCode,
+        string? createdAfter,
+        string? createdBefore,
         int? limit,
         string? cursor,
+        HttpRequest request,
         ClaimsPrincipal user,
         IExecutionStore store,
         CancellationToken cancellationToken)
     {
+        QueryParameters.RejectUnknown(request, ListParameters);
+        var after = QueryParameters.Timestamp(createdAfter, "createdAfter");
+        var before = QueryParameters.Timestamp(createdBefore, "createdBefore");
         ExecutionStatus? parsedStatus = null;
         if (status is not null)
         {
@@ -82,7 +93,15 @@ public static class ExecutionEndpoints
         ExecutionPage page;
         try
         {
-            page = await store.ListAsync(new ExecutionQuery(function, parsedStatus, parentId, limit ?? 50, cursor, user.ScopedKey()), cancellationToken).ConfigureAwait(false);
+            var query = new ExecutionQuery(function, parsedStatus, parentId, limit ?? 50, cursor, user.ScopedKey())
+            {
+                ErrorCode = errorCode,
+
+                // "After" is exclusive; the store's lower bound is inclusive, to the microsecond every store keeps.
+                CreatedFrom = after?.AddTicks(TimeSpan.TicksPerMicrosecond),
+                CreatedBefore = before,
+            };
+            page = await store.ListAsync(query, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidCursorException ex)
         {

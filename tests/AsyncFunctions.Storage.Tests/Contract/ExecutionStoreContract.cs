@@ -318,6 +318,38 @@ public abstract partial class ExecutionStoreContract
     }
 
     [SkippableFact]
+    public async Task List_filters_by_error_code_and_created_time_range()
+    {
+        var store = Store;
+        var function = "contract.errors." + NewId();
+        var ids = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            var id = NewId();
+            ids.Add(id);
+            await store.CreateAsync(new NewExecution(id, function, null, ExecutionStatus.Enqueued, new JsonObject(), null, T0.AddSeconds(i)));
+        }
+
+        var error = new ExecutionError("FunctionException", "boom", "contract.boom");
+        await store.ApplyAsync(new StatusChange(ids[1], function, ExecutionStatus.Failed, T0.AddSeconds(10)) { Error = error });
+        await store.ApplyAsync(new StatusChange(ids[3], function, ExecutionStatus.Failed, T0.AddSeconds(10)) { Error = error });
+        await store.ApplyAsync(new StatusChange(ids[2], function, ExecutionStatus.Failed, T0.AddSeconds(10)) { Error = error with { Code = "contract.other" } });
+
+        var byCode = await store.ListAsync(new ExecutionQuery(Function: function) { ErrorCode = "contract.boom" });
+        Assert.Equal([ids[3], ids[1]], byCode.Items.Select(r => r.Id));
+
+        // From is inclusive, before is exclusive, to the microsecond.
+        var inRange = await store.ListAsync(new ExecutionQuery(Function: function) { CreatedFrom = T0.AddSeconds(1), CreatedBefore = T0.AddSeconds(3) });
+        Assert.Equal([ids[2], ids[1]], inRange.Items.Select(r => r.Id));
+
+        var justAfterFirst = await store.ListAsync(new ExecutionQuery(Function: function) { CreatedFrom = T0.AddTicks(10), CreatedBefore = T0.AddSeconds(1).AddTicks(10) });
+        Assert.Equal([ids[1]], justAfterFirst.Items.Select(r => r.Id));
+
+        var both = await store.ListAsync(new ExecutionQuery(Function: function) { ErrorCode = "contract.boom", CreatedBefore = T0.AddSeconds(2) });
+        Assert.Equal([ids[1]], both.Items.Select(r => r.Id));
+    }
+
+    [SkippableFact]
     public async Task The_caller_is_kept_listed_by_and_answered_for_each_id()
     {
         var store = Store;
