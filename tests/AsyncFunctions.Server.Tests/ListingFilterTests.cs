@@ -44,9 +44,13 @@ public sealed class ListingFilterTests(SharedApp shared) : IClassFixture<SharedA
     [InlineData("/api/executions?createdAfter=yesterday", "createdAfter")]
     [InlineData("/api/executions?createdBefore=2026-12-01", "createdBefore")]
     [InlineData("/api/executions/some-id?wait=5", "wait")]
+    [InlineData("/api/executions/some-id/cancel?childern=true", "childern")]
+    [InlineData("/api/executions/some-id/retry?force=true", "force")]
     public async Task An_unknown_or_malformed_query_parameter_is_a_400_naming_it(string path, string parameter)
     {
-        var problem = await _app.GetAsync(path, HttpStatusCode.BadRequest);
+        var problem = path.EndsWith("true", StringComparison.Ordinal)
+            ? await _app.PostAsync(path, new { }, HttpStatusCode.BadRequest)
+            : await _app.GetAsync(path, HttpStatusCode.BadRequest);
 
         Assert.True(problem["errors"]!.AsObject().ContainsKey(parameter), problem.ToJsonString());
     }

@@ -28,12 +28,14 @@ public static class ExecutionAdministrationEndpoints
     private static async Task<IResult> CancelAsync(
         string id,
         bool? children,
+        HttpRequest request,
         ClaimsPrincipal user,
         IExecutionStore store,
         IExecutionControl control,
         IOptions<JsonOptions> json,
         CancellationToken cancellationToken)
     {
+        QueryParameters.RejectUnknown(request, "children");
         var record = await FindAsync(id, user, store, cancellationToken).ConfigureAwait(false);
         if (record.Status.IsTerminal())
         {
@@ -66,6 +68,7 @@ public static class ExecutionAdministrationEndpoints
 
     private static async Task<IResult> RetryAsync(
         string id,
+        HttpRequest request,
         ClaimsPrincipal user,
         IExecutionStore store,
         IExecutionControl control,
@@ -73,6 +76,7 @@ public static class ExecutionAdministrationEndpoints
         IOptions<JsonOptions> json,
         CancellationToken cancellationToken)
     {
+        QueryParameters.RejectUnknown(request);
         var record = await FindAsync(id, user, store, cancellationToken).ConfigureAwait(false);
         if (record.Status is not (ExecutionStatus.Failed or ExecutionStatus.Cancelled))
         {
