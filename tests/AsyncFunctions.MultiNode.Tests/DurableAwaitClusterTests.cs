@@ -67,6 +67,40 @@ public sealed class DurableAwaitClusterTests(ClusterFixture cluster, ITestOutput
         output.WriteLine($"Children of one parent finished within {spreads.Min():F0} to {spreads.Max():F0} ms of each other.");
     }
 
+    private const string Chain = """
+        { "name": "cluster.chain", "inputs": [ { "name": "n", "type": "int", "required": true } ],
+          "stack": [
+            { "if": "=$input.n > 0", "then": [
+                { "call": "cluster.chain", "async": true, "input": { "n": "=$input.n - 1" }, "as": "below" },
+                { "await": "=$var.below", "timeoutSeconds": 600, "as": "depth" },
+                { "return": "=$var.depth + 1" } ] } ],
+          "response": 0 }
+        """;
+
+    [Fact]
+    public async Task On_a_node_with_two_workers_fifty_fan_outs_and_a_chain_of_thirty_all_succeed()
+    {
+        await SaveStacksAsync(Chain);
+        await using var node = await cluster.StartNodeAsync("worker-two", workerCount: 2);
+
+        var clock = Stopwatch.StartNew();
+        var parents = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => StartAsync(count: 5, sleepMs: 0)));
+        var chain = await StartAsync("cluster.chain", new JsonObject { ["n"] = 30 });
+        // One await at a time stays within the client's timeout; a generous deadline for a busy machine.
+        JsonNode outcome;
+        do
+        {
+            outcome = await AwaitAsync([.. parents, chain], TimeSpan.FromSeconds(100));
+        }
+        while (!outcome["completed"]!.GetValue<bool>() && clock.Elapsed < TimeSpan.FromMinutes(5));
+
+        Assert.True(outcome["completed"]!.GetValue<bool>(), $"{outcome.ToJsonString()}\n{node.Output}");
+        var results = outcome["results"]!.AsArray();
+        Assert.All(results.Take(50), r => Assert.Equal(0 + 1 + 2 + 3 + 4, r!["output"]!.GetValue<int>()));
+        Assert.Equal(30, results[50]!["output"]!.GetValue<int>());
+        output.WriteLine($"50 fan-outs of 5 and a chain of 30 on 2 workers finished in {clock.Elapsed.TotalSeconds:F1} s.");
+    }
+
     [Fact]
     public async Task A_suspended_parent_survives_kill_9_of_its_node_and_resumes_on_another_once()
     {
@@ -120,9 +154,9 @@ public sealed class DurableAwaitClusterTests(ClusterFixture cluster, ITestOutput
         return string.Join("\n", lines);
     }
 
-    private async Task SaveStacksAsync()
+    private async Task SaveStacksAsync(params string[] more)
     {
-        foreach (var document in new[] { Child, Parent })
+        foreach (var document in new[] { Child, Parent }.Concat(more))
         {
             var json = JsonNode.Parse(document)!;
             using var response = await cluster.Api.Http.PutAsJsonAsync($"/api/functions/{json["name"]!.GetValue<string>()}", json);
@@ -130,11 +164,12 @@ public sealed class DurableAwaitClusterTests(ClusterFixture cluster, ITestOutput
         }
     }
 
-    private async Task<string> StartAsync(int count, int sleepMs)
+    private Task<string> StartAsync(int count, int sleepMs) =>
+        StartAsync("cluster.parent", new JsonObject { ["count"] = count, ["sleepMs"] = sleepMs });
+
+    private async Task<string> StartAsync(string function, JsonObject input)
     {
-        using var response = await cluster.Api.Http.PostAsJsonAsync(
-            "/api/functions/cluster.parent/executions",
-            new JsonObject { ["input"] = new JsonObject { ["count"] = count, ["sleepMs"] = sleepMs } });
+        using var response = await cluster.Api.Http.PostAsJsonAsync($"/api/functions/{function}/executions", new JsonObject { ["input"] = input });
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {body}");
         return JsonNode.Parse(body)!["id"]!.GetValue<string>();

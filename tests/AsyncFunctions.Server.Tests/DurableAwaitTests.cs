@@ -236,6 +236,20 @@ public sealed class DurableAwaitTests
         Assert.Null(record["waitingFor"]);
     }
 
+    [Fact]
+    public async Task The_OpenAPI_document_lists_Awaiting_among_the_statuses_of_the_list_filter()
+    {
+        using var app = new TestApp(workers: 1);
+
+        var document = JsonNode.Parse(await app.CreateClient().GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative)))!;
+
+        var list = document["paths"]!["/api/executions"]!["get"]!;
+        var status = list["parameters"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "status")!;
+        var names = status["schema"]!["enum"]!.AsArray().Select(n => n!.GetValue<string>()).ToList();
+        Assert.Equal(Enum.GetNames<Executions.ExecutionStatus>(), names);
+        Assert.Contains("Awaiting", names);
+    }
+
     private static Task SaveFanOutToGatedAsync(TestApp app) => SaveAsync(app, """
         { "name": "durable.gated_fan_out",
           "inputs": [ { "name": "gate", "type": "text", "required": true }, { "name": "count", "type": "int", "required": true },

@@ -51,7 +51,7 @@ public static class ServerComposition
         services.AddAccessControl(configuration);
         services.AddSingleton<RetentionPurger>();
         services.AddHostedService(sp => sp.GetRequiredService<RetentionPurger>());
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddOperationTransformer<OpenApiStatusParameter>());
         services.AddServerTelemetry(configuration);
         return builder;
     }
