@@ -112,7 +112,11 @@ public sealed class DurableAwaitClusterTests(ClusterFixture cluster, ITestOutput
             parents = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => StartAsync(count: 3, sleepMs: 8000)));
             foreach (var parent in parents)
             {
-                await WaitForStatusAsync(parent, "Awaiting", TimeSpan.FromSeconds(60));
+                // Awaiting is recorded just before Hangfire commits the Suspended state; a kill in
+                // between would leave the job Processing, to run again as a new attempt instead of a
+                // resume. The job's page shows the state once Hangfire committed it.
+                await cluster.Api.WaitForStatusAsync(parent, "Awaiting", TimeSpan.FromSeconds(60));
+                await WaitUntilSuspendedAsync(parent, TimeSpan.FromSeconds(60));
             }
 
             doomed.Kill();
@@ -175,33 +179,20 @@ public sealed class DurableAwaitClusterTests(ClusterFixture cluster, ITestOutput
         return JsonNode.Parse(body)!["id"]!.GetValue<string>();
     }
 
-    private async Task<JsonNode> AwaitAsync(string[] ids, TimeSpan timeout)
+    private Task<JsonNode> AwaitAsync(string[] ids, TimeSpan timeout) => cluster.Api.AwaitAsync(ids, timeout);
+
+    private async Task WaitUntilSuspendedAsync(string id, TimeSpan timeout)
     {
-        using var response = await cluster.Api.Http.PostAsJsonAsync(
-            "/api/executions/await",
-            new JsonObject { ["ids"] = new JsonArray(ids.Select(id => (JsonNode?)JsonValue.Create(id)).ToArray()), ["timeoutSeconds"] = (int)timeout.TotalSeconds });
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {body}");
-        return JsonNode.Parse(body)!;
+        var clock = Stopwatch.StartNew();
+        while (!(await cluster.Api.Http.GetStringAsync($"/hangfire/jobs/details/{id}")).Contains("Waiting for:", StringComparison.Ordinal))
+        {
+            Assert.True(clock.Elapsed < timeout, $"The job of {id} never showed its Suspended state.");
+            await Task.Delay(50);
+        }
     }
 
     private Task<JsonNode> GetAsync(string id) => GetJsonAsync($"/api/executions/{id}");
 
-    private async Task<JsonNode> GetJsonAsync(string path) => JsonNode.Parse(await cluster.Api.Http.GetStringAsync(path))!;
+    private Task<JsonNode> GetJsonAsync(string path) => cluster.Api.GetJsonAsync(path);
 
-    private async Task WaitForStatusAsync(string id, string status, TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
-        {
-            if ((await GetAsync(id))["status"]!.GetValue<string>() == status)
-            {
-                return;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException($"{id} did not reach {status} within {timeout}.");
-    }
 }
