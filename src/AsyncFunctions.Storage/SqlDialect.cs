@@ -114,8 +114,7 @@ public abstract class SqlDialect
     public virtual string ReadyWaitersSql => $"""
         SELECT DISTINCT w.waiter_id FROM af_execution_waits w JOIN af_executions p ON p.id = w.waiter_id
         WHERE {InList("w.awaited_id", "@Ids")} AND p.phase < {ExecutionStatusRules.FinishedPhase}
-          AND NOT EXISTS (SELECT 1 FROM af_execution_waits o JOIN af_executions c ON c.id = o.awaited_id
-                          WHERE o.waiter_id = w.waiter_id AND c.phase < {ExecutionStatusRules.FinishedPhase})
+          AND {NothingLeftToAwait("w.waiter_id")}
         """;
 
     /// <summary>
@@ -127,8 +126,7 @@ public abstract class SqlDialect
         WHERE p.status = '{AwaitingStatus}'
           AND EXISTS (SELECT 1 FROM af_execution_waits a WHERE a.waiter_id = p.id)
           AND (p.wake_at <= @Now
-               OR NOT EXISTS (SELECT 1 FROM af_execution_waits o JOIN af_executions c ON c.id = o.awaited_id
-                              WHERE o.waiter_id = p.id AND c.phase < {ExecutionStatusRules.FinishedPhase}))
+               OR {NothingLeftToAwait("p.id")})
         ORDER BY p.wake_at
         """);
 
@@ -142,6 +140,10 @@ public abstract class SqlDialect
         VALUES (@CallerKey, @Key, @Function, @RequestHash, NULL, @At)
         ON CONFLICT (caller_key, idempotency_key) DO NOTHING
         """;
+
+    /// <summary>A condition that none of the executions <paramref name="waiter"/> waits for is unfinished.</summary>
+    private static string NothingLeftToAwait(string waiter) =>
+        $"NOT EXISTS (SELECT 1 FROM af_execution_waits o JOIN af_executions c ON c.id = o.awaited_id WHERE o.waiter_id = {waiter} AND c.phase < {ExecutionStatusRules.FinishedPhase})";
 
     /// <summary>The earlier of two timestamps (standard <c>LEAST</c>; SQLite spells it <c>MIN</c>).</summary>
     protected virtual string Earlier(string first, string second) => $"LEAST({first}, {second})";

@@ -42,7 +42,7 @@ public sealed class MultiNodeTests(ClusterFixture cluster, ITestOutputHelper out
         try
         {
             id = await StartAsync(JsonValue.Create("survivor"), delayMs: 3000);
-            await WaitForStatusAsync(id, "Processing", Generous);
+            await cluster.Api.WaitForStatusAsync(id, "Processing", Generous);
             crashing.Kill();
         }
         finally
@@ -97,37 +97,10 @@ public sealed class MultiNodeTests(ClusterFixture cluster, ITestOutputHelper out
         return JsonNode.Parse(body)!["id"]!.GetValue<string>();
     }
 
-    private async Task<JsonNode> AwaitAsync(string id, TimeSpan timeout, ServerNode? api = null)
-    {
-        using var response = await (api ?? cluster.Api).Http.PostAsJsonAsync(
-            "/api/executions/await",
-            new JsonObject { ["ids"] = new JsonArray(id), ["timeoutSeconds"] = (int)timeout.TotalSeconds });
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {body}");
-        return JsonNode.Parse(body)!;
-    }
+    private Task<JsonNode> AwaitAsync(string id, TimeSpan timeout, ServerNode? api = null) => (api ?? cluster.Api).AwaitAsync([id], timeout);
 
-    private async Task<JsonNode> GetAsync(string id)
-    {
-        var body = await cluster.Api.Http.GetStringAsync($"/api/executions/{id}");
-        return JsonNode.Parse(body)!;
-    }
+    private Task<JsonNode> GetAsync(string id) => cluster.Api.GetJsonAsync($"/api/executions/{id}");
 
-    private async Task WaitForStatusAsync(string id, string status, TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
-        {
-            if ((await GetAsync(id))["status"]!.GetValue<string>() == status)
-            {
-                return;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException($"{id} did not reach {status} within {timeout}.");
-    }
 
     private static DateTimeOffset Time(JsonNode record, string field) =>
         DateTimeOffset.Parse(record[field]!.GetValue<string>(), CultureInfo.InvariantCulture);

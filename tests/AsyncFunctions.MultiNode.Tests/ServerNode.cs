@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Reflection;
 using System.Text;
+using System.Text.Json.Nodes;
 
 namespace AsyncFunctions.MultiNode.Tests;
 
@@ -100,6 +102,41 @@ public sealed class ServerNode : IAsyncDisposable
             await node.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>A JSON document this node answers with, for a GET of <paramref name="path"/>.</summary>
+    public async Task<JsonNode> GetJsonAsync(string path) =>
+        JsonNode.Parse(await Http.GetStringAsync(path))!;
+
+    /// <summary>POST /api/executions/await on this node; asserts a success and returns the answer.</summary>
+    public async Task<JsonNode> AwaitAsync(IEnumerable<string> ids, TimeSpan timeout)
+    {
+        var body = new JsonObject
+        {
+            ["ids"] = new JsonArray(ids.Select(id => (JsonNode?)JsonValue.Create(id)).ToArray()),
+            ["timeoutSeconds"] = (int)timeout.TotalSeconds,
+        };
+        using var response = await Http.PostAsJsonAsync("/api/executions/await", body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
+        return JsonNode.Parse(text)!;
+    }
+
+    /// <summary>Polls the execution's record until it has <paramref name="status"/>.</summary>
+    public async Task WaitForStatusAsync(string id, string status, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            if ((await GetJsonAsync($"/api/executions/{id}"))["status"]!.GetValue<string>() == status)
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"{id} did not reach {status} within {timeout}.");
     }
 
     /// <summary>kill -9: the process ends at once, without shutting anything down.</summary>

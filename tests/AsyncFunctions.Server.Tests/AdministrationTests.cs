@@ -21,7 +21,7 @@ public sealed class AdministrationTests
     public async Task Cancelling_a_stack_in_an_endless_loop_stops_it_and_frees_its_worker()
     {
         using var app = new TestApp(workers: 1, settings: SlowCancelCheck);
-        await SaveAsync(app, """
+        await app.SaveStackAsync("""
             { "name": "admin.forever", "stack": [ { "while": "=true", "do": [ { "sleep": 20 } ] } ], "response": 1 }
             """);
         var id = await app.StartAsync("admin.forever", new { });
@@ -69,7 +69,7 @@ public sealed class AdministrationTests
     public async Task Cancelling_with_children_cancels_the_unfinished_tree_below()
     {
         using var app = new TestApp(workers: 4, settings: SlowCancelCheck);
-        await SaveAsync(app, """
+        await app.SaveStackAsync("""
             { "name": "admin.parent", "stack": [
                 { "call": "examples.echo", "async": true, "input": { "value": 1, "delayMs": 600000 }, "as": "a" },
                 { "call": "examples.echo", "async": true, "input": { "value": 2, "delayMs": 600000 }, "as": "b" },
@@ -94,7 +94,7 @@ public sealed class AdministrationTests
     public async Task Cancelling_without_children_leaves_them_running()
     {
         using var app = new TestApp(workers: 4);
-        await SaveAsync(app, """
+        await app.SaveStackAsync("""
             { "name": "admin.parent_one", "stack": [
                 { "call": "examples.echo", "async": true, "input": { "value": 1, "delayMs": 600000 }, "as": "a" },
                 { "await": "=$var.a", "timeoutSeconds": 600 } ],
@@ -251,10 +251,4 @@ public sealed class AdministrationTests
         return response.StatusCode;
     }
 
-    private static async Task SaveAsync(TestApp app, string document)
-    {
-        var json = JsonNode.Parse(document)!;
-        using var response = await app.CreateClient().PutAsJsonAsync($"/api/functions/{json["name"]!.GetValue<string>()}", json);
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-    }
 }

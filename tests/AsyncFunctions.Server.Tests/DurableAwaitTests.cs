@@ -24,7 +24,7 @@ public sealed class DurableAwaitTests
     public async Task Fifty_parents_each_awaiting_five_children_all_succeed_on_two_workers()
     {
         using var app = new TestApp(workers: 2, settings: Settings);
-        await SaveAsync(app, """
+        await app.SaveStackAsync("""
             { "name": "durable.fan_out", "inputs": [ { "name": "n", "type": "int", "required": true } ],
               "stack": [
                 { "var": "ids", "value": [] },
@@ -54,7 +54,7 @@ public sealed class DurableAwaitTests
     public async Task A_chain_of_thirty_nested_async_calls_each_awaiting_the_next_succeeds_on_two_workers()
     {
         using var app = new TestApp(workers: 2, settings: Settings);
-        await SaveAsync(app, """
+        await app.SaveStackAsync("""
             { "name": "durable.chain", "inputs": [ { "name": "n", "type": "int", "required": true } ],
               "stack": [
                 { "if": "=$input.n > 0", "then": [
@@ -149,7 +149,7 @@ public sealed class DurableAwaitTests
     public async Task A_long_sleep_holds_no_worker_and_resumes_through_the_scheduler()
     {
         using var app = new TestApp(workers: 1, settings: Settings);
-        await SaveAsync(app, """
+        await app.SaveStackAsync("""
             { "name": "durable.sleeper", "stack": [ { "sleep": 3000 } ], "response": "woke" }
             """);
 
@@ -172,7 +172,7 @@ public sealed class DurableAwaitTests
     public async Task A_sync_run_waits_in_place_and_keeps_the_bound_of_a_run_that_holds_its_worker()
     {
         using var app = new TestApp(workers: 2, settings: Settings);
-        await SaveAsync(app, """
+        await app.SaveStackAsync("""
             { "name": "durable.sync_await", "inputs": [ { "name": "timeoutSeconds", "type": "decimal", "required": true } ],
               "stack": [
                 { "call": "examples.echo", "async": true, "input": { "value": 7, "delayMs": 300 }, "as": "id" },
@@ -250,7 +250,7 @@ public sealed class DurableAwaitTests
         Assert.Contains("Awaiting", names);
     }
 
-    private static Task SaveFanOutToGatedAsync(TestApp app) => SaveAsync(app, """
+    private static Task SaveFanOutToGatedAsync(TestApp app) => app.SaveStackAsync("""
         { "name": "durable.gated_fan_out",
           "inputs": [ { "name": "gate", "type": "text", "required": true }, { "name": "count", "type": "int", "required": true },
                       { "name": "timeoutSeconds", "type": "decimal", "required": true } ],
@@ -264,10 +264,4 @@ public sealed class DurableAwaitTests
           "response": "=$var.sum" }
         """);
 
-    private static async Task SaveAsync(TestApp app, string document)
-    {
-        var json = JsonNode.Parse(document)!;
-        using var response = await app.CreateClient().PutAsJsonAsync($"/api/functions/{json["name"]!.GetValue<string>()}", json);
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-    }
 }

@@ -68,14 +68,11 @@ public sealed class ExecutionScopingTests(SharedApp shared) : IClassFixture<Shar
     [Fact]
     public async Task An_invoker_s_stack_cannot_await_another_key_s_execution_either()
     {
-        using (var saved = await _app.CreateClient().PutAsJsonAsync("/api/functions/tests.await_given", JsonNode.Parse("""
+        await _app.SaveStackAsync("""
             { "name": "tests.await_given", "inputs": [ { "name": "id", "type": "text", "required": true } ],
               "stack": [ { "await": "=$input.id", "timeoutSeconds": 30, "as": "output" } ],
               "response": "=$var.output" }
-            """)))
-        {
-            Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync());
-        }
+            """);
 
         using var one = _app.ClientAs(TestKeys.Invoker);
         using var two = _app.ClientAs(TestKeys.OtherInvoker);

@@ -13,13 +13,10 @@ public sealed class ListingFilterTests(SharedApp shared) : IClassFixture<SharedA
     [Fact]
     public async Task The_list_filters_by_error_code_and_a_creation_time_window()
     {
-        using (var saved = await _app.CreateClient().PutAsJsonAsync("/api/functions/tests.fail_with", JsonNode.Parse("""
+        await _app.SaveStackAsync("""
             { "name": "tests.fail_with", "inputs": [ { "name": "code", "type": "text", "required": true } ],
               "stack": [ { "throw": "=$input.code", "message": "failed on purpose" } ] }
-            """)))
-        {
-            Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync());
-        }
+            """);
 
         var code = "tests.listing_" + Guid.NewGuid().ToString("N")[..8];
         var before = await _app.StartAsync("tests.fail_with", new { code });

@@ -20,7 +20,7 @@ public sealed class RetentionTests
             ["AsyncFunctions:Retention:PurgeInterval"] = "01:00:00",
             ["AsyncFunctions:Retention:BatchSize"] = "2",
         });
-        await SaveAsync(app, """{ "name": "retention.logs", "stack": [ { "log": "kept until the purge" } ], "response": 1 }""");
+        await app.SaveStackAsync("""{ "name": "retention.logs", "stack": [ { "log": "kept until the purge" } ], "response": 1 }""");
         var finished = new List<string>();
         for (var i = 0; i < 3; i++)
         {
@@ -65,12 +65,5 @@ public sealed class RetentionTests
         command.CommandText = "SELECT COUNT(*) FROM af_execution_logs WHERE execution_id = $id";
         command.Parameters.AddWithValue("$id", id);
         return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    private static async Task SaveAsync(TestApp app, string document)
-    {
-        var json = System.Text.Json.Nodes.JsonNode.Parse(document)!;
-        using var response = await System.Net.Http.Json.HttpClientJsonExtensions.PutAsJsonAsync(app.CreateClient(), $"/api/functions/{json["name"]!.GetValue<string>()}", json);
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 }

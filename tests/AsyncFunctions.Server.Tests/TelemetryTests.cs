@@ -62,12 +62,9 @@ public sealed class TelemetryTests
                 ["AsyncFunctions:Stacks:Connections:scratch:ConnectionString"] = "Data Source=:memory:",
             },
             services: s => s.AddOpenTelemetry().WithTracing(t => t.AddSource(ExecutionTelemetry.Name).AddAspNetCoreInstrumentation().AddInMemoryExporter(spans)));
-        using (var saved = await app.CreateClient().PutAsJsonAsync("/api/functions/tests.traced_query", JsonNode.Parse("""
+        await app.SaveStackAsync("""
             { "name": "tests.traced_query", "stack": [ { "query": "SELECT 41 + 1 AS answer", "connection": "scratch", "as": "rows" } ], "response": "=$var.rows[0].answer" }
-            """)))
-        {
-            Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync());
-        }
+            """);
 
         var id = await app.StartAsync("tests.traced_query", new { });
         Assert.Equal(42, (await app.AwaitAsync([id]))["results"]![0]!["output"]!.GetValue<int>());

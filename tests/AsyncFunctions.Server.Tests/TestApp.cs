@@ -106,6 +106,14 @@ public sealed class TestApp : WebApplicationFactory<Program>
         return await ReadAsync(response, expected);
     }
 
+    /// <summary>Saves a function-stack document (its "name" names it) and asserts the save succeeded.</summary>
+    public async Task SaveStackAsync(string document)
+    {
+        var json = JsonNode.Parse(document)!;
+        using var response = await CreateClient().PutAsJsonAsync($"/api/functions/{json["name"]!.GetValue<string>()}", json);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
     /// <summary>Starts an execution async and returns its id.</summary>
     public async Task<string> StartAsync(string function, object input) =>
         (await PostAsync($"/api/functions/{function}/executions", new { input }, System.Net.HttpStatusCode.Accepted))["id"]!.GetValue<string>();

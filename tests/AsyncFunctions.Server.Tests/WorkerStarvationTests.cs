@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-
 namespace AsyncFunctions.Server.Tests;
 
 public sealed class WorkerStarvationTests
@@ -22,17 +20,13 @@ public sealed class WorkerStarvationTests
     public async Task A_function_stack_awaiting_on_a_node_with_one_worker_suspends_instead_of_exhausting_it()
     {
         using var app = new TestApp(workers: 1);
-        var document = System.Text.Json.Nodes.JsonNode.Parse("""
+        await app.SaveStackAsync("""
             { "name": "tests.stack_await_child",
               "stack": [
                 { "call": "examples.echo", "async": true, "input": { "value": "child" }, "as": "id" },
                 { "await": "=$var.id", "timeoutSeconds": 60, "as": "output" } ],
               "response": "=$var.output" }
-            """)!;
-        using (var saved = await app.CreateClient().PutAsJsonAsync("/api/functions/tests.stack_await_child", document))
-        {
-            Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync());
-        }
+            """);
 
         var parent = await app.StartAsync("tests.stack_await_child", new { });
         var result = (await app.AwaitAsync([parent], timeoutSeconds: 60))["results"]![0]!;
