@@ -1,5 +1,5 @@
 using System.Net;
-using AsyncFunctions.Server.Administration;
+using AsyncFunctions.AspNetCore.Administration;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 

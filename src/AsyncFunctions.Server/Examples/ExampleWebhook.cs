@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using AsyncFunctions.Server.Http;
+using AsyncFunctions.AspNetCore.Http;
 
 namespace AsyncFunctions.Server.Examples;
 

@@ -1,0 +1,105 @@
+using System.Net;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+
+namespace AsyncFunctions.AspNetCore.Access;
+
+/// <summary>
+/// <c>/sign-in</c>: a page that takes an admin or viewer key and sets the dashboard's cookie
+/// (HttpOnly, SameSite=Strict, Secure over https); <c>/sign-out</c> removes it. Both forms carry
+/// an anti-forgery token; a post without it is refused with 400.
+/// </summary>
+public static class DashboardSignIn
+{
+    public const string Path = "/sign-in";
+
+    public const string SignOutPath = "/sign-out";
+
+    private const string DashboardPath = "/hangfire";
+
+    public static IEndpointRouteBuilder MapDashboardSignIn(this IEndpointRouteBuilder app)
+    {
+        app.MapGet(Path, ShowAsync).AllowAnonymous().ExcludeFromDescription();
+        app.MapPost(Path, SignInAsync).AllowAnonymous().ExcludeFromDescription().DisableAntiforgery();
+        app.MapPost(SignOutPath, SignOutAsync).AllowAnonymous().ExcludeFromDescription().DisableAntiforgery();
+        return app;
+    }
+
+    private static async Task<IResult> ShowAsync(HttpContext context, IAntiforgery antiforgery, string? returnUrl)
+    {
+        var signedIn = (await context.AuthenticateAsync(DashboardAccess.CookieScheme).ConfigureAwait(false)).Principal?.Caller();
+        return Page(context, antiforgery, LocalReturnUrl(returnUrl), signedIn, message: null, StatusCodes.Status200OK);
+    }
+
+    private static async Task<IResult> SignInAsync(HttpContext context, IAntiforgery antiforgery, ApiKeyRing keys)
+    {
+        if (!await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: "The sign-in form's anti-forgery token is missing or not valid; reload the page.");
+        }
+
+        var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+        var returnUrl = LocalReturnUrl(form["returnUrl"]);
+        var caller = form["key"].ToString() is { Length: > 0 } key ? keys.Find(key) : null;
+        if (caller is null)
+        {
+            return Page(context, antiforgery, returnUrl, null, "That key is not valid.", StatusCodes.Status401Unauthorized);
+        }
+
+        if (caller.Role is not (Roles.Admin or Roles.Viewer))
+        {
+            return Page(context, antiforgery, returnUrl, null, $"The role of that key ({caller.Role}) has no dashboard.", StatusCodes.Status403Forbidden);
+        }
+
+        await context.SignInAsync(DashboardAccess.CookieScheme, CallerClaims.Principal(caller, DashboardAccess.CookieScheme)).ConfigureAwait(false);
+        return Results.Redirect(returnUrl);
+    }
+
+    private static async Task<IResult> SignOutAsync(HttpContext context, IAntiforgery antiforgery)
+    {
+        if (!await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: "The sign-out form's anti-forgery token is missing or not valid; reload the page.");
+        }
+
+        await context.SignOutAsync(DashboardAccess.CookieScheme).ConfigureAwait(false);
+        return Results.Redirect(Path);
+    }
+
+    /// <summary>Only a path of the dashboard: never another site.</summary>
+    private static string LocalReturnUrl(string? returnUrl) =>
+        returnUrl is { } url && url.StartsWith(DashboardPath, StringComparison.Ordinal) && !url.Contains("//", StringComparison.Ordinal) && !url.Contains('\\', StringComparison.Ordinal)
+            ? url
+            : DashboardPath;
+
+    private static IResult Page(HttpContext context, IAntiforgery antiforgery, string returnUrl, AsyncFunctions.Executions.ExecutionCaller? signedIn, string? message, int status)
+    {
+        // A fresh token for the user of this response (signed in or not).
+        var tokens = antiforgery.GetAndStoreTokens(context);
+        var token = $"<input type=\"hidden\" name=\"{E(tokens.FormFieldName)}\" value=\"{E(tokens.RequestToken!)}\">";
+        var body = signedIn is null
+            ? $"""
+              <form method="post" action="{Path}">
+                {token}
+                <input type="hidden" name="returnUrl" value="{E(returnUrl)}">
+                <label>API key (admin or viewer) <input type="password" name="key" autocomplete="current-password" autofocus required></label>
+                <button type="submit">Sign in</button>
+              </form>
+              """
+            : $"""
+              <p>Signed in as <strong>{E(signedIn.Key)}</strong> ({E(signedIn.Role)}). <a href="{DashboardPath}">Open the dashboard</a></p>
+              <form method="post" action="{SignOutPath}">{token}<button type="submit">Sign out</button></form>
+              """;
+        var error = message is null ? "" : $"<p role=\"alert\">{E(message)}</p>";
+        var html = $"""
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><title>AsyncFunctions: sign in</title></head>
+            <body><h1>AsyncFunctions dashboard</h1>{error}{body}</body></html>
+            """;
+        context.Response.Headers.CacheControl = "no-store";
+        return Results.Content(html, "text/html; charset=utf-8", statusCode: status);
+    }
+
+    private static string E(string text) => WebUtility.HtmlEncode(text);
+}

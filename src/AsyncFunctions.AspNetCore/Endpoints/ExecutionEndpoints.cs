@@ -1,0 +1,174 @@
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AsyncFunctions.Awaiting;
+using AsyncFunctions.Executions;
+using AsyncFunctions.Logging;
+using Microsoft.AspNetCore.Http.Json;
+using AsyncFunctions.AspNetCore.Access;
+using AsyncFunctions.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace AsyncFunctions.AspNetCore.Endpoints;
+
+/// <summary><c>/api/executions</c>: records, listing, long-polling and await.</summary>
+public static class ExecutionEndpoints
+{
+    public static IEndpointRouteBuilder MapExecutionEndpoints(this IEndpointRouteBuilder app)
+    {
+        // Every role reads; an invoker sees only the executions its key started (others are 404 or absent).
+        var group = app.MapGroup("/api/executions").WithTags("Executions").RequireAuthorization(Roles.ReadPolicy);
+        group.MapGet("/", ListAsync);
+        group.MapGet("/{id}", GetAsync);
+        group.MapPost("/await", AwaitAsync);
+        return app;
+    }
+
+    private static async Task<IResult> GetAsync(
+        string id,
+        int? waitSeconds,
+        HttpRequest request,
+        ClaimsPrincipal user,
+        IExecutionStore store,
+        IExecutionLogStore logs,
+        IExecutionAwaiter awaiter,
+        IOptions<ApiOptions> options,
+        IOptions<JsonOptions> json,
+        CancellationToken cancellationToken)
+    {
+        QueryParameters.RejectUnknown(request, "waitSeconds");
+        var max = options.Value.MaxWaitSeconds;
+        if (waitSeconds is < 0 || waitSeconds > max)
+        {
+            throw ApiProblemException.BadField("waitSeconds", $"must be between 0 and {max}");
+        }
+
+        var record = await store.GetAsync(id, cancellationToken).ConfigureAwait(false) is { } found && user.Sees(found)
+            ? found
+            : throw new UnknownExecutionsException([id]);
+        if (waitSeconds > 0 && !record.Status.IsTerminal())
+        {
+            await awaiter.AwaitAsync([id], TimeSpan.FromSeconds(waitSeconds.Value), cancellationToken).ConfigureAwait(false);
+            record = await store.GetAsync(id, cancellationToken).ConfigureAwait(false) ?? record;
+        }
+
+        // The record with the messages the function logged, in one document.
+        var document = JsonSerializer.SerializeToNode(record, json.Value.SerializerOptions)!.AsObject();
+        document["logs"] = JsonSerializer.SerializeToNode(await logs.ListAsync(id, cancellationToken: cancellationToken).ConfigureAwait(false), json.Value.SerializerOptions);
+        return Results.Ok(document);
+    }
+
+    private static readonly string[] ListParameters = ["function", "status", "parentId", "errorCode", "createdAfter", "createdBefore", "limit", "cursor"];
+
+    private static async Task<IResult> ListAsync(
+        string? function,
+        string? status,
+        string? parentId,
+        string? errorCode,
+        string? createdAfter,
+        string? createdBefore,
+        int? limit,
+        string? cursor,
+        HttpRequest request,
+        ClaimsPrincipal user,
+        IExecutionStore store,
+        CancellationToken cancellationToken)
+    {
+        QueryParameters.RejectUnknown(request, ListParameters);
+        var after = QueryParameters.Timestamp(createdAfter, "createdAfter");
+        var before = QueryParameters.Timestamp(createdBefore, "createdBefore");
+        ExecutionStatus? parsedStatus = null;
+        if (status is not null)
+        {
+            parsedStatus = Enum.TryParse<ExecutionStatus>(status, ignoreCase: true, out var s) && !int.TryParse(status, out _)
+                ? s
+                : throw ApiProblemException.BadField("status", "must be one of " + string.Join(", ", Enum.GetNames<ExecutionStatus>()));
+        }
+
+        if (limit is < 1 or > ExecutionQuery.MaxLimit)
+        {
+            throw ApiProblemException.BadField("limit", $"must be between 1 and {ExecutionQuery.MaxLimit}");
+        }
+
+        ExecutionPage page;
+        try
+        {
+            var query = new ExecutionQuery(function, parsedStatus, parentId, limit ?? 50, cursor, user.ScopedKey())
+            {
+                ErrorCode = errorCode,
+
+                // "After" is exclusive; the store's lower bound is inclusive, to the microsecond every store keeps.
+                CreatedFrom = after?.AddTicks(TimeSpan.TicksPerMicrosecond),
+                CreatedBefore = before,
+            };
+            page = await store.ListAsync(query, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidCursorException ex)
+        {
+            throw ApiProblemException.BadField("cursor", ex.Message);
+        }
+
+        return Results.Ok(new { items = page.Items, nextCursor = page.NextCursor });
+    }
+
+    private static readonly string[] AwaitFields = ["ids", "timeoutSeconds"];
+
+    private static async Task<IResult> AwaitAsync(HttpRequest request, ClaimsPrincipal user, IExecutionStore store, IExecutionAwaiter awaiter, IOptions<AwaitOptions> options, CancellationToken cancellationToken)
+    {
+        var body = await JsonBody.ReadObjectAsync(request, AwaitFields, cancellationToken).ConfigureAwait(false);
+        var ids = ReadIds(body, options.Value.MaxIds);
+        var timeout = ReadTimeout(body, options.Value.MaxTimeout);
+        if (user.ScopedKey() is { } key)
+        {
+            // Another key's execution is unknown to an invoker, as in GET.
+            var callers = await store.GetCallerKeysAsync(ids, cancellationToken).ConfigureAwait(false);
+            var foreign = ids.Where(id => !callers.TryGetValue(id, out var caller) || caller != key).Distinct(StringComparer.Ordinal).ToArray();
+            if (foreign.Length > 0)
+            {
+                throw new UnknownExecutionsException(foreign);
+            }
+        }
+
+        var outcome = await awaiter.AwaitAsync(ids, timeout, cancellationToken).ConfigureAwait(false);
+        return Results.Ok(new { completed = outcome.Completed, results = outcome.Results });
+    }
+
+    private static string[] ReadIds(JsonObject body, int max)
+    {
+        if (body["ids"] is not JsonArray array)
+        {
+            throw ApiProblemException.BadField("ids", "is required: an array of execution ids");
+        }
+
+        if (array.Count == 0 || array.Count > max)
+        {
+            throw ApiProblemException.BadField("ids", $"must hold 1 to {max} ids; it holds {array.Count}");
+        }
+
+        var ids = new string[array.Count];
+        for (var i = 0; i < array.Count; i++)
+        {
+            ids[i] = array[i] is JsonValue value && value.GetValueKind() == JsonValueKind.String && value.GetValue<string>() is { Length: > 0 } id
+                ? id
+                : throw ApiProblemException.BadField($"ids[{i}]", "must be a non-empty string");
+        }
+
+        return ids;
+    }
+
+    private static TimeSpan ReadTimeout(JsonObject body, TimeSpan max)
+    {
+        var node = body["timeoutSeconds"];
+        if (node is null)
+        {
+            return TimeSpan.FromSeconds(Math.Min(30, max.TotalSeconds));
+        }
+
+        if (node.GetValueKind() != JsonValueKind.Number || !node.AsValue().TryGetValue<double>(out var seconds) || seconds < 0 || seconds > max.TotalSeconds)
+        {
+            throw ApiProblemException.BadField("timeoutSeconds", $"must be a number from 0 to {max.TotalSeconds}");
+        }
+
+        return TimeSpan.FromSeconds(seconds);
+    }
+}

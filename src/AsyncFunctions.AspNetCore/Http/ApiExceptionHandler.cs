@@ -1,0 +1,62 @@
+using AsyncFunctions.Awaiting;
+using AsyncFunctions.FunctionStacks.Hosting;
+using AsyncFunctions.Inputs;
+using AsyncFunctions.Running;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace AsyncFunctions.AspNetCore.Http;
+
+/// <summary>Turns the exceptions the API expects into RFC 7807 problem details.</summary>
+public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = exception switch
+        {
+            ApiProblemException api when api.Errors is not null => Validation(api.Title, api.Message, api.Errors),
+            ApiProblemException api => Problem(api.StatusCode, api.Title, api.Message),
+            InputValidationException invalid => Validation(
+                "The input is not valid",
+                string.Join("; ", invalid.Problems.Select(p => $"{p.Path}: {p.Message}")),
+                invalid.Problems.GroupBy(p => p.Path).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray())),
+            DefinitionRejectedException rejected => Rejected(rejected),
+            FunctionNameTakenException taken => Problem(StatusCodes.Status409Conflict, "The name belongs to a C# function", taken.Message),
+            UnknownFunctionException unknown => Problem(StatusCodes.Status404NotFound, "Unknown function", unknown.Message),
+            UnknownExecutionsException unknown => WithIds(Problem(StatusCodes.Status404NotFound, "Unknown executions", unknown.Message), unknown.Ids),
+            CallDepthExceededException depth => Problem(StatusCodes.Status400BadRequest, "Call depth exceeded", depth.Message),
+            BadHttpRequestException bad => Problem(bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request", bad.Message),
+            _ => null,
+        };
+        if (problem is null)
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = problem.Status ?? StatusCodes.Status400BadRequest;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception }).ConfigureAwait(false);
+    }
+
+    private static ProblemDetails Problem(int status, string title, string detail) =>
+        new() { Status = status, Title = title, Detail = detail };
+
+    private static ValidationProblemDetails Validation(string title, string detail, IDictionary<string, string[]> errors) =>
+        new(errors) { Status = StatusCodes.Status400BadRequest, Title = title, Detail = detail };
+
+    /// <summary>Every problem by JSON path in <c>errors</c>, and in document order in <c>problems</c>.</summary>
+    private static ValidationProblemDetails Rejected(DefinitionRejectedException rejected)
+    {
+        var problem = Validation(
+            "The function document is not valid",
+            $"{rejected.Problems.Count} problem(s) in the document of '{rejected.Name}'.",
+            rejected.Problems.GroupBy(p => p.Path).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray()));
+        problem.Extensions["problems"] = rejected.Problems.Select(p => new { path = p.Path, message = p.Message }).ToList();
+        return problem;
+    }
+
+    private static ProblemDetails WithIds(ProblemDetails problem, IReadOnlyList<string> ids)
+    {
+        problem.Extensions["ids"] = ids;
+        return problem;
+    }
+}
