@@ -21,6 +21,7 @@ public sealed class ReadmeCodeTests
             {
                 "src/AsyncFunctions.Server/Program.cs",
                 "src/AsyncFunctions.Server/Examples/EchoFunction.cs",
+                "tests/AsyncFunctions.Hosting.Sample/AsyncFunctions.Hosting.Sample.csproj",
                 "tests/AsyncFunctions.Hosting.Sample/Program.cs",
                 "tests/AsyncFunctions.Hosting.Sample/GreetFunction.cs",
             },

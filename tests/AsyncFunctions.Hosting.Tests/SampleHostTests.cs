@@ -26,6 +26,9 @@ public sealed class SampleHostTests
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal("", await missing.Content.ReadAsStringAsync());
 
+        // The platform chooses no default scheme for the app's endpoints.
+        Assert.Null(await host.Services.GetRequiredService<IAuthenticationSchemeProvider>().GetDefaultAuthenticateSchemeAsync());
+
         // The platform's endpoints still need a key.
         using var api = await anonymous.GetAsync(new Uri("/api/functions", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
