@@ -1,6 +1,8 @@
 using AsyncFunctions.FunctionStacks.Hosting;
 using AsyncFunctions.Server.Examples;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 
 namespace AsyncFunctions.Server.Tests;
 
@@ -38,5 +40,33 @@ public sealed class ExampleWebhookAddressTests
 
         Assert.Equal("https://hooks.example.com/notify", options.Env[ExampleWebhookAddress.EnvName]);
         Assert.Empty(options.AllowedHosts);
+    }
+
+    [Fact]
+    public void A_server_listening_elsewhere_than_the_offered_webhook_warns_at_start()
+    {
+        var logs = new CapturedLogs();
+        var configured = FreePort();
+        var actual = FreePort();
+        while (actual == configured)
+        {
+            actual = FreePort();
+        }
+
+        // The urls setting says one port; Kestrel's own endpoint settings, which win, another.
+        using var app = new TestApp(workers: 0, settings: new Dictionary<string, string?> { ["urls"] = $"http://127.0.0.1:{configured}" });
+        using var logged = app.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddProvider(logs)));
+        logged.UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, actual));
+        logged.StartServer();
+
+        Assert.Contains(logs.Warnings, w => w.Contains($"http://127.0.0.1:{configured}/examples/webhook", StringComparison.Ordinal)
+            && w.Contains($":{actual}", StringComparison.Ordinal) && w.Contains("AsyncFunctions:Stacks:Env:NOTIFY_WEBHOOK_URL", StringComparison.Ordinal));
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

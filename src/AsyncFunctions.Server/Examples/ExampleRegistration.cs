@@ -18,6 +18,7 @@ public static class ExampleRegistration
             functions.AddFunction<EchoFunction>(EchoFunction.Name, EchoFunction.Declare);
             functions.AddFunction<FailFunction>(FailFunction.Name, FailFunction.Declare);
             functions.Services.PostConfigure<FunctionStacksOptions>(o => ExampleWebhookAddress.Offer(o, configuration));
+            functions.Services.AddHostedService<ExampleWebhookCheck>();
         }
 
         return functions;
