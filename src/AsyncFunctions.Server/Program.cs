@@ -4,7 +4,8 @@ using AsyncFunctions.Server.Examples;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddAsyncFunctionsServer(functions =>
 {
-    // This server's C# functions are registered here.
+    // This server's C# functions are registered here, one line each:
+    // functions.AddFunction<SendEmail>("send_email", SendEmail.Declare);
     functions.AddExampleFunctions(builder.Configuration);
 });
 

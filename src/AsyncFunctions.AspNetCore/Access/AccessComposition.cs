@@ -17,7 +17,8 @@ public static class AccessComposition
         services.AddSingleton<ApiKeyRing>();
         services.AddHostedService<AccessStartupCheck>();
 
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+        // No default scheme: every policy of the platform names its schemes, so a host app keeps its own default.
+        services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
             .AddCookie(DashboardAccess.CookieScheme, o =>
             {
@@ -48,8 +49,6 @@ public static class AccessComposition
             .AddPolicyScheme(DashboardAccess.Scheme, "Dashboard: key or sign-in cookie", o => o.ForwardDefaultSelector = DashboardAccess.SelectScheme);
 
         services.AddAuthorizationBuilder()
-            // Secure by default: an endpoint that says nothing needs a valid key.
-            .SetFallbackPolicy(Keyed().Build())
             .AddPolicy(Roles.ReadPolicy, Keyed().RequireRole(Roles.All).Build())
             .AddPolicy(Roles.InvokePolicy, Keyed().RequireRole(Roles.Admin, Roles.Invoker).Build())
             .AddPolicy(Roles.AdminPolicy, Keyed().RequireRole(Roles.Admin).Build())
@@ -60,13 +59,39 @@ public static class AccessComposition
         return services;
     }
 
-    /// <summary>Authentication, then the per-key rate limit (it needs the key), then authorization.</summary>
+    /// <summary>
+    /// For an app that is the platform alone (the shipped server): the key's scheme is the default
+    /// and, secure by default, an endpoint that says nothing needs a valid key.
+    /// </summary>
+    public static IServiceCollection RequireKeysEverywhere(this IServiceCollection services)
+    {
+        services.Configure<AuthenticationOptions>(o => o.DefaultScheme = ApiKeyAuthenticationHandler.SchemeName);
+        services.AddAuthorizationBuilder().SetFallbackPolicy(Keyed().Build());
+        return services;
+    }
+
+    /// <summary>The caller's key, then the per-key rate limit (it needs the key), then authorization.</summary>
     public static IApplicationBuilder UseAccessControl(this IApplicationBuilder app)
     {
-        app.UseAuthentication();
-        app.UseRateLimiter();
+        app.Use(IdentifyCallerAsync);
+        app.UseKeyRateLimits();
         app.UseAuthorization();
         return app;
+    }
+
+    /// <summary>
+    /// Like UseAuthentication, but with the key's scheme rather than the app's default, which a
+    /// host app may have chosen for its own endpoints. The endpoint's policy authenticates again.
+    /// </summary>
+    private static async Task IdentifyCallerAsync(HttpContext context, RequestDelegate next)
+    {
+        var result = await context.AuthenticateAsync(ApiKeyAuthenticationHandler.SchemeName).ConfigureAwait(false);
+        if (result.Principal is { } principal)
+        {
+            context.User = principal;
+        }
+
+        await next(context).ConfigureAwait(false);
     }
 
     private static AuthorizationPolicyBuilder Keyed() =>

@@ -20,7 +20,7 @@ public sealed class ApiKeyAuthenticationHandler(
     IProblemDetailsService problems)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    public const string SchemeName = "ApiKey";
+    public const string SchemeName = "AsyncFunctions.ApiKey";
 
     private const string BearerPrefix = "Bearer ";
 

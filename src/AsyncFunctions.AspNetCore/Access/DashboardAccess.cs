@@ -1,6 +1,5 @@
 using AsyncFunctions.FunctionStacks.Http;
 using Hangfire.Dashboard;
-using Microsoft.AspNetCore.Authentication.Cookies;
 
 namespace AsyncFunctions.AspNetCore.Access;
 
@@ -12,9 +11,10 @@ namespace AsyncFunctions.AspNetCore.Access;
 public sealed class DashboardAccess : IDashboardAuthorizationFilter
 {
     /// <summary>Authenticates a dashboard request by its key when it sends one, otherwise by the sign-in cookie.</summary>
-    public const string Scheme = "Dashboard";
+    public const string Scheme = "AsyncFunctions.Dashboard";
 
-    public const string CookieScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+    /// <summary>Not the default "Cookies", which a host app's own cookie sign-in is likely to use.</summary>
+    public const string CookieScheme = "AsyncFunctions.DashboardCookie";
 
     /// <summary>The dashboard's own script posts here to refresh its counters: a read.</summary>
     private const string StatsPath = "/stats";

@@ -13,6 +13,8 @@ namespace AsyncFunctions.AspNetCore.Access;
 /// </summary>
 public static class KeyRateLimiter
 {
+    public const string OptionsName = "AsyncFunctions";
+
     public static IServiceCollection AddKeyRateLimits(this IServiceCollection services)
     {
         foreach (var role in Roles.All)
@@ -23,15 +25,20 @@ public static class KeyRateLimiter
                 .ValidateOnStart();
         }
 
-        services.AddRateLimiter(o =>
+        // The platform's limiter has options of its own name, so a host app's rate limiter keeps its global limiter.
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>(OptionsName).Configure<IOptionsMonitor<RateLimitOptions>>((o, limits) =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.OnRejected = RejectAsync;
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => Partition(context, limits));
         });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptionsMonitor<RateLimitOptions>>((o, limits) =>
-            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => Partition(context, limits)));
         return services;
     }
+
+    /// <summary>The per-key limits, on the requests that reach this point of the pipeline.</summary>
+    public static IApplicationBuilder UseKeyRateLimits(this IApplicationBuilder app) =>
+        app.UseRateLimiter(app.ApplicationServices.GetRequiredService<IOptionsMonitor<RateLimiterOptions>>().Get(OptionsName));
 
     private static RateLimitPartition<string> Partition(HttpContext context, IOptionsMonitor<RateLimitOptions> limits)
     {

@@ -12,13 +12,35 @@ using Microsoft.Extensions.Options;
 
 namespace AsyncFunctions.AspNetCore.Configuration;
 
-/// <summary>How the server is put together; shared by Program and the tests.</summary>
+/// <summary>
+/// How the platform is put together in an ASP.NET Core app: <see cref="AddAsyncFunctions"/> and
+/// <see cref="MapAsyncFunctions"/> in an app of its own, <see cref="AddAsyncFunctionsServer"/> and
+/// <see cref="MapAsyncFunctionsServer"/> in the shipped server, which is the platform alone.
+/// </summary>
 public static class ServerComposition
 {
+    /// <summary>
+    /// The shipped server: the repository's appsettings.json, the platform, and keys required by
+    /// every endpoint that says nothing (the server has no endpoints of its own to leave open).
+    /// </summary>
     /// <param name="functions">Adds this app's C# functions (and anything else of <see cref="AsyncFunctionsBuilder"/>).</param>
     public static WebApplicationBuilder AddAsyncFunctionsServer(this WebApplicationBuilder builder, Action<AsyncFunctionsBuilder>? functions = null)
     {
         AddTopLevelSettings(builder.Configuration);
+        builder.AddAsyncFunctions(functions);
+        builder.Services.RequireKeysEverywhere();
+        return builder;
+    }
+
+    /// <summary>
+    /// The platform in any ASP.NET Core app: storage from the app's configuration
+    /// (<c>AsyncFunctions:Storage:Provider</c>, <c>ConnectionStrings:AsyncFunctions</c>), Hangfire
+    /// workers, function stacks, API keys, health checks, OpenAPI and telemetry. Settings are read
+    /// from the app's configuration as documented for the server.
+    /// </summary>
+    /// <param name="functions">Adds the app's C# functions (and anything else of <see cref="AsyncFunctionsBuilder"/>).</param>
+    public static WebApplicationBuilder AddAsyncFunctions(this WebApplicationBuilder builder, Action<AsyncFunctionsBuilder>? functions = null)
+    {
         var configuration = builder.Configuration;
         var services = builder.Services;
 
@@ -52,21 +74,54 @@ public static class ServerComposition
         return builder;
     }
 
+    /// <summary>
+    /// The shipped server: the platform's middleware (problem details, keys, rate limits, body
+    /// limit) for every request, then its endpoints.
+    /// </summary>
     public static WebApplication MapAsyncFunctionsServer(this WebApplication app)
+    {
+        UsePlatformMiddleware(app);
+        MapPlatformEndpoints(app);
+        return app;
+    }
+
+    /// <summary>
+    /// The platform's endpoints in an app of its own: the REST API (<c>/api/functions</c>,
+    /// <c>/api/executions</c>), the dashboard (<c>/hangfire</c>, <c>/sign-in</c>, <c>/sign-out</c>),
+    /// <c>/health</c>, the OpenAPI document and the Prometheus scrape. The platform's middleware runs
+    /// for these endpoints only (after routing): the app's own endpoints keep the app's
+    /// authentication, authorization, error pages and body limits.
+    /// </summary>
+    public static WebApplication MapAsyncFunctions(this WebApplication app)
+    {
+        app.UseWhen(PlatformEndpoint.IsTarget, UsePlatformMiddleware);
+        MapPlatformEndpoints(app);
+        return app;
+    }
+
+    private static void UsePlatformMiddleware(IApplicationBuilder app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAccessControl();
         app.UseMiddleware<RequestBodyLimitMiddleware>();
-        app.MapFunctionEndpoints();
-        app.MapExecutionEndpoints();
-        app.MapExecutionAdministrationEndpoints();
-        app.MapHealthEndpoints();
-        app.MapServerTelemetry();
-        app.MapOpenApi();
-        app.MapDashboardSignIn();
+    }
+
+    private static void MapPlatformEndpoints(WebApplication app)
+    {
+        var platform = app.MapGroup("").WithMetadata(PlatformEndpoint.Marker);
+        // Secure by default: an endpoint of the platform that says nothing needs a valid key.
+        var keyed = platform.MapGroup("").RequireAuthorization(Roles.ReadPolicy);
+        keyed.MapFunctionEndpoints();
+        keyed.MapExecutionEndpoints();
+        keyed.MapExecutionAdministrationEndpoints();
+        keyed.MapHealthEndpoints();
+        keyed.MapServerTelemetry();
+        keyed.MapOpenApi();
+        keyed.MapDashboardSignIn();
         ExecutionDashboard.Register();
-        app.MapHangfireDashboard(ExecutionDashboard.DashboardPath, new DashboardOptions
+        // The dashboard's own policy (key or sign-in cookie) alone: a second scheme would answer its challenge twice.
+        platform.MapHangfireDashboard(ExecutionDashboard.DashboardPath, new DashboardOptions
         {
             DashboardTitle = "AsyncFunctions",
             // "Back to site": the sign-in page shows who is signed in, signs out and links back here.
@@ -75,7 +130,6 @@ public static class ServerComposition
             IsReadOnlyFunc = DashboardAccess.IsReadOnly,
             DisplayStorageConnectionString = false,
         }).RequireAuthorization(Roles.DashboardPolicy);
-        return app;
     }
 
     /// <summary>

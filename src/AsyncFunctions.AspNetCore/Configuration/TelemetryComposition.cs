@@ -55,9 +55,9 @@ public static class TelemetryComposition
     }
 
     /// <summary>The Prometheus scrape endpoint, for admin and viewer keys: a scraper gets 401 or 403, never the sign-in page.</summary>
-    public static WebApplication MapServerTelemetry(this WebApplication app)
+    public static IEndpointRouteBuilder MapServerTelemetry(this IEndpointRouteBuilder app)
     {
-        var path = app.Configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>()?.PrometheusPath ?? new TelemetryOptions().PrometheusPath;
+        var path = app.ServiceProvider.GetRequiredService<IConfiguration>().GetSection(TelemetryOptions.Section).Get<TelemetryOptions>()?.PrometheusPath ?? new TelemetryOptions().PrometheusPath;
         if (!string.IsNullOrEmpty(path))
         {
             app.MapPrometheusScrapingEndpoint(path).RequireAuthorization(policy => policy

@@ -1,8 +1,12 @@
+using AsyncFunctions.FunctionStacks.Hosting;
 using AsyncFunctions.Hangfire.DependencyInjection;
 
 namespace AsyncFunctions.Server.Examples;
 
-/// <summary>The examples' C# functions and stand-in webhook, on when <c>AsyncFunctions:Examples:Enabled</c> is true.</summary>
+/// <summary>
+/// The examples' C# functions, the stand-in webhook and its address for the example stacks, on
+/// when <c>AsyncFunctions:Examples:Enabled</c> is true.
+/// </summary>
 public static class ExampleRegistration
 {
     public const string EnabledKey = "AsyncFunctions:Examples:Enabled";
@@ -13,6 +17,8 @@ public static class ExampleRegistration
         {
             functions.AddFunction<EchoFunction>(EchoFunction.Name, EchoFunction.Declare);
             functions.AddFunction<FailFunction>(FailFunction.Name, FailFunction.Declare);
+            functions.Services.PostConfigure<FunctionStacksOptions>(o => ExampleWebhookAddress.Offer(o, configuration));
+            functions.Services.AddHostedService<ExampleWebhookCheck>();
         }
 
         return functions;
