@@ -227,6 +227,35 @@ public sealed class ExecutionEventsTests(ExecutionEventsTests.NotifiedApp shared
     }
 
     [Fact]
+    public async Task Another_node_s_signal_wakes_the_stream_at_once()
+    {
+        var gate = Guid.NewGuid().ToString("N");
+        var id = await _app.StartAsync("tests.gated", new { gate });
+        try
+        {
+            await _app.WaitForAsync(id, r => r["status"]!.GetValue<string>() == "Processing");
+            using var stream = await SseStream.OpenAsync(_app.CreateClient(), $"/api/executions/{id}/events");
+            Assert.Equal("Processing", (await stream.NextEventAsync()).Status);
+
+            // Another node finished it and its NOTIFY arrived (PostgreSQL); this server polls only every ten minutes.
+            var store = _app.Services.GetRequiredService<IExecutionStore>();
+            Assert.True(await store.ApplyAsync(new StatusChange(id, "tests.gated", ExecutionStatus.Failed, DateTimeOffset.UtcNow)
+            {
+                Error = new ExecutionError("Elsewhere", "failed on another node", "tests.elsewhere"),
+            }));
+            _app.Services.GetRequiredService<ICompletionPublisher>().Signal([id]);
+
+            var last = await stream.NextEventAsync();
+            Assert.Equal("Failed", last.Status);
+            Assert.Equal("end", (await stream.NextEventAsync()).Event);
+        }
+        finally
+        {
+            TestFunctions.Gates.Release(gate);
+        }
+    }
+
+    [Fact]
     public async Task A_quiet_stream_sends_keep_alives_and_ends_at_its_lifetime()
     {
         using var app = new TestApp(settings: new Dictionary<string, string?>

@@ -52,9 +52,14 @@ public sealed class SseStream : IDisposable
     /// <summary>The next message, or null when the server closed the stream.</summary>
     public async Task<SseMessage?> NextAsync()
     {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var deadline = Deadline();
+        return await NextAsync(deadline.Token);
+    }
+
+    private async Task<SseMessage?> NextAsync(CancellationToken cancellationToken)
+    {
         string? eventName = null, id = null, data = null, comment = null;
-        while (await _reader.ReadLineAsync(deadline.Token) is { } line)
+        while (await _reader.ReadLineAsync(cancellationToken) is { } line)
         {
             if (line.Length == 0)
             {
@@ -81,10 +86,11 @@ public sealed class SseStream : IDisposable
         return null;
     }
 
-    /// <summary>The next event, skipping comments.</summary>
+    /// <summary>The next event, skipping comments (keep-alives do not extend the deadline).</summary>
     public async Task<SseMessage> NextEventAsync()
     {
-        while (await NextAsync() is { } message)
+        using var deadline = Deadline();
+        while (await NextAsync(deadline.Token) is { } message)
         {
             if (message.Comment is null)
             {
@@ -99,14 +105,17 @@ public sealed class SseStream : IDisposable
     /// <summary>Every message up to the server's close.</summary>
     public async Task<List<SseMessage>> ReadToEndAsync()
     {
+        using var deadline = Deadline();
         var messages = new List<SseMessage>();
-        while (await NextAsync() is { } message)
+        while (await NextAsync(deadline.Token) is { } message)
         {
             messages.Add(message);
         }
 
         return messages;
     }
+
+    private static CancellationTokenSource Deadline() => new(TimeSpan.FromSeconds(60));
 
     public void Dispose()
     {
