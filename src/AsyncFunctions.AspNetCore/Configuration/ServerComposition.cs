@@ -5,6 +5,7 @@ using AsyncFunctions.AspNetCore.Access;
 using AsyncFunctions.AspNetCore.Administration;
 using AsyncFunctions.AspNetCore.Dashboard;
 using AsyncFunctions.AspNetCore.Endpoints;
+using AsyncFunctions.AspNetCore.Events;
 using AsyncFunctions.AspNetCore.Http;
 using Hangfire;
 using Microsoft.Extensions.Configuration.Json;
@@ -64,6 +65,7 @@ public static class ServerComposition
         // service is registered, and puts the token in its pages for its own script.
         services.AddAntiforgery();
         services.AddApiProblems();
+        services.AddExecutionEvents();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: [HealthEndpoints.ReadyTag]);
         services.AddAccessControl(configuration);
@@ -114,6 +116,7 @@ public static class ServerComposition
         var keyed = platform.MapGroup("").RequireAuthorization(Roles.ReadPolicy);
         keyed.MapFunctionEndpoints();
         keyed.MapExecutionEndpoints();
+        keyed.MapExecutionEventsEndpoints();
         keyed.MapExecutionAdministrationEndpoints();
         keyed.MapHealthEndpoints();
         keyed.MapServerTelemetry();

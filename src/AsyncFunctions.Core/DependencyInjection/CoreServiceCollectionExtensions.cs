@@ -19,7 +19,8 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<IFunctionCatalog, FunctionCatalog>();
         services.TryAddSingleton<ExecutionAwaiter>();
         services.TryAddSingleton<IExecutionAwaiter>(sp => sp.GetRequiredService<ExecutionAwaiter>());
-        services.TryAddSingleton<ICompletionPublisher>(sp => sp.GetRequiredService<ExecutionAwaiter>());
+        services.TryAddSingleton<ExecutionChangeFeed>();
+        services.TryAddSingleton<ICompletionPublisher>(sp => new CompletionRelay(sp.GetRequiredService<ExecutionAwaiter>(), sp.GetRequiredService<ExecutionChangeFeed>()));
         services.TryAddSingleton<SyncRunLeases>();
         services.TryAddSingleton<IExecutionService, ExecutionService>();
         return services;

@@ -21,7 +21,7 @@ namespace AsyncFunctions.Hangfire.Filters;
 /// rides on the state itself: the new row on <see cref="NewExecutionState"/> and <see cref="NewScheduledExecutionState"/>, a suspension's time on <see cref="SuspendedState"/>, the output on
 /// <see cref="SucceededState.Result"/>, a retried attempt's error on <see cref="RetryScheduledState"/>.
 /// </summary>
-public sealed class ExecutionStateFilter(IExecutionStore store, ICompletionPublisher completions, ResumeRequests resumes, RunningExecutions running, IOptions<RetentionOptions> retention) : IApplyStateFilter
+public sealed class ExecutionStateFilter(IExecutionStore store, ICompletionPublisher completions, ExecutionChangeFeed changes, ResumeRequests resumes, RunningExecutions running, IOptions<RetentionOptions> retention) : IApplyStateFilter
 {
     public void OnStateApplied(ApplyStateContext context, IWriteOnlyTransaction transaction)
     {
@@ -73,6 +73,8 @@ public sealed class ExecutionStateFilter(IExecutionStore store, ICompletionPubli
 
         if (applied)
         {
+            // Open event streams re-read the record; nothing happens here while none is open.
+            changes.Changed(id);
             Record(change, context);
         }
     }
