@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using AsyncFunctions.Executions;
 using AsyncFunctions.Storage.Tests.Fixtures;
 using AsyncFunctions.Webhooks;
 
@@ -73,5 +75,24 @@ public abstract class CallbackStoreContract(IStoreFixture fixture)
         Assert.NotNull(callback);
         Assert.Equal(CallbackState.Failed, callback.State);
         Assert.Equal(refused, Assert.Single(callback.Deliveries));
+    }
+
+    [SkippableFact]
+    public async Task The_purge_takes_an_executions_callback_and_deliveries_with_it()
+    {
+        var callbacks = Store;
+        var store = new DapperExecutionStore(fixture.CreateDialect());
+        var at = new DateTimeOffset(2000, 6, 2, 0, 0, 0, TimeSpan.Zero);
+        var id = "cb-purge-" + Guid.NewGuid().ToString("N");
+        await store.CreateAsync(new NewExecution(id, "contract.fn", null, ExecutionStatus.Enqueued, new JsonObject(), null, at));
+        await callbacks.SaveAsync(id, "https://hooks.example.com/a");
+        await store.ApplyAsync(new StatusChange(id, "contract.fn", ExecutionStatus.Succeeded, at.AddSeconds(1)));
+        await callbacks.RecordAsync(id, new CallbackDelivery("msg_3", 1, at.AddSeconds(2), 200, null, 3), CallbackState.Delivered);
+
+        Assert.True(await store.PurgeFinishedAsync(at.AddSeconds(2), 900) >= 1);
+
+        Assert.Null(await callbacks.GetAsync(id));
+        await using var connection = await fixture.CreateDialect().OpenAsync(CancellationToken.None);
+        Assert.Equal(0, await Dapper.SqlMapper.ExecuteScalarAsync<int>(connection, "SELECT COUNT(*) FROM af_webhook_deliveries WHERE execution_id = @id", new { id }));
     }
 }
