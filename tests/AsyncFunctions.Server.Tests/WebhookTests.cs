@@ -93,6 +93,11 @@ public sealed class WebhookTests : IAsyncLifetime
         Assert.Contains("503", deliveries[0]!["error"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("Succeeded", record["status"]!.GetValue<string>());
         Assert.Equal(1, record["attempts"]!.GetValue<int>());
+
+        var html = await _app.GetHtmlAsync($"/hangfire/jobs/details/{id}");
+        Assert.Equal(_receiver.Url("flaky"), DashboardPages.Text(html, "code", "af-callback-url"));
+        Assert.Equal("Delivered", DashboardPages.Text(html, "dd", "af-callback-state"));
+        Assert.Equal("503", DashboardPages.Text(html, "td", "af-delivery-status"));
     }
 
     [Fact]
