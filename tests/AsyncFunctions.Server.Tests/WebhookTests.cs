@@ -248,4 +248,38 @@ public sealed class WebhookTests : IAsyncLifetime
             .ToList();
         Assert.Equal([withCallback], deliveries);
     }
+
+    [Fact]
+    public async Task A_failed_execution_posts_its_error_and_a_retry_that_fails_again_posts_a_new_message()
+    {
+        var id = (await _app.PostAsync("/api/functions/examples.fail/executions", new { input = new { message = "no luck" }, callbackUrl = _receiver.Url("failing") }, HttpStatusCode.Accepted))["id"]!.GetValue<string>();
+        await WaitForCallbackAsync(id, "Delivered");
+
+        await _app.PostAsync($"/api/executions/{id}/retry", new { }, HttpStatusCode.OK);
+        var record = await _app.WaitForAsync(id, r => r["callback"]?["deliveries"]?.AsArray().Count == 2 && r["callback"]!["state"]!.GetValue<string>() == "Delivered");
+
+        var received = _receiver.For("failing");
+        Assert.Equal(2, received.Count);
+        Assert.NotEqual(received[0].Id, received[1].Id);
+        var data = JsonNode.Parse(received[1].Body)!["data"]!;
+        Assert.Equal("Failed", data["status"]!.GetValue<string>());
+        Assert.Equal("examples.failed", data["error"]!["code"]!.GetValue<string>());
+        Assert.Equal("no luck", data["error"]!["message"]!.GetValue<string>());
+        Assert.Equal(2, data["attempts"]!.GetValue<int>());
+        Assert.Equal(2, record["attempts"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task An_execution_retried_by_its_policy_posts_once_with_its_final_status()
+    {
+        var id = (await _app.PostAsync("/api/functions/tests.flaky/executions", new { callbackUrl = _receiver.Url("retried") }, HttpStatusCode.Accepted))["id"]!.GetValue<string>();
+
+        var record = await WaitForCallbackAsync(id, "Delivered");
+
+        var received = Assert.Single(_receiver.For("retried"));
+        var data = JsonNode.Parse(received.Body)!["data"]!;
+        Assert.Equal("Succeeded", data["status"]!.GetValue<string>());
+        Assert.Equal(2, data["attempts"]!.GetValue<int>());
+        Assert.Single(record["callback"]!["deliveries"]!.AsArray());
+    }
 }
