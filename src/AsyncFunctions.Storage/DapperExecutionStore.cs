@@ -383,6 +383,10 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
                 $"DELETE FROM af_execution_logs WHERE {dialect.InList("execution_id", "@ids")}", new { ids }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             await connection.ExecuteAsync(new CommandDefinition(
                 $"DELETE FROM af_execution_waits WHERE {dialect.InList("waiter_id", "@ids")}", new { ids }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"DELETE FROM af_webhook_deliveries WHERE {dialect.InList("execution_id", "@ids")}", new { ids }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"DELETE FROM af_webhooks WHERE {dialect.InList("execution_id", "@ids")}", new { ids }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             return await connection.ExecuteAsync(new CommandDefinition(
                 $"DELETE FROM af_executions WHERE phase = {ExecutionStatusRules.FinishedPhase} AND {dialect.InList("id", "@ids")}", new { ids }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }, transactional: true, cancellationToken).ConfigureAwait(false);

@@ -10,7 +10,7 @@ public sealed class UnknownFieldTests(SharedApp shared) : IClassFixture<SharedAp
     private readonly TestApp _app = shared.App;
 
     [Theory]
-    [InlineData("/api/functions/examples.echo/executions", """{ "input": { "value": 1 }, "callbackUrl": "http://example.com/done" }""", "$.callbackUrl")]
+    [InlineData("/api/functions/examples.echo/executions", """{ "input": { "value": 1 }, "callbackUri": "http://example.com/done" }""", "$.callbackUri")]
     [InlineData("/api/functions/examples.echo/executions", """{ "input": { "value": 1 }, "priority": 5 }""", "$.priority")]
     [InlineData("/api/functions/examples.echo/executions", """{ "input": { "value": 1 }, "mode": "sync", "queue": "fast" }""", "$.queue")]
     [InlineData("/api/functions/examples.echo/executions", """{ "input": { "value": 1 }, "Input": { "value": 2 } }""", "$.Input")]

@@ -7,6 +7,7 @@ using AsyncFunctions.AspNetCore.Dashboard;
 using AsyncFunctions.AspNetCore.Endpoints;
 using AsyncFunctions.AspNetCore.Events;
 using AsyncFunctions.AspNetCore.Http;
+using AsyncFunctions.AspNetCore.Webhooks;
 using Hangfire;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Options;
@@ -52,6 +53,7 @@ public static class ServerComposition
         });
 
         services.AddFunctionStacks();
+        services.AddWebhookDelivery();
 
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section)
             .Validate(o => o.MaxRequestBodyBytes > 0, $"{ApiOptions.Section}:MaxRequestBodyBytes must be positive.")

@@ -30,6 +30,7 @@ internal static class ExecutionPanel
 
         var children = await store.ListAsync(new ExecutionQuery(ParentId: id, Limit: MaxChildren), http.RequestAborted).ConfigureAwait(false);
         var logs = await services.GetRequiredService<IExecutionLogStore>().ListAsync(id, MaxLogs, http.RequestAborted).ConfigureAwait(false);
+        record = record with { Callback = await services.GetRequiredService<AsyncFunctions.Webhooks.ICallbackStore>().GetAsync(id, http.RequestAborted).ConfigureAwait(false) };
         var request = http.Request;
         // The dashboard's requests carry its own path in PathBase; the API lives beside it.
         var pathBase = request.PathBase.Value ?? "";
@@ -95,6 +96,7 @@ internal static class ExecutionPanel
             html.Append("</dl>");
         }
 
+        CallbackSection.Append(html, r.Callback);
         AppendChildren(html, content.Children, r.Id, links);
         AppendLogs(html, content.Logs);
         html.Append("</div>");

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AsyncFunctions.Awaiting;
 using AsyncFunctions.Executions;
+using AsyncFunctions.Webhooks;
 using AsyncFunctions.Running;
 using AsyncFunctions.AspNetCore.Access;
 using AsyncFunctions.AspNetCore.Http;
@@ -73,6 +74,7 @@ public static class ExecutionAdministrationEndpoints
         IExecutionStore store,
         IExecutionControl control,
         IExecutionService executions,
+        ICallbackStore callbacks,
         IOptions<JsonOptions> json,
         CancellationToken cancellationToken)
     {
@@ -88,7 +90,7 @@ public static class ExecutionAdministrationEndpoints
             case ControlOutcome.WrongState:
                 throw Conflict("The execution cannot be retried", $"Execution '{id}' changed state before it could be retried.");
             case ControlOutcome.NoJob:
-                return await RetryAsNewAsync(record, store, control, executions, cancellationToken).ConfigureAwait(false);
+                return await RetryAsNewAsync(record with { Callback = await callbacks.GetAsync(id, cancellationToken).ConfigureAwait(false) }, store, control, executions, cancellationToken).ConfigureAwait(false);
         }
 
         return Results.Ok(await DocumentAsync(id, store, json.Value.SerializerOptions, cancellationToken).ConfigureAwait(false));
@@ -106,7 +108,7 @@ public static class ExecutionAdministrationEndpoints
         }
 
         var retry = await executions.StartAsync(
-            new StartRequest(record.Function, record.Input) { Caller = record.Caller, FunctionVersion = record.FunctionVersion },
+            new StartRequest(record.Function, record.Input) { Caller = record.Caller, FunctionVersion = record.FunctionVersion, CallbackUrl = record.Callback?.Url },
             cancellationToken).ConfigureAwait(false);
         if (!await store.LinkRetryAsync(record.Id, retry.Id, CancellationToken.None).ConfigureAwait(false))
         {

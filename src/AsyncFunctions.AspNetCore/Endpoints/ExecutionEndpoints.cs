@@ -55,6 +55,7 @@ public static class ExecutionEndpoints
         // The record with the messages the function logged, in one document.
         var document = JsonSerializer.SerializeToNode(record, json.Value.SerializerOptions)!.AsObject();
         document["logs"] = JsonSerializer.SerializeToNode(await logs.ListAsync(id, cancellationToken: cancellationToken).ConfigureAwait(false), json.Value.SerializerOptions);
+        await Webhooks.CallbackView.AddToAsync(document, request, id, json.Value.SerializerOptions, cancellationToken).ConfigureAwait(false);
         return Results.Ok(document);
     }
 

@@ -59,7 +59,7 @@ public static class FunctionEndpoints
             : FunctionView.From(function);
 
     /// <summary>The fields a start body may hold; any other is refused, so a misspelled or future option is not silently ignored.</summary>
-    private static readonly string[] StartFields = ["input", "mode", "runAt", "delaySeconds"];
+    private static readonly string[] StartFields = ["input", "mode", "runAt", "delaySeconds", Webhooks.StartCallback.Field];
 
     private static async Task<IResult> StartAsync(
         string name,
@@ -86,8 +86,14 @@ public static class FunctionEndpoints
             throw ApiProblemException.BadField("input", "must be a JSON object");
         }
 
+        var callbackUrl = await Webhooks.StartCallback.ReadAsync(request, body, cancellationToken).ConfigureAwait(false);
+        if (callbackUrl is not null && mode == "sync")
+        {
+            throw ApiProblemException.BadField(Webhooks.StartCallback.Field, "applies to async starts only: a sync start answers with the result");
+        }
+
         // The caller is recorded on the execution, inherited by its children and shown to stacks as $auth.
-        var start = new StartRequest(name, input) { Caller = user.Caller(), RunAt = runAt };
+        var start = new StartRequest(name, input) { Caller = user.Caller(), RunAt = runAt, CallbackUrl = callbackUrl };
         if (mode == "sync" && idempotencyKey is not null)
         {
             throw ApiProblemException.BadField(IdempotentStarts.Header, "applies to async starts only");

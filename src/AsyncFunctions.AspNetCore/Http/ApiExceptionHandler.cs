@@ -24,6 +24,7 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExce
             FunctionNameTakenException taken => Problem(StatusCodes.Status409Conflict, "The name belongs to a C# function", taken.Message),
             UnknownFunctionException unknown => Problem(StatusCodes.Status404NotFound, "Unknown function", unknown.Message),
             UnknownExecutionsException unknown => WithIds(Problem(StatusCodes.Status404NotFound, "Unknown executions", unknown.Message), unknown.Ids),
+            AsyncFunctions.Webhooks.CallbacksNotConfiguredException callbacks => Problem(StatusCodes.Status400BadRequest, "Callbacks are not configured", callbacks.Message),
             CallDepthExceededException depth => Problem(StatusCodes.Status400BadRequest, "Call depth exceeded", depth.Message),
             BadHttpRequestException bad => Problem(bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request", bad.Message),
             _ => null,

@@ -63,5 +63,9 @@ public sealed record ExecutionRecord
     /// <summary>How many times it was resumed after a suspension (not counted in <see cref="Attempts"/>).</summary>
     public int Resumes { get; init; }
 
+    /// <summary>The callback of the execution and its deliveries; null when it has none, or when the reader did not ask for it.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Webhooks.ExecutionCallback? Callback { get; init; }
+
     public ExecutionResult ToResult() => new(Id, Status, Output, Error);
 }

@@ -114,7 +114,7 @@ public interface IExecutionStore
 
     /// <summary>
     /// Deletes up to <paramref name="limit"/> finished executions completed before
-    /// <paramref name="completedBefore"/>, oldest first, with their logs and waits. Returns how
+    /// <paramref name="completedBefore"/>, oldest first, with their logs, waits and callbacks. Returns how
     /// many it deleted; call again until it returns less than <paramref name="limit"/>.
     /// </summary>
     Task<int> PurgeFinishedAsync(DateTimeOffset completedBefore, int limit, CancellationToken cancellationToken = default);

@@ -22,4 +22,7 @@ public sealed record NewExecution(
 {
     /// <summary>Who started the tree of calls, written with the row and never changed.</summary>
     public ExecutionCaller? Caller { get; init; }
+
+    /// <summary>Where the result is posted when the execution finishes; written with the row and never changed.</summary>
+    public string? CallbackUrl { get; init; }
 }

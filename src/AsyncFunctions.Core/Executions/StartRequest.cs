@@ -19,4 +19,7 @@ public sealed record StartRequest(string Function, JsonNode? Input, string? Pare
 
     /// <summary>The version of a function stack to run (a retry runs the version it retries); null runs the current one.</summary>
     public int? FunctionVersion { get; init; }
+
+    /// <summary>Where to post the result when the execution finishes; wins over the function's own callback URL.</summary>
+    public string? CallbackUrl { get; init; }
 }

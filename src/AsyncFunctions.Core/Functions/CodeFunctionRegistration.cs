@@ -25,6 +25,8 @@ public sealed class CodeFunctionRegistration
 
     public TimeSpan? Timeout { get; private set; }
 
+    public string? CallbackUrl { get; private set; }
+
     public CodeFunctionRegistration Describe(string description)
     {
         Description = description;
@@ -56,6 +58,18 @@ public sealed class CodeFunctionRegistration
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
         Timeout = timeout;
+        return this;
+    }
+
+    /// <summary>Posts the result of each async execution to <paramref name="url"/> when it finishes (unless its start names another URL).</summary>
+    public CodeFunctionRegistration WithCallback(string url)
+    {
+        if (Webhooks.CallbackUrl.Problem(url) is { } problem)
+        {
+            throw new ArgumentException($"The callback URL of function '{Name}' {problem}.", nameof(url));
+        }
+
+        CallbackUrl = url;
         return this;
     }
 }

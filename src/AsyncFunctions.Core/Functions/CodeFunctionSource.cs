@@ -22,6 +22,7 @@ public sealed class CodeFunctionSource : IFunctionSource
                 Kind = "code",
                 Retry = r.Retry,
                 Timeout = r.Timeout,
+                CallbackUrl = r.CallbackUrl,
                 Body = new ResolvedFromScope(r.Type),
             },
             StringComparer.Ordinal);

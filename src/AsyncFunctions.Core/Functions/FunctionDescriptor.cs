@@ -22,5 +22,8 @@ public sealed record FunctionDescriptor
     /// <summary>Longest time one attempt may run; null for no limit.</summary>
     public TimeSpan? Timeout { get; init; }
 
+    /// <summary>Where the result of each async execution is posted when it finishes, unless its start names another; null for none.</summary>
+    public string? CallbackUrl { get; init; }
+
     public required IFunctionBody Body { get; init; }
 }

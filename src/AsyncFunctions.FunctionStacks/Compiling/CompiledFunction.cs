@@ -51,6 +51,9 @@ public sealed class CompiledFunction
 
     public TimeSpan? Timeout { get; }
 
+    /// <summary>The document's <c>callbackUrl</c>: where each async execution's result is posted unless its start names another.</summary>
+    public string? CallbackUrl { get; init; }
+
     internal StepBlock Root { get; }
 
     internal ValueTemplate? Response { get; }

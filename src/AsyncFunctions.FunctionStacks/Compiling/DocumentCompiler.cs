@@ -8,7 +8,7 @@ namespace AsyncFunctions.FunctionStacks.Compiling;
 /// <summary>One compilation: walks the document once, collecting every problem with its path.</summary>
 internal sealed partial class DocumentCompiler(Func<string, bool>? functionExists)
 {
-    private static readonly string[] TopLevelFields = ["name", "description", "inputs", "retry", "timeoutSeconds", "stack", "response"];
+    private static readonly string[] TopLevelFields = ["name", "description", "inputs", "retry", "timeoutSeconds", "callbackUrl", "stack", "response"];
 
     private readonly List<DocumentProblem> _problems = [];
     private readonly Dictionary<string, StepBlock> _blocks = new(StringComparer.Ordinal);
@@ -48,6 +48,7 @@ internal sealed partial class DocumentCompiler(Func<string, bool>? functionExist
         var inputs = new InputDeclarationReader(_problems).ReadAll(document["inputs"], "$.inputs");
         var retry = ReadRetry(document["retry"]);
         var timeout = ReadTimeout(document);
+        var callbackUrl = ReadCallbackUrl(document);
 
         StepBlock root;
         if (document["stack"] is null)
@@ -70,7 +71,7 @@ internal sealed partial class DocumentCompiler(Func<string, bool>? functionExist
         }
 
         return new CompileResult(
-            new CompiledFunction(document, name, description, inputs, retry, timeout, root, response, _blocks, _steps),
+            new CompiledFunction(document, name, description, inputs, retry, timeout, root, response, _blocks, _steps) { CallbackUrl = callbackUrl },
             []);
     }
 
@@ -135,6 +136,23 @@ internal sealed partial class DocumentCompiler(Func<string, bool>? functionExist
         }
 
         return TimeSpan.FromSeconds((double)seconds);
+    }
+
+    private string? ReadCallbackUrl(JsonObject document)
+    {
+        if (!document.TryGetPropertyValue("callbackUrl", out var node) || node is null)
+        {
+            return null;
+        }
+
+        var url = JsonPaths.TryGetString(node, out var text) ? text : null;
+        if (Webhooks.CallbackUrl.Problem(url) is { } problem)
+        {
+            Problem("$.callbackUrl", problem);
+            return null;
+        }
+
+        return url;
     }
 
     private void Problem(string path, string message) => _problems.Add(new DocumentProblem(path, message));

@@ -18,6 +18,7 @@ public static class StackFunctionDescriptor
         Version = version,
         Retry = function.Retry,
         Timeout = function.Timeout,
+        CallbackUrl = function.CallbackUrl,
         Body = new StackFunctionBody(function, services, version),
     };
 

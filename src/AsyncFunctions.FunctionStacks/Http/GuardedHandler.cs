@@ -58,13 +58,49 @@ public static class GuardedHandler
             : ("", 0);
     }
 
-    private static async ValueTask<Stream> ConnectAsync(FunctionStacksOptions options, DnsEndPoint endPoint, CancellationToken cancellationToken)
+    /// <summary>
+    /// Why the guard refuses <paramref name="url"/>'s host (the message of <see cref="ForbiddenHostException"/>),
+    /// or null when it lets it through. A host that does not resolve now is not refused: it is judged again at each connection.
+    /// </summary>
+    public static async Task<string?> RefusalAsync(FunctionStacksOptions options, Uri url, CancellationToken cancellationToken)
     {
-        var host = endPoint.Host;
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(url);
+        try
+        {
+            await ResolveAllowedAsync(options, url.Host, url.Port, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (ForbiddenHostException forbidden)
+        {
+            return forbidden.Message;
+        }
+        catch (SocketException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The message of the <see cref="ForbiddenHostException"/> in <paramref name="exception"/> or its inner exceptions; null when there is none.</summary>
+    public static string? RefusalOf(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is ForbiddenHostException forbidden)
+            {
+                return forbidden.Message;
+            }
+        }
+
+        return null;
+    }
+
+    private static async Task<IPAddress[]> ResolveAllowedAsync(FunctionStacksOptions options, string host, int port, CancellationToken cancellationToken)
+    {
         var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal)
             ? [literal]
             : await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
-        if (!IsAllowListed(options, host, endPoint.Port))
+        if (!IsAllowListed(options, host, port))
         {
             var allowedNetworks = AddressPolicy.ParseNetworks(options.AllowedNetworks);
             foreach (var address in addresses)
@@ -76,6 +112,12 @@ public static class GuardedHandler
             }
         }
 
+        return addresses;
+    }
+
+    private static async ValueTask<Stream> ConnectAsync(FunctionStacksOptions options, DnsEndPoint endPoint, CancellationToken cancellationToken)
+    {
+        var addresses = await ResolveAllowedAsync(options, endPoint.Host, endPoint.Port, cancellationToken).ConfigureAwait(false);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {

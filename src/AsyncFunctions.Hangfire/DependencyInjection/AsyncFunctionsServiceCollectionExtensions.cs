@@ -34,6 +34,7 @@ public static class AsyncFunctionsServiceCollectionExtensions
         services.TryAddSingleton<IExecutionStore>(sp => new DapperExecutionStore(sp.GetRequiredService<SqlDialect>()));
         services.TryAddSingleton<IFunctionDefinitionStore, DapperFunctionDefinitionStore>();
         services.TryAddSingleton<IExecutionLogStore, DapperExecutionLogStore>();
+        services.TryAddSingleton<AsyncFunctions.Webhooks.ICallbackStore>(sp => new DapperCallbackStore(sp.GetRequiredService<SqlDialect>()));
 
         // Our own storage and filter provider go in before AddHangfire, whose TryAdd would
         // otherwise fall back to the static JobStorage.Current and GlobalJobFilters.
@@ -44,6 +45,8 @@ public static class AsyncFunctionsServiceCollectionExtensions
         services.TryAddSingleton<ResumeRequests>();
         services.TryAddSingleton<RunningExecutions>();
         services.TryAddSingleton<IExecutionControl, HangfireExecutionControl>();
+        services.TryAddSingleton<AsyncFunctions.Hangfire.Webhooks.WebhookJobs>();
+        services.TryAddSingleton<AsyncFunctions.Hangfire.Webhooks.WebhookRetry>();
         services.TryAddSingleton<ExecutionFilterProvider>();
         services.TryAddSingleton<IJobFilterProvider>(sp => sp.GetRequiredService<ExecutionFilterProvider>());
         services.AddHangfire(config => config
@@ -53,6 +56,8 @@ public static class AsyncFunctionsServiceCollectionExtensions
             .UseLogProvider(HangfireLogRouter.Instance));
 
         services.TryAddTransient<ExecutionJob>();
+        services.TryAddTransient<AsyncFunctions.Hangfire.Webhooks.WebhookDeliveryJob>();
+        AsyncFunctions.Hangfire.Webhooks.WebhookComposition.AddWebhookOptions(services);
         services.TryAddSingleton(sp => new JobCreationThreads(sp.GetRequiredService<IOptions<ServerOptions>>().Value.JobCreationThreads));
         services.TryAddSingleton<IExecutionStarter, HangfireExecutionStarter>();
         services.TryAddSingleton<Running.IWorkerCapacity, HangfireWorkerCapacity>();

@@ -1,4 +1,5 @@
 using AsyncFunctions.Hangfire.Jobs;
+using AsyncFunctions.Hangfire.Webhooks;
 using Hangfire;
 using Hangfire.Common;
 
@@ -8,9 +9,9 @@ namespace AsyncFunctions.Hangfire.Filters;
 /// The job filters of this host, given to Hangfire through DI instead of being added to the
 /// static <c>GlobalJobFilters</c>, so two hosts in one process (tests, benchmarks) never share
 /// filters bound to another host's results table. Hangfire's stateless defaults (statistics,
-/// continuations, culture) are kept; its AutomaticRetry is replaced by <see cref="ExecutionRetryFilter"/>.
+/// continuations, culture) are kept; its AutomaticRetry is replaced by <see cref="ExecutionRetryFilter"/>, and for webhook deliveries by <see cref="WebhookRetry"/>.
 /// </summary>
-public sealed class ExecutionFilterProvider(ExecutionStateFilter states, ExecutionRetryFilter retries, ExecutionSuspensionFilter suspensions) : IJobFilterProvider
+public sealed class ExecutionFilterProvider(ExecutionStateFilter states, ExecutionRetryFilter retries, ExecutionSuspensionFilter suspensions, WebhookRetry webhookRetry) : IJobFilterProvider
 {
     private readonly JobFilter[] _ours =
     [
@@ -19,9 +20,13 @@ public sealed class ExecutionFilterProvider(ExecutionStateFilter states, Executi
         new(suspensions, JobFilterScope.Global, null),
     ];
 
+    private readonly JobFilter[] _webhooks = [new(webhookRetry.Create(), JobFilterScope.Global, null)];
+
     public IEnumerable<JobFilter> GetFilters(Job job)
     {
         var defaults = JobFilterProviders.Providers.GetFilters(job).Where(f => f.Instance is not AutomaticRetryAttribute);
-        return job?.Type == typeof(ExecutionJob) ? defaults.Concat(_ours) : defaults;
+        return job?.Type == typeof(ExecutionJob) ? defaults.Concat(_ours)
+            : job?.Type == typeof(WebhookDeliveryJob) ? defaults.Concat(_webhooks)
+            : defaults;
     }
 }

@@ -5,7 +5,9 @@ using AsyncFunctions.Hangfire.Jobs;
 using AsyncFunctions.Hangfire.Resuming;
 using AsyncFunctions.Hangfire.Startup;
 using AsyncFunctions.Hangfire.States;
+using AsyncFunctions.Hangfire.Webhooks;
 using AsyncFunctions.Telemetry;
+using AsyncFunctions.Webhooks;
 using Hangfire.States;
 using Hangfire.Storage;
 using Microsoft.Extensions.Options;
@@ -21,8 +23,11 @@ namespace AsyncFunctions.Hangfire.Filters;
 /// rides on the state itself: the new row on <see cref="NewExecutionState"/> and <see cref="NewScheduledExecutionState"/>, a suspension's time on <see cref="SuspendedState"/>, the output on
 /// <see cref="SucceededState.Result"/>, a retried attempt's error on <see cref="RetryScheduledState"/>.
 /// </summary>
-public sealed class ExecutionStateFilter(IExecutionStore store, ICompletionPublisher completions, ExecutionChangeFeed changes, ResumeRequests resumes, RunningExecutions running, IOptions<RetentionOptions> retention) : IApplyStateFilter
+public sealed class ExecutionStateFilter(IExecutionStore store, ICompletionPublisher completions, ExecutionChangeFeed changes, ResumeRequests resumes, RunningExecutions running, IOptions<RetentionOptions> retention, ICallbackStore callbacks, WebhookJobs webhooks) : IApplyStateFilter
 {
+    /// <summary>A job leaving one of these for another final state (a delete after success) is no new outcome.</summary>
+    private static readonly HashSet<string> FinishedStates = new([SucceededState.StateName, FailedState.StateName, DeletedState.StateName], StringComparer.OrdinalIgnoreCase);
+
     public void OnStateApplied(ApplyStateContext context, IWriteOnlyTransaction transaction)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -34,6 +39,11 @@ public sealed class ExecutionStateFilter(IExecutionStore store, ICompletionPubli
         {
             // The job's creation; the insert is idempotent, so a creation Hangfire retries writes the same row.
             Blocking.Wait(store.CreateAsync(created.Row with { Id = id }));
+            if (created.Row.CallbackUrl is { } url)
+            {
+                Blocking.Wait(callbacks.SaveAsync(id, url));
+            }
+
             created.WrittenId = id;
             return;
         }
@@ -69,6 +79,13 @@ public sealed class ExecutionStateFilter(IExecutionStore store, ICompletionPubli
         {
             completions.Publish(new ExecutionResult(id, change.Status, change.Output, change.Error));
             resumes.Finished(id);
+        }
+
+        if (change.Status.IsTerminal() && WebhookJobs.HasCallback(context.BackgroundJob.Job) && !FinishedStates.Contains(context.OldStateName))
+        {
+            // Also when the write was not applied: a state change Hangfire makes again after a
+            // crash finds the record already finished. The delivery settles each message once.
+            webhooks.Enqueue(id);
         }
 
         if (applied)

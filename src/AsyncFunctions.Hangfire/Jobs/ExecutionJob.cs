@@ -71,4 +71,15 @@ public sealed class ExecutionJob(IExecutionService executions, RunningExecutions
         activity?.SetTag("asyncfunctions.suspended", run.IsSuspended);
         return new ExecutionOutput(run.Output, run.Suspension);
     }
+
+    /// <summary>
+    /// The same run for an execution with a callback URL (shown among the job's arguments): the
+    /// method itself tells the state filter to queue the webhook when the execution finishes.
+    /// </summary>
+    [JobDisplayName("{0}")]
+    public Task<ExecutionOutput> RunWithCallbackAsync(string function, string callbackUrl, PerformContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(callbackUrl);
+        return RunAsync(function, context, cancellationToken);
+    }
 }

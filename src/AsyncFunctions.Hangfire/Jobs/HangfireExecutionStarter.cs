@@ -2,10 +2,13 @@ using System.Text.Json.Nodes;
 using AsyncFunctions.Executions;
 using AsyncFunctions.Functions;
 using AsyncFunctions.Hangfire.States;
+using AsyncFunctions.Hangfire.Webhooks;
 using AsyncFunctions.Telemetry;
 using Hangfire;
 using Hangfire.Common;
 using Hangfire.States;
+using Microsoft.Extensions.Options;
+using AsyncFunctions.Webhooks;
 
 namespace AsyncFunctions.Hangfire.Jobs;
 
@@ -14,22 +17,33 @@ namespace AsyncFunctions.Hangfire.Jobs;
 /// in a <see cref="NewExecutionState"/> (or, for a delayed start, a <see cref="NewScheduledExecutionState"/>) that carries the row, with the function's retry policy as a
 /// job parameter, on <see cref="JobCreationThreads"/> so no thread-pool thread waits for it.
 /// </summary>
-public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, IExecutionStore store, JobCreationThreads threads, TimeProvider time) : IExecutionStarter
+public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, IExecutionStore store, JobCreationThreads threads, TimeProvider time, IOptions<WebhookOptions> webhooks) : IExecutionStarter
 {
     private static readonly Dictionary<string, object> NoParameters = [];
 
     private static readonly Job Template = Job.FromExpression<ExecutionJob>(j => j.RunAsync(null!, null!, CancellationToken.None));
 
+    private static readonly Job CallbackTemplate = Job.FromExpression<ExecutionJob>(j => j.RunWithCallbackAsync(null!, null!, null!, CancellationToken.None));
+
     public async Task<ExecutionRecord> EnqueueAsync(FunctionDescriptor function, JsonObject input, StartRequest request, CancellationToken cancellationToken)
     {
+        // The start's callback URL wins over the function's; a child started by a stack has only its function's.
+        var callback = request.CallbackUrl ?? function.CallbackUrl;
+        if (callback is not null && !webhooks.Value.HasSecret)
+        {
+            throw new CallbacksNotConfiguredException(function.Name);
+        }
+
         var now = time.GetUtcNow();
         var delayed = request.RunAt is { } runAt && runAt > now;
-        var row = new NewExecution("", function.Name, function.Version, delayed ? ExecutionStatus.Scheduled : ExecutionStatus.Enqueued, input, request.ParentId, now, request.CallDepth, RootId: request.RootId) { Caller = request.Caller };
+        var row = new NewExecution("", function.Name, function.Version, delayed ? ExecutionStatus.Scheduled : ExecutionStatus.Enqueued, input, request.ParentId, now, request.CallDepth, RootId: request.RootId) { Caller = request.Caller, CallbackUrl = callback };
         // A delayed start is created Scheduled: Hangfire's scheduler queues it when its time comes.
         INewExecutionState state = delayed
             ? new NewScheduledExecutionState(row, request.RunAt!.Value.UtcDateTime)
             : new NewExecutionState(row);
-        var job = new Job(Template.Type, Template.Method, function.Name, null, CancellationToken.None);
+        var job = callback is null
+            ? new Job(Template.Type, Template.Method, function.Name, null, CancellationToken.None)
+            : new Job(CallbackTemplate.Type, CallbackTemplate.Method, function.Name, callback, null, CancellationToken.None);
         // A function without retries needs no parameter: its absence means no retry, and costs no write.
         // Likewise the trace context, taken here on the caller's thread, only while something traces.
         var traceParent = ExecutionTelemetry.CurrentTraceParent();

@@ -1,0 +1,33 @@
+namespace AsyncFunctions.Webhooks;
+
+/// <summary>The rule every callback URL follows, wherever it is given (a start, a stack document, a C# registration).</summary>
+public static class CallbackUrl
+{
+    public const int MaxLength = 2048;
+
+    /// <summary>Why <paramref name="text"/> is not a callback URL, or null when it is one.</summary>
+    public static string? Problem(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return "must be an absolute http or https URL";
+        }
+
+        if (text.Length > MaxLength)
+        {
+            return $"must be at most {MaxLength} characters long";
+        }
+
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.Host.Length == 0)
+        {
+            return "must be an absolute http or https URL";
+        }
+
+        if (uri.UserInfo.Length > 0)
+        {
+            return "must not hold a user name or password";
+        }
+
+        return uri.Fragment.Length > 0 ? "must not have a fragment" : null;
+    }
+}
