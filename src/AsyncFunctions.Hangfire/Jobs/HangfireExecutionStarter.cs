@@ -2,10 +2,12 @@ using System.Text.Json.Nodes;
 using AsyncFunctions.Executions;
 using AsyncFunctions.Functions;
 using AsyncFunctions.Hangfire.States;
+using AsyncFunctions.Hangfire.Storage;
 using AsyncFunctions.Telemetry;
 using Hangfire;
 using Hangfire.Common;
 using Hangfire.States;
+using System.Transactions;
 
 namespace AsyncFunctions.Hangfire.Jobs;
 
@@ -16,8 +18,12 @@ namespace AsyncFunctions.Hangfire.Jobs;
 /// A batch is created concurrently on those threads: on a database server each creation is a few
 /// round trips and commits, which one after another cost a fan-out of 100 seconds.
 /// </summary>
-public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, IExecutionStore store, JobCreationThreads threads, TimeProvider time) : IExecutionStarter
+public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, IExecutionStore store, JobCreationThreads threads, TimeProvider time, StorageProvider? storage = null) : IExecutionStarter
 {
+    // Where the job storage and the results table share one transaction (PostgreSQL), a failed
+    // creation leaves nothing behind; elsewhere a written row must be marked lost.
+    private readonly bool _oneTransaction = storage?.CreatesJobsInTransactionScope == true;
+
     private static readonly Dictionary<string, object> NoParameters = [];
 
     private static readonly Job Template = Job.FromExpression<ExecutionJob>(j => j.RunAsync(null!, null!, CancellationToken.None));
@@ -30,7 +36,7 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, IExecuti
         {
             id = await threads.RunAsync(creation.Create, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (creation.State.WrittenId is not null)
+        catch (Exception ex) when (creation.State.WrittenId is not null && !_oneTransaction)
         {
             await MarkLostAsync(creation, ex).ConfigureAwait(false);
             throw;
@@ -54,7 +60,7 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, IExecuti
         {
             for (var i = 0; i < tasks.Length; i++)
             {
-                if (tasks[i].Exception?.InnerException is { } failure && creations[i].State.WrittenId is not null)
+                if (tasks[i].Exception?.InnerException is { } failure && creations[i].State.WrittenId is not null && !_oneTransaction)
                 {
                     await MarkLostAsync(creations[i], failure).ConfigureAwait(false);
                 }
@@ -99,19 +105,37 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, IExecuti
             parameters[ExecutionTelemetry.TraceParentParameter] = traceParent;
         }
 
-        return new Creation(jobs, job, state, parameters, row);
+        return new Creation(jobs, job, state, parameters, row, _oneTransaction);
     }
 
-    private sealed class Creation(IBackgroundJobClient jobs, Job job, INewExecutionState state, IDictionary<string, object> parameters, NewExecution row)
+    private sealed class Creation(IBackgroundJobClient jobs, Job job, INewExecutionState state, IDictionary<string, object> parameters, NewExecution row, bool oneTransaction)
     {
         public INewExecutionState State => state;
 
         public NewExecution Row => row;
 
-        public string Create() =>
-            jobs is IBackgroundJobClientV2 withParameters
-                ? withParameters.Create(job, (IState)state, parameters)
-                : throw new InvalidOperationException("AsyncFunctions needs Hangfire 1.8's IBackgroundJobClientV2 to create jobs with parameters.");
+        public string Create()
+        {
+            if (jobs is not IBackgroundJobClientV2 withParameters)
+            {
+                throw new InvalidOperationException("AsyncFunctions needs Hangfire 1.8's IBackgroundJobClientV2 to create jobs with parameters.");
+            }
+
+            if (!oneTransaction)
+            {
+                return withParameters.Create(job, (IState)state, parameters);
+            }
+
+            // Hangfire's transactions join this scope, and the state filter's insert opens its
+            // connection on this thread inside it: one transaction, committed here or not at all.
+            // A new scope, so a caller's own ambient transaction never takes the job in.
+            using var scope = new TransactionScope(
+                TransactionScopeOption.RequiresNew,
+                new TransactionOptions { IsolationLevel = IsolationLevel.ReadCommitted, Timeout = TransactionManager.DefaultTimeout });
+            var id = withParameters.Create(job, (IState)state, parameters);
+            scope.Complete();
+            return id;
+        }
 
         public ExecutionRecord Finish(string id)
         {
