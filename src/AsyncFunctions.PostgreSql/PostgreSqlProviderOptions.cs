@@ -62,6 +62,17 @@ public sealed class PostgreSqlProviderOptions
     /// <summary>Longest pause between reconnection attempts of the listening connection.</summary>
     public TimeSpan ListenerMaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// A job's creation and its execution row commit together, in one transaction on one
+    /// connection: the job is created inside a TransactionScope, which Hangfire.PostgreSql joins
+    /// (its <c>EnableTransactionScopeEnlistment</c>, on by default), and Hangfire takes its
+    /// connections from the results table's pool (with <c>Enlist=true</c>), where Npgsql hands a
+    /// connection closed inside the scope to the next one opened in it. The scope therefore never
+    /// holds a second connection, which would need a prepared (two-phase) transaction. False: the
+    /// row commits on its own just before Hangfire's transaction, as on the other storages.
+    /// </summary>
+    public bool CreateJobsInOneTransaction { get; set; } = true;
+
     /// <summary>Anything else of Hangfire.PostgreSql, applied last.</summary>
     public Action<PostgreSqlStorageOptions>? ConfigureHangfire { get; set; }
 

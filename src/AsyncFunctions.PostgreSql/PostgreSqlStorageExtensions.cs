@@ -5,6 +5,7 @@ using AsyncFunctions.Hangfire.Storage;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace AsyncFunctions.PostgreSql;
@@ -35,15 +36,21 @@ public static class PostgreSqlStorageExtensions
                 options.ListenerMaxReconnectDelay));
         }
 
+        var oneTransaction = options.CreateJobsInOneTransaction;
+        builder.Services.TryAddSingleton(_ => new PostgreSqlDialect(connectionString, enlist: oneTransaction));
         return builder.UseStorage(new StorageProvider
         {
             Name = "PostgreSql",
-            CreateJobStorage = _ =>
+            CreateJobStorage = sp =>
             {
                 var hangfire = options.ToHangfireOptions();
-                return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, hangfire), hangfire);
+                IConnectionFactory connections = oneTransaction
+                    ? new SharedPoolConnectionFactory(sp.GetRequiredService<PostgreSqlDialect>())
+                    : new NpgsqlConnectionFactory(connectionString, hangfire);
+                return new PostgreSqlStorage(connections, hangfire);
             },
-            CreateDialect = _ => new PostgreSqlDialect(connectionString),
+            CreateDialect = sp => sp.GetRequiredService<PostgreSqlDialect>(),
+            CreatesJobsInTransactionScope = oneTransaction,
             MigrateAsync = (_, cancellationToken) => PostgreSqlSchema.MigrateAsync(connectionString, options.HangfireSchema, options.HangfireSchemaName, cancellationToken),
         });
     }

@@ -43,9 +43,13 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
         }, transactional: false, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<bool> TryCountTreeStartAsync(string rootId, int max, CancellationToken cancellationToken = default)
+    public Task<bool> TryCountTreeStartAsync(string rootId, int max, CancellationToken cancellationToken = default) =>
+        TryCountTreeStartsAsync(rootId, 1, max, cancellationToken);
+
+    public async Task<bool> TryCountTreeStartsAsync(string rootId, int count, int max, CancellationToken cancellationToken = default)
     {
-        var parameters = new { RootId = rootId, Max = max };
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        var parameters = new { RootId = rootId, Count = count, Max = max };
         var rows = await dialect.WriteAsync(async (connection, transaction) =>
         {
             return await connection.ExecuteAsync(new CommandDefinition(dialect.CountTreeStartSql, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);

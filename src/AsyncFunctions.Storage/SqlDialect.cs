@@ -78,7 +78,7 @@ public abstract class SqlDialect
     /// Counts one more async start on a tree's root row unless the tree reached @Max (parameters:
     /// RootId, Max); one row changed means the start may go on.
     /// </summary>
-    public virtual string CountTreeStartSql => "UPDATE af_executions SET tree_starts = tree_starts + 1 WHERE id = @RootId AND tree_starts < @Max";
+    public virtual string CountTreeStartSql => "UPDATE af_executions SET tree_starts = tree_starts + @Count WHERE id = @RootId AND tree_starts + @Count <= @Max";
 
     /// <summary>
     /// Upserts a status change under the monotonic rule (parameters: Id, Function, Status, Phase,

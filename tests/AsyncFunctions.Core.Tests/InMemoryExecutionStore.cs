@@ -69,13 +69,16 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
         return Task.CompletedTask;
     }
 
-    public Task<bool> TryCountTreeStartAsync(string rootId, int max, CancellationToken cancellationToken = default)
+    public Task<bool> TryCountTreeStartAsync(string rootId, int max, CancellationToken cancellationToken = default) =>
+        TryCountTreeStartsAsync(rootId, 1, max, cancellationToken);
+
+    public Task<bool> TryCountTreeStartsAsync(string rootId, int count, int max, CancellationToken cancellationToken = default)
     {
         lock (_gate)
         {
-            if (_rows.TryGetValue(rootId, out var root) && root.TreeStarts < max)
+            if (_rows.TryGetValue(rootId, out var root) && root.TreeStarts + count <= max)
             {
-                root.TreeStarts++;
+                root.TreeStarts += count;
                 return Task.FromResult(true);
             }
         }

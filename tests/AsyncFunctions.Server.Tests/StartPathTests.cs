@@ -64,6 +64,9 @@ public sealed class StartPathTests : IDisposable
         public Task<bool> TryCountTreeStartAsync(string rootId, int max, CancellationToken cancellationToken = default) =>
             inner.TryCountTreeStartAsync(rootId, max, cancellationToken);
 
+        public Task<bool> TryCountTreeStartsAsync(string rootId, int count, int max, CancellationToken cancellationToken = default) =>
+            inner.TryCountTreeStartsAsync(rootId, count, max, cancellationToken);
+
         public Task<bool> ApplyAsync(StatusChange change, CancellationToken cancellationToken = default) => inner.ApplyAsync(change, cancellationToken);
 
         public Task<ExecutionRecord?> GetAsync(string id, CancellationToken cancellationToken = default) => inner.GetAsync(id, cancellationToken);

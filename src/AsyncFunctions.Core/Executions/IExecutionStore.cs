@@ -18,6 +18,13 @@ public interface IExecutionStore
     /// </summary>
     Task<bool> TryCountTreeStartAsync(string rootId, int max, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Counts <paramref name="count"/> more async executions started in the tree of
+    /// <paramref name="rootId"/> at once, unless that would bring the tree past
+    /// <paramref name="max"/>; returns whether it counted them (all or none). Atomic across nodes.
+    /// </summary>
+    Task<bool> TryCountTreeStartsAsync(string rootId, int count, int max, CancellationToken cancellationToken = default);
+
     /// <summary>Applies a status change if it supersedes the stored one; returns whether it did.</summary>
     Task<bool> ApplyAsync(StatusChange change, CancellationToken cancellationToken = default);
 

@@ -43,6 +43,45 @@ public sealed class ExecutionService(
         return record;
     }
 
+    public async Task<IReadOnlyList<ExecutionRecord>> StartManyAsync(IReadOnlyList<StartRequest> requests, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        if (requests.Count == 0)
+        {
+            return [];
+        }
+
+        var root = requests[0].RootId;
+        if (requests.Any(r => !string.Equals(r.RootId, root, StringComparison.Ordinal)))
+        {
+            throw new ArgumentException("The requests of one batch must belong to one tree of calls (the same RootId).", nameof(requests));
+        }
+
+        using var activity = ExecutionTelemetry.Source.StartActivity("start many", ActivityKind.Producer);
+        var starts = new ValidatedStart[requests.Count];
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var (function, input) = await PrepareAsync(requests[i], cancellationToken).ConfigureAwait(false);
+            starts[i] = new ValidatedStart(function, input, requests[i]);
+        }
+
+        var maxTree = options.Value.MaxTreeExecutions;
+        if (root is not null && !await store.TryCountTreeStartsAsync(root, starts.Length, maxTree, cancellationToken).ConfigureAwait(false))
+        {
+            throw new FunctionException(
+                ExecutionErrorCodes.TreeExecutionsLimit,
+                $"Starting {starts.Length} more executions would take the tree of calls begun by execution '{root}' past {maxTree} async executions (AsyncFunctions:Execution:MaxTreeExecutions); none was started.");
+        }
+
+        var records = await starter.EnqueueManyAsync(starts, cancellationToken).ConfigureAwait(false);
+        foreach (var record in records)
+        {
+            ExecutionTelemetry.Started.Add(1, ExecutionTelemetry.Function(record.Function));
+        }
+
+        return records;
+    }
+
     public async Task<ExecutionRecord> RunSyncAsync(StartRequest request, CancellationToken cancellationToken = default)
     {
         var (function, input) = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);

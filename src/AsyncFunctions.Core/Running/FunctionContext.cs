@@ -46,6 +46,28 @@ public sealed class FunctionContext
         return record.Id;
     }
 
+    /// <summary>
+    /// Queues one execution of <paramref name="function"/> per input and returns their ids at once,
+    /// in the order of the inputs. Much faster than a loop of <see cref="StartAsync"/> on a
+    /// database server: the starts are checked together, counted against the tree's bound in one
+    /// write and created concurrently. Every input is validated first; if one is invalid (or the
+    /// tree's bound would be passed) nothing is started.
+    /// </summary>
+    public Task<IReadOnlyList<string>> StartManyAsync(string function, IEnumerable<JsonNode?> inputs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return StartManyAsync(inputs.Select(input => (function, input)), cancellationToken);
+    }
+
+    /// <summary>As <see cref="StartManyAsync(string, IEnumerable{JsonNode?}, CancellationToken)"/>, with a function per start.</summary>
+    public async Task<IReadOnlyList<string>> StartManyAsync(IEnumerable<(string Function, JsonNode? Input)> starts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(starts);
+        var requests = starts.Select(s => ChildRequest(s.Function, s.Input)).ToArray();
+        var records = await _executions.StartManyAsync(requests, cancellationToken).ConfigureAwait(false);
+        return records.Select(r => r.Id).ToArray();
+    }
+
     /// <summary>Runs <paramref name="function"/> inline and returns its output; a failure is thrown as <see cref="ExecutionFailedException"/>.</summary>
     public Task<JsonNode?> RunAsync(string function, JsonNode? input, CancellationToken cancellationToken = default) =>
         _executions.RunAsync(ChildRequest(function, input), cancellationToken);

@@ -14,6 +14,25 @@ public interface IExecutionService
     /// </summary>
     Task<ExecutionRecord> StartAsync(StartRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Validates and queues several requests at once, returning their records in the order of the
+    /// requests. Every request is checked (function, input, call depth) and the tree's bound is
+    /// counted for all of them together before anything is written: if any check fails, nothing is
+    /// started. The requests must share one tree (<see cref="StartRequest.RootId"/>). This default
+    /// starts them one by one; the execution service creates them concurrently.
+    /// </summary>
+    async Task<IReadOnlyList<ExecutionRecord>> StartManyAsync(IReadOnlyList<StartRequest> requests, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        var records = new ExecutionRecord[requests.Count];
+        for (var i = 0; i < requests.Count; i++)
+        {
+            records[i] = await StartAsync(requests[i], cancellationToken).ConfigureAwait(false);
+        }
+
+        return records;
+    }
+
     /// <summary>Runs the request in the caller and returns the finished record (Succeeded or Failed).</summary>
     Task<ExecutionRecord> RunSyncAsync(StartRequest request, CancellationToken cancellationToken = default);
 

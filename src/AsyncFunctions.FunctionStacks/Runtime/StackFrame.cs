@@ -34,6 +34,13 @@ public sealed class StackFrame
 
     public TryPhase Phase { get; set; }
 
+    /// <summary>
+    /// Fan-out loops: the ids of the children the first iteration started for every iteration
+    /// (see StackRun.StartAhead). Never saved: such a loop's body cannot suspend.
+    /// </summary>
+    [JsonIgnore]
+    internal IReadOnlyList<string>? StartedAhead { get; set; }
+
     /// <summary>Try frames: the completion that resumes after the finally block.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Completion? Pending { get; set; }

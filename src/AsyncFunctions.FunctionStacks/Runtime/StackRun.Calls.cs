@@ -15,21 +15,29 @@ internal sealed partial class StackRun
 {
     internal async Task CallAsync(CallStep step)
     {
+        if (step.Async && TakeStartedAhead(step) is { } startedAhead)
+        {
+            CountAsyncCall(step);
+            Yield(step, JsonValue.Create(startedAhead));
+            return;
+        }
+
         if (Evaluate(step.Function) is not JsonValue nameNode || !JsonPaths.TryGetString(nameNode, out var name) || !FunctionName.IsValid(name))
         {
             throw TypeError(step.Path + ".call", "the function name is not a valid name");
         }
 
         var input = step.Input is null ? new JsonObject() : Evaluate(step.Input);
-        if (step.Async && ++state.AsyncCallsStarted > _limits.AsyncCalls)
+        if (step.Async)
         {
-            throw new FunctionException(StackErrorCodes.LimitAsyncCalls, $"The execution started more than {_limits.AsyncCalls} executions with async calls (limit.async_calls); it stopped at {step.Path}.");
+            CountAsyncCall(step);
         }
 
         try
         {
             JsonNode? result = step.Async
-                ? JsonValue.Create(await context.StartAsync(name, input, cancellationToken).ConfigureAwait(false))
+                ? JsonValue.Create(await TryStartLoopAheadAsync(step, name, input).ConfigureAwait(false)
+                                   ?? await context.StartAsync(name, input, cancellationToken).ConfigureAwait(false))
                 : await context.RunAsync(name, input, cancellationToken).ConfigureAwait(false);
             Yield(step, result);
         }
@@ -53,6 +61,14 @@ internal sealed partial class StackRun
         catch (FunctionException ex) when (ex is not StackErrorException)
         {
             throw new StackErrorException(ex.Code, ex.Message, ex.Details?.DeepClone());
+        }
+    }
+
+    private void CountAsyncCall(CallStep step)
+    {
+        if (++state.AsyncCallsStarted > _limits.AsyncCalls)
+        {
+            throw new FunctionException(StackErrorCodes.LimitAsyncCalls, $"The execution started more than {_limits.AsyncCalls} executions with async calls (limit.async_calls); it stopped at {step.Path}.");
         }
     }
 

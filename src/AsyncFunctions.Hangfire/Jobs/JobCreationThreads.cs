@@ -44,6 +44,17 @@ public sealed class JobCreationThreads : IDisposable
             return work.Task;
         }
 
+        return Enqueue(work);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="create"/> on one of these threads whatever the caller's thread: how a
+    /// batch of creations runs concurrently, as many at once as there are threads.
+    /// </summary>
+    public Task<T> QueueAsync<T>(Func<T> create) => Enqueue(new Work<T>(create));
+
+    private Task<T> Enqueue<T>(Work<T> work)
+    {
         try
         {
             _queue.Add(work, CancellationToken.None);

@@ -25,4 +25,11 @@ public sealed class StorageProvider
     /// unfinished by a previous run are then ended at start-up with an error that says why.
     /// </summary>
     public bool JobsSurviveRestart { get; init; } = true;
+
+    /// <summary>
+    /// True when the job storage and the results table enlist in one ambient TransactionScope on
+    /// one connection: each job is then created inside a scope, so its row and Hangfire's job
+    /// commit together or not at all.
+    /// </summary>
+    public bool CreatesJobsInTransactionScope { get; init; }
 }

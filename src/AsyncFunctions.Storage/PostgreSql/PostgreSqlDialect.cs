@@ -17,11 +17,22 @@ public sealed class PostgreSqlDialect : SqlDialect, IAsyncDisposable, IDisposabl
 
     private readonly NpgsqlDataSource _dataSource;
 
-    public PostgreSqlDialect(string connectionString)
+    /// <param name="enlist">
+    /// Connections enlist in an ambient TransactionScope (<c>Enlist=true</c>): how a job's creation
+    /// and its row share one transaction when Hangfire takes its connections from
+    /// <see cref="CreateNpgsqlConnection"/> too. Without a scope nothing changes.
+    /// </param>
+    public PostgreSqlDialect(string connectionString, bool enlist = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         ConnectionString = connectionString;
-        _dataSource = NpgsqlDataSource.Create(ResultsConnectionString(connectionString));
+        var builder = new NpgsqlConnectionStringBuilder(ResultsConnectionString(connectionString));
+        if (enlist)
+        {
+            builder.Enlist = true;
+        }
+
+        _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
     }
 
     /// <summary>
@@ -50,6 +61,9 @@ public sealed class PostgreSqlDialect : SqlDialect, IAsyncDisposable, IDisposabl
     public string ConnectionString { get; }
 
     public override DbConnection CreateConnection() => _dataSource.CreateConnection();
+
+    /// <summary>A connection of the results table's pool, for Hangfire to share it (see the constructor's <c>enlist</c>).</summary>
+    public NpgsqlConnection CreateNpgsqlConnection() => _dataSource.CreateConnection();
 
     /// <summary>A null timestamp parameter has no type Npgsql could send; the cast gives it one.</summary>
     protected override string NullableTimestamp(string parameter) => $"CAST({parameter} AS timestamptz)";

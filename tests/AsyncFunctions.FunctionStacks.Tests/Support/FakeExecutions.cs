@@ -59,6 +59,31 @@ internal sealed class FakeExecutions : IExecutionService
         return await RunRecordAsync(id, request, isAsync: true, cancellationToken);
     }
 
+    /// <summary>The size of each batch started with StartManyAsync, in order.</summary>
+    public List<int> Batches { get; } = [];
+
+    /// <summary>As the execution service: every request is checked before any starts; then they start in order.</summary>
+    public async Task<IReadOnlyList<ExecutionRecord>> StartManyAsync(IReadOnlyList<StartRequest> requests, CancellationToken cancellationToken = default)
+    {
+        if (requests.FirstOrDefault(r => !_functions.ContainsKey(r.Function)) is { } unknown)
+        {
+            throw new UnknownFunctionException(unknown.Function);
+        }
+
+        lock (Batches)
+        {
+            Batches.Add(requests.Count);
+        }
+
+        var records = new List<ExecutionRecord>();
+        foreach (var request in requests)
+        {
+            records.Add(await StartAsync(request, cancellationToken));
+        }
+
+        return records;
+    }
+
     public Task<ExecutionRecord> RunSyncAsync(StartRequest request, CancellationToken cancellationToken = default) =>
         _functions.ContainsKey(request.Function)
             ? RunRecordAsync(NewId(), request, isAsync: false, cancellationToken)

@@ -109,6 +109,25 @@ public abstract partial class ExecutionStoreContract
     }
 
     [SkippableFact]
+    public async Task A_tree_counts_a_batch_of_starts_all_or_none()
+    {
+        var store = Store;
+        var root = NewId();
+        await store.CreateAsync(new NewExecution(root, "contract.tree", null, ExecutionStatus.Enqueued, new JsonObject(), null, T0));
+
+        Assert.True(await store.TryCountTreeStartsAsync(root, 20, 25));
+        Assert.False(await store.TryCountTreeStartsAsync(root, 6, 25));
+        Assert.True(await store.TryCountTreeStartsAsync(root, 5, 25));
+        Assert.False(await store.TryCountTreeStartAsync(root, 25));
+
+        var other = NewId();
+        await store.CreateAsync(new NewExecution(other, "contract.tree", null, ExecutionStatus.Enqueued, new JsonObject(), null, T0));
+        var counted = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => store.TryCountTreeStartsAsync(other, 4, 25)));
+        Assert.Equal(6, counted.Count(c => c));
+        Assert.True(await store.TryCountTreeStartAsync(other, 25));
+    }
+
+    [SkippableFact]
     public async Task Outputs_and_errors_keep_key_order_and_unicode()
     {
         var store = Store;
