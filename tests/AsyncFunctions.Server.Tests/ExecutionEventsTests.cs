@@ -290,6 +290,25 @@ public sealed class ExecutionEventsTests(ExecutionEventsTests.NotifiedApp shared
         }
     }
 
+    [Fact]
+    public async Task The_OpenAPI_document_names_both_streams_and_their_answers()
+    {
+        var document = JsonNode.Parse(await _app.CreateClient().GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative)))!;
+
+        var one = document["paths"]!["/api/executions/{id}/events"]!["get"]!;
+        var many = document["paths"]!["/api/executions/events"]!["get"]!;
+        Assert.Equal("StreamExecutionEvents", one["operationId"]!.GetValue<string>());
+        Assert.Equal("StreamExecutionsEvents", many["operationId"]!.GetValue<string>());
+        foreach (var operation in new[] { one, many })
+        {
+            Assert.True(operation["responses"]?["200"]?["content"]?["text/event-stream"] is not null, operation.ToJsonString());
+            Assert.NotNull(operation["responses"]!["404"]!["content"]!["application/problem+json"]);
+            Assert.NotNull(operation["responses"]!["400"]);
+        }
+
+        Assert.Contains(many["parameters"]!.AsArray(), p => p!["name"]!.GetValue<string>() == "ids");
+    }
+
     private static int Rank(string status) => status switch
     {
         "Scheduled" => 0,
