@@ -295,6 +295,30 @@ public sealed class ExecutionEventsTests(ExecutionEventsTests.NotifiedApp shared
     }
 
     [Fact]
+    public async Task A_server_that_stops_ends_its_streams_with_a_reason_to_reconnect()
+    {
+        var app = new TestApp();
+        var gate = Guid.NewGuid().ToString("N");
+        try
+        {
+            var id = await app.StartAsync("tests.gated", new { gate });
+            using var stream = await SseStream.OpenAsync(app.CreateClient(), $"/api/executions/{id}/events");
+            await stream.NextEventAsync();
+
+            var stopping = Task.Run(app.Dispose);
+            var end = await stream.NextEventAsync();
+            Assert.Equal("end", end.Event);
+            Assert.Equal("shutdown", end.Json["reason"]!.GetValue<string>());
+            await stopping;
+        }
+        finally
+        {
+            TestFunctions.Gates.Release(gate);
+            app.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task The_OpenAPI_document_names_both_streams_and_their_answers()
     {
         var document = JsonNode.Parse(await _app.CreateClient().GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative)))!;
