@@ -51,28 +51,32 @@ public sealed class ExecutionEventsTests(ExecutionEventsTests.NotifiedApp shared
     }
 
     [Fact]
-    public async Task A_delayed_start_streams_Scheduled_then_its_run_in_order()
+    public async Task A_queued_execution_streams_Enqueued_Processing_and_Succeeded_in_order()
     {
+        // One worker, held by a first execution: the second stays Enqueued until the test lets it run.
+        using var app = new TestApp(workers: 1, settings: new Dictionary<string, string?> { ["AsyncFunctions:Api:EventPollSeconds"] = "600" });
+        var holdGate = Guid.NewGuid().ToString("N");
         var gate = Guid.NewGuid().ToString("N");
-        var started = await _app.PostAsync("/api/functions/tests.gated/executions", new { input = new { gate, value = 1 }, delaySeconds = 3 }, HttpStatusCode.Accepted);
-        var id = started["id"]!.GetValue<string>();
-
-        using var stream = await SseStream.OpenAsync(_app.CreateClient(), $"/api/executions/{id}/events");
-        var statuses = new List<string> { (await stream.NextEventAsync()).Status };
-        while (statuses[^1] != "Processing")
+        var hold = await app.StartAsync("tests.gated", new { gate = holdGate });
+        try
         {
-            statuses.Add((await stream.NextEventAsync()).Status);
+            await app.WaitForAsync(hold, r => r["status"]!.GetValue<string>() == "Processing");
+            var id = await app.StartAsync("tests.gated", new { gate, value = 1 });
+
+            using var stream = await SseStream.OpenAsync(app.CreateClient(), $"/api/executions/{id}/events");
+            Assert.Equal("Enqueued", (await stream.NextEventAsync()).Status);
+            TestFunctions.Gates.Release(holdGate);
+            var processing = await stream.NextEventAsync();
+            Assert.Equal(("2", "Processing", 1), (processing.Id, processing.Status, processing.Json["attempts"]!.GetValue<int>()));
+            TestFunctions.Gates.Release(gate);
+            Assert.Equal("Succeeded", (await stream.NextEventAsync()).Status);
+            Assert.Equal("end", (await stream.NextEventAsync()).Event);
         }
-
-        TestFunctions.Gates.Release(gate);
-        statuses.Add((await stream.NextEventAsync()).Status);
-
-        // Enqueued may be passed over when Processing follows before the record is read again.
-        Assert.Equal("Scheduled", statuses[0]);
-        Assert.Equal("Succeeded", statuses[^1]);
-        Assert.Equal(statuses, statuses.Order(Comparer<string>.Create((a, b) => Rank(a).CompareTo(Rank(b)))));
-        Assert.Equal(statuses.Count, statuses.Distinct().Count());
-        Assert.Equal("end", (await stream.NextEventAsync()).Event);
+        finally
+        {
+            TestFunctions.Gates.Release(holdGate);
+            TestFunctions.Gates.Release(gate);
+        }
     }
 
     [Fact]
@@ -290,13 +294,48 @@ public sealed class ExecutionEventsTests(ExecutionEventsTests.NotifiedApp shared
         }
     }
 
-    private static int Rank(string status) => status switch
+    [Fact]
+    public async Task A_server_that_stops_ends_its_streams_with_a_reason_to_reconnect()
     {
-        "Scheduled" => 0,
-        "Enqueued" => 1,
-        "Processing" => 2,
-        _ => 3,
-    };
+        var app = new TestApp();
+        var gate = Guid.NewGuid().ToString("N");
+        try
+        {
+            var id = await app.StartAsync("tests.gated", new { gate });
+            using var stream = await SseStream.OpenAsync(app.CreateClient(), $"/api/executions/{id}/events");
+            await stream.NextEventAsync();
+
+            var stopping = Task.Run(app.Dispose);
+            var end = await stream.NextEventAsync();
+            Assert.Equal("end", end.Event);
+            Assert.Equal("shutdown", end.Json["reason"]!.GetValue<string>());
+            await stopping;
+        }
+        finally
+        {
+            TestFunctions.Gates.Release(gate);
+            app.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task The_OpenAPI_document_names_both_streams_and_their_answers()
+    {
+        var document = JsonNode.Parse(await _app.CreateClient().GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative)))!;
+
+        var one = document["paths"]!["/api/executions/{id}/events"]!["get"]!;
+        var many = document["paths"]!["/api/executions/events"]!["get"]!;
+        Assert.Equal("StreamExecutionEvents", one["operationId"]!.GetValue<string>());
+        Assert.Equal("StreamExecutionsEvents", many["operationId"]!.GetValue<string>());
+        foreach (var operation in new[] { one, many })
+        {
+            Assert.True(operation["responses"]?["200"]?["content"]?["text/event-stream"] is not null, operation.ToJsonString());
+            Assert.NotNull(operation["responses"]!["404"]!["content"]!["application/problem+json"]);
+            Assert.NotNull(operation["responses"]!["400"]);
+        }
+
+        Assert.Contains(many["parameters"]!.AsArray(), p => p!["name"]!.GetValue<string>() == "ids");
+    }
 
     private static async Task<string> StartAsync(HttpClient client, string value)
     {

@@ -122,7 +122,8 @@ internal sealed class ExecutionEventStream(
     private async Task<bool> PollAsync(HttpResponse response, CancellationToken aborted)
     {
         var wrote = false;
-        foreach (var chunk in _open.Chunk(PollBatchSize))
+        // A copy: an execution found terminal leaves the open set during the loop.
+        foreach (var chunk in _open.ToArray().Chunk(PollBatchSize))
         {
             var results = await store.GetResultsAsync(chunk, aborted).ConfigureAwait(false);
             foreach (var id in chunk)

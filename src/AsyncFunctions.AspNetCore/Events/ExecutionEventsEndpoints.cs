@@ -29,12 +29,15 @@ public static class ExecutionEventsEndpoints
 
     public static IEndpointRouteBuilder MapExecutionEventsEndpoints(this IEndpointRouteBuilder app)
     {
+        // The schema given for the stream is that of each status event's data.
+        const string EventStream = "text/event-stream";
+
         // The read policy of the other execution endpoints: an invoker streams only its key's executions.
         var group = app.MapGroup("/api/executions").WithTags("Executions").RequireAuthorization(Roles.ReadPolicy);
         group.MapGet("/{id}/events", StreamOneAsync)
             .WithName("StreamExecutionEvents")
             .WithSummary("Streams the status changes of one execution as server-sent events until it is terminal")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .Produces<ExecutionRecord>(StatusCodes.Status200OK, EventStream)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -42,7 +45,7 @@ public static class ExecutionEventsEndpoints
         group.MapGet("/events", StreamManyAsync)
             .WithName("StreamExecutionsEvents")
             .WithSummary("Streams the status changes of several executions as server-sent events until all are terminal")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .Produces<ExecutionRecord>(StatusCodes.Status200OK, EventStream)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -56,11 +59,10 @@ public static class ExecutionEventsEndpoints
         return StreamAsync([id], context, user, store, changes, options.Value, json.Value, time, lifetime);
     }
 
-    private static Task StreamManyAsync(HttpContext context, ClaimsPrincipal user, IExecutionStore store, ExecutionChangeFeed changes, IOptions<EventStreamOptions> options, IOptions<JsonOptions> json, TimeProvider time, IHostApplicationLifetime lifetime)
+    private static Task StreamManyAsync(string[]? ids, HttpContext context, ClaimsPrincipal user, IExecutionStore store, ExecutionChangeFeed changes, IOptions<EventStreamOptions> options, IOptions<JsonOptions> json, TimeProvider time, IHostApplicationLifetime lifetime)
     {
         QueryParameters.RejectUnknown(context.Request, "ids");
-        var ids = ReadIds(context.Request, options.Value.MaxEventStreamIds);
-        return StreamAsync(ids, context, user, store, changes, options.Value, json.Value, time, lifetime);
+        return StreamAsync(ReadIds(ids ?? [], options.Value.MaxEventStreamIds), context, user, store, changes, options.Value, json.Value, time, lifetime);
     }
 
     private static async Task StreamAsync(
@@ -101,9 +103,9 @@ public static class ExecutionEventsEndpoints
     }
 
     /// <summary><c>ids=a,b,c</c>, repeated <c>ids=</c>, or both; 400 naming the parameter for none, too many, an empty one or a repeat.</summary>
-    private static string[] ReadIds(HttpRequest request, int max)
+    private static string[] ReadIds(string[] values, int max)
     {
-        var ids = request.Query["ids"].SelectMany(v => (v ?? "").Split(',')).Select(v => v.Trim()).ToArray();
+        var ids = values.SelectMany(v => (v ?? "").Split(',')).Select(v => v.Trim()).ToArray();
         if (ids.Length == 0 || (ids.Length == 1 && ids[0].Length == 0))
         {
             throw ApiProblemException.BadField("ids", "is required: execution ids, comma-separated (ids=a,b) or repeated (ids=a&ids=b)");
