@@ -57,8 +57,14 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
         return rows > 0;
     }
 
-    public async Task<bool> ApplyAsync(StatusChange change, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// Not an async method: the dialect's task is handed back as it is, so a caller that blocks on
+    /// it (the state filter) is woken by the write's completion, without a continuation of this
+    /// method queued to the thread pool in between.
+    /// </remarks>
+    public Task<bool> ApplyAsync(StatusChange change, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(change);
         var at = dialect.ToDb(Precise(change.At));
         var parameters = new
         {
@@ -76,11 +82,10 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
             StartedAt = change.StartsAttempt ? at : null,
             CompletedAt = change.Status.IsTerminal() ? at : null,
         };
-        var rows = await dialect.WriteAsync(async (connection, transaction) =>
-        {
-            return await connection.ExecuteAsync(new CommandDefinition(dialect.ApplySql, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        }, transactional: false, cancellationToken).ConfigureAwait(false);
-        return rows > 0;
+        return dialect.WriteAsync(
+            async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(dialect.ApplySql, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) > 0,
+            transactional: false,
+            cancellationToken);
     }
 
     public async Task<ExecutionRecord?> GetAsync(string id, CancellationToken cancellationToken = default)

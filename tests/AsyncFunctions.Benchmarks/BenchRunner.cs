@@ -74,7 +74,14 @@ public static class BenchRunner
             MachineInfo.Current());
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(reportPath))!);
-        await File.WriteAllTextAsync(reportPath, MarkdownReport.Render(run, results, goals)).ConfigureAwait(false);
+        var chart = SvgChart.Render(results, storageNames);
+        var chartPath = Path.ChangeExtension(Path.GetFullPath(reportPath), ".svg");
+        if (chart is not null)
+        {
+            await File.WriteAllTextAsync(chartPath, chart).ConfigureAwait(false);
+        }
+
+        await File.WriteAllTextAsync(reportPath, MarkdownReport.Render(run, results, goals, chart is null ? null : Path.GetFileName(chartPath))).ConfigureAwait(false);
         ConsoleSummary.Write(log, results, storageNames, run.Scenarios, goals);
         await log.WriteLineAsync($"\nReport written to {Path.GetRelativePath(Environment.CurrentDirectory, reportPath)} ({total.Elapsed.TotalMinutes:0.0} min).").ConfigureAwait(false);
         return results.Outcomes.Any(o => o.State == "failed") ? 1 : 0;

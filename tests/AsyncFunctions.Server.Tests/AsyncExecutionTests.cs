@@ -33,6 +33,18 @@ public sealed class AsyncExecutionTests(SharedApp shared) : IClassFixture<Shared
     }
 
     [Fact]
+    public async Task A_job_runs_on_its_hangfire_worker_thread_without_a_thread_pool_hop()
+    {
+        var id = await _app.StartAsync("tests.where_it_runs", new { });
+
+        var awaited = await _app.AwaitAsync([id]);
+        var output = awaited["results"]![0]!["output"]!;
+
+        Assert.Equal("Succeeded", awaited["results"]![0]!["status"]!.GetValue<string>());
+        Assert.False(output["poolThread"]!.GetValue<bool>(), $"ran on thread '{output["thread"]}'");
+    }
+
+    [Fact]
     public async Task Await_keeps_request_order_and_per_id_status_for_a_mix_of_outcomes()
     {
         var slow = await _app.StartAsync("examples.echo", new { value = "slow", delayMs = 300 });

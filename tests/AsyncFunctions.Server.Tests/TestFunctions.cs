@@ -22,6 +22,18 @@ public static class TestFunctions
         registry.AddFunction<Gated>("tests.gated")
             .Input(new InputDeclaration { Name = "gate", Type = InputType.Text, Required = true })
             .Input(new InputDeclaration { Name = "value", Type = InputType.Any, Nullable = true });
+        registry.AddFunction<WhereItRuns>("tests.where_it_runs");
+    }
+
+    /// <summary>Returns whether its body ran on a thread-pool thread, and the thread's name.</summary>
+    public sealed class WhereItRuns : IAsyncFunction
+    {
+        public Task<JsonNode?> RunAsync(FunctionContext context, CancellationToken cancellationToken) =>
+            Task.FromResult<JsonNode?>(new JsonObject
+            {
+                ["poolThread"] = Thread.CurrentThread.IsThreadPoolThread,
+                ["thread"] = Thread.CurrentThread.Name,
+            });
     }
 
     /// <summary>Gates the test opens: every <see cref="Gated"/> execution waiting on one finishes when it opens.</summary>

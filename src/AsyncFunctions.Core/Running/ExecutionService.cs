@@ -228,7 +228,7 @@ public sealed class ExecutionService(
             }
 
             var checkpoint = record.HasCheckpoint ? await store.LoadCheckpointAsync(record.Id, cancellationToken).ConfigureAwait(false) : null;
-            var run = await InvokeAsync(function, info, input, options.Value.SuspendWaits, (context, token) => resumable.RunAsync(context, checkpoint, token), cancellationToken).ConfigureAwait(false);
+            var run = await InvokeAsync(function, info, input, options.Value.SuspendWaits, (resumable, checkpoint), static (context, state, token) => state.resumable.RunAsync(context, state.checkpoint, token), cancellationToken).ConfigureAwait(false);
             if (run.Suspension is { } suspension)
             {
                 await store.SuspendAsync(record.Id, suspension, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
@@ -259,12 +259,15 @@ public sealed class ExecutionService(
 
     private async Task<JsonNode?> InvokeAsync(FunctionDescriptor function, ExecutionInfo info, JsonObject input, CancellationToken cancellationToken)
     {
-        var run = await InvokeAsync(function, info, input, canSuspend: false, async (context, token) => new QueuedRun(await function.Body.InvokeAsync(context, token).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false);
+        var run = await InvokeAsync(function, info, input, canSuspend: false, function.Body, static async (context, body, token) => new QueuedRun(await body.InvokeAsync(context, token).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false);
         return run.Output;
     }
 
-    /// <summary>Runs one stretch of a function in its own DI scope under its timeout, which bounds the time it holds a worker.</summary>
-    private async Task<QueuedRun> InvokeAsync(FunctionDescriptor function, ExecutionInfo info, JsonObject input, bool canSuspend, Func<FunctionContext, CancellationToken, Task<QueuedRun>> body, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs one stretch of a function in its own DI scope under its timeout, which bounds the time it
+    /// holds a worker. The body is a static delegate with its state passed along: no closure per run.
+    /// </summary>
+    private async Task<QueuedRun> InvokeAsync<TState>(FunctionDescriptor function, ExecutionInfo info, JsonObject input, bool canSuspend, TState state, Func<FunctionContext, TState, CancellationToken, Task<QueuedRun>> body, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var limit = function.Timeout ?? options.Value.DefaultTimeout;
@@ -276,7 +279,7 @@ public sealed class ExecutionService(
             var context = new FunctionContext(this, info, input, scope.ServiceProvider, canSuspend);
             try
             {
-                return await body(context, timeout.Token).ConfigureAwait(false);
+                return await body(context, state, timeout.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {

@@ -6,7 +6,9 @@ namespace AsyncFunctions.Hangfire.Filters;
 /// and scheduler threads. The one exception is a dashboard button (requeue, delete), which waits
 /// in its request; that is an operator's click, not a load. <c>Task.Wait</c> spins before it
 /// sleeps; with many workers waiting on one SQLite writer that spinning burned most of the CPU,
-/// so filters wait on the task's handle instead.
+/// so filters wait on the task's handle instead. The handle is released once the task completed
+/// (disposing a completed task does only that): left to the finalizer, one handle per wait made the
+/// finalizer thread a busy one.
 /// </summary>
 internal static class Blocking
 {
@@ -15,6 +17,7 @@ internal static class Blocking
         if (!task.IsCompleted)
         {
             ((IAsyncResult)task).AsyncWaitHandle.WaitOne();
+            task.Dispose();
         }
 
         return task.GetAwaiter().GetResult();
@@ -25,6 +28,7 @@ internal static class Blocking
         if (!task.IsCompleted)
         {
             ((IAsyncResult)task).AsyncWaitHandle.WaitOne();
+            task.Dispose();
         }
 
         task.GetAwaiter().GetResult();

@@ -21,12 +21,22 @@ public sealed class ExecutionJob(IExecutionService executions, RunningExecutions
     private static readonly Func<ILogger, string, string, IDisposable?> Scope =
         LoggerMessage.DefineScope<string, string>("Execution {ExecutionId} of {Function}");
 
+    /// <summary>
+    /// The job method. It is synchronous for Hangfire: Hangfire runs a task-returning job method on
+    /// the thread pool and spins its worker thread while it waits, one pool hop and a spin per run;
+    /// a synchronous one runs on the worker thread, which exists to wait. A run that completes
+    /// without waiting (most do) costs no wait at all; one that awaits blocks its worker on the
+    /// task's handle, as the filters do. The name stays: queued jobs name their method.
+    /// </summary>
     /// <returns>
     /// The output, which Hangfire hands to the state filter on the Succeeded state; or the run's
     /// suspension, which <see cref="Filters.ExecutionSuspensionFilter"/> turns into a waiting state.
     /// </returns>
     [JobDisplayName("{0}")]
-    public async Task<ExecutionOutput> RunAsync(string function, PerformContext context, CancellationToken cancellationToken)
+    public ExecutionOutput RunAsync(string function, PerformContext context, CancellationToken cancellationToken) =>
+        Filters.Blocking.Wait(RunJobAsync(function, context, cancellationToken));
+
+    private async Task<ExecutionOutput> RunJobAsync(string function, PerformContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var id = context.BackgroundJob.Id;

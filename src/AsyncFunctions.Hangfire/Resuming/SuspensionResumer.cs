@@ -105,13 +105,30 @@ public sealed partial class SuspensionResumer(
         return resumed.Count(r => r);
     }
 
+    /// <summary>
+    /// While executions keep finishing, a round waits this long before it reads its batch, so one
+    /// query serves the executions that finished meanwhile instead of one query each. An idle node
+    /// answers the first finish at once; under load a resume comes this much later, against the
+    /// <see cref="LockReleaseGrace"/> it waits anyway.
+    /// </summary>
+    public static readonly TimeSpan BatchGathering = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>A round that begins within this time of the previous one's end gathers first.</summary>
+    private static readonly TimeSpan BusyWindow = TimeSpan.FromMilliseconds(10);
+
     private async Task DrainAsync(ChannelReader<string> reader, Func<IReadOnlyList<string>, CancellationToken, Task<int>> handle, CancellationToken stoppingToken)
     {
         var batch = new List<string>(BatchSize);
+        var previousRoundEnd = long.MinValue;
         try
         {
             while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
+                if (previousRoundEnd != long.MinValue && time.GetElapsedTime(previousRoundEnd) < BusyWindow)
+                {
+                    await Task.Delay(BatchGathering, time, stoppingToken).ConfigureAwait(false);
+                }
+
                 batch.Clear();
                 while (batch.Count < BatchSize && reader.TryRead(out var id))
                 {
@@ -132,6 +149,8 @@ public sealed partial class SuspensionResumer(
                 {
                     LogRoundFailed(ex);
                 }
+
+                previousRoundEnd = time.GetTimestamp();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -17,6 +17,8 @@ internal sealed class SqliteGroupCommitWriter : IDisposable
 {
     private const int MaxBatch = 256;
 
+    private static readonly string[] Savepoints = Enumerable.Range(0, MaxBatch).Select(i => "w" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+
     private readonly string _connectionString;
     private readonly Channel<IWrite> _queue = Channel.CreateUnbounded<IWrite>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
     private readonly Task _loop;
@@ -59,7 +61,7 @@ internal sealed class SqliteGroupCommitWriter : IDisposable
         // Synchronous continuations let a writer wake this loop directly: with them queued to the
         // thread pool, a pool full of callers waiting for their writes could not wake it.
         var batch = new List<IWrite>(MaxBatch);
-        while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        while (WaitForWrites())
         {
             batch.Clear();
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var write))
@@ -81,28 +83,68 @@ internal sealed class SqliteGroupCommitWriter : IDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until writes are queued (false once the writer is disposed). An idle loop blocks on the
+    /// wait's handle: waiting on the task itself would spin first, and the callers that would wake it
+    /// need the same two cores.
+    /// </summary>
+    private bool WaitForWrites()
+    {
+        var waiting = _queue.Reader.WaitToReadAsync();
+        if (waiting.IsCompletedSuccessfully)
+        {
+            return waiting.Result;
+        }
+
+        var task = waiting.AsTask();
+        if (!task.IsCompleted)
+        {
+            ((IAsyncResult)task).AsyncWaitHandle.WaitOne();
+            task.Dispose();
+        }
+
+        return task.GetAwaiter().GetResult();
+    }
+
     private void Commit(List<IWrite> batch)
     {
         var done = new List<IWrite>(batch.Count);
+        // A write alone in its batch needs no savepoint: if it fails, the whole transaction is undone.
+        var alone = batch.Count == 1;
         try
         {
             var connection = _connection ??= Open();
             using var transaction = connection.BeginTransaction(deferred: false);
             for (var i = 0; i < batch.Count; i++)
             {
-                var savepoint = "w" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                transaction.Save(savepoint);
+                var savepoint = Savepoints[i];
+                if (!alone)
+                {
+                    transaction.Save(savepoint);
+                }
+
                 try
                 {
                     // SQLite commands complete synchronously; waiting here keeps the loop on its thread.
                     batch[i].ExecuteAsync(connection, transaction).GetAwaiter().GetResult();
-                    transaction.Release(savepoint);
+                    if (!alone)
+                    {
+                        transaction.Release(savepoint);
+                    }
+
                     done.Add(batch[i]);
                 }
 #pragma warning disable CA1031 // A failed write is undone alone and reported to its own caller.
                 catch (Exception ex)
 #pragma warning restore CA1031
                 {
+                    if (alone)
+                    {
+                        batch[i].Fail(ex);
+                        transaction.Rollback();
+                        return;
+                    }
+
                     transaction.Rollback(savepoint);
                     transaction.Release(savepoint);
                     batch[i].Fail(ex);

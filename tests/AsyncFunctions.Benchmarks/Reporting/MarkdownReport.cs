@@ -6,7 +6,8 @@ namespace AsyncFunctions.Benchmarks.Reporting;
 /// <summary>Writes the run as a Markdown report: machine, settings, goals, every figure with its spread, and the method.</summary>
 public static class MarkdownReport
 {
-    public static string Render(RunInfo run, ResultSet results, IReadOnlyList<GoalCheck> goals)
+    /// <param name="chartFile">The chart written next to the report (<see cref="SvgChart"/>), by its file name; null when there is none.</param>
+    public static string Render(RunInfo run, ResultSet results, IReadOnlyList<GoalCheck> goals, string? chartFile = null)
     {
         var md = new StringBuilder();
         var s = run.Settings;
@@ -41,6 +42,12 @@ public static class MarkdownReport
         foreach (var goal in goals)
         {
             Line(md, $"| {goal.Goal} | {goal.Storage} | {goal.Measured} | {goal.Target} | {goal.Verdict} |");
+        }
+
+        if (chartFile is not null)
+        {
+            Line(md);
+            Line(md, $"![Ours vs raw Hangfire: burn-down throughput and CPU per execution per storage, fan-out and 200-client figures when measured]({Uri.EscapeDataString(chartFile)})");
         }
 
         foreach (var (storage, _) in run.Storages)

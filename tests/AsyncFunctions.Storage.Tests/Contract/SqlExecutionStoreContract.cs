@@ -50,6 +50,55 @@ public abstract class SqlExecutionStoreContract(IStoreFixture fixture) : Executi
     }
 
     [SkippableFact]
+    public async Task A_failed_write_leaves_nothing_of_its_own_and_the_writes_beside_and_after_it_land()
+    {
+        var dialect = Dialect;
+        var store = new DapperExecutionStore(dialect);
+        var failing = NewId();
+        var beside = Enumerable.Range(0, 20).Select(_ => NewId()).ToArray();
+
+        // Alone, then among concurrent writes: the failed write's first statement is undone either way.
+        foreach (var others in new[] { Array.Empty<string>(), beside })
+        {
+            var failed = dialect.WriteAsync<int>(
+                async (connection, transaction) =>
+                {
+                    await Dapper.SqlMapper.ExecuteAsync(connection, dialect.CreateSql, CreateParameters(failing), transaction);
+                    return await Dapper.SqlMapper.ExecuteAsync(connection, "INSERT INTO af_no_such_table (id) VALUES (1)", transaction: transaction);
+                },
+                transactional: true,
+                CancellationToken.None);
+            var landed = others.Select(id => CreateAsync(store, id)).ToArray();
+
+            await Assert.ThrowsAnyAsync<DbException>(() => failed);
+            await Task.WhenAll(landed);
+            Assert.Null(await store.GetAsync(failing));
+        }
+
+        var after = NewId();
+        await CreateAsync(store, after);
+        Assert.NotNull(await store.GetAsync(after));
+        Assert.Equal(beside.Length, (await store.GetResultsAsync(beside)).Count);
+    }
+
+    private object CreateParameters(string id) => new
+    {
+        Id = id,
+        Function = "contract.fn",
+        FunctionVersion = (int?)null,
+        Status = nameof(ExecutionStatus.Enqueued),
+        Phase = ExecutionStatus.Enqueued.Phase(),
+        At = Dialect.ToDb(T0),
+        Input = "{}",
+        ParentId = (string?)null,
+        RootId = (string?)null,
+        CallDepth = 0,
+        CallerKey = (string?)null,
+        CallerRole = (string?)null,
+        LeaseExpiresAt = (object?)null,
+    };
+
+    [SkippableFact]
     public async Task An_overlong_error_code_or_type_is_cut_to_the_column_width_instead_of_failing_the_write()
     {
         var store = Store;
