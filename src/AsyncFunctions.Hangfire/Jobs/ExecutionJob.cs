@@ -87,7 +87,7 @@ public sealed class ExecutionJob(IExecutionService executions, RunningExecutions
     /// method itself tells the state filter to queue the webhook when the execution finishes.
     /// </summary>
     [JobDisplayName("{0}")]
-    public Task<ExecutionOutput> RunWithCallbackAsync(string function, string callbackUrl, PerformContext context, CancellationToken cancellationToken)
+    public ExecutionOutput RunWithCallbackAsync(string function, string callbackUrl, PerformContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(callbackUrl);
         return RunAsync(function, context, cancellationToken);
