@@ -31,8 +31,9 @@ public sealed class TelemetryTests
             }
         }
 
-        // The parent's last run ends just after its result is recorded; wait for its span.
-        await TestApp.WaitUntilAsync(() => Task.FromResult(Snapshot().Count(a => a.DisplayName == "run examples.fan_out_load" && Tag(a, "asyncfunctions.execution.id") == parent) >= 2));
+        // The parent's last run ends just after its result is recorded; wait for its span. It ran
+        // once, or twice when its children were still running at its await (it suspended).
+        await TestApp.WaitUntilAsync(() => Task.FromResult(Snapshot().Count(a => a.DisplayName == "run examples.fan_out_load" && Tag(a, "asyncfunctions.execution.id") == parent) >= 1 && Snapshot().Count(a => a.DisplayName == "run examples.echo") >= 3));
         var all = Snapshot();
         var start = all.Single(a => a.DisplayName == "start examples.fan_out_load" && Tag(a, "asyncfunctions.execution.id") == parent);
         var trace = all.Where(a => a.TraceId == start.TraceId).ToList();
@@ -40,12 +41,16 @@ public sealed class TelemetryTests
         var request = trace.Single(a => a.Kind == ActivityKind.Server);
         Assert.Equal(request.SpanId, start.ParentSpanId);
         var parentRuns = trace.Where(a => a.DisplayName == "run examples.fan_out_load").ToList();
-        Assert.True(parentRuns.Count >= 2, "The parent runs until its await, then again when its children finished: " + string.Join(", ", trace.Select(a => a.DisplayName)));
+        Assert.NotEmpty(parentRuns);
         Assert.All(parentRuns, r => Assert.Equal(start.SpanId, r.ParentSpanId));
 
         var childStarts = trace.Where(a => a.DisplayName == "start examples.echo").ToList();
         Assert.Equal(3, childStarts.Count);
-        Assert.All(childStarts, s => Assert.Contains(parentRuns, r => r.SpanId == s.ParentSpanId));
+        // A fan-out loop starts its children as one batch: their start spans sit under the batch's span, in the parent's run.
+        var batches = trace.Where(a => a.DisplayName == "start many" && parentRuns.Any(r => r.SpanId == a.ParentSpanId)).ToList();
+        Assert.All(childStarts, s => Assert.True(
+            parentRuns.Any(r => r.SpanId == s.ParentSpanId) || batches.Any(b => b.SpanId == s.ParentSpanId),
+            "Each child's start span is in a run of the parent: " + string.Join(", ", trace.Select(a => a.DisplayName))));
         var childRuns = trace.Where(a => a.DisplayName == "run examples.echo").ToList();
         Assert.Equal(3, childRuns.Count);
         Assert.All(childRuns, r => Assert.Contains(childStarts, s => s.SpanId == r.ParentSpanId && Tag(s, "asyncfunctions.execution.id") == Tag(r, "asyncfunctions.execution.id")));

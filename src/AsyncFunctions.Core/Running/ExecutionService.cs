@@ -59,12 +59,45 @@ public sealed class ExecutionService(
 
         using var activity = ExecutionTelemetry.Source.StartActivity("start many", ActivityKind.Producer);
         var starts = new ValidatedStart[requests.Count];
-        for (var i = 0; i < requests.Count; i++)
+        // One span per start, as one by one, so each child's runs sit under the span that started it.
+        var spans = activity is null ? null : new Activity?[requests.Count];
+        try
         {
-            var (function, input) = await PrepareAsync(requests[i], cancellationToken).ConfigureAwait(false);
-            starts[i] = new ValidatedStart(function, input, requests[i]);
-        }
+            for (var i = 0; i < requests.Count; i++)
+            {
+                var (function, input) = await PrepareAsync(requests[i], cancellationToken).ConfigureAwait(false);
+                var span = spans is null ? null : ExecutionTelemetry.Source.StartActivity("start " + function.Name, ActivityKind.Producer, activity!.Context);
+                if (spans is not null)
+                {
+                    spans[i] = span;
+                    Activity.Current = activity;
+                }
 
+                starts[i] = new ValidatedStart(function, input, requests[i]) { TraceParent = span?.Id };
+            }
+
+            var started = await StartValidatedAsync(starts, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; spans is not null && i < started.Count; i++)
+            {
+                spans[i]?.SetTag("asyncfunctions.execution.id", started[i].Id);
+            }
+
+            return started;
+        }
+        finally
+        {
+            foreach (var span in spans ?? [])
+            {
+                span?.Dispose();
+            }
+
+            Activity.Current = activity;
+        }
+    }
+
+    private async Task<IReadOnlyList<ExecutionRecord>> StartValidatedAsync(ValidatedStart[] starts, CancellationToken cancellationToken)
+    {
+        var root = starts[0].Request.RootId;
         var maxTree = options.Value.MaxTreeExecutions;
         if (root is not null && !await store.TryCountTreeStartsAsync(root, starts.Length, maxTree, cancellationToken).ConfigureAwait(false))
         {

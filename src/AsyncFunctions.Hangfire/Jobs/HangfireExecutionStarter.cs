@@ -54,7 +54,7 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, IExecuti
     {
         ArgumentNullException.ThrowIfNull(starts);
         cancellationToken.ThrowIfCancellationRequested();
-        var creations = starts.Select(s => Prepare(s.Function, s.Input, s.Request)).ToArray();
+        var creations = starts.Select(s => Prepare(s.Function, s.Input, s.Request, s.TraceParent)).ToArray();
         // Queued even from a thread that could create in place: that is what makes them concurrent.
         var tasks = creations.Select(c => threads.QueueAsync(c.Create)).ToArray();
         try
@@ -86,7 +86,7 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, IExecuti
             },
             CancellationToken.None);
 
-    private Creation Prepare(FunctionDescriptor function, JsonObject input, StartRequest request)
+    private Creation Prepare(FunctionDescriptor function, JsonObject input, StartRequest request, string? traceParent = null)
     {
         // The start's callback URL wins over the function's; a child started by a stack has only its function's.
         var callback = request.CallbackUrl ?? function.CallbackUrl;
@@ -107,7 +107,7 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, IExecuti
             : new Job(CallbackTemplate.Type, CallbackTemplate.Method, function.Name, callback, null, CancellationToken.None);
         // A function without retries needs no parameter: its absence means no retry, and costs no write.
         // Likewise the trace context, taken here on the caller's thread, only while something traces.
-        var traceParent = ExecutionTelemetry.CurrentTraceParent();
+        traceParent ??= ExecutionTelemetry.CurrentTraceParent();
         var parameters = function.Retry.MaxRetries > 0 || traceParent is not null ? new Dictionary<string, object>() : NoParameters;
         if (function.Retry.MaxRetries > 0)
         {
