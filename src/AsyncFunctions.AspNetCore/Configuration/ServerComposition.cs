@@ -6,6 +6,7 @@ using AsyncFunctions.AspNetCore.Administration;
 using AsyncFunctions.AspNetCore.Dashboard;
 using AsyncFunctions.AspNetCore.Endpoints;
 using AsyncFunctions.AspNetCore.Http;
+using AsyncFunctions.AspNetCore.OpenApi;
 using Hangfire;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Options;
@@ -47,7 +48,7 @@ public static class ServerComposition
         services.AddAccessControl(configuration);
         services.AddSingleton<RetentionPurger>();
         services.AddHostedService(sp => sp.GetRequiredService<RetentionPurger>());
-        services.AddOpenApi(o => o.AddOperationTransformer<OpenApiStatusParameter>());
+        services.AddApiContract();
         services.AddServerTelemetry(configuration);
         return builder;
     }
@@ -63,7 +64,7 @@ public static class ServerComposition
         app.MapExecutionAdministrationEndpoints();
         app.MapHealthEndpoints();
         app.MapServerTelemetry();
-        app.MapOpenApi();
+        app.MapApiContract();
         app.MapDashboardSignIn();
         ExecutionDashboard.Register();
         app.MapHangfireDashboard(ExecutionDashboard.DashboardPath, new DashboardOptions
