@@ -18,7 +18,7 @@ public static class ApiContract
 
     /// <summary>Answers <paramref name="status"/> with no body.</summary>
     public static RouteHandlerBuilder AnswersEmpty(this RouteHandlerBuilder builder, int status, string description) =>
-        builder.AddResponse(null, status).Described(status, description);
+        builder.AddResponse(typeof(void), status).Described(status, description);
 
     /// <summary>Answers <paramref name="status"/> with a problem document of type <typeparamref name="TProblem"/>.</summary>
     public static RouteHandlerBuilder Fails<TProblem>(this RouteHandlerBuilder builder, int status, string description)
@@ -39,7 +39,7 @@ public static class ApiContract
             .Fails(StatusCodes.Status413PayloadTooLarge, "The body is over AsyncFunctions:Api:MaxRequestBodyBytes.")
             .Fails(StatusCodes.Status415UnsupportedMediaType, "The body is not application/json in UTF-8.");
 
-    private static RouteHandlerBuilder AddResponse(this RouteHandlerBuilder builder, Type? type, int status, string? contentType = null)
+    private static RouteHandlerBuilder AddResponse(this RouteHandlerBuilder builder, Type type, int status, string? contentType = null)
     {
         builder.WithMetadata(new ProducesResponseTypeMetadata(status, type, contentType is null ? [] : [contentType]));
         return builder;

@@ -50,6 +50,7 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
             }
         }
 
+        AnyJson(document);
         document.Components.Responses ??= new Dictionary<string, IOpenApiResponse>();
         document.Components.Responses[Unauthorized] = ProblemResponse(document, "No API key, or not a valid one: send 'Authorization: Bearer <key>'.", HeaderNames.WWWAuthenticate, "Bearer, with error=\"invalid_token\" when a key was sent but is not valid.");
         document.Components.Responses[TooManyRequests] = ProblemResponse(document, "This key made more requests than its role's rate allows (AsyncFunctions:RateLimits).", HeaderNames.RetryAfter, "Seconds to wait before the next request.");
@@ -70,6 +71,45 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
         document.Paths["/health/live"] = Health(document, "getLiveness", "Liveness", "200 as long as the process answers; no check runs.");
         document.Paths["/health/ready"] = Health(document, "getReadiness", "Readiness", "200 when the results store answers and its schema is applied, 503 otherwise.");
         document.Paths["/health"] = Health(document, "getHealth", "Readiness (alias)", "The same as /health/ready.");
+    }
+
+    /// <summary>
+    /// A <c>JsonNode</c> is any JSON value, null included: the generator's "null or JsonNode"
+    /// would match a null twice, which oneOf refuses, so such a field refers to JsonNode alone.
+    /// An object or array of JSON holds anything.
+    /// </summary>
+    private static void AnyJson(OpenApiDocument document)
+    {
+        var schemas = document.Components!.Schemas ?? new Dictionary<string, IOpenApiSchema>();
+        if (schemas.TryGetValue(nameof(System.Text.Json.Nodes.JsonNode), out var node) && node is OpenApiSchema any)
+        {
+            any.Description = "Any JSON value.";
+        }
+
+        if (schemas.TryGetValue(nameof(System.Text.Json.Nodes.JsonObject), out var obj) && obj is OpenApiSchema jsonObject)
+        {
+            jsonObject.Description = "A JSON object.";
+            jsonObject.AdditionalProperties = new OpenApiSchema();
+        }
+
+        if (schemas.TryGetValue(nameof(System.Text.Json.Nodes.JsonArray), out var arr) && arr is OpenApiSchema jsonArray)
+        {
+            jsonArray.Description = "A JSON array.";
+            jsonArray.Items = new OpenApiSchema();
+        }
+
+        foreach (var schema in schemas.Values.OfType<OpenApiSchema>())
+        {
+            foreach (var (name, property) in schema.Properties?.ToList() ?? [])
+            {
+                if (property is OpenApiSchema { OneOf: { Count: 2 } alternatives } nullable
+                    && alternatives.Any(a => a is OpenApiSchema { Type: JsonSchemaType.Null })
+                    && alternatives.OfType<OpenApiSchemaReference>().FirstOrDefault(r => r.Reference.Id == nameof(System.Text.Json.Nodes.JsonNode)) is { } reference)
+                {
+                    schema.Properties![name] = new OpenApiSchemaReference(reference.Reference.Id!, document) { Description = nullable.Description ?? reference.Description };
+                }
+            }
+        }
     }
 
     private static OpenApiResponse ProblemResponse(OpenApiDocument document, string description, string header, string headerDescription) => new()

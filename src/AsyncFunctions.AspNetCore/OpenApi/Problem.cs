@@ -5,8 +5,8 @@ namespace AsyncFunctions.AspNetCore.OpenApi;
 [Description("An RFC 7807 problem document (application/problem+json).")]
 public class Problem
 {
-    [Description("A URI reference naming the kind of problem (the RFC 9110 section of the status by default).")]
-    public required string Type { get; init; }
+    [Description("A URI reference naming the kind of problem: the RFC 9110 section of the status, where it has one.")]
+    public string? Type { get; init; }
 
     [Description("A short summary of the kind of problem.")]
     public required string Title { get; init; }
