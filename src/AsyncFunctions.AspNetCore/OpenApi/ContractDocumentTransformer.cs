@@ -29,6 +29,13 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
             Version = "v1",
             Description = "Starts functions (C# functions and function stacks) asynchronously, reads, awaits, cancels and retries their executions, and saves function stacks. Every error is an RFC 7807 problem document (application/problem+json).",
         };
+        // The server is the address the document was asked at, written with a trailing slash that
+        // would double the slash before every path.
+        foreach (var server in document.Servers ?? [])
+        {
+            server.Url = server.Url?.TrimEnd('/');
+        }
+
         document.Components ??= new OpenApiComponents();
         foreach (var type in ReferencedSchemas)
         {
