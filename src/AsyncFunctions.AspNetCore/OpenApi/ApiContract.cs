@@ -35,7 +35,7 @@ public static class ApiContract
 
     /// <summary>413 and 415: what every endpoint that reads a JSON body may answer.</summary>
     public static RouteHandlerBuilder ReadsJsonBody<TBody>(this RouteHandlerBuilder builder, bool optional = false) =>
-        builder.AddRequestBody<TBody>(optional, Json)
+        builder.AddRequestBody<TBody>(optional)
             .Fails(StatusCodes.Status413PayloadTooLarge, "The body is over AsyncFunctions:Api:MaxRequestBodyBytes.")
             .Fails(StatusCodes.Status415UnsupportedMediaType, "The body is not application/json in UTF-8.");
 
@@ -45,9 +45,14 @@ public static class ApiContract
         return builder;
     }
 
-    private static RouteHandlerBuilder AddRequestBody<TBody>(this RouteHandlerBuilder builder, bool optional, string contentType)
+    /// <summary>
+    /// The body's type with no content type: content types in accepts metadata would make routing
+    /// refuse other types itself, before the handler's own 415 problem (and its +json types).
+    /// The document names application/json all the same.
+    /// </summary>
+    private static RouteHandlerBuilder AddRequestBody<TBody>(this RouteHandlerBuilder builder, bool optional)
     {
-        builder.WithMetadata(new AcceptsMetadata([contentType], typeof(TBody), optional));
+        builder.WithMetadata(new AcceptsMetadata([], typeof(TBody), optional));
         return builder;
     }
 
