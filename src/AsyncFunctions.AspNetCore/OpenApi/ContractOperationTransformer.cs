@@ -16,6 +16,19 @@ namespace AsyncFunctions.AspNetCore.OpenApi;
 /// </summary>
 internal sealed class ContractOperationTransformer(IOptions<ApiOptions> api) : IOpenApiOperationTransformer
 {
+    private static readonly Dictionary<string, string> ParameterDescriptions = new(StringComparer.Ordinal)
+    {
+        ["name"] = "The function's name.",
+        ["id"] = "The execution's id.",
+        ["function"] = "Only executions of this function.",
+        ["parentId"] = "Only the executions this execution started.",
+        ["errorCode"] = "Only executions that failed with this error code, such as limit.tree_executions.",
+        ["createdAfter"] = "Only executions created after this RFC 3339 timestamp (exclusive; UTC when it names no offset).",
+        ["createdBefore"] = "Only executions created before this RFC 3339 timestamp (exclusive; UTC when it names no offset).",
+        ["cursor"] = "The nextCursor of the previous page.",
+        ["children"] = "Also cancel every unfinished execution below this one.",
+    };
+
     public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
@@ -43,6 +56,19 @@ internal sealed class ContractOperationTransformer(IOptions<ApiOptions> api) : I
                         Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uri-reference" },
                     };
                 }
+            }
+        }
+
+        foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
+        {
+            if (parameter.Description is null && ParameterDescriptions.TryGetValue(parameter.Name ?? "", out var description))
+            {
+                parameter.Description = description;
+            }
+
+            if (parameter.Name is "createdAfter" or "createdBefore" && parameter.Schema is OpenApiSchema timestamp)
+            {
+                timestamp.Format = "date-time";
             }
         }
 

@@ -35,6 +35,11 @@ internal sealed class ContractSchemaTransformer : IOpenApiSchemaTransformer
             return;
         }
 
+        if (SchemaExamples.For(type) is { } example)
+        {
+            schema.Examples = [example];
+        }
+
         if (type.GetCustomAttribute<ExtendsSchemaAttribute>() is { } extends)
         {
             var @base = await context.GetOrCreateSchemaAsync(extends.Base, cancellationToken: cancellationToken).ConfigureAwait(false);
