@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the solution and ends with one line: "tests: N passed, N failed[, N skipped]".
 # The PostgreSQL tests start a throwaway PostgreSQL server themselves; its binaries come from
-# Debian's postgresql package, installed here when missing, as is Debian's chromium for the
-# dashboard's browser tests.
+# Debian's postgresql package, installed here when missing, as are Debian's chromium for the
+# dashboard's browser tests and nodejs and npm for the OpenAPI client check.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +24,16 @@ if ! command -v chromium >/dev/null 2>&1 && [ -z "${ASYNCFUNCTIONS_TEST_CHROMIUM
   echo "Installing Chromium (Debian package) for the dashboard's browser tests..."
   { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium; } >/dev/null ||
     echo "Could not install the chromium package; the browser tests will be skipped." >&2
+fi
+
+# The OpenAPI contract check with client tools (tests/contract/check.sh, run by a test) needs
+# Node.js and npm: Debian's packages, installed here when missing (the test is skipped without them).
+if ! { command -v node && command -v npm; } >/dev/null 2>&1; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "Installing Node.js and npm (Debian packages) for the OpenAPI client check..."
+  { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq nodejs npm; } >/dev/null ||
+    echo "Could not install nodejs and npm; the OpenAPI client check will be skipped." >&2
 fi
 
 log=$(mktemp)

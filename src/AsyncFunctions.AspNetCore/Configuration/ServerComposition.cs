@@ -8,6 +8,7 @@ using AsyncFunctions.AspNetCore.Endpoints;
 using AsyncFunctions.AspNetCore.Events;
 using AsyncFunctions.AspNetCore.Http;
 using AsyncFunctions.AspNetCore.Webhooks;
+using AsyncFunctions.AspNetCore.OpenApi;
 using Hangfire;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Options;
@@ -73,7 +74,7 @@ public static class ServerComposition
         services.AddAccessControl(configuration);
         services.AddSingleton<RetentionPurger>();
         services.AddHostedService(sp => sp.GetRequiredService<RetentionPurger>());
-        services.AddOpenApi(o => o.AddOperationTransformer<OpenApiStatusParameter>());
+        services.AddApiContract();
         services.AddServerTelemetry(configuration);
         return builder;
     }
@@ -122,7 +123,7 @@ public static class ServerComposition
         keyed.MapExecutionAdministrationEndpoints();
         keyed.MapHealthEndpoints();
         keyed.MapServerTelemetry();
-        keyed.MapOpenApi();
+        keyed.MapApiContract();
         keyed.MapDashboardSignIn();
         ExecutionDashboard.Register();
         // The dashboard's own policy (key or sign-in cookie) alone: a second scheme would answer its challenge twice.

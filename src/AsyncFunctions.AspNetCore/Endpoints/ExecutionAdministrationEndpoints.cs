@@ -7,6 +7,7 @@ using AsyncFunctions.Webhooks;
 using AsyncFunctions.Running;
 using AsyncFunctions.AspNetCore.Access;
 using AsyncFunctions.AspNetCore.Http;
+using AsyncFunctions.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
@@ -21,8 +22,25 @@ public static class ExecutionAdministrationEndpoints
     public static IEndpointRouteBuilder MapExecutionAdministrationEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/executions").WithTags("Executions").RequireAuthorization(Roles.InvokePolicy);
-        group.MapPost("/{id}/cancel", CancelAsync);
-        group.MapPost("/{id}/retry", RetryAsync);
+        group.MapPost("/{id}/cancel", CancelAsync)
+            .WithName("cancelExecution")
+            .WithSummary("Cancel an execution")
+            .WithDescription("Cancels an unfinished execution; with children=true, also every unfinished execution below it. An invoker may cancel only the executions its key started.")
+            .Answers<CancelledExecution>(StatusCodes.Status200OK, "Cancelled: the execution's record (with cancelledChildren when children=true).")
+            .FailsValidation("A parameter is not valid or not known.")
+            .Fails(StatusCodes.Status403Forbidden, "The key's role may not act on executions (admin and invoker only).")
+            .Fails<UnknownExecutionsProblem>(StatusCodes.Status404NotFound, "No execution has this id, or an invoker's key did not start it.")
+            .Fails(StatusCodes.Status409Conflict, "The execution is finished, or it has no job to cancel (a sync run).");
+        group.MapPost("/{id}/retry", RetryAsync)
+            .WithName("retryExecution")
+            .WithSummary("Retry an execution")
+            .WithDescription("Queues a Failed or Cancelled execution again. When its job is gone, starts a new execution of the same function version and input instead (202), linked both ways (retryOf, retriedBy).")
+            .Answers<ExecutionRecord>(StatusCodes.Status200OK, "Queued again: the execution's record.")
+            .Answers<ExecutionRecord>(StatusCodes.Status202Accepted, "Its job was gone: the new execution that retries it.")
+            .FailsValidation("A parameter is not known.")
+            .Fails(StatusCodes.Status403Forbidden, "The key's role may not act on executions (admin and invoker only).")
+            .Fails<UnknownExecutionsProblem>(StatusCodes.Status404NotFound, "No execution has this id, or an invoker's key did not start it.")
+            .Fails(StatusCodes.Status409Conflict, "The execution is not Failed or Cancelled, or was retried already.");
         return app;
     }
 

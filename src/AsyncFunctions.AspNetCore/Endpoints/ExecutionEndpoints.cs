@@ -7,6 +7,7 @@ using AsyncFunctions.Logging;
 using Microsoft.AspNetCore.Http.Json;
 using AsyncFunctions.AspNetCore.Access;
 using AsyncFunctions.AspNetCore.Http;
+using AsyncFunctions.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;
 
 namespace AsyncFunctions.AspNetCore.Endpoints;
@@ -18,9 +19,27 @@ public static class ExecutionEndpoints
     {
         // Every role reads; an invoker sees only the executions its key started (others are 404 or absent).
         var group = app.MapGroup("/api/executions").WithTags("Executions").RequireAuthorization(Roles.ReadPolicy);
-        group.MapGet("/", ListAsync);
-        group.MapGet("/{id}", GetAsync);
-        group.MapPost("/await", AwaitAsync);
+        group.MapGet("/", ListAsync)
+            .WithName("listExecutions")
+            .WithSummary("List executions")
+            .WithDescription("Executions newest first, filtered by function, status, parent, error code and creation time, one page at a time (pass nextCursor as cursor). An invoker sees only the executions its key started.")
+            .Answers<ExecutionList>(StatusCodes.Status200OK, "One page of executions.")
+            .FailsValidation("A parameter is not valid or not known: errors names it.");
+        group.MapGet("/{id}", GetAsync)
+            .WithName("getExecution")
+            .WithSummary("Read an execution")
+            .WithDescription("The execution's record with the messages its function logged. With waitSeconds, waits up to that long for it to finish before answering (long polling).")
+            .Answers<ExecutionDetails>(StatusCodes.Status200OK, "The execution, as it is when it finished or waitSeconds passed.")
+            .FailsValidation("waitSeconds is out of range, or a parameter is not known.")
+            .Fails<UnknownExecutionsProblem>(StatusCodes.Status404NotFound, "No execution has this id, or an invoker's key did not start it.");
+        group.MapPost("/await", AwaitAsync)
+            .WithName("awaitExecutions")
+            .WithSummary("Await executions")
+            .WithDescription("Waits until every execution named is finished, or timeoutSeconds passes, and answers their results in request order.")
+            .ReadsJsonBody<AwaitBody>()
+            .Answers<AwaitResult>(StatusCodes.Status200OK, "The results; completed is false when the timeout passed first.")
+            .FailsValidation("ids or timeoutSeconds is not valid, or the body has another field.")
+            .Fails<UnknownExecutionsProblem>(StatusCodes.Status404NotFound, "Some ids name no execution, or executions an invoker's key did not start: ids lists them.");
         return app;
     }
 

@@ -6,6 +6,7 @@ using AsyncFunctions.Functions;
 using AsyncFunctions.Running;
 using AsyncFunctions.AspNetCore.Access;
 using AsyncFunctions.AspNetCore.Http;
+using AsyncFunctions.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;
 
 namespace AsyncFunctions.AspNetCore.Endpoints;
@@ -16,11 +17,46 @@ public static class FunctionEndpoints
     public static IEndpointRouteBuilder MapFunctionEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/functions").WithTags("Functions").RequireAuthorization(Roles.ReadPolicy);
-        group.MapGet("/", ListAsync);
-        group.MapGet("/{name}", GetAsync);
-        group.MapPut("/{name}", SaveAsync).RequireAuthorization(Roles.AdminPolicy);
-        group.MapDelete("/{name}", DeleteAsync).RequireAuthorization(Roles.AdminPolicy);
-        group.MapPost("/{name}/executions", StartAsync).RequireAuthorization(Roles.InvokePolicy);
+        group.MapGet("/", ListAsync)
+            .WithName("listFunctions")
+            .WithSummary("List the functions")
+            .WithDescription("Every C# function and function stack, latest version, without its document.")
+            .Answers<FunctionView[]>(StatusCodes.Status200OK, "The functions, by name.");
+        group.MapGet("/{name}", GetAsync)
+            .WithName("getFunction")
+            .WithSummary("Read a function")
+            .WithDescription("A function's declared inputs, retries and timeout; for a function stack, also its document (definition).")
+            .Answers<FunctionView>(StatusCodes.Status200OK, "The function.")
+            .Fails(StatusCodes.Status404NotFound, "No function has this name.");
+        group.MapPut("/{name}", SaveAsync).RequireAuthorization(Roles.AdminPolicy)
+            .WithName("saveFunction")
+            .WithSummary("Create or replace a function stack")
+            .WithDescription("Saves a function stack document as the next version of the function (admin). Executions already started keep the version they run. Every problem of the document is answered at once, by JSON path.")
+            .ReadsJsonBody<FunctionDocument>()
+            .Answers<FunctionView>(StatusCodes.Status201Created, "Created: version 1 of a new function stack.")
+            .Answers<FunctionView>(StatusCodes.Status200OK, "Replaced: a new version of an existing function stack.")
+            .FailsValidation("The document is not valid: errors by JSON path, and problems in document order.")
+            .Fails(StatusCodes.Status403Forbidden, "The key's role may not change definitions (admin only).")
+            .Fails(StatusCodes.Status409Conflict, "The name belongs to a C# function.");
+        group.MapDelete("/{name}", DeleteAsync).RequireAuthorization(Roles.AdminPolicy)
+            .WithName("deleteFunction")
+            .WithSummary("Delete a function stack")
+            .WithDescription("Deletes every version of a function stack (admin). Executions already started finish with the version they run.")
+            .AnswersEmpty(StatusCodes.Status204NoContent, "Deleted.")
+            .Fails(StatusCodes.Status403Forbidden, "The key's role may not change definitions (admin only).")
+            .Fails(StatusCodes.Status404NotFound, "No function stack has this name.");
+        group.MapPost("/{name}/executions", StartAsync).RequireAuthorization(Roles.InvokePolicy)
+            .WithName("startExecution")
+            .WithSummary("Start an execution")
+            .WithDescription("Queues an execution of the function (202, read it at Location), or with mode \"sync\" runs it inside the request and answers its output. With an Idempotency-Key header, a repeated async start answers the execution the first one started (200).")
+            .ReadsJsonBody<StartExecutionBody>(optional: true)
+            .Answers<ExecutionRecord>(StatusCodes.Status202Accepted, "Queued (or scheduled, with runAt or delaySeconds): the new execution's record.")
+            .Answers<StartAnswer>(StatusCodes.Status200OK, "Mode \"sync\": the output of the finished execution. With an Idempotency-Key already used for the same request: the execution it started.")
+            .FailsValidation("The body or the input is not valid: errors names each field or input at fault.")
+            .Fails(StatusCodes.Status403Forbidden, "The key's role may not start executions (admin and invoker only).")
+            .Fails(StatusCodes.Status404NotFound, "No function has this name.")
+            .Fails(StatusCodes.Status409Conflict, "A start with the same Idempotency-Key has not finished yet; try again.")
+            .Fails<FunctionFailedProblem>(StatusCodes.Status422UnprocessableEntity, "A sync run failed (executionId and error say which and why), or the Idempotency-Key was used for another request.");
         return app;
     }
 

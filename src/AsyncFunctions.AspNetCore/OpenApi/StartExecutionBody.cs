@@ -1,0 +1,20 @@
+using System.ComponentModel;
+using System.Text.Json.Nodes;
+
+namespace AsyncFunctions.AspNetCore.OpenApi;
+
+[Description("Starts an execution. Every field is optional; an empty body is {}. Any other field is refused with 400.")]
+public sealed record StartExecutionBody
+{
+    [Description("The function's input: a JSON object checked against its declared inputs.")]
+    public JsonObject? Input { get; init; }
+
+    [Description("\"async\" (default): queue it and answer 202 at once. \"sync\": run it inside the request and answer its output.")]
+    public StartMode? Mode { get; init; }
+
+    [Description("Start at this RFC 3339 timestamp (with an offset) instead of now; at most 365 days ahead; a time in the past starts now. Not with delaySeconds or mode \"sync\".")]
+    public DateTimeOffset? RunAt { get; init; }
+
+    [Description("Start this many seconds from now (0 to 31536000). Not with runAt or mode \"sync\".")]
+    public double? DelaySeconds { get; init; }
+}
