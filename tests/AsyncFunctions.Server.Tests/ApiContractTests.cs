@@ -28,6 +28,7 @@ public sealed class ApiContractTests(ContractApp contract) : IClassFixture<Contr
         yield return ("read executions", GetExecutionAsync);
         yield return ("list executions", ListExecutionsAsync);
         yield return ("await executions", AwaitAsync);
+        yield return ("stream execution events", StreamEventsAsync);
         yield return ("cancel and retry executions", CancelAndRetryAsync);
         yield return ("keys and rate limits", AccessAsync);
         yield return ("health", HealthAsync);
@@ -113,9 +114,24 @@ public sealed class ApiContractTests(ContractApp contract) : IClassFixture<Contr
         await SendAsync(TestKeys.Admin, HttpMethod.Post, "/api/functions/examples.fail/executions", Json("""{ "input": { "message": "no" }, "mode": "sync" }"""), 422);
         await SendAsync(TestKeys.Admin, HttpMethod.Post, start, Json("""{ "input": { "value": 1 }, "when": "now" }"""), 400);
         await SendAsync(TestKeys.Admin, HttpMethod.Post, start, Json("""{ "input": {} }"""), 400);
+        await SendAsync(TestKeys.Admin, HttpMethod.Post, start, Json("""{ "input": { "value": 1 }, "callbackUrl": "not a url" }"""), 400);
         await SendAsync(TestKeys.Admin, HttpMethod.Post, "/api/functions/no.such.function/executions", Json("""{ "input": {} }"""), 404);
         await SendAsync(TestKeys.Admin, HttpMethod.Post, start, new StringContent("value=1", Encoding.UTF8, "application/x-www-form-urlencoded"), 415);
         await SendAsync(TestKeys.Admin, HttpMethod.Post, start, Json($$"""{ "input": { "value": "{{new string('x', 5000)}}" } }"""), 413);
+    }
+
+    private async Task StreamEventsAsync()
+    {
+        // Streams of finished executions: the whole answer is one event each and the end.
+        var id = await StartEchoAsync();
+        await SendAsync(TestKeys.Admin, HttpMethod.Get, $"/api/executions/{id}?waitSeconds=30", expected: 200);
+        await SendAsync(TestKeys.Admin, HttpMethod.Get, $"/api/executions/{id}/events", expected: 200);
+        await SendAsync(TestKeys.Admin, HttpMethod.Get, $"/api/executions/{id}/events?since=1", expected: 400);
+        await SendAsync(TestKeys.Admin, HttpMethod.Get, "/api/executions/no-such-execution/events", expected: 404);
+        await SendAsync(TestKeys.OtherInvoker, HttpMethod.Get, $"/api/executions/{id}/events", expected: 404);
+        await SendAsync(TestKeys.Admin, HttpMethod.Get, $"/api/executions/events?ids={id}", expected: 200);
+        await SendAsync(TestKeys.Admin, HttpMethod.Get, "/api/executions/events", expected: 400);
+        await SendAsync(TestKeys.Admin, HttpMethod.Get, $"/api/executions/events?ids={id}&ids=no-such-execution", expected: 404);
     }
 
     private async Task GetExecutionAsync()
@@ -210,7 +226,7 @@ public sealed class ApiContractTests(ContractApp contract) : IClassFixture<Contr
         using var response = await client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True((int)response.StatusCode == expected, $"{method} {path}: expected {expected}, got {(int)response.StatusCode}: {text}");
-        return text.Length > 0 ? JsonNode.Parse(text) : null;
+        return text.Length > 0 && response.Content.Headers.ContentType?.MediaType != "text/event-stream" ? JsonNode.Parse(text) : null;
     }
 
     private static StringContent Json(string text) => new(text, Encoding.UTF8, "application/json");

@@ -17,4 +17,7 @@ public sealed record StartExecutionBody
 
     [Description("Start this many seconds from now (0 to 31536000). Not with runAt or mode \"sync\".")]
     public double? DelaySeconds { get; init; }
+
+    [Description("An absolute http(s) URL to POST the signed result to when the execution finishes (a webhook); overrides the function's own. Async starts only; needs AsyncFunctions:Webhooks:Secret.")]
+    public Uri? CallbackUrl { get; init; }
 }
