@@ -105,7 +105,8 @@ public sealed class FunctionStackApiTests(SharedApp shared) : IClassFixture<Shar
     {
         await PutAsync("tests.replaced", Document("Version one", sleepMs: 1500));
         var id = await _app.StartAsync("tests.replaced", new { who = "Bob" });
-        await _app.WaitForAsync(id, r => r["status"]!.GetValue<string>() == "Processing");
+        // Started: running, or in its durable sleep (a sleep over a second suspends the run).
+        await _app.WaitForAsync(id, r => r["status"]!.GetValue<string>() is "Processing" or "Awaiting");
 
         var (status, replaced) = await PutAsync("tests.replaced", Document("Version two"));
         Assert.Equal((HttpStatusCode.OK, 2), (status, replaced["version"]!.GetValue<int>()));
