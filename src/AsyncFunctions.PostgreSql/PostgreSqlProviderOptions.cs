@@ -70,8 +70,9 @@ public sealed class PostgreSqlProviderOptions
     /// connection closed inside the scope to the next one opened in it. The scope therefore never
     /// holds a second connection, which would need a prepared (two-phase) transaction. False: the
     /// row commits on its own just before Hangfire's transaction, as on the other storages.
+    /// Off by default until a completion missing once in a benchmark run with it on is explained.
     /// </summary>
-    public bool CreateJobsInOneTransaction { get; set; } = true;
+    public bool CreateJobsInOneTransaction { get; set; }
 
     /// <summary>Anything else of Hangfire.PostgreSql, applied last.</summary>
     public Action<PostgreSqlStorageOptions>? ConfigureHangfire { get; set; }
