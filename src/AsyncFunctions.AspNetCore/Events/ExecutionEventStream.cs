@@ -42,7 +42,7 @@ internal sealed class ExecutionEventStream(
     {
         _eventId = lastEventId;
         var response = context.Response;
-        response.ContentType = "text/event-stream";
+        response.ContentType = OpenApi.ApiContract.EventStream;
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using AsyncFunctions.AspNetCore.Access;
 using AsyncFunctions.AspNetCore.Http;
+using AsyncFunctions.AspNetCore.OpenApi;
 using AsyncFunctions.Awaiting;
 using AsyncFunctions.Executions;
 using Microsoft.AspNetCore.Http.Json;
@@ -29,29 +30,22 @@ public static class ExecutionEventsEndpoints
 
     public static IEndpointRouteBuilder MapExecutionEventsEndpoints(this IEndpointRouteBuilder app)
     {
-        // The schema given for the stream is that of each status event's data.
-        const string EventStream = "text/event-stream";
-
         // The read policy of the other execution endpoints: an invoker streams only its key's executions.
         var group = app.MapGroup("/api/executions").WithTags("Executions").RequireAuthorization(Roles.ReadPolicy);
-        group.MapGet("/{id}/events", StreamOneAsync)
+        DescribeStream(group.MapGet("/{id}/events", StreamOneAsync)
             .WithName("StreamExecutionEvents")
-            .WithSummary("Streams the status changes of one execution as server-sent events until it is terminal")
-            .Produces<ExecutionRecord>(StatusCodes.Status200OK, EventStream)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
-        group.MapGet("/events", StreamManyAsync)
+            .WithSummary("Streams the status changes of one execution as server-sent events until it is terminal"));
+        DescribeStream(group.MapGet("/events", StreamManyAsync)
             .WithName("StreamExecutionsEvents")
-            .WithSummary("Streams the status changes of several executions as server-sent events until all are terminal")
-            .Produces<ExecutionRecord>(StatusCodes.Status200OK, EventStream)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .WithSummary("Streams the status changes of several executions as server-sent events until all are terminal"));
         return app;
     }
+
+    /// <summary>The answers both streams give; 401 and 429 come with every keyed operation.</summary>
+    private static void DescribeStream(RouteHandlerBuilder stream) => stream
+        .AnswersEvents<ExecutionRecord>(StatusCodes.Status200OK, "event: status per change, its data the execution record without logs; event: end last.")
+        .FailsValidation("ids is missing, empty, repeated or over AsyncFunctions:Api:MaxEventStreamIds, or a parameter is not known.")
+        .Fails<UnknownExecutionsProblem>(StatusCodes.Status404NotFound, "Some ids name no execution, or executions an invoker's key did not start: ids lists them.");
 
     private static Task StreamOneAsync(string id, HttpContext context, ClaimsPrincipal user, IExecutionStore store, ExecutionChangeFeed changes, IOptions<EventStreamOptions> options, IOptions<JsonOptions> json, TimeProvider time, IHostApplicationLifetime lifetime)
     {

@@ -12,9 +12,15 @@ public static class ApiContract
 
     public const string ProblemJson = "application/problem+json";
 
+    public const string EventStream = "text/event-stream";
+
     /// <summary>Answers <paramref name="status"/> with a <typeparamref name="T"/> as JSON.</summary>
     public static RouteHandlerBuilder Answers<T>(this RouteHandlerBuilder builder, int status, string description) =>
         builder.AddResponse(typeof(T), status, Json).Described(status, description);
+
+    /// <summary>Answers <paramref name="status"/> with server-sent events whose data is a <typeparamref name="T"/>.</summary>
+    public static RouteHandlerBuilder AnswersEvents<T>(this RouteHandlerBuilder builder, int status, string description) =>
+        builder.AddResponse(typeof(T), status, EventStream).Described(status, description);
 
     /// <summary>Answers <paramref name="status"/> with no body.</summary>
     public static RouteHandlerBuilder AnswersEmpty(this RouteHandlerBuilder builder, int status, string description) =>
