@@ -37,10 +37,7 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
             CallerRole = execution.Caller?.Role,
             LeaseExpiresAt = execution.LeaseExpiresAt is { } lease ? dialect.ToDb(Precise(lease)) : null,
         };
-        await dialect.WriteAsync(async (connection, transaction) =>
-        {
-            return await connection.ExecuteAsync(new CommandDefinition(dialect.CreateSql, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        }, transactional: false, cancellationToken).ConfigureAwait(false);
+        await dialect.WriteRowAsync(dialect.CreateSql, parameters, cancellationToken).ConfigureAwait(false);
     }
 
     public Task<bool> TryCountTreeStartAsync(string rootId, int max, CancellationToken cancellationToken = default) =>
@@ -50,11 +47,7 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         var parameters = new { RootId = rootId, Count = count, Max = max };
-        var rows = await dialect.WriteAsync(async (connection, transaction) =>
-        {
-            return await connection.ExecuteAsync(new CommandDefinition(dialect.CountTreeStartSql, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        }, transactional: false, cancellationToken).ConfigureAwait(false);
-        return rows > 0;
+        return await dialect.WriteRowAsync(dialect.CountTreeStartSql, parameters, cancellationToken).ConfigureAwait(false);
     }
 
     /// <remarks>
@@ -82,10 +75,7 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
             StartedAt = change.StartsAttempt ? at : null,
             CompletedAt = change.Status.IsTerminal() ? at : null,
         };
-        return dialect.WriteAsync(
-            async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(dialect.ApplySql, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) > 0,
-            transactional: false,
-            cancellationToken);
+        return dialect.WriteRowAsync(dialect.ApplySql, parameters, cancellationToken);
     }
 
     public async Task<ExecutionRecord?> GetAsync(string id, CancellationToken cancellationToken = default)

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using AsyncFunctions.Executions;
+using Dapper;
 
 namespace AsyncFunctions.Storage;
 
@@ -227,4 +228,16 @@ public abstract class SqlDialect
             }
         }
     }
+
+    /// <summary>
+    /// Runs one write statement whose parameters are the public properties of
+    /// <paramref name="parameters"/> (as Dapper reads them); true when it changed a row. The hot
+    /// writes of every execution come here, so a dialect that keeps its writing connection open
+    /// (SQLite) overrides it to reuse each statement's compiled form instead of compiling it again.
+    /// </summary>
+    public virtual Task<bool> WriteRowAsync(string sql, object parameters, CancellationToken cancellationToken) =>
+        WriteAsync(
+            async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) > 0,
+            transactional: false,
+            cancellationToken);
 }

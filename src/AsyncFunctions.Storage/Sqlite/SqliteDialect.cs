@@ -14,6 +14,9 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect, IDispos
 
     public string ConnectionString { get; } = connectionString;
 
+    /// <summary>Transactions the writer committed; each carries every write that was waiting when it began.</summary>
+    public long Commits => _writer.Commits;
+
     public override DbConnection CreateConnection() => new SqliteConnection(ConnectionString);
 
     protected override string Earlier(string first, string second) => $"MIN({first}, {second})";
@@ -28,6 +31,13 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect, IDispos
     /// <summary>Every write goes through one group-commit writer; see <see cref="SqliteGroupCommitWriter"/>.</summary>
     public override Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction?, Task<T>> write, bool transactional, CancellationToken cancellationToken) =>
         _writer.WriteAsync(write, cancellationToken);
+
+    /// <summary>Statement commands the writer built so far (read by tests).</summary>
+    internal long StatementsBuilt => _writer.StatementsBuilt;
+
+    /// <summary>Through the same writer, with the statement compiled once per writer connection.</summary>
+    public override Task<bool> WriteRowAsync(string sql, object parameters, CancellationToken cancellationToken) =>
+        _writer.WriteRowAsync(sql, parameters, cancellationToken);
 
     public void Dispose() => _writer.Dispose();
 }

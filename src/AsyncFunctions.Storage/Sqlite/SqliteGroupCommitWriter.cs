@@ -23,6 +23,9 @@ internal sealed class SqliteGroupCommitWriter : IDisposable
     private readonly Channel<IWrite> _queue = Channel.CreateUnbounded<IWrite>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
     private readonly Task _loop;
     private SqliteConnection? _connection;
+    private SqlitePreparedStatements? _statements;
+    private long _commits;
+    private long _builtBefore;
 
     public SqliteGroupCommitWriter(string connectionString)
     {
@@ -34,7 +37,7 @@ internal sealed class SqliteGroupCommitWriter : IDisposable
     {
         CancellationToken CancellationToken { get; }
 
-        Task ExecuteAsync(SqliteConnection connection, DbTransaction transaction);
+        Task ExecuteAsync(SqliteConnection connection, SqliteTransaction transaction, SqlitePreparedStatements statements);
 
         void Complete();
 
@@ -49,11 +52,35 @@ internal sealed class SqliteGroupCommitWriter : IDisposable
             : Task.FromException<T>(new ObjectDisposedException(nameof(SqliteGroupCommitWriter)));
     }
 
+    /// <summary>Transactions committed so far: with writes waiting together, fewer than the writes.</summary>
+    public long Commits => Interlocked.Read(ref _commits);
+
+    /// <summary>Statement commands built on the writer's connections so far (read by tests).</summary>
+    internal long StatementsBuilt => Interlocked.Read(ref _builtBefore) + (_statements?.Built ?? 0);
+
+    /// <summary>One statement, run with the connection's kept compiled form of it; true when it changed a row.</summary>
+    public Task<bool> WriteRowAsync(string sql, object parameters, CancellationToken cancellationToken)
+    {
+        var request = new StatementWrite(sql, parameters, cancellationToken);
+        return _queue.Writer.TryWrite(request)
+            ? request.Task
+            : Task.FromException<bool>(new ObjectDisposedException(nameof(SqliteGroupCommitWriter)));
+    }
+
     public void Dispose()
     {
         _queue.Writer.TryComplete();
         _loop.GetAwaiter().GetResult();
+        CloseConnection();
+    }
+
+    private void CloseConnection()
+    {
+        Interlocked.Add(ref _builtBefore, _statements?.Built ?? 0);
+        _statements?.Dispose();
+        _statements = null;
         _connection?.Dispose();
+        _connection = null;
     }
 
     private void Run()
@@ -114,6 +141,7 @@ internal sealed class SqliteGroupCommitWriter : IDisposable
         try
         {
             var connection = _connection ??= Open();
+            var statements = _statements ??= new SqlitePreparedStatements(connection);
             using var transaction = connection.BeginTransaction(deferred: false);
             for (var i = 0; i < batch.Count; i++)
             {
@@ -126,7 +154,7 @@ internal sealed class SqliteGroupCommitWriter : IDisposable
                 try
                 {
                     // SQLite commands complete synchronously; waiting here keeps the loop on its thread.
-                    batch[i].ExecuteAsync(connection, transaction).GetAwaiter().GetResult();
+                    batch[i].ExecuteAsync(connection, transaction, statements).GetAwaiter().GetResult();
                     if (!alone)
                     {
                         transaction.Release(savepoint);
@@ -152,6 +180,7 @@ internal sealed class SqliteGroupCommitWriter : IDisposable
             }
 
             transaction.Commit();
+            Interlocked.Increment(ref _commits);
         }
 #pragma warning disable CA1031 // The callers get the failure; the loop must live on for the next batch.
         catch (Exception ex)
@@ -162,8 +191,7 @@ internal sealed class SqliteGroupCommitWriter : IDisposable
                 write.Fail(ex);
             }
 
-            _connection?.Dispose();
-            _connection = null;
+            CloseConnection();
             return;
         }
 
@@ -195,10 +223,30 @@ internal sealed class SqliteGroupCommitWriter : IDisposable
 
         public CancellationToken CancellationToken { get; } = cancellationToken;
 
-        public async Task ExecuteAsync(SqliteConnection connection, DbTransaction transaction) =>
+        public async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction transaction, SqlitePreparedStatements statements) =>
             _result = await write(connection, transaction).ConfigureAwait(false);
 
         public void Complete() => _completion.TrySetResult(_result!);
+
+        public void Fail(Exception exception) => _completion.TrySetException(exception);
+    }
+
+    private sealed class StatementWrite(string sql, object parameters, CancellationToken cancellationToken) : IWrite
+    {
+        private readonly TaskCompletionSource<bool> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private bool _changed;
+
+        public Task<bool> Task => _completion.Task;
+
+        public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        public Task ExecuteAsync(SqliteConnection connection, SqliteTransaction transaction, SqlitePreparedStatements statements)
+        {
+            _changed = statements.Execute(sql, parameters, transaction) > 0;
+            return System.Threading.Tasks.Task.CompletedTask;
+        }
+
+        public void Complete() => _completion.TrySetResult(_changed);
 
         public void Fail(Exception exception) => _completion.TrySetException(exception);
     }
