@@ -15,7 +15,7 @@ public sealed record BenchOptions
 
     public int? Workers { get; init; }
 
-    /// <summary>Scenario numbers to run (1-10); empty for all.</summary>
+    /// <summary>Scenario numbers to run (1-11); empty for all.</summary>
     public IReadOnlySet<int> Only { get; init; } = new HashSet<int>();
 
     /// <summary>Arguments after <c>--micro</c>, handed to BenchmarkDotNet.</summary>
@@ -25,7 +25,8 @@ public sealed record BenchOptions
         Usage: dotnet run -c Release --project tests/AsyncFunctions.Benchmarks -- [options]
 
           --storage LIST   storages to measure, comma-separated: sqlite (default), postgres, sqlserver
-                           postgres: starts a throw-away server, or uses ASYNCFUNCTIONS_BENCH_POSTGRES
+                           postgres: starts a throw-away server, or uses ASYNCFUNCTIONS_BENCH_POSTGRES;
+                           ASYNCFUNCTIONS_BENCH_POSTGRES_ONE_TRANSACTION=true measures one-transaction starts
                            sqlserver: only with a connection string in ASYNCFUNCTIONS_BENCH_SQLSERVER
           --quick          CI smoke size (3 repetitions, 1,000 executions per burn-down)
           --out FILE       report file (default tests/AsyncFunctions.Benchmarks/results/latest.md)

@@ -21,6 +21,7 @@ public static class BenchRunner
         new RetryCostScenario(),
         new SuspendResumeScenario(),
         new TwoWorkerFanOutScenario(),
+        new CostBreakdownScenario(),
     ];
 
     public static async Task<int> RunAsync(BenchOptions options, string commandLine, string reportPath, TextWriter log)

@@ -8,6 +8,9 @@ public static class StorageCatalog
     public const string PostgresVariable = "ASYNCFUNCTIONS_BENCH_POSTGRES";
     public const string SqlServerVariable = "ASYNCFUNCTIONS_BENCH_SQLSERVER";
 
+    /// <summary>"true" turns on <c>Storage:PostgreSql:CreateJobsInOneTransaction</c> for the platform's side.</summary>
+    public const string PostgresOneTransactionVariable = "ASYNCFUNCTIONS_BENCH_POSTGRES_ONE_TRANSACTION";
+
     /// <summary>Why <paramref name="name"/> cannot be measured in this build or environment; null when it can.</summary>
     public static string? Unavailable(string name) => name switch
     {
@@ -27,7 +30,9 @@ public static class StorageCatalog
         _ => throw new InvalidOperationException(Unavailable(name)),
     };
 
-    private static async Task<BenchStorage> StartPostgresAsync() => new PostgresBenchStorage(await PostgresServer.StartAsync().ConfigureAwait(false));
+    private static async Task<BenchStorage> StartPostgresAsync() => new PostgresBenchStorage(
+        await PostgresServer.StartAsync().ConfigureAwait(false),
+        string.Equals(Environment.GetEnvironmentVariable(PostgresOneTransactionVariable), "true", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>What the report lists as not measured in this run.</summary>
     public static IEnumerable<string> NotMeasured(IReadOnlyList<string> requested)

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Reflection;
 using AsyncFunctions.Storage;
+using AsyncFunctions.Storage.Sqlite;
 
 namespace AsyncFunctions.Benchmarks.Hosting;
 
@@ -23,7 +24,9 @@ public sealed class CountingDialect : SqlDialect, IWorkCounter, IAsyncDisposable
     /// Writes open their connection inside the wrapped dialect, so "opened" counts the connections of
     /// reads only. A write call is one statement; SQLite's group-commit writer batches several into one commit.
     /// </remarks>
-    public IReadOnlyList<string> Names { get; } = ["read connections opened", "write statements"];
+    public IReadOnlyList<string> Names => _inner is SqliteDialect
+        ? ["read connections opened", "write statements", "SQLite commits"]
+        : ["read connections opened", "write statements"];
 
     /// <summary>
     /// Wraps <paramref name="dialect"/> unless it overrides a member of <see cref="SqlDialect"/>
@@ -53,7 +56,9 @@ public sealed class CountingDialect : SqlDialect, IWorkCounter, IAsyncDisposable
 
     public override int MaxParameters => _inner.MaxParameters;
 
-    public Task<long[]> ReadAsync() => Task.FromResult(new[] { Interlocked.Read(ref _opened), Interlocked.Read(ref _writes) });
+    public Task<long[]> ReadAsync() => Task.FromResult(_inner is SqliteDialect sqlite
+        ? new[] { Interlocked.Read(ref _opened), Interlocked.Read(ref _writes), sqlite.Commits }
+        : [Interlocked.Read(ref _opened), Interlocked.Read(ref _writes)]);
 
     public override DbConnection CreateConnection() => _inner.CreateConnection();
 
@@ -86,5 +91,11 @@ public sealed class CountingDialect : SqlDialect, IWorkCounter, IAsyncDisposable
     {
         Interlocked.Increment(ref _writes);
         return _inner.WriteAsync(write, transactional, cancellationToken);
+    }
+
+    public override Task<bool> WriteRowAsync(string sql, object parameters, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _writes);
+        return _inner.WriteRowAsync(sql, parameters, cancellationToken);
     }
 }

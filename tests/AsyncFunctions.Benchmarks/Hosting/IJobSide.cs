@@ -18,4 +18,7 @@ public interface IJobSide : IAsyncDisposable
 
     /// <summary>Throws unless every id finished successfully (for ours: status Succeeded in the results table).</summary>
     Task VerifyAsync(IReadOnlyCollection<string> ids);
+
+    /// <summary>Where one job stands (its Hangfire state, for ours also its results row), for a report that names what went missing.</summary>
+    Task<string> DescribeAsync(string id);
 }

@@ -45,6 +45,12 @@ public sealed class PlatformHost : IJobSide
 
     public IExecutionService Executions { get; }
 
+    /// <summary>The results table's dialect as the platform uses it (counted where it could be wrapped).</summary>
+    public SqlDialect Dialect => _host.Services.GetRequiredService<SqlDialect>();
+
+    /// <summary>The results table as the platform writes it.</summary>
+    public IExecutionStore Store => _store;
+
     /// <param name="onDisposed">Runs after the host stopped, e.g. to drop its database.</param>
     /// <param name="stacks">
     /// Function-stack documents to save once the host runs; null hosts C# functions only, as the
@@ -58,7 +64,8 @@ public sealed class PlatformHost : IJobSide
         IWorkCounter? databaseCounter = null,
         Func<Task>? onDisposed = null,
         IReadOnlyList<string>? stacks = null,
-        IReadOnlyDictionary<string, string?>? settings = null)
+        IReadOnlyDictionary<string, string?>? settings = null,
+        bool resultsInMemory = false)
     {
         var configuration = new Dictionary<string, string?>
         {
@@ -75,6 +82,13 @@ public sealed class PlatformHost : IJobSide
         services.AddSingleton(completions);
 
         // Registered before AddAsyncFunctions, whose TryAdd calls then keep these.
+        if (resultsInMemory)
+        {
+            // The storage contract's in-memory store (JSON kept as text, as in the database): the
+            // platform's own work without the results table's.
+            services.AddSingleton<IExecutionStore>(new AsyncFunctions.Core.Tests.InMemoryExecutionStore());
+        }
+
         services.AddSingleton<ICompletionPublisher>(sp => new RecordingCompletionPublisher(sp.GetRequiredService<ExecutionAwaiter>(), completions));
         services.AddSingleton(sp => CountingDialect.TryWrap(sp.GetRequiredService<StorageProvider>().CreateDialect(sp)));
 
@@ -138,6 +152,13 @@ public sealed class PlatformHost : IJobSide
         {
             throw new InvalidOperationException($"{notSucceeded} of {ids.Count} executions are not Succeeded in the results table.");
         }
+    }
+
+    public async Task<string> DescribeAsync(string id)
+    {
+        var record = await _store.GetAsync(id).ConfigureAwait(false);
+        var row = record is null ? "no results row" : $"results row {record.Status}, attempts {record.Attempts}, started {record.StartedAt:HH:mm:ss.fff}, completed {record.CompletedAt:HH:mm:ss.fff}";
+        return $"{row}; {JobStates.Describe(_host.Services.GetRequiredService<global::Hangfire.JobStorage>(), id)}";
     }
 
     public async ValueTask DisposeAsync()

@@ -19,7 +19,7 @@ public static class BurnDown
         var began = Clock.Now;
         LoadGenerator.Run(count, producers, ratePerSecond: null, (i, _) => ids[i] = side.Start(payload));
         var enqueued = Clock.Now;
-        await side.Completions.WaitForCountAsync(before + count, Timeout(count)).ConfigureAwait(false);
+        await WaitForAllAsync(side, before + count, ids).ConfigureAwait(false);
         var costPerExecution = ProcessCost.Now().PerItemSince(cost, count);
         var lastCompletion = ids.Max(id => side.Completions.Get(id).At);
 
@@ -32,6 +32,26 @@ public static class BurnDown
 
         await side.VerifyAsync(ids).ConfigureAwait(false);
         return new Result(count / Clock.Seconds(began, enqueued), count / Clock.Seconds(began, lastCompletion), perExecution, costPerExecution);
+    }
+
+    /// <summary>Waits for the completions; on a time-out, names the ids that did not complete and where each stands.</summary>
+    public static async Task WaitForAllAsync(IJobSide side, long total, IReadOnlyList<string> ids)
+    {
+        try
+        {
+            await side.Completions.WaitForCountAsync(total, Timeout(ids.Count)).ConfigureAwait(false);
+        }
+        catch (TimeoutException ex)
+        {
+            var missing = ids.Where(id => id is not null && !side.Completions.TryGet(id, out _)).Take(5).ToList();
+            var described = new List<string>();
+            foreach (var id in missing)
+            {
+                described.Add($"{id}: {await side.DescribeAsync(id).ConfigureAwait(false)}");
+            }
+
+            throw new TimeoutException($"{ex.Message} Not completed: {string.Join("; ", described)}", ex);
+        }
     }
 
     public static TimeSpan Timeout(int count) => TimeSpan.FromSeconds(Math.Max(60, count / 20.0));

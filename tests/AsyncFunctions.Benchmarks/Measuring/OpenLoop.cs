@@ -20,7 +20,7 @@ public static class OpenLoop
             planned[i] = at;
             ids[i] = side.Start(payload);
         });
-        await side.Completions.WaitForCountAsync(before + count, BurnDown.Timeout(count)).ConfigureAwait(false);
+        await BurnDown.WaitForAllAsync(side, before + count, ids).ConfigureAwait(false);
         await side.VerifyAsync(ids).ConfigureAwait(false);
 
         var latencies = new double[count];

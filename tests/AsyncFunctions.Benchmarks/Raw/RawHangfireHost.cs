@@ -74,6 +74,8 @@ public sealed class RawHangfireHost : IJobSide
             : throw new InvalidOperationException($"{failed} of {ids.Count} raw jobs did not succeed.");
     }
 
+    public Task<string> DescribeAsync(string id) => Task.FromResult(JobStates.Describe(_storage, id));
+
     public async ValueTask DisposeAsync()
     {
         await _host.StopAsync().ConfigureAwait(false);

@@ -62,11 +62,40 @@ public sealed class FanOutScenario : IScenario
                 context.Add(Name, Metrics.Milliseconds("function stack, for loop of async calls: makespan"), Sides.Ours, Spread.Of(stack).Median);
                 context.Log.WriteLine($"    rep {rep + 1}: makespan median {makespan:0.0} ms (one by one {Spread.Of(oneByOne.Makespans).Median:0.0} ms, stack {Spread.Of(stack).Median:0.0} ms) over {settings.FanOutSamples} fan-outs each");
             }
+
+            var raw = await context.OpenSideAsync(Sides.Raw).ConfigureAwait(false);
+            await using (raw.ConfigureAwait(false))
+            {
+                var makespans = new List<double>();
+                for (var sample = 0; sample < settings.FanOutSamples; sample++)
+                {
+                    makespans.Add(await RawBatchAsync(raw, settings.FanOutWidth, settings.Producers).ConfigureAwait(false));
+                }
+
+                context.Add(Name, Metrics.Milliseconds("makespan"), Sides.Raw, Spread.Of(makespans).Median);
+                context.Log.WriteLine($"    rep {rep + 1}: raw Hangfire, {settings.FanOutWidth} no-op jobs created and run: median {Spread.Of(makespans).Median:0.0} ms");
+            }
         }
 
         context.Note(Name, $"Each repetition's figure is the median of {settings.FanOutSamples} fan-outs of each kind, run in turn. " +
             "The headline figures are a C# function calling FunctionContext.StartManyAsync once (the starts checked together, the jobs created concurrently on the job-creation threads); " +
-            "'one by one' is the same function awaiting one StartAsync per child; the function stack's for loop of async calls is started as one batch by the interpreter, and the stack suspends at its await and resumes when the last child finishes.");
+            "'one by one' is the same function awaiting one StartAsync per child; the function stack's for loop of async calls is started as one batch by the interpreter, and the stack suspends at its await and resumes when the last child finishes. " +
+            $"The raw column is raw Hangfire's floor for the same work on the same job storage: {settings.FanOutWidth} no-op jobs created from {settings.Producers} threads and run, from the first creation to the last completion, without a parent or an await.");
+    }
+
+    /// <summary>
+    /// Raw Hangfire's floor for the same work: <paramref name="width"/> no-op jobs created from the
+    /// producer threads and run by the same workers on the same job storage, from the first
+    /// creation to the last completion. No parent and no await: only the jobs themselves.
+    /// </summary>
+    private static async Task<double> RawBatchAsync(Hosting.IJobSide raw, int width, int producers)
+    {
+        var before = raw.Completions.Count;
+        var ids = new string[width];
+        var began = Clock.Now;
+        LoadGenerator.Run(width, producers, ratePerSecond: null, (i, _) => ids[i] = raw.Start(payload: null));
+        await BurnDown.WaitForAllAsync(raw, before + width, ids).ConfigureAwait(false);
+        return Clock.Milliseconds(began, ids.Max(id => raw.Completions.Get(id).At));
     }
 
     private static async Task<(double Makespan, JsonNode? Output)> RunAsync(Hosting.PlatformHost platform, string function, JsonObject input)
