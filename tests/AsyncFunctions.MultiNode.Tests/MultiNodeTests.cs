@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Npgsql;
 using Xunit.Abstractions;
 
 namespace AsyncFunctions.MultiNode.Tests;
@@ -60,6 +61,34 @@ public sealed class MultiNodeTests(ClusterFixture cluster, ITestOutputHelper out
         var record = await GetAsync(id);
         Assert.Equal(2, record["attempts"]!.GetValue<int>());
         output.WriteLine($"Re-run after the crash finished {clock.Elapsed.TotalSeconds:F1} s after the replacement worker was started.");
+    }
+
+    [Fact]
+    public async Task A_job_fetched_and_then_left_by_its_worker_runs_once_its_invisibility_ends()
+    {
+        // Only the API node runs: the job waits in the queue.
+        var id = await StartAsync(JsonValue.Create("left behind"), delayMs: 0);
+
+        // What a worker leaves when it fetched the job and then neither started nor released it
+        // (seen from Hangfire.PostgreSql under CPU contention): the queue row claimed, the job Enqueued.
+        await using (var connection = new NpgsqlConnection(cluster.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var claim = new NpgsqlCommand("UPDATE hangfire.jobqueue SET fetchedat = NOW() WHERE jobid = @id AND fetchedat IS NULL", connection);
+            claim.Parameters.AddWithValue("id", long.Parse(id, CultureInfo.InvariantCulture));
+            Assert.Equal(1, await claim.ExecuteNonQueryAsync());
+        }
+
+        var clock = Stopwatch.StartNew();
+        await using var worker = await cluster.StartWorkerAsync("worker-after-claim");
+        var outcome = await AwaitAsync(id, Generous);
+
+        Assert.True(outcome["completed"]!.GetValue<bool>(), $"{outcome.ToJsonString()}\n{worker.Output}");
+        Assert.Equal("Succeeded", outcome["results"]![0]!["status"]!.GetValue<string>());
+        Assert.Equal("left behind", outcome["results"]![0]!["output"]!.GetValue<string>());
+        // The claim never started an attempt: the run after it is the first.
+        Assert.Equal(1, (await GetAsync(id))["attempts"]!.GetValue<int>());
+        output.WriteLine($"Run {clock.Elapsed.TotalSeconds:F1} s after the worker node was started (invisibility timeout {ClusterFixture.Settings["AsyncFunctions__Storage__PostgreSql__InvisibilityTimeout"]}).");
     }
 
     private async Task MeasureWakeUpAsync(ServerNode api, string how)

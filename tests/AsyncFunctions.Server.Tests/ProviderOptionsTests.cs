@@ -19,6 +19,9 @@ public sealed class ProviderOptionsTests
 
         // A lock left by a killed node frees its job after a minute, not Hangfire.PostgreSql's ten.
         Assert.Equal(TimeSpan.FromMinutes(1), hangfire.DistributedLockTimeout);
+
+        // A job fetched and then left by its worker (or by a killed node) runs again after a minute, not five.
+        Assert.Equal(TimeSpan.FromMinutes(1), hangfire.InvisibilityTimeout);
     }
 
     [Theory]

@@ -9,7 +9,15 @@ namespace AsyncFunctions.Benchmarks.Hosting;
 /// </summary>
 public static class SharedLogging
 {
+    /// <summary>Names a lower level for Hangfire's own categories (e.g. Debug) when chasing a problem in a run.</summary>
+    public const string HangfireLevelVariable = "ASYNCFUNCTIONS_BENCH_HANGFIRE_LOG";
+
     public static ILoggerFactory Factory { get; } = LoggerFactory.Create(b => b
-        .AddSimpleConsole(o => o.SingleLine = true)
-        .SetMinimumLevel(LogLevel.Warning));
+        .AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        })
+        .SetMinimumLevel(LogLevel.Warning)
+        .AddFilter("Hangfire", Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable(HangfireLevelVariable), ignoreCase: true, out var level) ? level : LogLevel.Warning));
 }
