@@ -9,7 +9,9 @@ namespace AsyncFunctions.Storage.Sqlite;
 /// callers take turns (each paying its own transaction), one loop takes every write that is
 /// waiting, runs them in one transaction on one long-lived connection, commits once and then
 /// completes their callers: a group commit. Each write runs under its own savepoint, so one that
-/// fails is undone alone and reported to its caller while the others commit. The loop has a
+/// fails is undone alone and reported to its caller while the others commit. The hot statements
+/// (an execution's insert and status writes) keep their compiled form on that connection, see
+/// <see cref="SqlitePreparedStatements"/>. The loop has a
 /// thread of its own: Hangfire's filters wait for their writes synchronously, and a writer that
 /// needed a thread-pool thread could starve behind them under load.
 /// </summary>
