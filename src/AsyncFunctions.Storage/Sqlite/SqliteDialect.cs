@@ -35,6 +35,9 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect, IDispos
     /// <summary>Statement commands the writer built so far (read by tests).</summary>
     internal long StatementsBuilt => _writer.StatementsBuilt;
 
+    /// <summary>Statements the writer keeps compiled now (read by tests).</summary>
+    internal int KeptStatements => _writer.KeptStatements;
+
     /// <summary>Through the same writer, with the statement compiled once per writer connection.</summary>
     public override Task<bool> WriteRowAsync(string sql, object parameters, CancellationToken cancellationToken) =>
         _writer.WriteRowAsync(sql, parameters, cancellationToken);

@@ -60,6 +60,9 @@ internal sealed class SqliteGroupCommitWriter : IDisposable
     /// <summary>Statement commands built on the writer's connections so far (read by tests).</summary>
     internal long StatementsBuilt => Interlocked.Read(ref _builtBefore) + (_statements?.Built ?? 0);
 
+    /// <summary>Statements kept on the writer's connection now (read by tests).</summary>
+    internal int KeptStatements => _statements?.Kept ?? 0;
+
     /// <summary>One statement, run with the connection's kept compiled form of it; true when it changed a row.</summary>
     public Task<bool> WriteRowAsync(string sql, object parameters, CancellationToken cancellationToken)
     {

@@ -13,6 +13,9 @@ namespace AsyncFunctions.Storage.Sqlite;
 /// </summary>
 internal sealed class SqlitePreparedStatements : IDisposable
 {
+    /// <summary>The platform writes through a handful of fixed statements; more texts than this means texts built per call, which are not kept.</summary>
+    private const int MaxKept = 32;
+
     private static readonly ConcurrentDictionary<Type, PropertyInfo[]> Properties = new();
 
     private readonly SqliteConnection _connection;
@@ -26,6 +29,9 @@ internal sealed class SqlitePreparedStatements : IDisposable
     /// <summary>Commands built so far: once per statement text, again only after a failure or a new parameter shape.</summary>
     public long Built { get; private set; }
 
+    /// <summary>Statements kept right now.</summary>
+    public int Kept => _statements.Count;
+
     /// <summary>Runs <paramref name="sql"/> with the values of <paramref name="parameters"/>; returns the rows it changed.</summary>
     public int Execute(string sql, object parameters, SqliteTransaction transaction)
     {
@@ -33,6 +39,11 @@ internal sealed class SqlitePreparedStatements : IDisposable
         if (!_statements.TryGetValue(sql, out var statement) || statement.ParameterType != type)
         {
             statement?.Command.Dispose();
+            if (statement is null && _statements.Count >= MaxKept)
+            {
+                Clear();
+            }
+
             statement = Prepare(sql, type);
             _statements[sql] = statement;
         }
@@ -58,7 +69,9 @@ internal sealed class SqlitePreparedStatements : IDisposable
         }
     }
 
-    public void Dispose()
+    public void Dispose() => Clear();
+
+    private void Clear()
     {
         foreach (var statement in _statements.Values)
         {

@@ -103,6 +103,23 @@ public sealed class SqliteStatementReuseTests(SqliteStoreFixture fixture) : ICla
         Assert.Equal("second", await ReadMessageAsync("shapes"));
     }
 
+    [Fact]
+    public async Task Statement_texts_built_per_call_are_not_kept_without_bound()
+    {
+        var dialect = (SqliteDialect)fixture.CreateDialect();
+        var store = new DapperExecutionStore(dialect);
+        await store.CreateAsync(new NewExecution("texts", "f", null, ExecutionStatus.Enqueued, new JsonObject(), null, At));
+
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.True(await dialect.WriteRowAsync($"UPDATE af_executions SET error_message = @Message WHERE id = @Id AND {i} = {i}", new { Id = "texts", Message = $"m{i}" }, CancellationToken.None));
+        }
+
+        Assert.Equal("m99", await ReadMessageAsync("texts"));
+        Assert.Equal(101, dialect.StatementsBuilt);
+        Assert.True(dialect.KeptStatements <= 32, $"{dialect.KeptStatements} statements kept");
+    }
+
     private async Task<string?> ReadMessageAsync(string id)
     {
         await using var connection = new SqliteConnection(fixture.ConnectionString);
