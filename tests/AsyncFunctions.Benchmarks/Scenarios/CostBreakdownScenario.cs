@@ -47,7 +47,7 @@ public sealed class CostBreakdownScenario : IScenario
             var measured = new List<(string Part, double[] Cost)>();
             foreach (var resultsInMemory in rep % 2 == 0 ? new[] { false, true } : [true, false])
             {
-                var platform = await OpenAsync(context, resultsInMemory).ConfigureAwait(false);
+                var platform = await context.OpenPlatformAsync(resultsInMemory: resultsInMemory).ConfigureAwait(false);
                 await using (platform.ConfigureAwait(false))
                 {
                     var result = await BurnDown.MeasureAsync(platform, count, producers, payload: null).ConfigureAwait(false);
@@ -55,7 +55,7 @@ public sealed class CostBreakdownScenario : IScenario
                 }
             }
 
-            var host = await OpenAsync(context, resultsInMemory: false).ConfigureAwait(false);
+            var host = await context.OpenPlatformAsync().ConfigureAwait(false);
             await using (host.ConfigureAwait(false))
             {
                 measured.Add((StoreAlone, MeasureStore(host.Store, count, producers)));
@@ -81,18 +81,6 @@ public sealed class CostBreakdownScenario : IScenario
 
         context.Note(Name, string.Create(CultureInfo.InvariantCulture,
             $"N = {count:N0} no-op executions per part and repetition, {producers} producer threads; CPU time and allocation of the whole process from the first start to the last completion. The raw column is raw Hangfire on the same job storage in the same repetition."));
-    }
-
-    private static async Task<PlatformHost> OpenAsync(ScenarioContext context, bool resultsInMemory)
-    {
-        var storage = context.Storage;
-        var database = await storage.NewDatabaseAsync().ConfigureAwait(false);
-        return await PlatformHost.StartAsync(
-            storage,
-            database,
-            context.Settings.WorkerCount,
-            onDisposed: () => storage.ReleaseDatabaseAsync(database),
-            resultsInMemory: resultsInMemory).ConfigureAwait(false);
     }
 
     /// <summary>One execution's calls to the results store, as the state filter and the job make them: writes waited for as the filter waits, the read awaited as the job awaits it.</summary>

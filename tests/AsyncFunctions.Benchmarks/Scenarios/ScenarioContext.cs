@@ -44,7 +44,8 @@ public sealed class ScenarioContext(BenchStorage storage, BenchSettings settings
     /// <param name="workerCount">Workers of this host; null for the run's <see cref="BenchSettings.WorkerCount"/>.</param>
     /// <param name="stacks">Function-stack documents to save once it runs; null for C# functions only.</param>
     /// <param name="settings">More configuration keys.</param>
-    public async Task<PlatformHost> OpenPlatformAsync(int? workerCount = null, IReadOnlyList<string>? stacks = null, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="resultsInMemory">Keep the results in the storage contract's in-memory store instead of the storage's table.</param>
+    public async Task<PlatformHost> OpenPlatformAsync(int? workerCount = null, IReadOnlyList<string>? stacks = null, IReadOnlyDictionary<string, string?>? settings = null, bool resultsInMemory = false)
     {
         var database = await Storage.NewDatabaseAsync().ConfigureAwait(false);
         return await PlatformHost.StartAsync(
@@ -54,7 +55,8 @@ public sealed class ScenarioContext(BenchStorage storage, BenchSettings settings
             Storage.DatabaseCounter(database),
             () => Storage.ReleaseDatabaseAsync(database),
             stacks,
-            settings).ConfigureAwait(false);
+            settings,
+            resultsInMemory).ConfigureAwait(false);
     }
 
     public void Add(string scenario, Metric metric, string side, double value) => Results.Add(Storage.Name, scenario, metric, side, value);
