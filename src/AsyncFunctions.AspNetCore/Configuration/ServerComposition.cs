@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 using AsyncFunctions.FunctionStacks.Hosting;
 using AsyncFunctions.Hangfire.DependencyInjection;
 using AsyncFunctions.AspNetCore.Access;
-using AsyncFunctions.AspNetCore.Administration;
+using AsyncFunctions.AspNetCore.Maintenance;
 using AsyncFunctions.AspNetCore.Dashboard;
 using AsyncFunctions.AspNetCore.Endpoints;
 using AsyncFunctions.AspNetCore.Events;

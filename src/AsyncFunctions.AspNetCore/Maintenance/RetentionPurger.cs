@@ -1,9 +1,10 @@
 using AsyncFunctions.Executions;
 using AsyncFunctions.Hangfire.Startup;
 using AsyncFunctions.AspNetCore.Http;
+using AsyncFunctions.Maintenance;
 using Microsoft.Extensions.Options;
 
-namespace AsyncFunctions.AspNetCore.Administration;
+namespace AsyncFunctions.AspNetCore.Maintenance;
 
 /// <summary>
 /// Deletes finished executions older than <see cref="RetentionOptions.Executions"/> (with their
@@ -12,6 +13,7 @@ namespace AsyncFunctions.AspNetCore.Administration;
 /// on each node. A hosted service rather than a Hangfire recurring job: every Hangfire job here is
 /// an execution with a record of its own, and the purge must run on the embedded default, whose
 /// in-memory job storage starts empty. Nodes purging at once only delete the same rows twice.
+/// It lives in the web layer because it also keeps the API's idempotency keys (<see cref="ApiOptions"/>).
 /// </summary>
 public sealed partial class RetentionPurger(
     IExecutionStore store,
@@ -48,23 +50,8 @@ public sealed partial class RetentionPurger(
         return total;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(retention.Value.PurgeInterval, time);
-        do
-        {
-            try
-            {
-                await PurgeOnceAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                // The next round tries again; a database that is down must not stop the node.
-                LogFailed(ex);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicLoop.RunAsync(retention.Value.PurgeInterval, time, runAtStart: true, PurgeOnceAsync, LogFailed, stoppingToken);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention: deleted {Count} finished executions older than {Retention}.")]
     private partial void LogPurged(int count, TimeSpan retention);

@@ -1,48 +1,36 @@
 using AsyncFunctions.Executions;
+using AsyncFunctions.Recording;
 using AsyncFunctions.Running;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace AsyncFunctions.Hangfire.Startup;
+namespace AsyncFunctions.Maintenance;
 
 /// <summary>
 /// Every quarter of <see cref="ExecutionOptions.SyncRunLease"/>: renews the leases of this node's
 /// sync runs in one statement, then ends the unfinished runs whose lease expired, which a stopped
-/// node left behind, as <c>execution.lost</c>. Every node does this; the writes are idempotent.
+/// node left behind, as <c>execution.lost</c>, through the <see cref="StatusChangeRecorder"/>
+/// (waiters, event streams and webhooks hear of it). Every node does this; the writes are idempotent.
 /// </summary>
 public sealed partial class SyncRunLeaseKeeper(
     SyncRunLeases leases,
     IExecutionStore store,
+    StatusChangeRecorder recorder,
     IOptions<ExecutionOptions> options,
     TimeProvider time,
     ILogger<SyncRunLeaseKeeper> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private static readonly StatusChangeOrigin Origin = new(StatusChangeSource.LeaseExpired);
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var lease = options.Value.SyncRunLease;
-        using var timer = new PeriodicTimer(lease / 4, time);
-        do
-        {
-            try
-            {
-                await RenewAndSweepAsync(lease, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // A failed round (database away) is logged and tried again next round.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                LogRoundFailed(ex);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        return PeriodicLoop.RunAsync(lease / 4, time, runAtStart: true, token => RenewAndSweepAsync(lease, token), LogRoundFailed, stoppingToken);
     }
 
-    internal async Task RenewAndSweepAsync(TimeSpan lease, CancellationToken cancellationToken)
+    /// <summary>One round: renews this node's leases, then ends the expired runs of other nodes; returns how many it ended.</summary>
+    public async Task<int> RenewAndSweepAsync(TimeSpan lease, CancellationToken cancellationToken)
     {
         var mine = leases.Snapshot();
         if (mine.Count > 0)
@@ -51,6 +39,7 @@ public sealed partial class SyncRunLeaseKeeper(
         }
 
         var now = time.GetUtcNow();
+        var ended = 0;
         foreach (var expired in await store.ListExpiredLeasesAsync(now, cancellationToken).ConfigureAwait(false))
         {
             if (leases.Contains(expired.Id))
@@ -62,11 +51,14 @@ public sealed partial class SyncRunLeaseKeeper(
                 "NodeStopped",
                 "The node running this sync execution stopped before it finished (its lease expired). Start it again if it is still needed.",
                 ExecutionErrorCodes.Lost);
-            if (await store.ApplyAsync(new StatusChange(expired.Id, expired.Function, ExecutionStatus.Failed, now) { Error = error }, cancellationToken).ConfigureAwait(false))
+            if (await recorder.RecordAsync(new StatusChange(expired.Id, expired.Function, ExecutionStatus.Failed, now) { Error = error }, Origin, cancellationToken).ConfigureAwait(false))
             {
+                ended++;
                 LogLost(expired.Id, expired.Function);
             }
         }
+
+        return ended;
     }
 
     [LoggerMessage(LogLevel.Warning, "Sync execution {Id} of {Function} lost its node; it is now Failed with code execution.lost.")]
