@@ -102,7 +102,7 @@ public static class FunctionEndpoints
         HttpRequest request,
         ClaimsPrincipal user,
         IExecutionService executions,
-        IExecutionStore store,
+        IdempotentStarter idempotent,
         TimeProvider time,
         IOptions<ApiOptions> options,
         CancellationToken cancellationToken)
@@ -147,8 +147,8 @@ public static class FunctionEndpoints
         {
             // Scoped per API key: two keys may use the same Idempotency-Key without meeting.
             var key = new IdempotentStart(user.Caller()?.Key ?? "", idempotencyKey, name, IdempotentStarts.Hash(name, body));
-            var (found, created) = await IdempotentStarts.StartAsync(
-                key, store, time, options.Value.IdempotencyRetention, () => executions.StartAsync(start, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var (found, created) = await idempotent.StartAsync(
+                key, options.Value.IdempotencyRetention, () => executions.StartAsync(start, cancellationToken), cancellationToken).ConfigureAwait(false);
             return created
                 ? Results.Accepted($"/api/executions/{Uri.EscapeDataString(found.Id)}", found)
                 : Results.Ok(found);

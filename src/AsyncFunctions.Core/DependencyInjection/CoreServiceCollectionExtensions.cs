@@ -29,6 +29,8 @@ public static class CoreServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStatusChangeObserver, EventStreamNotice>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStatusChangeObserver, StatusTelemetry>());
         services.TryAddSingleton<IExecutionService, ExecutionService>();
+        services.TryAddSingleton<Executions.IdempotentStarter>();
+        services.TryAddSingleton<Executions.ExecutionAdministration>();
         return services;
     }
 }

@@ -187,7 +187,8 @@ public sealed class ExecutionService(
 
     public async Task<AwaitOutcome> AwaitFromExecutionAsync(ExecutionInfo caller, IReadOnlyList<string> ids, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        await CheckScopeAsync(caller.Caller, ids, cancellationToken).ConfigureAwait(false);
+        // A tree started by an invoker's key awaits only its own key's executions, as over HTTP.
+        await ExecutionVisibility.ThrowUnlessAllSeenAsync(store, caller.Caller, ids, cancellationToken).ConfigureAwait(false);
 
         // Only a wait that holds a worker can starve the node: a sync run holds no worker, and a
         // look with no timeout (what a suspending stack does before it suspends) waits for nothing.
@@ -215,26 +216,6 @@ public sealed class ExecutionService(
         finally
         {
             Interlocked.Decrement(ref _awaitingJobs);
-        }
-    }
-
-    /// <summary>
-    /// A tree started by a scoped key (an invoker) sees only the executions of its own key: a
-    /// running function may not await another key's ids any more than the REST API lets that key
-    /// read them. They are unknown to it, as they are over HTTP.
-    /// </summary>
-    private async Task CheckScopeAsync(ExecutionCaller? caller, IReadOnlyList<string> ids, CancellationToken cancellationToken)
-    {
-        if (caller is not { IsScoped: true })
-        {
-            return;
-        }
-
-        var keys = await store.GetCallerKeysAsync(ids.Distinct(StringComparer.Ordinal).ToArray(), cancellationToken).ConfigureAwait(false);
-        var foreign = ids.Where(id => keys.TryGetValue(id, out var key) && !string.Equals(key, caller.Key, StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToArray();
-        if (foreign.Length > 0)
-        {
-            throw new UnknownExecutionsException(foreign);
         }
     }
 
