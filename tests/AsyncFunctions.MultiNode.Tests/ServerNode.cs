@@ -31,6 +31,9 @@ public sealed class ServerNode : IAsyncDisposable
 
     public string Name { get; }
 
+    /// <summary>The process id, part of the id of this node's Hangfire server (<c>host:pid:guid</c>) that the dashboard shows for each state a worker of it made.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>The admin key every node is started with (a server outside Development needs one); configured by its hash.</summary>
     public const string AdminKey = "multi-node-admin-key-0123456789";
 
