@@ -214,12 +214,17 @@ public sealed class DurableAwaitTests
         var parent = await app.StartAsync("durable.gated_fan_out", new { gate, count = 2, timeoutSeconds = 600 });
         var children = (await app.WaitForAsync(parent, r => r["status"]!.GetValue<string>() == "Awaiting"))["waitingFor"]!.AsArray().Select(c => c!.GetValue<string>()).ToArray();
 
-        using var page = await app.CreateClient().GetAsync(new Uri($"/hangfire/jobs/details/{parent}", UriKind.Relative));
-        var html = await page.Content.ReadAsStringAsync();
+        // The record says Awaiting just before Hangfire commits the Suspended state: wait for the commit.
+        var html = "";
+        await TestApp.WaitUntilAsync(async () =>
+        {
+            using var page = await app.CreateClient().GetAsync(new Uri($"/hangfire/jobs/details/{parent}", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            html = await page.Content.ReadAsStringAsync();
+            return html.Contains("Suspended", StringComparison.Ordinal);
+        });
         TestFunctions.Gates.Release(gate);
 
-        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        Assert.Contains("Suspended", html, StringComparison.Ordinal);
         Assert.Contains("Waiting for:", html, StringComparison.Ordinal);
         foreach (var child in children)
         {
