@@ -55,6 +55,8 @@ internal sealed class ExecutionRow
 
     public int Resumes { get; set; }
 
+    public object? Resumed_At { get; set; }
+
     public int Has_Checkpoint { get; set; }
 
     public string? Retry_Of { get; set; }
@@ -82,6 +84,7 @@ internal sealed class ExecutionRow
         AwaitingSince = Status == SqlDialect.AwaitingStatus && Awaiting_Since is not null ? dialect.FromDb(Awaiting_Since) : null,
         WakeAt = Status == SqlDialect.AwaitingStatus && Wake_At is not null ? dialect.FromDb(Wake_At) : null,
         Resumes = Resumes,
+        ResumedAt = Resumed_At is null ? null : dialect.FromDb(Resumed_At),
         HasCheckpoint = Has_Checkpoint != 0,
         RetryOf = Retry_Of,
         RetriedBy = Retried_By,

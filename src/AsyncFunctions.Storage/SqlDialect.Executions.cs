@@ -9,7 +9,7 @@ public abstract partial class SqlDialect
     public const string RowColumns =
         "seq, id, function_name, function_version, status, input, output, error_type, error_message, error_code, error_data, " +
         "attempts, parent_id, root_id, call_depth, caller_key, caller_role, created_at, started_at, completed_at, " +
-        "waiting_for, awaiting_since, wake_at, resumes, CASE WHEN saved_state IS NULL THEN 0 ELSE 1 END AS has_checkpoint, retry_of, retried_by";
+        "waiting_for, awaiting_since, wake_at, resumes, resumed_at, CASE WHEN saved_state IS NULL THEN 0 ELSE 1 END AS has_checkpoint, retry_of, retried_by";
 
     /// <summary>The columns of an execution's result.</summary>
     public const string ResultColumns = "id, status, output, error_type, error_message, error_code, error_data";

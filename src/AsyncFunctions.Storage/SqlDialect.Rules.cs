@@ -30,7 +30,8 @@ public abstract partial class SqlDialect
     /// <summary>
     /// The SET expressions of a status write that keep a suspension's bookkeeping: a move from
     /// Awaiting back to pending is a resume (counted in resumes, and the start that follows is not
-    /// an attempt and keeps the attempt's start time), and a finished execution drops its checkpoint.
+    /// an attempt: it keeps the attempt's start time and sets resumed_at instead), and a finished
+    /// execution drops its checkpoint.
     /// </summary>
     protected static string SuspensionBookkeeping(UpsertRow row)
     {
@@ -42,6 +43,7 @@ public abstract partial class SqlDialect
                 resumes = {stored("resumes")} + CASE WHEN {stored("status")} = '{AwaitingStatus}' AND {newPhase} = {ExecutionStatusRules.PendingPhase} THEN 1 ELSE 0 END,
                 resuming = CASE WHEN {newPhase} = {ExecutionStatusRules.PendingPhase} AND ({stored("status")} = '{AwaitingStatus}' OR {stored("resuming")} = 1) THEN 1 ELSE 0 END,
                 started_at = CASE WHEN {stored("resuming")} = 1 THEN COALESCE({stored("started_at")}, {incoming("started_at")}) ELSE COALESCE({incoming("started_at")}, {stored("started_at")}) END,
+                resumed_at = CASE WHEN {stored("resuming")} = 1 AND {incoming("started_at")} IS NOT NULL THEN {incoming("started_at")} ELSE {stored("resumed_at")} END,
                 saved_state = CASE WHEN {newPhase} = {ExecutionStatusRules.FinishedPhase} THEN NULL ELSE {stored("saved_state")} END
             """;
     }

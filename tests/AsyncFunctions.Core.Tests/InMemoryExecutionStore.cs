@@ -121,6 +121,7 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
                 // A resumed run goes on with its attempt: neither counted again nor restarted in time.
                 row.Attempts += wasResuming ? 0 : 1;
                 row.StartedAt = wasResuming ? row.StartedAt ?? at : at;
+                row.ResumedAt = wasResuming ? at : row.ResumedAt;
             }
 
             row.CompletedAt = change.Status.IsTerminal() ? at : null;
@@ -447,6 +448,8 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
 
         public int Resumes { get; set; }
 
+        public DateTimeOffset? ResumedAt { get; set; }
+
         public bool Resuming { get; set; }
 
         public void SetError(ExecutionError? error) =>
@@ -473,6 +476,7 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
             AwaitingSince = Status == ExecutionStatus.Awaiting ? AwaitingSince : null,
             WakeAt = Status == ExecutionStatus.Awaiting ? WakeAt : null,
             Resumes = Resumes,
+            ResumedAt = ResumedAt,
             HasCheckpoint = Checkpoint is not null,
             RetryOf = RetryOf,
             RetriedBy = RetriedBy,

@@ -55,13 +55,14 @@ public abstract partial class ExecutionStoreContract
         Assert.True(await store.ApplyAsync(new StatusChange(parent, "contract.parent", ExecutionStatus.Processing, T0.AddSeconds(4))));
         var resumed = (await store.GetAsync(parent))!;
         Assert.Equal((T0.AddSeconds(1), 1, 1), (resumed.StartedAt, resumed.Attempts, resumed.Resumes));
+        Assert.Equal(T0.AddSeconds(4), resumed.ResumedAt);
 
         // A retried attempt is a new start.
         Assert.True(await store.ApplyAsync(new StatusChange(parent, "contract.parent", ExecutionStatus.Scheduled, T0.AddSeconds(5))));
         Assert.True(await store.ApplyAsync(new StatusChange(parent, "contract.parent", ExecutionStatus.Enqueued, T0.AddSeconds(6))));
         Assert.True(await store.ApplyAsync(new StatusChange(parent, "contract.parent", ExecutionStatus.Processing, T0.AddSeconds(7))));
         var retried = (await store.GetAsync(parent))!;
-        Assert.Equal((T0.AddSeconds(7), 2), (retried.StartedAt, retried.Attempts));
+        Assert.Equal((T0.AddSeconds(7), 2, T0.AddSeconds(4)), (retried.StartedAt, retried.Attempts, retried.ResumedAt));
     }
 
     [SkippableFact]
