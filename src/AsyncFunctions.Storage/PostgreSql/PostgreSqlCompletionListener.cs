@@ -1,5 +1,4 @@
 using AsyncFunctions.Awaiting;
-using AsyncFunctions.Executions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;

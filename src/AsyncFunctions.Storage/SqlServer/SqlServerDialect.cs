@@ -1,5 +1,4 @@
 using System.Data.Common;
-using AsyncFunctions.Executions;
 using Microsoft.Data.SqlClient;
 
 namespace AsyncFunctions.Storage.SqlServer;
