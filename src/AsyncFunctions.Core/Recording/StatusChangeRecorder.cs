@@ -9,7 +9,7 @@ namespace AsyncFunctions.Recording;
 /// filter), a sync run, a lease that expired, start-up recovery, a job that could not be
 /// created. In this order:
 /// <list type="number">
-/// <item>the store write (<see cref="IExecutionStore.ApplyAsync"/>, idempotent and monotonic);</item>
+/// <item>the store write (<see cref="IExecutionRecords.ApplyAsync"/>, idempotent and monotonic);</item>
 /// <item>every <see cref="IStatusChangeObserver"/> registered in DI, by ascending
 /// <see cref="IStatusChangeObserver.Order"/>: the built-in ones wake local waiters, queue resumes
 /// of suspended parents, queue webhook deliveries, tell open event streams, and count metrics
