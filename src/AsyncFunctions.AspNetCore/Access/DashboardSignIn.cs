@@ -41,7 +41,7 @@ public static class DashboardSignIn
 
         var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
         var returnUrl = LocalReturnUrl(form["returnUrl"]);
-        var caller = form["key"].ToString() is { Length: > 0 } key ? keys.Find(key) : null;
+        var caller = form["key"].ToString() is { } key && !string.IsNullOrWhiteSpace(key) ? keys.Find(key) : null;
         if (caller is null)
         {
             return Page(context, antiforgery, returnUrl, null, "That key is not valid.", StatusCodes.Status401Unauthorized);
@@ -67,9 +67,13 @@ public static class DashboardSignIn
         return Results.Redirect(Path);
     }
 
-    /// <summary>Only a path of the dashboard: never another site.</summary>
+    /// <summary>
+    /// Only a path of the dashboard: never another site. It becomes a Location header, so it is
+    /// printable ASCII only (a line break or other control character would break the header).
+    /// </summary>
     private static string LocalReturnUrl(string? returnUrl) =>
         returnUrl is { } url && url.StartsWith(DashboardPath, StringComparison.Ordinal) && !url.Contains("//", StringComparison.Ordinal) && !url.Contains('\\', StringComparison.Ordinal)
+            && url.All(c => c is > ' ' and < (char)0x7F)
             ? url
             : DashboardPath;
 

@@ -2,5 +2,9 @@ using System.Text.Json.Nodes;
 
 namespace AsyncFunctions.Executions;
 
-/// <summary>Why an execution failed: the exception type, its message and a machine-readable code.</summary>
+/// <summary>Why an execution failed.</summary>
+/// <param name="Type">Who ended it, one of <c>function</c>, <c>unhandled</c> or <c>platform</c> (<see cref="ExecutionErrorTypes"/>); never a .NET type name.</param>
+/// <param name="Message">What happened, for people.</param>
+/// <param name="Code">What happened, for programs: <c>execution.timeout</c>, <c>limit.js_memory</c>, a function's own code, ...</param>
+/// <param name="Data">Details the code defines, or null.</param>
 public sealed record ExecutionError(string Type, string Message, string Code, JsonNode? Data = null);
