@@ -10,7 +10,12 @@ public static class ExecutionErrors
     public static ExecutionError From(Exception exception) => exception switch
     {
         ExecutionFailedException failed => failed.Error,
-        FunctionException function => new ExecutionError(ExecutionErrorTypes.Function, function.Message, function.Code, function.Details),
+        // Codes under "execution." are the platform's own (its timeout is raised inside the run).
+        FunctionException function => new ExecutionError(
+            function.Code.StartsWith("execution.", StringComparison.Ordinal) ? ExecutionErrorTypes.Platform : ExecutionErrorTypes.Function,
+            function.Message,
+            function.Code,
+            function.Details),
         InputValidationException invalid => new ExecutionError(ExecutionErrorTypes.Platform, invalid.Message, ExecutionErrorCodes.InvalidInput),
         TimeoutException timeout => new ExecutionError(ExecutionErrorTypes.Platform, timeout.Message, ExecutionErrorCodes.Timeout),
         OperationCanceledException => new ExecutionError(ExecutionErrorTypes.Platform, "The execution was cancelled.", ExecutionErrorCodes.Cancelled),
