@@ -15,6 +15,12 @@ public sealed class LoopbackNameTests
     [InlineData("http://foo.localhost/")]
     [InlineData("http://a.b.localhost.:8080/x")]
     [InlineData("http://localhost/")]
+    [InlineData("http://127.1:9102/")]
+    [InlineData("http://2130706433/")]
+    [InlineData("http://0x7f.0.0.1/")]
+    [InlineData("http://0177.0.0.1/")]
+    [InlineData("http://[::ffff:127.0.0.1]/")]
+    [InlineData("http://0.0.0.0/")]
     public async Task The_guard_refuses_loopback_names_and_literals_with_a_trailing_dot(string url)
     {
         var refusal = await GuardedHandler.RefusalAsync(new FunctionStacksOptions(), new Uri(url), CancellationToken.None);

@@ -107,7 +107,7 @@ public static class AccessComposition
         var sendsKey = context.Request.Headers.Authorization.Count > 0;
         if (sendsKey && limiter.IsThrottled(FailedAuthenticationOptions.Keys, context, out var retryAfter))
         {
-            await FailedAuthenticationLimiter.WriteThrottledAsync(context, retryAfter, "API keys").ConfigureAwait(false);
+            await FailedAuthenticationLimiter.WriteThrottledAsync(context, FailedAuthenticationOptions.Keys, retryAfter, "API keys").ConfigureAwait(false);
             return;
         }
 

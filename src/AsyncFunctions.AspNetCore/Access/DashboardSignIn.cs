@@ -46,7 +46,7 @@ public static class DashboardSignIn
         var limiter = context.RequestServices.GetRequiredService<FailedAuthenticationLimiter>();
         if (limiter.IsThrottled(FailedAuthenticationOptions.SignIns, context, out var retryAfter))
         {
-            await FailedAuthenticationLimiter.WriteThrottledAsync(context, retryAfter, "keys to the sign-in form").ConfigureAwait(false);
+            await FailedAuthenticationLimiter.WriteThrottledAsync(context, FailedAuthenticationOptions.SignIns, retryAfter, "keys to the sign-in form").ConfigureAwait(false);
             return Results.Empty;
         }
 

@@ -59,7 +59,7 @@ public sealed class FailedAuthenticationLimiter : IDisposable
     }
 
     /// <summary>Answers 429 with <c>Retry-After</c> and a problem document.</summary>
-    public static async Task WriteThrottledAsync(HttpContext context, int retryAfterSeconds, string what)
+    public static async Task WriteThrottledAsync(HttpContext context, string kind, int retryAfterSeconds, string what)
     {
         ArgumentNullException.ThrowIfNull(context);
         context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
@@ -69,7 +69,7 @@ public sealed class FailedAuthenticationLimiter : IDisposable
         {
             Status = StatusCodes.Status429TooManyRequests,
             Title = "Too many failed authentications",
-            Detail = $"This address sent too many wrong {what}; retry after {retryAfterSeconds} s ({RateLimitOptions.Section}).",
+            Detail = $"This address sent too many wrong {what}; retry after {retryAfterSeconds} s ({RateLimitOptions.Section}:{kind}).",
         };
         await context.RequestServices.GetRequiredService<IProblemDetailsService>()
             .WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem }).ConfigureAwait(false);
