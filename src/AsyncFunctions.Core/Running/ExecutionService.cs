@@ -157,6 +157,8 @@ public sealed class ExecutionService(
         catch (Exception ex)
 #pragma warning restore CA1031
         {
+            // The record names no .NET type; the run's span keeps the exception for whoever debugs the function.
+            Activity.Current?.AddException(ex);
             finished = new StatusChange(id, function.Name, ExecutionStatus.Failed, time.GetUtcNow()) { Error = ExecutionErrors.From(ex) };
         }
 
