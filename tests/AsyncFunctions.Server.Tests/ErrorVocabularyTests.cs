@@ -29,7 +29,7 @@ public sealed class ErrorVocabularyTests(SharedApp shared) : IClassFixture<Share
     [Fact]
     public async Task An_unhandled_exception_of_a_csharp_function_has_type_unhandled_and_code_function_error()
     {
-        var failed = await _app.PostAsync("/api/functions/tests.broken/executions", new { mode = "sync" }, HttpStatusCode.UnprocessableEntity);
+        var failed = await _app.PostAsync("/api/functions/tests.unhandled/executions", new { mode = "sync" }, HttpStatusCode.UnprocessableEntity);
 
         Assert.Equal("unhandled", failed["error"]!["type"]!.GetValue<string>());
         Assert.Equal("function.error", failed["error"]!["code"]!.GetValue<string>());

@@ -23,7 +23,7 @@ public static class TestFunctions
             .Input(new InputDeclaration { Name = "gate", Type = InputType.Text, Required = true })
             .Input(new InputDeclaration { Name = "value", Type = InputType.Any, Nullable = true });
         registry.AddFunction<WhereItRuns>("tests.where_it_runs");
-        registry.AddFunction<Broken>("tests.broken");
+        registry.AddFunction<Broken>("tests.unhandled");
     }
 
     /// <summary>Throws an exception it does not handle, as a bug in a C# function would.</summary>
