@@ -3,17 +3,9 @@ using Dapper;
 
 namespace AsyncFunctions.Storage;
 
-/// <summary>The ended dashboard sessions (<c>af_signed_out_sessions</c>) over Dapper, for every database.</summary>
+/// <summary>The ended dashboard sessions (<c>af_signed_out_sessions</c>) over Dapper, for every database; the SQL is the dialect's.</summary>
 public sealed class DapperSignedOutSessionStore(SqlDialect dialect, TimeProvider time) : ISignedOutSessionStore
 {
-    private const string InsertSql = """
-        INSERT INTO af_signed_out_sessions (session_id, expires_at)
-        SELECT @SessionId, @Until
-        WHERE NOT EXISTS (SELECT 1 FROM af_signed_out_sessions WHERE session_id = @SessionId)
-        """;
-
-    private const string PurgeSql = "DELETE FROM af_signed_out_sessions WHERE expires_at < @Now";
-
     public Task SignOutAsync(string sessionId, DateTimeOffset until, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sessionId);
@@ -21,8 +13,8 @@ public sealed class DapperSignedOutSessionStore(SqlDialect dialect, TimeProvider
         return dialect.WriteAsync(
             async (connection, transaction) =>
             {
-                await connection.ExecuteAsync(new CommandDefinition(PurgeSql, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-                return await connection.ExecuteAsync(new CommandDefinition(InsertSql, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                await connection.ExecuteAsync(new CommandDefinition(dialect.PurgeSignedOutSessionsSql, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                return await connection.ExecuteAsync(new CommandDefinition(dialect.InsertSignedOutSessionSql, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             },
             transactional: true,
             cancellationToken);
@@ -34,7 +26,7 @@ public sealed class DapperSignedOutSessionStore(SqlDialect dialect, TimeProvider
         await using (connection.ConfigureAwait(false))
         {
             return await connection.ExecuteScalarAsync<int?>(new CommandDefinition(
-                "SELECT 1 FROM af_signed_out_sessions WHERE session_id = @sessionId", new { sessionId }, cancellationToken: cancellationToken)).ConfigureAwait(false) is not null;
+                dialect.IsSignedOutSessionSql, new { SessionId = sessionId }, cancellationToken: cancellationToken)).ConfigureAwait(false) is not null;
         }
     }
 }
