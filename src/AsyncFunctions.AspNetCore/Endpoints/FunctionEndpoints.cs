@@ -74,7 +74,7 @@ public static class FunctionEndpoints
     private static async Task<IResult> ListAsync(IFunctionCatalog catalog, CancellationToken cancellationToken)
     {
         var functions = await catalog.ListAsync(cancellationToken).ConfigureAwait(false);
-        return Results.Ok(functions.Select(f => FunctionView.From(f)));
+        return Results.Ok(functions.Select(f => FunctionViews.From(f)));
     }
 
     private static async Task<IResult> GetAsync(string name, IFunctionCatalog catalog, StackDefinitions stacks, CancellationToken cancellationToken)
@@ -102,8 +102,8 @@ public static class FunctionEndpoints
 
     private static async Task<FunctionView> ViewAsync(FunctionDescriptor function, StackDefinitions stacks, CancellationToken cancellationToken) =>
         function.Kind == StackFunctionDescriptor.Kind
-            ? FunctionView.From(function, await stacks.GetDocumentAsync(function.Name, function.Version, cancellationToken).ConfigureAwait(false))
-            : FunctionView.From(function);
+            ? FunctionViews.From(function, await stacks.GetDocumentAsync(function.Name, function.Version, cancellationToken).ConfigureAwait(false))
+            : FunctionViews.From(function);
 
     /// <summary>The fields a start body may hold; any other is refused, so a misspelled or future option is not silently ignored.</summary>
     private static readonly string[] StartFields = ["input", "mode", "runAt", "delaySeconds", Webhooks.StartCallback.Field];

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json.Nodes;
 
-namespace AsyncFunctions.AspNetCore.OpenApi;
+namespace AsyncFunctions.Contracts;
 
 [Description("Starts an execution. Every field is optional; an empty body is {}. Any other field is refused with 400.")]
 public sealed record StartExecutionBody

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json.Nodes;
 
-namespace AsyncFunctions.AspNetCore.OpenApi;
+namespace AsyncFunctions.Contracts;
 
 [Description("Runs an execution inside the request. Every field is optional; an empty body is {}. Any other field is refused with 400.")]
 public sealed record RunFunctionBody

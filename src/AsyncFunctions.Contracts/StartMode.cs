@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace AsyncFunctions.AspNetCore.OpenApi;
+namespace AsyncFunctions.Contracts;
 
 /// <summary>
 /// How a start runs: queued (<c>async</c>, the default). The start operation documents only this
