@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 base="${1:?usage: check.sh BASE_ADDRESS [DOCUMENT]}"
 document="${2:-openapi.json}"
 [ "$document" = openapi.json ] || cp "$document" openapi.json
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 KIOTA_UPDATE__DISABLED=true
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 dotnet tool restore >/dev/null
 
