@@ -48,7 +48,7 @@ public sealed partial class SyncRunLeaseKeeper(
             }
 
             var error = new ExecutionError(
-                "NodeStopped",
+                ExecutionErrorTypes.Platform,
                 "The node running this sync execution stopped before it finished (its lease expired). Start it again if it is still needed.",
                 ExecutionErrorCodes.Lost);
             if (await recorder.RecordAsync(new StatusChange(expired.Id, expired.Function, ExecutionStatus.Failed, now) { Error = error }, Origin, cancellationToken).ConfigureAwait(false))

@@ -83,7 +83,7 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, StatusCh
         recorder.RecordAsync(
             new StatusChange(creation.State.WrittenId!, creation.Row.Function, ExecutionStatus.Failed, time.GetUtcNow())
             {
-                Error = new ExecutionError(ex.GetType().Name, "The job could not be queued: " + ex.Message, ExecutionErrorCodes.Lost),
+                Error = new ExecutionError(ExecutionErrorTypes.Platform, "The job could not be queued: " + ex.Message, ExecutionErrorCodes.Lost),
             },
             new StatusChangeOrigin(StatusChangeSource.JobCreationFailed) { HasCallback = creation.Row.CallbackUrl is not null, CreatedAt = creation.Row.CreatedAt },
             CancellationToken.None);

@@ -25,7 +25,7 @@ public sealed partial class StorageInitializer(
     private static readonly StatusChangeOrigin Origin = new(StatusChangeSource.StartupRecovery);
 
     private static readonly ExecutionError Lost = new(
-        "ProcessRestarted",
+        ExecutionErrorTypes.Platform,
         "The server stopped before this execution finished, and the embedded in-memory job queue does not survive a restart. Start it again if it is still needed.",
         ExecutionErrorCodes.Lost);
 
