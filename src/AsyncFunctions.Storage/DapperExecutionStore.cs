@@ -36,6 +36,8 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
             CallerKey = execution.Caller?.Key,
             CallerRole = execution.Caller?.Role,
             LeaseExpiresAt = execution.LeaseExpiresAt is { } lease ? dialect.ToDb(Precise(lease)) : null,
+            execution.Schedule,
+            ScheduledFor = execution.ScheduledFor is { } scheduledFor ? dialect.ToDb(Precise(scheduledFor)) : null,
         };
         await dialect.WriteRowAsync(dialect.CreateSql, parameters, cancellationToken).ConfigureAwait(false);
     }
@@ -158,6 +160,12 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
         {
             where.Add("caller_key = @CallerKey");
             parameters.Add("CallerKey", query.CallerKey);
+        }
+
+        if (query.Schedule is not null)
+        {
+            where.Add("schedule_name = @Schedule");
+            parameters.Add("Schedule", query.Schedule);
         }
 
         if (query.ErrorCode is not null)
@@ -432,6 +440,8 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
         HasCheckpoint = row.Has_Checkpoint != 0,
         RetryOf = row.Retry_Of,
         RetriedBy = row.Retried_By,
+        Schedule = row.Schedule_Name,
+        ScheduledFor = row.Scheduled_For is null ? null : dialect.FromDb(row.Scheduled_For),
     };
 
     private static ExecutionError? ToError(ExecutionRow row) =>

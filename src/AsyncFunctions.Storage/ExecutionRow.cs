@@ -56,4 +56,8 @@ internal sealed class ExecutionRow
     public string? Retry_Of { get; set; }
 
     public string? Retried_By { get; set; }
+
+    public string? Schedule_Name { get; set; }
+
+    public object? Scheduled_For { get; set; }
 }

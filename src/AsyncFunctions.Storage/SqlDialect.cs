@@ -19,7 +19,8 @@ public abstract class SqlDialect
     public const string RowColumns =
         "seq, id, function_name, function_version, status, input, output, error_type, error_message, error_code, error_data, " +
         "attempts, parent_id, root_id, call_depth, caller_key, caller_role, created_at, started_at, completed_at, " +
-        "waiting_for, awaiting_since, wake_at, resumes, CASE WHEN saved_state IS NULL THEN 0 ELSE 1 END AS has_checkpoint, retry_of, retried_by";
+        "waiting_for, awaiting_since, wake_at, resumes, CASE WHEN saved_state IS NULL THEN 0 ELSE 1 END AS has_checkpoint, retry_of, retried_by, " +
+        "schedule_name, scheduled_for";
 
     /// <summary>
     /// The SET expressions of a status write that keep a suspension's bookkeeping, in terms of the
@@ -57,12 +58,12 @@ public abstract class SqlDialect
 
     /// <summary>
     /// Inserts a new row (parameters: Id, Function, FunctionVersion, Status, Phase, At, Input,
-    /// ParentId, RootId, CallDepth, LeaseExpiresAt, CallerKey, CallerRole); when a placeholder exists, fills in what it
+    /// ParentId, RootId, CallDepth, LeaseExpiresAt, CallerKey, CallerRole, Schedule, ScheduledFor); when a placeholder exists, fills in what it
     /// lacks without touching its status. Standard <c>ON CONFLICT</c>; a database without it overrides.
     /// </summary>
     public virtual string CreateSql => _createSql ??= $"""
-        INSERT INTO af_executions AS e (id, function_name, function_version, status, phase, status_at, input, parent_id, root_id, call_depth, caller_key, caller_role, created_at, lease_expires_at)
-        VALUES (@Id, @Function, @FunctionVersion, @Status, @Phase, @At, {Json("@Input")}, @ParentId, @RootId, @CallDepth, @CallerKey, @CallerRole, @At, {NullableTimestamp("@LeaseExpiresAt")})
+        INSERT INTO af_executions AS e (id, function_name, function_version, status, phase, status_at, input, parent_id, root_id, call_depth, caller_key, caller_role, created_at, lease_expires_at, schedule_name, scheduled_for)
+        VALUES (@Id, @Function, @FunctionVersion, @Status, @Phase, @At, {Json("@Input")}, @ParentId, @RootId, @CallDepth, @CallerKey, @CallerRole, @At, {NullableTimestamp("@LeaseExpiresAt")}, @Schedule, {NullableTimestamp("@ScheduledFor")})
         ON CONFLICT (id) DO UPDATE SET
             function_version = EXCLUDED.function_version,
             input = EXCLUDED.input,
@@ -71,6 +72,8 @@ public abstract class SqlDialect
             call_depth = EXCLUDED.call_depth,
             caller_key = EXCLUDED.caller_key,
             caller_role = EXCLUDED.caller_role,
+            schedule_name = EXCLUDED.schedule_name,
+            scheduled_for = EXCLUDED.scheduled_for,
             created_at = {Earlier("e.created_at", "EXCLUDED.created_at")}
         WHERE e.input IS NULL
         """;

@@ -97,7 +97,7 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, IExecuti
 
         var now = time.GetUtcNow();
         var delayed = request.RunAt is { } runAt && runAt > now;
-        var row = new NewExecution("", function.Name, function.Version, delayed ? ExecutionStatus.Scheduled : ExecutionStatus.Enqueued, input, request.ParentId, now, request.CallDepth, RootId: request.RootId) { Caller = request.Caller, CallbackUrl = callback };
+        var row = new NewExecution("", function.Name, function.Version, delayed ? ExecutionStatus.Scheduled : ExecutionStatus.Enqueued, input, request.ParentId, now, request.CallDepth, RootId: request.RootId) { Caller = request.Caller, CallbackUrl = callback, Schedule = request.Schedule, ScheduledFor = request.ScheduledFor };
         // A delayed start is created Scheduled: Hangfire's scheduler queues it when its time comes.
         INewExecutionState state = delayed
             ? new NewScheduledExecutionState(row, request.RunAt!.Value.UtcDateTime)
@@ -169,6 +169,8 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, IExecuti
                 RootId = row.RootId,
                 CallDepth = row.CallDepth,
                 Caller = row.Caller,
+                Schedule = row.Schedule,
+                ScheduledFor = row.ScheduledFor,
                 CreatedAt = row.CreatedAt,
             };
         }

@@ -28,11 +28,13 @@ public sealed class SqlServerDialect(string connectionString) : SqlDialect
             call_depth = @CallDepth,
             caller_key = @CallerKey,
             caller_role = @CallerRole,
+            schedule_name = @Schedule,
+            scheduled_for = CAST(@ScheduledFor AS datetimeoffset(7)),
             created_at = CASE WHEN CAST(@At AS datetimeoffset(7)) < created_at THEN CAST(@At AS datetimeoffset(7)) ELSE created_at END
         WHERE id = @Id AND input IS NULL;
         IF @@ROWCOUNT = 0
-            INSERT INTO af_executions (id, function_name, function_version, status, phase, status_at, input, parent_id, root_id, call_depth, caller_key, caller_role, created_at, lease_expires_at)
-            SELECT @Id, @Function, @FunctionVersion, @Status, @Phase, CAST(@At AS datetimeoffset(7)), @Input, @ParentId, @RootId, @CallDepth, @CallerKey, @CallerRole, CAST(@At AS datetimeoffset(7)), CAST(@LeaseExpiresAt AS datetimeoffset(7))
+            INSERT INTO af_executions (id, function_name, function_version, status, phase, status_at, input, parent_id, root_id, call_depth, caller_key, caller_role, created_at, lease_expires_at, schedule_name, scheduled_for)
+            SELECT @Id, @Function, @FunctionVersion, @Status, @Phase, CAST(@At AS datetimeoffset(7)), @Input, @ParentId, @RootId, @CallDepth, @CallerKey, @CallerRole, CAST(@At AS datetimeoffset(7)), CAST(@LeaseExpiresAt AS datetimeoffset(7)), @Schedule, CAST(@ScheduledFor AS datetimeoffset(7))
             WHERE NOT EXISTS (SELECT 1 FROM af_executions WITH (UPDLOCK, SERIALIZABLE) WHERE id = @Id);
         COMMIT TRANSACTION;
         """;
