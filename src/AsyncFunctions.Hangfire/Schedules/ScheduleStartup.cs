@@ -75,7 +75,8 @@ public sealed partial class ScheduleStartup(ScheduleService service, IConfigurat
         }
 
         var since = last > schedule.UpdatedAt ? last : schedule.UpdatedAt;
-        if (ScheduleTimetable.For(schedule).Latest(now) is not { } missed || missed <= since)
+        // Hangfire, registering it anew, fires ticks after its own "now" less a second; the catch-up covers those before.
+        if (ScheduleTimetable.For(schedule).Latest(now.AddSeconds(-1)) is not { } missed || missed <= since)
         {
             return;
         }
