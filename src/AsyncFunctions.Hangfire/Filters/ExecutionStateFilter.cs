@@ -101,7 +101,7 @@ public sealed class ExecutionStateFilter(IExecutionStore store, ICompletionPubli
         if (change.Status.IsTerminal())
         {
             ExecutionTelemetry.RecordFinished(change.Function, change.Status, change.At - Utc(context.BackgroundJob.CreatedAt));
-            if (change.Status == ExecutionStatus.Failed && context.GetJobParameter<string>(Schedules.ScheduleJobs.RecurringJobIdParameter, allowStale: true) is { } schedule)
+            if (change.Status == ExecutionStatus.Failed && context.GetJobParameter<string>(Schedules.ScheduleJobs.ScheduleParameter, allowStale: true) is { } schedule)
             {
                 ScheduleTelemetry.Failed.Add(1, ScheduleTelemetry.Schedule(schedule));
             }

@@ -108,7 +108,12 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, IExecuti
         // A function without retries needs no parameter: its absence means no retry, and costs no write.
         // Likewise the trace context, taken here on the caller's thread, only while something traces.
         traceParent ??= ExecutionTelemetry.CurrentTraceParent();
-        var parameters = function.Retry.MaxRetries > 0 || traceParent is not null ? new Dictionary<string, object>() : NoParameters;
+        var parameters = function.Retry.MaxRetries > 0 || traceParent is not null || request.Schedule is not null ? new Dictionary<string, object>() : NoParameters;
+        if (request.Schedule is { } schedule)
+        {
+            parameters[Schedules.ScheduleJobs.ScheduleParameter] = schedule;
+        }
+
         if (function.Retry.MaxRetries > 0)
         {
             parameters[JobRetryPolicy.ParameterName] = JobRetryPolicy.From(function.Retry);

@@ -16,6 +16,9 @@ internal static class ScheduleJobs
 
     public const string TimeParameter = "Time";
 
+    /// <summary>The job parameter naming the schedule of every occurrence's job, however it was started (read by the failed metric).</summary>
+    public const string ScheduleParameter = "AsyncFunctions.Schedule";
+
     private static readonly Job Run = Job.FromExpression<ExecutionJob>(j => j.RunAsync(null!, null!, CancellationToken.None));
 
     private static readonly Job RunWithCallback = Job.FromExpression<ExecutionJob>(j => j.RunWithCallbackAsync(null!, null!, null!, CancellationToken.None));

@@ -69,6 +69,7 @@ public sealed partial class ScheduleOccurrenceFilter(
             context.SetJobParameter(JobRetryPolicy.ParameterName, JobRetryPolicy.From(function.Retry));
         }
 
+        context.SetJobParameter(ScheduleJobs.ScheduleParameter, name);
         if (activity?.Id is { } traceParent)
         {
             context.SetJobParameter(ExecutionTelemetry.TraceParentParameter, traceParent);
