@@ -63,6 +63,8 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
             row.RootId = execution.RootId;
             row.CallDepth = execution.CallDepth;
             row.Caller = execution.Caller;
+            row.Schedule = execution.Schedule;
+            row.ScheduledFor = execution.ScheduledFor;
             row.CreatedAt = at < row.CreatedAt ? at : row.CreatedAt;
         }
 
@@ -102,7 +104,7 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
                 return Task.FromResult(false);
             }
 
-            // The suspension bookkeeping of SqlDialect.SuspensionColumnsSql, in C#.
+            // The suspension bookkeeping of SqlDialect.SuspensionBookkeeping, in C#.
             var phase = change.Status.Phase();
             var wasResuming = row.Resuming;
             row.Resumes += row.Status == ExecutionStatus.Awaiting && phase == ExecutionStatusRules.PendingPhase ? 1 : 0;
@@ -118,8 +120,10 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
             row.SetError(change.Error);
             if (change.StartsAttempt)
             {
+                // A resumed run goes on with its attempt: neither counted again nor restarted in time.
                 row.Attempts += wasResuming ? 0 : 1;
-                row.StartedAt = at;
+                row.StartedAt = wasResuming ? row.StartedAt ?? at : at;
+                row.ResumedAt = wasResuming ? at : row.ResumedAt;
             }
 
             row.CompletedAt = change.Status.IsTerminal() ? at : null;
@@ -165,6 +169,7 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
                     && (query.Status is null || r.Status == query.Status)
                     && (query.ParentId is null || r.ParentId == query.ParentId)
                     && (query.CallerKey is null || r.Caller?.Key == query.CallerKey)
+                    && (query.Schedule is null || r.Schedule == query.Schedule)
                     && (query.ErrorCode is null || r.Error?.Code == query.ErrorCode)
                     && (query.CreatedFrom is not { } createdFrom || r.CreatedAt >= Precise(createdFrom))
                     && (query.CreatedBefore is not { } createdBefore || r.CreatedAt < Precise(createdBefore)))
@@ -288,7 +293,7 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
     }
 
     private bool AllFinished(Row waiter) =>
-        waiter.Waits.All(id => !_rows.TryGetValue(id, out var awaited) || awaited.Status.IsTerminal());
+        AwaitRules.NothingLeftToAwait(waiter.Waits, waiter.Waits.Where(_rows.ContainsKey).ToDictionary(id => id, id => new ExecutionResult(id, _rows[id].Status, null, null), StringComparer.Ordinal));
 
     public Task<bool> LinkRetryAsync(string retriedId, string retryId, CancellationToken cancellationToken = default)
     {
@@ -426,6 +431,10 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
 
         public ExecutionCaller? Caller { get; set; }
 
+        public string? Schedule { get; set; }
+
+        public DateTimeOffset? ScheduledFor { get; set; }
+
         public DateTimeOffset CreatedAt { get; set; }
 
         public DateTimeOffset? StartedAt { get; set; }
@@ -446,6 +455,8 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
 
         public int Resumes { get; set; }
 
+        public DateTimeOffset? ResumedAt { get; set; }
+
         public bool Resuming { get; set; }
 
         public void SetError(ExecutionError? error) =>
@@ -465,6 +476,8 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
             RootId = RootId,
             CallDepth = CallDepth,
             Caller = Caller,
+            Schedule = Schedule,
+            ScheduledFor = ScheduledFor,
             CreatedAt = CreatedAt,
             StartedAt = StartedAt,
             CompletedAt = CompletedAt,
@@ -472,6 +485,7 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
             AwaitingSince = Status == ExecutionStatus.Awaiting ? AwaitingSince : null,
             WakeAt = Status == ExecutionStatus.Awaiting ? WakeAt : null,
             Resumes = Resumes,
+            ResumedAt = ResumedAt,
             HasCheckpoint = Checkpoint is not null,
             RetryOf = RetryOf,
             RetriedBy = RetriedBy,

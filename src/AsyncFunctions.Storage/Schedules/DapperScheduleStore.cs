@@ -5,7 +5,7 @@ using Dapper;
 
 namespace AsyncFunctions.Storage.Schedules;
 
-/// <summary>The schedules over Dapper, for every database; the statements are in <see cref="ScheduleSql"/>.</summary>
+/// <summary>The schedules over Dapper, for every database; the statements are the dialect's (SqlDialect.Schedules.cs).</summary>
 public sealed class DapperScheduleStore(SqlDialect dialect) : IScheduleStore
 {
     public Task<bool> SaveAsync(Schedule schedule, CancellationToken cancellationToken = default)
@@ -24,14 +24,14 @@ public sealed class DapperScheduleStore(SqlDialect dialect) : IScheduleStore
             OwnerKey = schedule.Owner?.Key,
             OwnerRole = schedule.Owner?.Role,
             Declared = schedule.Declared ? 1 : 0,
-            At = dialect.ToDb(Precise(schedule.UpdatedAt)),
+            At = dialect.ToDb(StoredTime.Precise(schedule.UpdatedAt)),
         };
         return dialect.WriteAsync(
             async (connection, transaction) =>
             {
-                var updated = await connection.ExecuteAsync(new CommandDefinition(ScheduleSql.Update, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                var updated = await connection.ExecuteAsync(new CommandDefinition(dialect.UpdateScheduleSql, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
                 return updated == 0
-                    && await connection.ExecuteAsync(new CommandDefinition(ScheduleSql.Insert, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) > 0;
+                    && await connection.ExecuteAsync(new CommandDefinition(dialect.InsertScheduleSql, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) > 0;
             },
             transactional: true,
             cancellationToken);
@@ -40,28 +40,28 @@ public sealed class DapperScheduleStore(SqlDialect dialect) : IScheduleStore
     public async Task<Schedule?> GetAsync(string name, CancellationToken cancellationToken = default)
     {
         await using var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var row = await connection.QuerySingleOrDefaultAsync<ScheduleRow>(new CommandDefinition(ScheduleSql.Get, new { Name = name }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var row = await connection.QuerySingleOrDefaultAsync<ScheduleRow>(new CommandDefinition(dialect.GetScheduleSql, new { Name = name }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return row is null ? null : ToSchedule(row);
     }
 
     public async Task<IReadOnlyList<Schedule>> ListAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await connection.QueryAsync<ScheduleRow>(new CommandDefinition(ScheduleSql.List, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<ScheduleRow>(new CommandDefinition(dialect.ListSchedulesSql, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return rows.Select(ToSchedule).ToList();
     }
 
     public async Task<bool> DeleteAsync(string name, CancellationToken cancellationToken = default) =>
-        await ExecuteAsync(ScheduleSql.Delete, new { Name = name }, cancellationToken).ConfigureAwait(false) > 0;
+        await ExecuteAsync(dialect.DeleteScheduleSql, new { Name = name }, cancellationToken).ConfigureAwait(false) > 0;
 
     public async Task<bool> SetEnabledAsync(string name, bool enabled, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        await ExecuteAsync(ScheduleSql.SetEnabled, new { Name = name, Enabled = enabled ? 1 : 0, At = dialect.ToDb(Precise(at)) }, cancellationToken).ConfigureAwait(false) > 0;
+        await ExecuteAsync(dialect.SetScheduleEnabledSql, new { Name = name, Enabled = enabled ? 1 : 0, At = dialect.ToDb(StoredTime.Precise(at)) }, cancellationToken).ConfigureAwait(false) > 0;
 
     public Task RecordOccurrenceAsync(string name, string executionId, DateTimeOffset scheduledFor, CancellationToken cancellationToken = default) =>
-        ExecuteAsync(ScheduleSql.RecordOccurrence, new { Name = name, ExecutionId = executionId, At = dialect.ToDb(Precise(scheduledFor)) }, cancellationToken);
+        ExecuteAsync(dialect.RecordScheduleOccurrenceSql, new { Name = name, ExecutionId = executionId, At = dialect.ToDb(StoredTime.Precise(scheduledFor)) }, cancellationToken);
 
     public Task CountSkippedAsync(string name, CancellationToken cancellationToken = default) =>
-        ExecuteAsync(ScheduleSql.CountSkipped, new { Name = name }, cancellationToken);
+        ExecuteAsync(dialect.CountScheduleSkippedSql, new { Name = name }, cancellationToken);
 
     private Task<int> ExecuteAsync(string sql, object parameters, CancellationToken cancellationToken) =>
         dialect.WriteAsync(
@@ -87,8 +87,4 @@ public sealed class DapperScheduleStore(SqlDialect dialect) : IScheduleStore
         LastExecutionId = row.Last_Execution_Id,
         SkippedRuns = row.Skipped_Runs,
     };
-
-    /// <summary>Every database keeps microseconds at least; rounding here makes all of them compare alike.</summary>
-    private static DateTimeOffset Precise(DateTimeOffset at) =>
-        new(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
 }
