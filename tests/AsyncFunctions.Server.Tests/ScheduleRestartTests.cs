@@ -33,8 +33,9 @@ public sealed class ScheduleRestartTests
         var ticks = after.Select(o => o["scheduledFor"]!.GetValue<DateTimeOffset>()).ToList();
         Assert.Equal(ticks.Count, ticks.Distinct().Count());
 
-        // The ticks missed while it was down gave one run at most, not one each.
-        Assert.True(ticks.Count(t => t > lastBefore && t < restarted) <= 1, string.Join(", ", ticks.Select(t => t.ToString("O"))));
+        // The ticks missed while it was down gave one run at most, not one each. (Hangfire, registering the
+        // schedule at start, fires a tick of the last second before it as a current one, not a missed one.)
+        Assert.True(ticks.Count(t => t > lastBefore && t < restarted.AddSeconds(-1)) <= 1, $"last before {lastBefore:O}, restarted {restarted:O}: " + string.Join(", ", ticks.Select(t => t.ToString("O"))));
     }
 
     [Fact]
