@@ -32,6 +32,8 @@ public sealed class DapperExecutionRecords(SqlDialect dialect) : IExecutionRecor
             CallerKey = execution.Caller?.Key,
             CallerRole = execution.Caller?.Role,
             LeaseExpiresAt = execution.LeaseExpiresAt is { } lease ? dialect.ToDb(StoredTime.Precise(lease)) : null,
+            execution.Schedule,
+            ScheduledFor = execution.ScheduledFor is { } scheduledFor ? dialect.ToDb(StoredTime.Precise(scheduledFor)) : null,
         };
         await dialect.WriteRowAsync(dialect.CreateSql, parameters, cancellationToken).ConfigureAwait(false);
     }
@@ -141,6 +143,7 @@ public sealed class DapperExecutionRecords(SqlDialect dialect) : IExecutionRecor
             Status = query.Status?.ToString(),
             query.ParentId,
             query.CallerKey,
+            query.Schedule,
             query.ErrorCode,
             CreatedFrom = query.CreatedFrom is { } from ? dialect.ToDb(StoredTime.Precise(from)) : null,
             CreatedBefore = query.CreatedBefore is { } before ? dialect.ToDb(StoredTime.Precise(before)) : null,

@@ -63,6 +63,10 @@ internal sealed class ExecutionRow
 
     public string? Retried_By { get; set; }
 
+    public string? Schedule_Name { get; set; }
+
+    public object? Scheduled_For { get; set; }
+
     public ExecutionRecord ToRecord(SqlDialect dialect) => new()
     {
         Id = Id,
@@ -88,6 +92,8 @@ internal sealed class ExecutionRow
         HasCheckpoint = Has_Checkpoint != 0,
         RetryOf = Retry_Of,
         RetriedBy = Retried_By,
+        Schedule = Schedule_Name,
+        ScheduledFor = Scheduled_For is null ? null : dialect.FromDb(Scheduled_For),
     };
 
     public ExecutionResult ToResult() => new(Id, ParseStatus(Status), ParseJson(Output), ToError());

@@ -9,14 +9,15 @@ public abstract partial class SqlDialect
     public const string RowColumns =
         "seq, id, function_name, function_version, status, input, output, error_type, error_message, error_code, error_data, " +
         "attempts, parent_id, root_id, call_depth, caller_key, caller_role, created_at, started_at, completed_at, " +
-        "waiting_for, awaiting_since, wake_at, resumes, resumed_at, CASE WHEN saved_state IS NULL THEN 0 ELSE 1 END AS has_checkpoint, retry_of, retried_by";
+        "waiting_for, awaiting_since, wake_at, resumes, resumed_at, CASE WHEN saved_state IS NULL THEN 0 ELSE 1 END AS has_checkpoint, retry_of, retried_by, " +
+        "schedule_name, scheduled_for";
 
     /// <summary>The columns of an execution's result.</summary>
     public const string ResultColumns = "id, status, output, error_type, error_message, error_code, error_data";
 
     /// <summary>
     /// Inserts a new row (parameters: Id, Function, FunctionVersion, Status, Phase, At, Input,
-    /// ParentId, RootId, CallDepth, LeaseExpiresAt, CallerKey, CallerRole); when a placeholder
+    /// ParentId, RootId, CallDepth, LeaseExpiresAt, CallerKey, CallerRole, Schedule, ScheduledFor); when a placeholder
     /// exists, fills in what it lacks without touching its status.
     /// </summary>
     public virtual string CreateSql => Statement(() => Upsert(new UpsertStatement
@@ -39,10 +40,12 @@ public abstract partial class SqlDialect
             new("caller_role", "@CallerRole"),
             new("created_at", Timestamp("@At")),
             new("lease_expires_at", NullableTimestamp("@LeaseExpiresAt")),
+            new("schedule_name", "@Schedule"),
+            new("scheduled_for", NullableTimestamp("@ScheduledFor")),
         ],
         Set = row => Assign(
             row,
-            ["function_version", "input", "parent_id", "root_id", "call_depth", "caller_key", "caller_role"],
+            ["function_version", "input", "parent_id", "root_id", "call_depth", "caller_key", "caller_role", "schedule_name", "scheduled_for"],
             $"created_at = {Earlier(row.Stored("created_at"), row.Incoming("created_at"))}"),
         When = row => $"{row.Stored("input")} IS NULL",
     }));
@@ -97,7 +100,7 @@ public abstract partial class SqlDialect
 
     /// <summary>
     /// A page of execution rows, newest first, filtered by what <paramref name="query"/> sets
-    /// (parameters: Limit, and Function, Status, ParentId, CallerKey, ErrorCode, CreatedFrom,
+    /// (parameters: Limit, and Function, Status, ParentId, CallerKey, Schedule, ErrorCode, CreatedFrom,
     /// CreatedBefore, Cursor for the filters that are set).
     /// </summary>
     public virtual string ListExecutionsSql(ExecutionQuery query)
@@ -108,6 +111,7 @@ public abstract partial class SqlDialect
         Add(query.Status is not null, "status = @Status");
         Add(query.ParentId is not null, "parent_id = @ParentId");
         Add(query.CallerKey is not null, "caller_key = @CallerKey");
+        Add(query.Schedule is not null, "schedule_name = @Schedule");
         Add(query.ErrorCode is not null, "error_code = @ErrorCode");
         Add(query.CreatedFrom is not null, "created_at >= @CreatedFrom");
         Add(query.CreatedBefore is not null, "created_at < @CreatedBefore");

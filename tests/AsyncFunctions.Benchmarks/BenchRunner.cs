@@ -22,6 +22,7 @@ public static class BenchRunner
         new SuspendResumeScenario(),
         new TwoWorkerFanOutScenario(),
         new CostBreakdownScenario(),
+        new ScheduleFiringScenario(),
     ];
 
     public static async Task<int> RunAsync(BenchOptions options, string commandLine, string reportPath, TextWriter log)

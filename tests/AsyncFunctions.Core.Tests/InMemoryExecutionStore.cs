@@ -63,6 +63,8 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
             row.RootId = execution.RootId;
             row.CallDepth = execution.CallDepth;
             row.Caller = execution.Caller;
+            row.Schedule = execution.Schedule;
+            row.ScheduledFor = execution.ScheduledFor;
             row.CreatedAt = at < row.CreatedAt ? at : row.CreatedAt;
         }
 
@@ -167,6 +169,7 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
                     && (query.Status is null || r.Status == query.Status)
                     && (query.ParentId is null || r.ParentId == query.ParentId)
                     && (query.CallerKey is null || r.Caller?.Key == query.CallerKey)
+                    && (query.Schedule is null || r.Schedule == query.Schedule)
                     && (query.ErrorCode is null || r.Error?.Code == query.ErrorCode)
                     && (query.CreatedFrom is not { } createdFrom || r.CreatedAt >= Precise(createdFrom))
                     && (query.CreatedBefore is not { } createdBefore || r.CreatedAt < Precise(createdBefore)))
@@ -428,6 +431,10 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
 
         public ExecutionCaller? Caller { get; set; }
 
+        public string? Schedule { get; set; }
+
+        public DateTimeOffset? ScheduledFor { get; set; }
+
         public DateTimeOffset CreatedAt { get; set; }
 
         public DateTimeOffset? StartedAt { get; set; }
@@ -469,6 +476,8 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
             RootId = RootId,
             CallDepth = CallDepth,
             Caller = Caller,
+            Schedule = Schedule,
+            ScheduledFor = ScheduledFor,
             CreatedAt = CreatedAt,
             StartedAt = StartedAt,
             CompletedAt = CompletedAt,

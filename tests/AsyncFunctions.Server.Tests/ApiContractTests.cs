@@ -30,6 +30,7 @@ public sealed class ApiContractTests(ContractApp contract) : IClassFixture<Contr
         yield return ("await executions", AwaitAsync);
         yield return ("stream execution events", StreamEventsAsync);
         yield return ("cancel and retry executions", CancelAndRetryAsync);
+        yield return ("schedules", SchedulesAsync);
         yield return ("keys and rate limits", AccessAsync);
         yield return ("health", HealthAsync);
     }
@@ -197,6 +198,29 @@ public sealed class ApiContractTests(ContractApp contract) : IClassFixture<Contr
         await SendAsync(TestKeys.Admin, HttpMethod.Post, $"/api/executions/{succeeded}/retry?now=1", expected: 400);
         await SendAsync(TestKeys.Viewer, HttpMethod.Post, $"/api/executions/{succeeded}/retry", expected: 429);
         await SendAsync(TestKeys.Admin, HttpMethod.Post, "/api/executions/no-such-execution/retry", expected: 404);
+    }
+
+    private async Task SchedulesAsync()
+    {
+        var name = "contract_" + Guid.NewGuid().ToString("N")[..12];
+        var path = $"/api/schedules/{name}";
+        const string body = """{ "function": "examples.echo", "input": { "value": 1 }, "cron": "0 0 1 1 *", "timeZone": "Europe/Oslo", "overlap": "allow" }""";
+        await SendAsync(TestKeys.Admin, HttpMethod.Put, path, Json(body), 201);
+        await SendAsync(TestKeys.Admin, HttpMethod.Put, path, Json(body), 200);
+        await SendAsync(TestKeys.Admin, HttpMethod.Put, path, Json("""{ "function": "examples.echo", "cron": "every day" }"""), 400);
+        await SendAsync(TestKeys.Invoker, HttpMethod.Put, path, Json(body), 403);
+        await SendAsync(TestKeys.Admin, HttpMethod.Get, "/api/schedules", expected: 200);
+        await SendAsync(TestKeys.Admin, HttpMethod.Get, path, expected: 200);
+        await SendAsync(TestKeys.Invoker, HttpMethod.Get, path, expected: 404);
+        var execution = await SendAsync(TestKeys.Admin, HttpMethod.Post, $"{path}/trigger", expected: 202);
+        await SendAsync(TestKeys.Admin, HttpMethod.Get, $"/api/executions?schedule={name}", expected: 200);
+        await SendAsync(TestKeys.Admin, HttpMethod.Get, $"/api/executions/{execution!["id"]!.GetValue<string>()}?waitSeconds=30", expected: 200);
+        await SendAsync(TestKeys.Admin, HttpMethod.Post, "/api/schedules/no-such-schedule/trigger", expected: 404);
+        await SendAsync(TestKeys.Admin, HttpMethod.Post, $"{path}/pause", expected: 200);
+        await SendAsync(TestKeys.Admin, HttpMethod.Post, $"{path}/resume", expected: 200);
+        await SendAsync(TestKeys.Invoker, HttpMethod.Post, $"{path}/pause", expected: 404);
+        await SendAsync(TestKeys.Admin, HttpMethod.Delete, path, expected: 204);
+        await SendAsync(TestKeys.Admin, HttpMethod.Delete, path, expected: 404);
     }
 
     private async Task AccessAsync()

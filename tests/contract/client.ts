@@ -126,4 +126,35 @@ export async function walkThrough(baseUrl: string, apiKey: string): Promise<void
   if (deleted.response.status !== 204 && deleted.error) {
     report(deleted.error);
   }
+
+  // A schedule round trip: every 5 seconds, its occurrences, pause, resume, delete.
+  const schedule = await api.PUT("/api/schedules/{name}", {
+    params: { path: { name: "heartbeat" } },
+    body: { function: "examples.echo", input: { value: "beat" }, cron: "*/5 * * * * *", timeZone: "UTC", overlap: "skip" },
+  });
+  if (schedule.error) {
+    report(schedule.error);
+    return;
+  }
+  const next: string | null | undefined = schedule.data.nextRunAt;
+  console.log(schedule.data.name, schedule.data.cron, schedule.data.overlap, next ?? "paused");
+  const triggered = await api.POST("/api/schedules/{name}/trigger", { params: { path: { name: "heartbeat" } } });
+  if (triggered.data) {
+    console.log("occurrence", triggered.data.id, triggered.data.schedule, triggered.data.scheduledFor);
+  }
+  const occurrences = await api.GET("/api/executions", { params: { query: { schedule: "heartbeat" } } });
+  for (const execution of occurrences.data?.items ?? []) {
+    console.log(execution.id, execution.status, execution.scheduledFor);
+  }
+  const paused = await api.POST("/api/schedules/{name}/pause", { params: { path: { name: "heartbeat" } } });
+  console.log("enabled:", paused.data?.enabled, "skipped:", paused.data?.skippedRuns, "last:", paused.data?.lastStatus);
+  await api.POST("/api/schedules/{name}/resume", { params: { path: { name: "heartbeat" } } });
+  const schedules = await api.GET("/api/schedules");
+  for (const s of schedules.data ?? []) {
+    console.log(s.name, s.enabled, s.lastRunAt, s.lastExecutionId);
+  }
+  const removed = await api.DELETE("/api/schedules/{name}", { params: { path: { name: "heartbeat" } } });
+  if (removed.response.status !== 204 && removed.error) {
+    report(removed.error);
+  }
 }

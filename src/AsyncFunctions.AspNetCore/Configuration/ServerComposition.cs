@@ -121,6 +121,7 @@ public static class ServerComposition
         keyed.MapExecutionEndpoints();
         keyed.MapExecutionEventsEndpoints();
         keyed.MapExecutionAdministrationEndpoints();
+        keyed.MapScheduleEndpoints();
         keyed.MapHealthEndpoints();
         keyed.MapServerTelemetry();
         keyed.MapApiContract();

@@ -22,7 +22,7 @@ public static class ExecutionEndpoints
         group.MapGet("/", ListAsync)
             .WithName("listExecutions")
             .WithSummary("List executions")
-            .WithDescription("Executions newest first, filtered by function, status, parent, error code and creation time, one page at a time (pass nextCursor as cursor). An invoker sees only the executions its key started.")
+            .WithDescription("Executions newest first, filtered by function, status, parent, schedule, error code and creation time, one page at a time (pass nextCursor as cursor). An invoker sees only the executions its key started.")
             .Answers<ExecutionList>(StatusCodes.Status200OK, "One page of executions.")
             .FailsValidation("A parameter is not valid or not known: errors names it.");
         group.MapGet("/{id}", GetAsync)
@@ -78,12 +78,13 @@ public static class ExecutionEndpoints
         return Results.Ok(document);
     }
 
-    private static readonly string[] ListParameters = ["function", "status", "parentId", "errorCode", "createdAfter", "createdBefore", "limit", "cursor"];
+    private static readonly string[] ListParameters = ["function", "status", "parentId", "schedule", "errorCode", "createdAfter", "createdBefore", "limit", "cursor"];
 
     private static async Task<IResult> ListAsync(
         string? function,
         string? status,
         string? parentId,
+        string? schedule,
         string? errorCode,
         string? createdAfter,
         string? createdBefore,
@@ -116,6 +117,7 @@ public static class ExecutionEndpoints
             var query = new ExecutionQuery(function, parsedStatus, parentId, limit ?? 50, cursor, user.ScopedKey())
             {
                 ErrorCode = errorCode,
+                Schedule = schedule,
 
                 // "After" is exclusive; the store's lower bound is inclusive, to the microsecond every store keeps.
                 CreatedFrom = after?.AddTicks(TimeSpan.TicksPerMicrosecond),

@@ -21,6 +21,11 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExce
                 string.Join("; ", invalid.Problems.Select(p => $"{p.Path}: {p.Message}")),
                 invalid.Problems.GroupBy(p => p.Path).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray())),
             DefinitionRejectedException rejected => Rejected(rejected),
+            AsyncFunctions.Schedules.ScheduleProblemException schedule => Validation("The schedule is not valid", schedule.Message, new Dictionary<string, string[]> { [schedule.Field] = [schedule.Problem] }),
+            AsyncFunctions.Schedules.UnknownScheduleException unknown => Problem(StatusCodes.Status404NotFound, "Unknown schedule", unknown.Message),
+            AsyncFunctions.Schedules.ScheduleConflictException conflict => WithCode(
+                Problem(conflict.Code == AsyncFunctions.Schedules.ScheduleConflictException.OwnerCode ? StatusCodes.Status403Forbidden : StatusCodes.Status409Conflict, "The schedule cannot be changed", conflict.Message),
+                conflict.Code),
             FunctionNameTakenException taken => Problem(StatusCodes.Status409Conflict, "The name belongs to a C# function", taken.Message),
             AsyncFunctions.Executions.ExecutionConflictException conflict => Problem(StatusCodes.Status409Conflict, conflict.Title, conflict.Message),
             AsyncFunctions.Executions.IdempotencyKeyReusedException reused => Problem(StatusCodes.Status422UnprocessableEntity, "The Idempotency-Key was used for another request", reused.Message),
@@ -56,6 +61,12 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExce
             $"{rejected.Problems.Count} problem(s) in the document of '{rejected.Name}'.",
             rejected.Problems.GroupBy(p => p.Path).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray()));
         problem.Extensions["problems"] = rejected.Problems.Select(p => new { path = p.Path, message = p.Message }).ToList();
+        return problem;
+    }
+
+    private static ProblemDetails WithCode(ProblemDetails problem, string code)
+    {
+        problem.Extensions["code"] = code;
         return problem;
     }
 

@@ -27,6 +27,7 @@ internal sealed class ContractOperationTransformer(IOptions<ApiOptions> api) : I
         ["createdBefore"] = "Only executions created before this RFC 3339 timestamp (exclusive; UTC when it names no offset).",
         ["cursor"] = "The nextCursor of the previous page.",
         ["children"] = "Also cancel every unfinished execution below this one.",
+        ["schedule"] = "Only the occurrences of this schedule.",
     };
 
     public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
@@ -61,6 +62,11 @@ internal sealed class ContractOperationTransformer(IOptions<ApiOptions> api) : I
 
         foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
         {
+            if (parameter.Description is null && parameter.Name == "name" && context.Description.RelativePath?.StartsWith("api/schedules", StringComparison.Ordinal) == true)
+            {
+                parameter.Description = "The schedule's name.";
+            }
+
             if (parameter.Description is null && ParameterDescriptions.TryGetValue(parameter.Name ?? "", out var description))
             {
                 parameter.Description = description;

@@ -28,6 +28,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStatusChangeObserver, WaiterWakeUp>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStatusChangeObserver, EventStreamNotice>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStatusChangeObserver, StatusTelemetry>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStatusChangeObserver, ScheduleFailureTelemetry>());
         services.TryAddSingleton<IExecutionService, ExecutionService>();
         services.TryAddSingleton<Executions.IdempotentStarter>();
         services.TryAddSingleton<Executions.ExecutionAdministration>();

@@ -20,5 +20,8 @@ public sealed record ExecutionQuery(
     /// <summary>Only the executions created before this time.</summary>
     public DateTimeOffset? CreatedBefore { get; init; }
 
+    /// <summary>Only the occurrences of this schedule.</summary>
+    public string? Schedule { get; init; }
+
     public const int MaxLimit = 500;
 }

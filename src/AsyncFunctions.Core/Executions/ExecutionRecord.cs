@@ -35,6 +35,12 @@ public sealed record ExecutionRecord
     /// <summary>Who started the tree of calls (the API key's name and role); null for executions recorded before keys.</summary>
     public ExecutionCaller? Caller { get; init; }
 
+    /// <summary>The schedule whose occurrence started it; null for an execution started otherwise.</summary>
+    public string? Schedule { get; init; }
+
+    /// <summary>The occurrence of <see cref="Schedule"/> it is (the tick of the cron, or the time of a manual trigger).</summary>
+    public DateTimeOffset? ScheduledFor { get; init; }
+
     public DateTimeOffset CreatedAt { get; init; }
 
     /// <summary>When a worker started its current attempt; a resume after a suspension does not move it (see <see cref="ResumedAt"/>).</summary>

@@ -25,4 +25,10 @@ public sealed record NewExecution(
 
     /// <summary>Where the result is posted when the execution finishes; written with the row and never changed.</summary>
     public string? CallbackUrl { get; init; }
+
+    /// <summary>The schedule whose occurrence this is; written with the row and never changed.</summary>
+    public string? Schedule { get; init; }
+
+    /// <summary>The occurrence's time; set with <see cref="Schedule"/>.</summary>
+    public DateTimeOffset? ScheduledFor { get; init; }
 }

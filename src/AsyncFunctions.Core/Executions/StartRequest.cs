@@ -22,4 +22,10 @@ public sealed record StartRequest(string Function, JsonNode? Input, string? Pare
 
     /// <summary>Where to post the result when the execution finishes; wins over the function's own callback URL.</summary>
     public string? CallbackUrl { get; init; }
+
+    /// <summary>The schedule whose occurrence this start is (a manual trigger or a catch-up run); recorded on the execution.</summary>
+    public string? Schedule { get; init; }
+
+    /// <summary>The occurrence's time, recorded with <see cref="Schedule"/>.</summary>
+    public DateTimeOffset? ScheduledFor { get; init; }
 }

@@ -18,4 +18,7 @@ public sealed record StatusChangeOrigin(StatusChangeSource Source)
 
     /// <summary>When the execution was created, for the duration metric of a finished one; null when unknown.</summary>
     public DateTimeOffset? CreatedAt { get; init; }
+
+    /// <summary>The schedule whose occurrence failed, when the source knows it (only failures carry it).</summary>
+    public string? Schedule { get; init; }
 }

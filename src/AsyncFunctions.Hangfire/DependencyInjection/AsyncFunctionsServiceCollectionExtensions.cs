@@ -60,6 +60,13 @@ public static class AsyncFunctionsServiceCollectionExtensions
         services.TryAddSingleton<RunningExecutions>();
         services.TryAddSingleton<IExecutionControl, HangfireExecutionControl>();
         services.TryAddSingleton<AsyncFunctions.Hangfire.Webhooks.WebhookRetry>();
+        services.TryAddSingleton<AsyncFunctions.Schedules.IScheduleStore>(sp => new AsyncFunctions.Storage.Schedules.DapperScheduleStore(sp.GetRequiredService<SqlDialect>()));
+        services.TryAddSingleton<Schedules.ScheduleOccurrenceFilter>();
+        services.TryAddSingleton<Schedules.ScheduleService>();
+        // The dashboard asks for this factory first: its Recurring Jobs buttons then keep the schedules in step.
+        services.TryAddSingleton<Schedules.ScheduleRecurringJobManagerFactory>();
+        services.TryAddSingleton<IRecurringJobManagerFactory>(sp => sp.GetRequiredService<Schedules.ScheduleRecurringJobManagerFactory>());
+        services.TryAddSingleton<IRecurringJobManagerFactoryV2>(sp => sp.GetRequiredService<Schedules.ScheduleRecurringJobManagerFactory>());
         services.TryAddSingleton<ExecutionFilterProvider>();
         services.TryAddSingleton<IJobFilterProvider>(sp => sp.GetRequiredService<ExecutionFilterProvider>());
         services.AddHangfire(config => config
@@ -110,6 +117,8 @@ public static class AsyncFunctionsServiceCollectionExtensions
         services.TryAddSingleton<SuspensionResumer>();
         Dashboard.SuspendedStateRenderer.Register();
         services.AddHostedService(sp => sp.GetRequiredService<SuspensionResumer>());
+        // After every other service started: the schema is there and the function folder loaded.
+        services.AddHostedService<Schedules.ScheduleStartup>();
         return services;
     }
 }

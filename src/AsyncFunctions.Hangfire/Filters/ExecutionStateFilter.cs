@@ -68,6 +68,10 @@ public sealed class ExecutionStateFilter(StatusChangeRecorder recorder, RunningE
             HasCallback = WebhookJobs.HasCallback(context.BackgroundJob.Job),
             LeavesFinishedState = FinishedStates.Contains(context.OldStateName),
             CreatedAt = Utc(context.BackgroundJob.CreatedAt),
+            // Read only for a failure: the schedule's failed-occurrence counter is its one reader.
+            Schedule = change.Status == ExecutionStatus.Failed
+                ? context.GetJobParameter<string>(Schedules.ScheduleJobs.ScheduleParameter, allowStale: true)
+                : null,
         };
         if (context.NewState is ResumedAtOnceState resumed)
         {

@@ -99,7 +99,7 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, StatusCh
 
         var now = time.GetUtcNow();
         var delayed = request.RunAt is { } runAt && runAt > now;
-        var row = new NewExecution("", function.Name, function.Version, delayed ? ExecutionStatus.Scheduled : ExecutionStatus.Enqueued, input, request.ParentId, now, request.CallDepth, RootId: request.RootId) { Caller = request.Caller, CallbackUrl = callback };
+        var row = new NewExecution("", function.Name, function.Version, delayed ? ExecutionStatus.Scheduled : ExecutionStatus.Enqueued, input, request.ParentId, now, request.CallDepth, RootId: request.RootId) { Caller = request.Caller, CallbackUrl = callback, Schedule = request.Schedule, ScheduledFor = request.ScheduledFor };
         // A delayed start is created Scheduled: Hangfire's scheduler queues it when its time comes.
         INewExecutionState state = delayed
             ? new NewScheduledExecutionState(row, request.RunAt!.Value.UtcDateTime)
@@ -110,7 +110,12 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, StatusCh
         // A function without retries needs no parameter: its absence means no retry, and costs no write.
         // Likewise the trace context, taken here on the caller's thread, only while something traces.
         traceParent ??= ExecutionTelemetry.CurrentTraceParent();
-        var parameters = function.Retry.MaxRetries > 0 || traceParent is not null ? new Dictionary<string, object>() : NoParameters;
+        var parameters = function.Retry.MaxRetries > 0 || traceParent is not null || request.Schedule is not null ? new Dictionary<string, object>() : NoParameters;
+        if (request.Schedule is { } schedule)
+        {
+            parameters[Schedules.ScheduleJobs.ScheduleParameter] = schedule;
+        }
+
         if (function.Retry.MaxRetries > 0)
         {
             parameters[JobRetryPolicy.ParameterName] = JobRetryPolicy.From(function.Retry);
@@ -171,6 +176,8 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, StatusCh
                 RootId = row.RootId,
                 CallDepth = row.CallDepth,
                 Caller = row.Caller,
+                Schedule = row.Schedule,
+                ScheduledFor = row.ScheduledFor,
                 CreatedAt = row.CreatedAt,
             };
         }

@@ -48,6 +48,9 @@ public sealed class PlatformHost : IJobSide
     /// <summary>The results table's dialect as the platform uses it (counted where it could be wrapped).</summary>
     public SqlDialect Dialect => _host.Services.GetRequiredService<SqlDialect>();
 
+    /// <summary>The host's services, for scenarios that drive a part of the platform directly (schedules).</summary>
+    public IServiceProvider Services => _host.Services;
+
     /// <summary>The results table as the platform writes it.</summary>
     public IExecutionStore Store => _store;
 

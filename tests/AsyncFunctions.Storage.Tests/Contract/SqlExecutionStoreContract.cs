@@ -96,6 +96,8 @@ public abstract class SqlExecutionStoreContract(IStoreFixture fixture) : Executi
         CallerKey = (string?)null,
         CallerRole = (string?)null,
         LeaseExpiresAt = (object?)null,
+        Schedule = (string?)null,
+        ScheduledFor = (object?)null,
     };
 
     [SkippableFact]
