@@ -1,5 +1,8 @@
 using AsyncFunctions.Hangfire.DependencyInjection;
+using AsyncFunctions.Running;
 using Hangfire.Redis.StackExchange;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace AsyncFunctions.Redis;
@@ -22,11 +25,13 @@ public static class RedisJobStorageExtensions
         options.Validate();
         var configuration = ParseConnectionString(connectionString);
 
-        return builder.UseJobStorage("Redis", _ =>
+        return builder.UseJobStorage("Redis", sp =>
         {
+            var functionTimeout = sp.GetRequiredService<IOptions<ExecutionOptions>>().Value.DefaultTimeout;
+            var hangfire = options.ToHangfireOptions(configuration.DefaultDatabase ?? 0, functionTimeout);
             // One multiplexer per node, made when Hangfire first needs its storage; it reconnects by itself.
             var multiplexer = ConnectionMultiplexer.Connect(configuration);
-            return new RedisStorage(multiplexer, options.ToHangfireOptions(configuration.DefaultDatabase ?? 0));
+            return new RedisStorage(multiplexer, hangfire);
         });
     }
 

@@ -19,13 +19,13 @@ public sealed class RedisJobStorageOptions
     /// <summary>
     /// How long a fetched job may stay unfinished before another node runs it again.
     /// Hangfire.Redis.StackExchange does not renew it while the job runs (unlike the SQL storages'
-    /// sliding invisibility), so it must exceed the longest single run of an execution (its
-    /// function timeout): a run still going after this time starts a second time elsewhere. It is
-    /// also how soon the jobs of a killed node run again: this time, plus up to one minute until
-    /// the storage's watcher next looks. Hangfire.Redis.StackExchange's default is 30 minutes;
-    /// the platform's default function timeout is far below that, so 5 minutes.
+    /// sliding invisibility), so it must exceed the longest single run of an execution: a run
+    /// still going after this time starts a second time elsewhere. Unset, it is
+    /// <c>AsyncFunctions:Execution:DefaultTimeout</c> plus one minute; set shorter than that
+    /// timeout, the node refuses to start. It is also how soon the jobs of a killed node run again:
+    /// this time, plus up to one minute until the storage's watcher next looks.
     /// </summary>
-    public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+    public TimeSpan? InvisibilityTimeout { get; set; }
 
     /// <summary>
     /// How long an idle worker waits for Redis' pub/sub wake-up before scanning the queues anyway
@@ -43,11 +43,11 @@ public sealed class RedisJobStorageOptions
     public int DeletedListSize { get; set; } = 499;
 
     /// <summary>Hangfire.Redis.StackExchange's options as these settings make them.</summary>
-    public RedisStorageOptions ToHangfireOptions(int connectionDefaultDatabase) => new()
+    public RedisStorageOptions ToHangfireOptions(int connectionDefaultDatabase, TimeSpan functionTimeout) => new()
     {
         Prefix = Prefix,
         Db = Db ?? connectionDefaultDatabase,
-        InvisibilityTimeout = InvisibilityTimeout,
+        InvisibilityTimeout = EffectiveInvisibilityTimeout(functionTimeout),
         FetchTimeout = FetchTimeout,
         ExpiryCheckInterval = ExpiryCheckInterval,
         SucceededListSize = SucceededListSize,
@@ -55,6 +55,21 @@ public sealed class RedisJobStorageOptions
         // Transactions keep a job's creation and its state changes atomic in Redis (MULTI/EXEC).
         UseTransactions = true,
     };
+
+    /// <summary>The invisibility timeout for runs bounded by <paramref name="functionTimeout"/> (the default function timeout).</summary>
+    public TimeSpan EffectiveInvisibilityTimeout(TimeSpan functionTimeout)
+    {
+        if (InvisibilityTimeout is not { } set)
+        {
+            return functionTimeout + TimeSpan.FromMinutes(1);
+        }
+
+        return set > functionTimeout
+            ? set
+            : throw new InvalidOperationException(
+                $"{Section}:InvisibilityTimeout ({set}) must be longer than AsyncFunctions:Execution:DefaultTimeout ({functionTimeout}): " +
+                "Redis does not extend a running job's invisibility, so a longer run would start a second time on another node.");
+    }
 
     /// <summary>Throws naming the setting that is wrong.</summary>
     public void Validate()
@@ -69,9 +84,9 @@ public sealed class RedisJobStorageOptions
             throw new InvalidOperationException($"{Section}:Db must not be negative; it is {Db}.");
         }
 
-        if (InvisibilityTimeout < TimeSpan.FromSeconds(5))
+        if (InvisibilityTimeout is { } invisibility && invisibility < TimeSpan.FromSeconds(5))
         {
-            throw new InvalidOperationException($"{Section}:InvisibilityTimeout must be at least 00:00:05; it is {InvisibilityTimeout}.");
+            throw new InvalidOperationException($"{Section}:InvisibilityTimeout must be at least 00:00:05; it is {invisibility}.");
         }
 
         if (FetchTimeout < TimeSpan.FromMilliseconds(100))

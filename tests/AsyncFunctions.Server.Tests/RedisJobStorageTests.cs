@@ -29,8 +29,12 @@ public sealed class RedisJobStorageTests
         Assert.Equal("from redis", result["output"]!.GetValue<string>());
         var storage = app.Services.GetRequiredService<JobStorage>();
         Assert.IsType<RedisStorage>(storage);
-        using var connection = storage.GetConnection();
-        Assert.Equal("Succeeded", connection.GetStateData(id)?.Name);
+        // The row is written just before Hangfire commits the job's state: wait for that commit.
+        await TestApp.WaitUntilAsync(() =>
+        {
+            using var connection = storage.GetConnection();
+            return Task.FromResult(connection.GetStateData(id)?.Name == "Succeeded");
+        });
     }
 
     [SkippableFact]
@@ -163,5 +167,20 @@ public sealed class RedisJobStorageTests
         var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
 
         Assert.Contains("AsyncFunctions:Storage:Jobs:Redis:InvisibilityTimeout", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task An_invisibility_timeout_not_longer_than_the_function_timeout_fails_at_start_naming_both_keys()
+    {
+        Skip.IfNot(RedisTestServer.IsAvailable, "redis-server is not installed (tests/test.sh installs it).");
+        using var app = await RedisApp.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["AsyncFunctions:Storage:Jobs:Redis:InvisibilityTimeout"] = "00:00:30",
+            ["AsyncFunctions:Execution:DefaultTimeout"] = "00:01:00",
+        });
+
+        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+
+        Assert.Contains("AsyncFunctions:Storage:Jobs:Redis:InvisibilityTimeout (00:00:30) must be longer than AsyncFunctions:Execution:DefaultTimeout (00:01:00)", error.ToString(), StringComparison.Ordinal);
     }
 }
