@@ -54,6 +54,12 @@ public static class RedisJobStorageExtensions
 
         // Keep retrying at start-up instead of failing the node while Redis comes up.
         configuration.AbortOnConnectFail = false;
+        // Hangfire's Redis calls are synchronous; StackExchange.Redis' 5 s default fails a start
+        // with a timeout on a node starved of CPU. A syncTimeout in the connection string wins.
+        if (!connectionString.Contains("syncTimeout", StringComparison.OrdinalIgnoreCase))
+        {
+            configuration.SyncTimeout = (int)TimeSpan.FromSeconds(15).TotalMilliseconds;
+        }
         return configuration;
     }
 }

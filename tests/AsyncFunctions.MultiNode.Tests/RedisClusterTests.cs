@@ -123,7 +123,7 @@ public sealed class RedisClusterTests(RedisClusterFixture cluster, ITestOutputHe
             "/api/functions/examples.echo/executions",
             new JsonObject { ["input"] = new JsonObject { ["value"] = value, ["delayMs"] = 300 } });
         var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {body}");
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {body}\n{cluster.Api.Output}");
         return JsonNode.Parse(body)!["id"]!.GetValue<string>();
     }
 

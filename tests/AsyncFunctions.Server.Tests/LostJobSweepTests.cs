@@ -44,4 +44,46 @@ public sealed class LostJobSweepTests
         Assert.Equal("execution.lost", record["error"]!["code"]!.GetValue<string>());
         Assert.Equal("Scheduled", (await app.GetAsync($"/api/executions/{kept}"))["status"]!.GetValue<string>());
     }
+
+    [SkippableFact]
+    public async Task A_parent_whose_resume_redis_lost_is_resumed_again_by_the_sweep()
+    {
+        Skip.IfNot(RedisTestServer.IsAvailable, "redis-server is not installed (tests/test.sh installs it).");
+        using var app = await RedisApp.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["AsyncFunctions:Execution:LostJobSweep:Interval"] = "00:00:00",
+            ["AsyncFunctions:Execution:LostJobSweep:MinAge"] = "00:00:01",
+            ["AsyncFunctions:Await:MaxTimeout"] = "00:10:00",
+        });
+        var gate = Guid.NewGuid().ToString("N");
+        await app.SaveStackAsync("""
+            { "name": "sweep.parent", "inputs": [ { "name": "gate", "type": "text", "required": true } ],
+              "stack": [
+                { "call": "tests.gated", "async": true, "input": { "gate": "=$input.gate", "value": 7 }, "as": "child" },
+                { "await": "=$var.child", "timeoutSeconds": 600, "as": "value" } ],
+              "response": "=$var.value" }
+            """);
+        var parent = await app.StartAsync("sweep.parent", new { gate });
+        await app.WaitForAsync(parent, r => r["status"]!.GetValue<string>() == "Awaiting");
+        var storage = app.Services.GetRequiredService<global::Hangfire.JobStorage>();
+        await TestApp.WaitUntilAsync(() =>
+        {
+            using var connection = storage.GetConnection();
+            return Task.FromResult(connection.GetStateData(parent)?.Name == AsyncFunctions.Hangfire.States.SuspendedState.StateName);
+        });
+
+        // What a resume leaves when Redis loses its write: the row says Enqueued, the job is still Suspended.
+        var store = app.Services.GetRequiredService<AsyncFunctions.Executions.IExecutionStore>();
+        Assert.True(await store.ApplyAsync(new AsyncFunctions.Executions.StatusChange(parent, "sweep.parent", AsyncFunctions.Executions.ExecutionStatus.Enqueued, DateTimeOffset.UtcNow)));
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+
+        await app.Services.GetRequiredService<LostJobSweeper>().SweepAsync(CancellationToken.None);
+
+        // Resumed: it runs its stack again from the await, finds the child unfinished and suspends again.
+        var resumed = await app.WaitForAsync(parent, r => r["resumes"]!.GetValue<int>() == 1 && r["status"]!.GetValue<string>() == "Awaiting");
+        Assert.Equal(1, resumed["attempts"]!.GetValue<int>());
+        TestFunctions.Gates.Release(gate);
+        var done = await app.WaitForAsync(parent, r => r["status"]!.GetValue<string>() == "Succeeded");
+        Assert.Equal(7, done["output"]!.GetValue<int>());
+    }
 }

@@ -16,11 +16,15 @@ namespace AsyncFunctions.Hangfire.Startup;
 /// to end it rather than run it again: the job may have run in part before the loss, and a run
 /// the caller did not ask for twice is worse than an error the caller can act on (a retry
 /// starts it again from the same input). Every node sweeps; ending is idempotent.
+/// One more trace of lost writes is repaired rather than ended: a row that says Enqueued while
+/// its job is still Suspended was resumed in SQL but Redis lost the job's resume, so the job
+/// is resumed again (a state change that expects Suspended, so it cannot resume twice).
 /// </summary>
 public sealed partial class LostJobSweeper(
     UnfinishedJobRows rows,
     IExecutionStore store,
     JobStorage jobs,
+    AsyncFunctions.Hangfire.Resuming.SuspensionResumer resumer,
     IOptions<LostJobSweepOptions> options,
     TimeProvider time,
     ILogger<LostJobSweeper> logger) : BackgroundService
@@ -68,7 +72,15 @@ public sealed partial class LostJobSweeper(
                 return ended;
             }
 
-            var gone = FindGone(page);
+            var (gone, unresumed) = Inspect(page);
+            foreach (var execution in unresumed)
+            {
+                if (await resumer.TryResumeAsync(execution.Id, "Resumed again: its resume was recorded but the job storage lost it", cancellationToken).ConfigureAwait(false))
+                {
+                    LogResumedAgain(execution.Id, execution.Function);
+                }
+            }
+
             foreach (var execution in gone)
             {
                 var error = new ExecutionError(
@@ -87,11 +99,28 @@ public sealed partial class LostJobSweeper(
         }
     }
 
-    private List<LeasedExecution> FindGone(IReadOnlyList<LeasedExecution> page)
+    private (List<UnfinishedJobRow> Gone, List<UnfinishedJobRow> Unresumed) Inspect(IReadOnlyList<UnfinishedJobRow> page)
     {
+        var gone = new List<UnfinishedJobRow>();
+        var unresumed = new List<UnfinishedJobRow>();
         using var connection = jobs.GetConnection();
-        return page.Where(e => connection.GetJobData(e.Id) is null).ToList();
+        foreach (var execution in page)
+        {
+            if (connection.GetJobData(execution.Id) is not { } job)
+            {
+                gone.Add(execution);
+            }
+            else if (execution.Status == ExecutionStatus.Enqueued && job.State == States.SuspendedState.StateName)
+            {
+                unresumed.Add(execution);
+            }
+        }
+
+        return (gone, unresumed);
     }
+
+    [LoggerMessage(LogLevel.Warning, "Execution {Id} of {Function} was resumed but its job was still suspended; it is resumed again.")]
+    private partial void LogResumedAgain(string id, string function);
 
     [LoggerMessage(LogLevel.Warning, "Execution {Id} of {Function} has no job in the job storage any more; it is now Failed with code execution.lost.")]
     private partial void LogLost(string id, string function);
