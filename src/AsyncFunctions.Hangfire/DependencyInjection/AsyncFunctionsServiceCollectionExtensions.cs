@@ -32,9 +32,17 @@ public static class AsyncFunctionsServiceCollectionExtensions
         services.AddSingleton(provider);
         services.TryAddSingleton(sp => provider.CreateDialect(sp));
         services.TryAddSingleton<IExecutionStore>(sp => new DapperExecutionStore(sp.GetRequiredService<SqlDialect>()));
+
+        // Each part of the results table is the one store, so a replaced IExecutionStore replaces all of them.
+        services.TryAddSingleton<IExecutionRecords>(sp => sp.GetRequiredService<IExecutionStore>());
+        services.TryAddSingleton<ISuspensionStore>(sp => sp.GetRequiredService<IExecutionStore>());
+        services.TryAddSingleton<IIdempotencyStore>(sp => sp.GetRequiredService<IExecutionStore>());
+        services.TryAddSingleton<IExecutionMaintenanceStore>(sp => sp.GetRequiredService<IExecutionStore>());
         services.TryAddSingleton<IFunctionDefinitionStore, DapperFunctionDefinitionStore>();
         services.TryAddSingleton<IExecutionLogStore, DapperExecutionLogStore>();
         services.TryAddSingleton<AsyncFunctions.Webhooks.ICallbackStore>(sp => new DapperCallbackStore(sp.GetRequiredService<SqlDialect>()));
+        services.TryAddSingleton<AsyncFunctions.Access.ISignedOutSessionStore>(sp =>
+            new DapperSignedOutSessionStore(sp.GetRequiredService<SqlDialect>(), sp.GetRequiredService<TimeProvider>()));
 
         // Our own storage and filter provider go in before AddHangfire, whose TryAdd would
         // otherwise fall back to the static JobStorage.Current and GlobalJobFilters.
