@@ -63,6 +63,7 @@ public sealed class RedisClusterTests(RedisClusterFixture cluster, ITestOutputHe
             Assert.Equal(i, results[i]!["output"]!.GetValue<int>());
         }
 
+        Assert.True(await cluster.JobInRedisAsync(ids[0]), "The executions' jobs were expected in Redis.");
         var again = 0;
         foreach (var id in ids)
         {
