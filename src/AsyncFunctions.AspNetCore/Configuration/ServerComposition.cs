@@ -69,7 +69,7 @@ public static class ServerComposition
         services.AddAntiforgery();
         services.AddApiProblems();
         services.AddExecutionEvents();
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: [HealthEndpoints.ReadyTag]);
         services.AddAccessControl(configuration);
         services.AddSingleton<RetentionPurger>();

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json.Nodes;
 
-namespace AsyncFunctions.AspNetCore.OpenApi;
+namespace AsyncFunctions.Contracts;
 
 [Description("The output of an execution run inside the request (mode \"sync\") that succeeded.")]
 public sealed record SyncExecutionResult(

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json.Nodes;
 
-namespace AsyncFunctions.AspNetCore.OpenApi;
+namespace AsyncFunctions.Contracts;
 
 [Description("A function stack document. Its name, when given, must be the name in the path. Any other top-level field is refused with 400.")]
 public sealed record FunctionDocument

@@ -1,6 +1,6 @@
 using System.ComponentModel;
 
-namespace AsyncFunctions.AspNetCore.OpenApi;
+namespace AsyncFunctions.Contracts;
 
 [Description("Waits until every execution named is finished, or the timeout passes.")]
 public sealed record AwaitBody

@@ -1,6 +1,6 @@
 using System.ComponentModel;
 
-namespace AsyncFunctions.AspNetCore.OpenApi;
+namespace AsyncFunctions.Contracts;
 
 [Description("Executions that do not exist, or that an invoker's key did not start.")]
 public sealed class UnknownExecutionsProblem : Problem

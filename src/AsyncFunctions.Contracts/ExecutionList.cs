@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using AsyncFunctions.Executions;
 
-namespace AsyncFunctions.AspNetCore.OpenApi;
+namespace AsyncFunctions.Contracts;
 
 [Description("One page of executions, newest first.")]
 public sealed record ExecutionList(

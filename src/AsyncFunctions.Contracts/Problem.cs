@@ -1,6 +1,6 @@
 using System.ComponentModel;
 
-namespace AsyncFunctions.AspNetCore.OpenApi;
+namespace AsyncFunctions.Contracts;
 
 [Description("An RFC 7807 problem document (application/problem+json).")]
 public class Problem

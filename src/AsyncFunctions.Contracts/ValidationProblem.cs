@@ -1,6 +1,6 @@
 using System.ComponentModel;
 
-namespace AsyncFunctions.AspNetCore.OpenApi;
+namespace AsyncFunctions.Contracts;
 
 [Description("A request that is not valid. errors names each field, parameter or JSON path at fault (absent when a parameter could not be read at all); problems lists a rejected function document's problems in document order.")]
 public sealed class ValidationProblem : Problem

@@ -1,6 +1,6 @@
 using System.ComponentModel;
 
-namespace AsyncFunctions.AspNetCore.OpenApi;
+namespace AsyncFunctions.Contracts;
 
 [Description("One problem of a function document: where (a JSON path) and what.")]
 public sealed record DocumentProblemView(

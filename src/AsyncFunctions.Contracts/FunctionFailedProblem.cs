@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using AsyncFunctions.Executions;
 
-namespace AsyncFunctions.AspNetCore.OpenApi;
+namespace AsyncFunctions.Contracts;
 
 [Description("A start that could not be done: a sync run whose function failed (executionId and error say which and why), or an Idempotency-Key reused for another request (no executionId).")]
 public sealed class FunctionFailedProblem : Problem
