@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the solution and ends with one line: "tests: N passed, N failed[, N skipped]".
 # The PostgreSQL tests start a throwaway PostgreSQL server themselves; its binaries come from
-# Debian's postgresql package, installed here when missing, as are Debian's chromium for the
+# Debian's postgresql package, installed here when missing, as are Debian's redis-server for the
+# Redis job storage tests, Debian's chromium for the
 # dashboard's browser tests and nodejs and npm for the OpenAPI client check.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,17 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && [ -z "${ASYNCFUNCTIO
   $sudo apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null || {
     echo "Could not install the postgresql package; set ASYNCFUNCTIONS_TEST_POSTGRES to a connection string instead." >&2
+    exit 1
+  }
+fi
+
+# The Redis tests start a throwaway redis-server (Debian's redis-server package) on a free port.
+if ! command -v redis-server >/dev/null 2>&1 && [ -z "${ASYNCFUNCTIONS_TEST_REDIS:-}" ]; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "Installing Redis (Debian package) for the Redis job storage tests..."
+  { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq redis-server; } >/dev/null || {
+    echo "Could not install the redis-server package; set ASYNCFUNCTIONS_TEST_REDIS to a connection string instead." >&2
     exit 1
   }
 fi

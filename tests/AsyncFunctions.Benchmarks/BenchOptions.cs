@@ -24,7 +24,9 @@ public sealed record BenchOptions
     public const string Usage = """
         Usage: dotnet run -c Release --project tests/AsyncFunctions.Benchmarks -- [options]
 
-          --storage LIST   storages to measure, comma-separated: sqlite (default), postgres, sqlserver
+          --storage LIST   storages to measure, comma-separated: sqlite (default), postgres, redis, sqlserver
+                           redis: Redis jobs + PostgreSQL results; starts a throw-away redis-server (AOF
+                           everysec), or uses ASYNCFUNCTIONS_BENCH_REDIS, and a PostgreSQL server as postgres does
                            postgres: starts a throw-away server, or uses ASYNCFUNCTIONS_BENCH_POSTGRES;
                            ASYNCFUNCTIONS_BENCH_POSTGRES_ONE_TRANSACTION=true measures one-transaction starts
                            sqlserver: only with a connection string in ASYNCFUNCTIONS_BENCH_SQLSERVER

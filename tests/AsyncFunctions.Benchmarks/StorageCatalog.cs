@@ -16,16 +16,18 @@ public static class StorageCatalog
     {
         "sqlite" => null,
         "postgres" => null,
+        "redis" => null,
         "sqlserver" => string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(SqlServerVariable))
             ? $"SQL Server is measured only against a server you name: set {SqlServerVariable} to a connection string whose login may create databases."
             : null,
-        _ => $"Unknown storage '{name}'; use sqlite, postgres or sqlserver.",
+        _ => $"Unknown storage '{name}'; use sqlite, postgres, redis or sqlserver.",
     };
 
     public static Task<BenchStorage> CreateAsync(string name) => name switch
     {
         "sqlite" => Task.FromResult<BenchStorage>(new SqliteBenchStorage()),
         "postgres" => StartPostgresAsync(),
+        "redis" => StartRedisAsync(),
         "sqlserver" => Task.FromResult<BenchStorage>(new SqlServerBenchStorage(Environment.GetEnvironmentVariable(SqlServerVariable)!)),
         _ => throw new InvalidOperationException(Unavailable(name)),
     };
@@ -34,10 +36,17 @@ public static class StorageCatalog
         await PostgresServer.StartAsync().ConfigureAwait(false),
         string.Equals(Environment.GetEnvironmentVariable(PostgresOneTransactionVariable), "true", StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>Redis jobs beside PostgreSQL results: a throwaway redis-server (or ASYNCFUNCTIONS_BENCH_REDIS) and PostgreSQL server.</summary>
+    private static async Task<BenchStorage> StartRedisAsync() => new RedisBenchStorage(
+        await AsyncFunctions.Storage.Tests.Fixtures.RedisTestServer.StartAsync(RedisVariable).ConfigureAwait(false),
+        await PostgresServer.StartAsync().ConfigureAwait(false));
+
+    public const string RedisVariable = "ASYNCFUNCTIONS_BENCH_REDIS";
+
     /// <summary>What the report lists as not measured in this run.</summary>
     public static IEnumerable<string> NotMeasured(IReadOnlyList<string> requested)
     {
-        foreach (var name in new[] { "postgres", "sqlserver" })
+        foreach (var name in new[] { "postgres", "redis", "sqlserver" })
         {
             if (Unavailable(name) is { } reason)
             {

@@ -30,4 +30,29 @@ public sealed class AsyncFunctionsBuilder(IServiceCollection services)
         Storage = provider;
         return this;
     }
+
+    /// <summary>
+    /// Keeps the results table of the provider chosen before (its dialect and migration) and puts
+    /// Hangfire's jobs in another storage; called by job-storage extensions such as
+    /// <c>UseRedisJobs</c>, after <c>UseSqlite</c>, <c>UsePostgreSql</c> or <c>UseSqlServer</c>.
+    /// Jobs and rows then never commit together, so the job storage's own installation (if any)
+    /// is the caller's concern and <see cref="StorageProvider.CreatesJobsInTransactionScope"/> is off.
+    /// </summary>
+    public AsyncFunctionsBuilder UseJobStorage(string name, Func<IServiceProvider, global::Hangfire.JobStorage> createJobStorage)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(createJobStorage);
+        var results = Storage ?? throw new InvalidOperationException(
+            $"Choose the results database (UseSqlite, UsePostgreSql or UseSqlServer) before the job storage {name}.");
+        Storage = new StorageProvider
+        {
+            Name = $"{name}+{results.Name}",
+            CreateJobStorage = createJobStorage,
+            CreateDialect = results.CreateDialect,
+            MigrateAsync = results.MigrateAsync,
+            JobsSurviveRestart = true,
+            CreatesJobsInTransactionScope = false,
+        };
+        return this;
+    }
 }

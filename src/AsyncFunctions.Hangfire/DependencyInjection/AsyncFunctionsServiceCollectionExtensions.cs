@@ -114,6 +114,14 @@ public static class AsyncFunctionsServiceCollectionExtensions
         services.AddHostedService<StorageInitializer>();
         services.AddHostedService<WorkerHostedService>();
         services.AddHostedService<SyncRunLeaseKeeper>();
+        services.TryAddSingleton(sp => new UnfinishedJobRows(sp.GetRequiredService<SqlDialect>()));
+        services.AddOptions<LostJobSweepOptions>().BindConfiguration(LostJobSweepOptions.Section)
+            .Validate(o => o.Interval >= TimeSpan.Zero, $"{LostJobSweepOptions.Section}:Interval must not be negative (0 turns the sweep off).")
+            .Validate(o => o.MinAge >= TimeSpan.FromSeconds(1), $"{LostJobSweepOptions.Section}:MinAge must be at least 00:00:01.")
+            .Validate(o => o.BatchSize is >= 1 and <= 1000, $"{LostJobSweepOptions.Section}:BatchSize must be between 1 and 1000.")
+            .ValidateOnStart();
+        services.TryAddSingleton<LostJobSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<LostJobSweeper>());
         services.TryAddSingleton<SuspensionResumer>();
         Dashboard.SuspendedStateRenderer.Register();
         services.AddHostedService(sp => sp.GetRequiredService<SuspensionResumer>());
