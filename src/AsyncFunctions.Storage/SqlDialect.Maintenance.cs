@@ -21,6 +21,17 @@ public abstract partial class SqlDialect
     public virtual string ExpiredLeasesSql =>
         $"SELECT id, function_name FROM af_executions WHERE phase < {ExecutionStatusRules.FinishedPhase} AND lease_expires_at < @Now";
 
+    /// <summary>
+    /// Unfinished executions that should have a job (no sync-run lease), created before @Before,
+    /// with an id after @After, by id (parameters: Before, After, Limit); read by the lost-job sweep.
+    /// </summary>
+    public virtual string UnfinishedJobRowsSql => Statement(() => Page($"""
+        SELECT id, function_name, status FROM af_executions
+        WHERE phase < {ExecutionStatusRules.FinishedPhase} AND lease_expires_at IS NULL
+          AND created_at < @Before AND id > @After
+        ORDER BY id
+        """));
+
     /// <summary>The oldest finished executions completed before @Before (parameters: Before, Limit).</summary>
     public virtual string PurgeCandidatesSql => Statement(() =>
         Page($"SELECT id FROM af_executions WHERE phase = {ExecutionStatusRules.FinishedPhase} AND completed_at < @Before ORDER BY completed_at"));

@@ -159,7 +159,7 @@ public sealed class StatusChangeRecorderTests : IDisposable
 
         Assert.Equal(orders.Order(), orders);
         Assert.Equal(
-            [StatusChangeOrder.Waiters, Seen.ItsOrder, StatusChangeOrder.EventStreams, StatusChangeOrder.Telemetry],
+            [StatusChangeOrder.Waiters, Seen.ItsOrder, StatusChangeOrder.EventStreams, StatusChangeOrder.Telemetry, StatusChangeOrder.Telemetry],
             orders);
     }
 

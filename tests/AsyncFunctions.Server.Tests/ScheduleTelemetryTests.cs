@@ -65,5 +65,42 @@ public sealed class ScheduleTelemetryTests
         }
     }
 
+    [Fact]
+    public async Task An_occurrence_whose_execution_fails_is_counted_as_failed_for_its_schedule()
+    {
+        var name = ScheduleClient.NewName("failing");
+        var counted = new List<(string Instrument, string? Schedule)>();
+        using var meters = new MeterListener();
+        meters.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Name == ExecutionTelemetry.Name && instrument.Name == "asyncfunctions.schedules.failed")
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        meters.SetMeasurementEventCallback<long>((instrument, _, tags, _) =>
+        {
+            var schedule = tags.ToArray().FirstOrDefault(t => t.Key == "schedule").Value as string;
+            lock (counted)
+            {
+                counted.Add((instrument.Name, schedule));
+            }
+        });
+        meters.Start();
+        using var app = new TestApp();
+
+        await app.PutScheduleAsync(name, new { function = "examples.fail", input = new { message = "boom" }, cron = "* * * * * *" });
+        await app.WaitForOccurrencesAsync(name, 1, e => e["status"]!.GetValue<string>() == "Failed");
+        await app.PostScheduleAsync(name, "pause");
+
+        await TestApp.WaitUntilAsync(() =>
+        {
+            lock (counted)
+            {
+                return Task.FromResult(counted.Contains(("asyncfunctions.schedules.failed", name)));
+            }
+        });
+    }
+
     private static string? Tag(Activity activity, string name) => activity.GetTagItem(name) as string;
 }
