@@ -94,6 +94,7 @@ public static class AsyncFunctionsServiceCollectionExtensions
         services.AddHostedService<StorageInitializer>();
         services.AddHostedService<WorkerHostedService>();
         services.AddHostedService<SyncRunLeaseKeeper>();
+        Nodes.NodeRecoveryComposition.AddNodeRecovery(services);
         services.TryAddSingleton<SuspensionResumer>();
         Dashboard.SuspendedStateRenderer.Register();
         services.AddHostedService(sp => sp.GetRequiredService<SuspensionResumer>());

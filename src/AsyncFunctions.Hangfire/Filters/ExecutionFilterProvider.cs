@@ -11,13 +11,14 @@ namespace AsyncFunctions.Hangfire.Filters;
 /// filters bound to another host's results table. Hangfire's stateless defaults (statistics,
 /// continuations, culture) are kept; its AutomaticRetry is replaced by <see cref="ExecutionRetryFilter"/>, and for webhook deliveries by <see cref="WebhookRetry"/>.
 /// </summary>
-public sealed class ExecutionFilterProvider(ExecutionStateFilter states, ExecutionRetryFilter retries, ExecutionSuspensionFilter suspensions, WebhookRetry webhookRetry) : IJobFilterProvider
+public sealed class ExecutionFilterProvider(ExecutionStateFilter states, ExecutionRetryFilter retries, ExecutionSuspensionFilter suspensions, WebhookRetry webhookRetry, Nodes.ProcessingOwnerFilter owners) : IJobFilterProvider
 {
     private readonly JobFilter[] _ours =
     [
         new(states, JobFilterScope.Global, null),
         new(retries, JobFilterScope.Global, null),
         new(suspensions, JobFilterScope.Global, null),
+        new(owners, JobFilterScope.Global, null),
     ];
 
     private readonly JobFilter[] _webhooks = [new(webhookRetry.Create(), JobFilterScope.Global, null)];
