@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Xunit.Abstractions;
+
+namespace AsyncFunctions.MultiNode.Tests;
+
+/// <summary>
+/// Node heartbeats and takeover across real server processes on PostgreSQL: a killed node's
+/// executions run again on another node after the node timeout (not after Hangfire's five-minute
+/// invisibility timeout set by the fixture), a node paused past the timeout does not complete what
+/// was taken from it, and a shorter pause takes nothing over.
+/// </summary>
+public sealed class NodeRecoveryTests(RecoveryClusterFixture cluster, ITestOutputHelper output) : IClassFixture<RecoveryClusterFixture>
+{
+    [Fact]
+    public async Task Executions_of_a_killed_node_finish_on_another_node_within_the_node_timeout_plus_their_run_time()
+    {
+        // Long enough to be still running when the survivor has started.
+        const int RunMs = 15_000;
+        var doomed = await cluster.StartNodeAsync("doomed", workerCount: 4);
+        string[] ids;
+        ServerNode survivor;
+        Stopwatch clock;
+        DateTimeOffset killedAt;
+        try
+        {
+            ids = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => StartAsync(JsonValue.Create(i), RunMs)));
+            foreach (var id in ids)
+            {
+                await cluster.Api.WaitForStatusAsync(id, "Processing", TimeSpan.FromSeconds(60));
+            }
+
+            survivor = await cluster.StartNodeAsync("survivor", workerCount: 4);
+            foreach (var id in ids)
+            {
+                Assert.Equal("Processing", (await GetAsync(id))["status"]!.GetValue<string>());
+            }
+
+            clock = Stopwatch.StartNew();
+            killedAt = DateTimeOffset.UtcNow;
+            doomed.Kill();
+        }
+        finally
+        {
+            await doomed.DisposeAsync();
+        }
+
+        await using (survivor)
+        {
+            // Node timeout + run time + a margin for a busy machine: far below the invisibility timeout.
+            var limit = RecoveryClusterFixture.NodeTimeout + TimeSpan.FromMilliseconds(RunMs) + TimeSpan.FromSeconds(20);
+            var outcome = await cluster.Api.AwaitAsync(ids, limit);
+            Assert.True(outcome["completed"]!.GetValue<bool>(), $"{outcome.ToJsonString()}\n{survivor.Output}\n{cluster.Api.Output}");
+            output.WriteLine($"All {ids.Length} finished {clock.Elapsed.TotalSeconds:F1} s after the kill (node timeout {RecoveryClusterFixture.NodeTimeout.TotalSeconds} s, run time {RunMs / 1000.0} s).");
+            for (var i = 0; i < ids.Length; i++)
+            {
+                var record = await GetAsync(ids[i]);
+                Assert.Equal("Succeeded", record["status"]!.GetValue<string>());
+                Assert.Equal(i, record["output"]!.GetValue<int>());
+                Assert.Equal(2, record["attempts"]!.GetValue<int>());
+                var history = await cluster.HistoryAsync(ids[i]);
+                Assert.Contains(history, s => s.Name == "Enqueued" && s.Reason?.StartsWith("Taken over from node", StringComparison.Ordinal) == true);
+                var restartedAfter = Time(record, "startedAt") - killedAt;
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ids[i]} started again {restartedAfter.TotalSeconds:F1} s after the kill."));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_node_paused_past_the_timeout_does_not_complete_the_execution_taken_from_it()
+    {
+        const int RunMs = 12_000;
+        await using var slow = await cluster.StartNodeAsync("slow", workerCount: 2);
+        var id = await StartAsync(JsonValue.Create("once"), RunMs);
+        await cluster.Api.WaitForStatusAsync(id, "Processing", TimeSpan.FromSeconds(60));
+        await using var other = await cluster.StartNodeAsync("other", workerCount: 2);
+
+        slow.Pause();
+        try
+        {
+            // Taken over and started again on the other node (the second attempt), while the slow node sleeps.
+            await WaitUntilAsync(async () => (await GetAsync(id)) is var r && r["status"]!.GetValue<string>() == "Processing" && r["attempts"]!.GetValue<int>() == 2, TimeSpan.FromSeconds(60));
+            Assert.True(await cluster.WasTakenOverAsync(slow));
+        }
+        finally
+        {
+            slow.Resume();
+        }
+
+        // The slow node's run ends at once when it wakes (its delay is long over): a result written
+        // now would show here, long before the new run's 12 s are up.
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        var meanwhile = await GetAsync(id);
+        Assert.True(meanwhile["status"]!.GetValue<string>() == "Processing", $"{meanwhile.ToJsonString()}\n{slow.Output}");
+
+        var outcome = await cluster.Api.AwaitAsync([id], TimeSpan.FromSeconds(60));
+        Assert.True(outcome["completed"]!.GetValue<bool>(), $"{outcome.ToJsonString()}\n{other.Output}");
+        var record = await GetAsync(id);
+        Assert.Equal("Succeeded", record["status"]!.GetValue<string>());
+        Assert.Equal(2, record["attempts"]!.GetValue<int>());
+        // The one result is the new run's: it took its whole run time.
+        var ran = Time(record, "completedAt") - Time(record, "startedAt");
+        Assert.True(ran >= TimeSpan.FromMilliseconds(RunMs - 500), $"The result came {ran.TotalSeconds:F1} s after the last start: {record.ToJsonString()}\n{slow.Output}");
+        Assert.Single(await cluster.HistoryAsync(id), s => s.Name == "Succeeded");
+    }
+
+    [Fact]
+    public async Task A_pause_shorter_than_the_node_timeout_takes_nothing_over()
+    {
+        await using var paused = await cluster.StartNodeAsync("briefly-paused", workerCount: 2);
+        var id = await StartAsync(JsonValue.Create("kept"), delayMs: 8000);
+        await cluster.Api.WaitForStatusAsync(id, "Processing", TimeSpan.FromSeconds(60));
+        await using var other = await cluster.StartNodeAsync("watcher", workerCount: 2);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        paused.Pause();
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        paused.Resume();
+
+        var outcome = await cluster.Api.AwaitAsync([id], TimeSpan.FromSeconds(60));
+        Assert.True(outcome["completed"]!.GetValue<bool>(), outcome.ToJsonString());
+        var record = await GetAsync(id);
+        Assert.Equal("Succeeded", record["status"]!.GetValue<string>());
+        Assert.Equal(1, record["attempts"]!.GetValue<int>());
+        Assert.DoesNotContain(await cluster.HistoryAsync(id), s => s.Reason?.StartsWith("Taken over", StringComparison.Ordinal) == true);
+        Assert.False(await cluster.WasTakenOverAsync(paused));
+    }
+
+    private async Task<string> StartAsync(JsonNode value, int delayMs)
+    {
+        using var response = await cluster.Api.Http.PostAsJsonAsync(
+            "/api/functions/examples.echo/executions",
+            new JsonObject { ["input"] = new JsonObject { ["value"] = value, ["delayMs"] = delayMs } });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {body}");
+        return JsonNode.Parse(body)!["id"]!.GetValue<string>();
+    }
+
+    private Task<JsonNode> GetAsync(string id) => cluster.Api.GetJsonAsync($"/api/executions/{id}");
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (clock.Elapsed > timeout)
+            {
+                throw new TimeoutException($"The condition did not hold within {timeout}.");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    private static DateTimeOffset Time(JsonNode record, string field) =>
+        DateTimeOffset.Parse(record[field]!.GetValue<string>(), CultureInfo.InvariantCulture);
+}
