@@ -37,6 +37,15 @@ public sealed class TransactSqlParseTests
             data.Add(property.Name, (string)property.GetValue(dialect)!);
         }
 
+        // The nodes table's statements.
+        var nodes = new AsyncFunctions.Storage.Nodes.DapperNodeHeartbeatStore(dialect);
+        data.Add("Nodes." + nameof(nodes.BeatSql), nodes.BeatSql);
+        foreach (var field in typeof(AsyncFunctions.Storage.Nodes.DapperNodeHeartbeatStore).GetFields(BindingFlags.NonPublic | BindingFlags.Static)
+                     .Where(f => f.IsLiteral && f.FieldType == typeof(string) && f.Name.EndsWith("Sql", StringComparison.Ordinal) && f.Name != "StandardBeatSql"))
+        {
+            data.Add("Nodes." + field.Name, (string)field.GetRawConstantValue()!);
+        }
+
         // Paging wrapped around the list query the shared store builds, with every filter.
         data.Add(nameof(SqlDialect.Page), dialect.Page(
             $"SELECT {SqlDialect.RowColumns} FROM af_executions WHERE function_name = @Function AND status = @Status AND parent_id = @ParentId AND seq < @Cursor ORDER BY seq DESC"));
