@@ -31,13 +31,13 @@ public sealed class NodeIdentity(TimeProvider time)
     /// <summary>Whether this node records heartbeats at all (shared topologies only); without them nothing is ever taken over.</summary>
     public bool IsHeartbeating => Volatile.Read(ref _heartbeating) == 1;
 
-    internal void StartHeartbeating() => Volatile.Write(ref _heartbeating, 1);
+    public void StartHeartbeating() => Volatile.Write(ref _heartbeating, 1);
 
     /// <summary>A heartbeat that began at <paramref name="startedTimestamp"/> (<see cref="TimeProvider.GetTimestamp"/>) was written.</summary>
-    internal void BeatWritten(long startedTimestamp) => Interlocked.Exchange(ref _lastBeatStarted, startedTimestamp);
+    public void BeatWritten(long startedTimestamp) => Interlocked.Exchange(ref _lastBeatStarted, startedTimestamp);
 
     /// <summary>A heartbeat found that another node took this node's work over since the previous beat.</summary>
-    internal void TakeoverNoticed(long timestamp) => Interlocked.Exchange(ref _takeoverNoticed, timestamp);
+    public void TakeoverNoticed(long timestamp) => Interlocked.Exchange(ref _takeoverNoticed, timestamp);
 
     /// <summary>
     /// Whether a run that began at <paramref name="runStarted"/> may have been taken over: this
@@ -57,5 +57,6 @@ public sealed class NodeIdentity(TimeProvider time)
         return lastBeat == 0 || time.GetElapsedTime(lastBeat) >= safeWindow || (noticed != 0 && noticed >= runStarted);
     }
 
-    internal long Now() => time.GetTimestamp();
+    /// <summary>Now on the clock of <see cref="MayHaveBeenTakenOver"/> (<see cref="TimeProvider.GetTimestamp"/>).</summary>
+    public long Now() => time.GetTimestamp();
 }
