@@ -33,8 +33,69 @@ public sealed class RecoveryClusterFixture : IAsyncLifetime
         Api = await ServerNode.StartAsync("api", ConnectionString, workerCount: 0, Settings);
     }
 
-    public Task<ServerNode> StartNodeAsync(string name, int workerCount) =>
-        ServerNode.StartAsync(name, ConnectionString, workerCount, Settings);
+    public Task<ServerNode> StartNodeAsync(string name, int workerCount, params (string Key, string Value)[] extra)
+    {
+        var settings = new Dictionary<string, string>(Settings);
+        foreach (var (key, value) in extra)
+        {
+            settings[key] = value;
+        }
+
+        return ServerNode.StartAsync(name, ConnectionString, workerCount, settings);
+    }
+
+    /// <summary>The ids of the jobs Processing on the Hangfire server <paramref name="serverId"/>.</summary>
+    public async Task<IReadOnlyList<string>> ProcessingOnAsync(string serverId)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT j.id FROM hangfire.job j JOIN hangfire.state s ON s.id = j.stateid WHERE j.statename = 'Processing' AND s.data::jsonb ->> 'ServerId' = @server",
+            connection);
+        command.Parameters.AddWithValue("server", serverId);
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetInt64(0).ToString(CultureInfo.InvariantCulture));
+        }
+
+        return ids;
+    }
+
+    /// <summary>When each state of the job was recorded (UTC), oldest first.</summary>
+    public async Task<IReadOnlyList<(string Name, string? Reason, DateTime At)>> TimedHistoryAsync(string id)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT name, reason, createdat FROM hangfire.state WHERE jobid = @id ORDER BY id", connection);
+        command.Parameters.AddWithValue("id", long.Parse(id, CultureInfo.InvariantCulture));
+        var states = new List<(string, string?, DateTime)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            states.Add((reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc)));
+        }
+
+        return states;
+    }
+
+    /// <summary>When each Processing state of the job was recorded (UTC), oldest first.</summary>
+    public async Task<IReadOnlyList<DateTime>> ProcessingStartsAsync(string id)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT createdat FROM hangfire.state WHERE jobid = @id AND name = 'Processing' ORDER BY id", connection);
+        command.Parameters.AddWithValue("id", long.Parse(id, CultureInfo.InvariantCulture));
+        var starts = new List<DateTime>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            starts.Add(DateTime.SpecifyKind(reader.GetDateTime(0), DateTimeKind.Utc));
+        }
+
+        return starts;
+    }
 
     /// <summary>The job's states as Hangfire recorded them, oldest first: (name, reason).</summary>
     public async Task<IReadOnlyList<(string Name, string? Reason)>> HistoryAsync(string id)

@@ -29,7 +29,7 @@ public sealed partial class ExecutionTakeover(
     public async Task<int> TakeOverAsync(NodeRecord node, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(node);
-        var requeued = node.ServerId is { } serverId ? Requeue(node, serverId) : 0;
+        var requeued = node.ServerId is { } serverId ? await RequeueAsync(node, serverId, cancellationToken).ConfigureAwait(false) : 0;
         var ended = await EndSyncRunsAsync(node, cancellationToken).ConfigureAwait(false);
         await nodes.RecordTakenOverAsync(node.NodeId, requeued + ended, cancellationToken).ConfigureAwait(false);
         return requeued + ended;
@@ -42,7 +42,7 @@ public sealed partial class ExecutionTakeover(
         return string.Create(CultureInfo.InvariantCulture, $"{ReasonPrefix}{node.NodeId} (no heartbeat since {node.LastHeartbeatAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z)");
     }
 
-    private int Requeue(NodeRecord node, string serverId)
+    private async Task<int> RequeueAsync(NodeRecord node, string serverId, CancellationToken cancellationToken)
     {
         var reason = Reason(node);
         var requeued = 0;
@@ -51,7 +51,13 @@ public sealed partial class ExecutionTakeover(
             // Only while the job is still Processing on the dead node's server: the look and the
             // change are separate, but the change names the state it expects, and only a refetch of
             // the dead node's own queue claim could come in between (after the invisibility timeout).
-            if (StillProcessingOn(id, serverId) && jobs.ChangeState(id, new EnqueuedState { Reason = reason }, ProcessingState.StateName))
+            if (!StillProcessingOn(id, serverId))
+            {
+                continue;
+            }
+
+            var record = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
+            if (jobs.ChangeState(id, NextState(record, reason), ProcessingState.StateName))
             {
                 requeued++;
                 LogRequeued(id, node.NodeId);
@@ -59,6 +65,25 @@ public sealed partial class ExecutionTakeover(
         }
 
         return requeued;
+    }
+
+    /// <summary>
+    /// Enqueued, unless the record shows the run suspended: the node died between recording the
+    /// suspension and Hangfire's commit of it. The takeover then completes that suspension (the
+    /// checkpoint is saved), so the execution resumes once, when what it awaits is done, instead
+    /// of running again at once and counting a resume that never happened.
+    /// </summary>
+    private IState NextState(ExecutionRecord? record, string reason)
+    {
+        if (record is not { Status: ExecutionStatus.Awaiting })
+        {
+            return new EnqueuedState { Reason = reason };
+        }
+
+        var wakeAt = record.WakeAt ?? time.GetUtcNow();
+        return record.WaitingFor is { Count: > 0 } waitingFor
+            ? new States.SuspendedState(waitingFor, wakeAt, record.AwaitingSince ?? time.GetUtcNow()) { Reason = reason }
+            : new States.SleepingState(wakeAt.UtcDateTime) { Reason = reason };
     }
 
     private List<string> ProcessingOn(string serverId)
