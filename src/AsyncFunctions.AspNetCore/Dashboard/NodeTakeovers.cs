@@ -8,7 +8,7 @@ internal static class NodeTakeovers
 {
     public static IReadOnlyList<string> Of(IServiceProvider services, string id)
     {
-        Hangfire.Storage.Monitoring.JobDetailsDto? details;
+        global::Hangfire.Storage.Monitoring.JobDetailsDto? details;
         try
         {
             details = services.GetRequiredService<JobStorage>().GetMonitoringApi().JobDetails(id);
