@@ -26,7 +26,12 @@ public sealed class NodeRecoveryTests(RecoveryClusterFixture cluster, ITestOutpu
             await cluster.Api.WaitForStatusAsync(id, "Processing", TimeSpan.FromSeconds(60));
         }
 
-        // Kill the node running the most of them.
+        // Once Hangfire committed every start, kill the node running the most of them.
+        await WaitUntilAsync(async () =>
+        {
+            var all = (await cluster.ProcessingOnAsync(await cluster.ServerIdAsync(first))).Concat(await cluster.ProcessingOnAsync(await cluster.ServerIdAsync(second)));
+            return ids.All(all.Contains);
+        }, TimeSpan.FromSeconds(30));
         var doomed = await RunnerOfMostAsync(ids, first, second);
         var survivor = doomed == first ? second : first;
         var running = await cluster.ProcessingOnAsync(await cluster.ServerIdAsync(doomed));
@@ -53,8 +58,16 @@ public sealed class NodeRecoveryTests(RecoveryClusterFixture cluster, ITestOutpu
             {
                 var restartedAfter = Time(record, "startedAt") - killedAt;
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ids[i]} started again {restartedAfter.TotalSeconds:F1} s after the kill."));
+                // The job's page shows the takeover in the execution panel.
+                var page = await cluster.Api.Http.GetStringAsync($"/hangfire/jobs/details/{ids[i]}");
+                Assert.Contains("class=\"af-takeover\"", page, StringComparison.Ordinal);
             }
         }
+
+        // The Nodes page shows the dead node, when it last beat and that its work was taken over.
+        var nodes = await cluster.Api.Http.GetStringAsync("/hangfire/nodes");
+        var row = nodes.Split("<tr class=\"af-node\">").Single(r => r.Contains($":{doomed.ProcessId}:", StringComparison.Ordinal));
+        Assert.Contains($"{running.Count} execution(s) requeued or ended", row, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -94,22 +107,34 @@ public sealed class NodeRecoveryTests(RecoveryClusterFixture cluster, ITestOutpu
         // The one result is the new run's: it took its whole run time.
         var ran = Time(record, "completedAt") - Time(record, "startedAt");
         Assert.True(ran >= TimeSpan.FromMilliseconds(RunMs - 500), $"The result came {ran.TotalSeconds:F1} s after the last start: {record.ToJsonString()}\n{slow.Output}");
+        // The record is written inside Hangfire's state change, just before its commit.
+        await WaitUntilAsync(async () => (await cluster.HistoryAsync(id)).Any(s => s.Name == "Succeeded"), TimeSpan.FromSeconds(30));
         Assert.Single(await cluster.HistoryAsync(id), s => s.Name == "Succeeded");
     }
 
     /// <summary>The node whose Hangfire server is processing the most of <paramref name="ids"/>.</summary>
     private async Task<ServerNode> RunnerOfMostAsync(string[] ids, params ServerNode[] nodes)
     {
-        var counts = new List<(ServerNode Node, int Count)>();
-        foreach (var node in nodes)
+        // The record shows Processing just before Hangfire commits the state: look a few times.
+        var clock = Stopwatch.StartNew();
+        while (true)
         {
-            var running = await cluster.ProcessingOnAsync(await cluster.ServerIdAsync(node));
-            counts.Add((node, ids.Count(running.Contains)));
-        }
+            var counts = new List<(ServerNode Node, int Count)>();
+            foreach (var node in nodes)
+            {
+                var running = await cluster.ProcessingOnAsync(await cluster.ServerIdAsync(node));
+                counts.Add((node, ids.Count(running.Contains)));
+            }
 
-        var most = counts.MaxBy(c => c.Count);
-        Assert.True(most.Count > 0, "None of the executions is processing on the nodes.");
-        return most.Node;
+            var most = counts.MaxBy(c => c.Count);
+            if (most.Count > 0)
+            {
+                return most.Node;
+            }
+
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "None of the executions is processing on the nodes.");
+            await Task.Delay(100);
+        }
     }
 
     [Fact]
