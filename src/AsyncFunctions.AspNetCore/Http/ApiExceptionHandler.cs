@@ -26,6 +26,8 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExce
             UnknownExecutionsException unknown => WithIds(Problem(StatusCodes.Status404NotFound, "Unknown executions", unknown.Message), unknown.Ids),
             AsyncFunctions.Webhooks.CallbacksNotConfiguredException callbacks => Problem(StatusCodes.Status400BadRequest, "Callbacks are not configured", callbacks.Message),
             CallDepthExceededException depth => Problem(StatusCodes.Status400BadRequest, "Call depth exceeded", depth.Message),
+            BadHttpRequestException bad when BindingFailure.Explain(bad.Message) is var (name, message) =>
+                Validation("Bad request", $"The parameter '{name}' {message}.", new Dictionary<string, string[]> { [name] = [message] }),
             BadHttpRequestException bad => Problem(bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request", bad.Message),
             _ => null,
         };

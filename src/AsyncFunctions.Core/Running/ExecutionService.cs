@@ -149,7 +149,7 @@ public sealed class ExecutionService(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            var error = new ExecutionError(nameof(OperationCanceledException), "The caller went away before the execution finished.", ExecutionErrorCodes.Cancelled);
+            var error = new ExecutionError(ExecutionErrorTypes.Platform, "The caller went away before the execution finished.", ExecutionErrorCodes.Cancelled);
             await store.ApplyAsync(new StatusChange(id, function.Name, ExecutionStatus.Cancelled, time.GetUtcNow()) { Error = error }, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
@@ -157,6 +157,8 @@ public sealed class ExecutionService(
         catch (Exception ex)
 #pragma warning restore CA1031
         {
+            // The record names no .NET type; the run's span keeps the exception for whoever debugs the function.
+            Activity.Current?.AddException(ex);
             finished = new StatusChange(id, function.Name, ExecutionStatus.Failed, time.GetUtcNow()) { Error = ExecutionErrors.From(ex) };
         }
 
@@ -171,7 +173,7 @@ public sealed class ExecutionService(
         var record = await RunSyncAsync(request, cancellationToken).ConfigureAwait(false);
         return record.Status == ExecutionStatus.Succeeded
             ? record.Output
-            : throw new ExecutionFailedException(record.Error ?? new ExecutionError("Unknown", "The execution failed.", ExecutionErrorCodes.FunctionError));
+            : throw new ExecutionFailedException(record.Error ?? new ExecutionError(ExecutionErrorTypes.Platform, "The execution failed.", ExecutionErrorCodes.FunctionError));
     }
 
     public Task<AwaitOutcome> AwaitAsync(IReadOnlyList<string> ids, TimeSpan timeout, CancellationToken cancellationToken = default) =>
@@ -236,14 +238,14 @@ public sealed class ExecutionService(
         if (record?.Input is not JsonObject input)
         {
             throw new ExecutionFailedException(new ExecutionError(
-                nameof(InvalidOperationException),
+                ExecutionErrorTypes.Platform,
                 $"Execution '{executionId}' has no recorded input; it was not created through AsyncFunctions.",
                 ExecutionErrorCodes.InputMissing));
         }
 
         var function = await catalog.FindAsync(record.Function, record.FunctionVersion, cancellationToken).ConfigureAwait(false)
             ?? throw new ExecutionFailedException(new ExecutionError(
-                nameof(UnknownFunctionException),
+                ExecutionErrorTypes.Platform,
                 $"Function '{record.Function}' (version {record.FunctionVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}) is no longer registered.",
                 ExecutionErrorCodes.UnknownFunction));
 

@@ -40,6 +40,11 @@ internal sealed class FunctionStacksOptionsValidator : IValidateOptions<Function
         Positive(limits.StateBytes > 0, $"{Limits}:StateBytes");
         Positive(limits.LogBytes > 0, $"{Limits}:LogBytes");
         Positive(limits.AsyncCalls > 0, $"{Limits}:AsyncCalls");
+        if (limits.SqliteDatabaseBytes < 0)
+        {
+            failures.Add($"{Limits}:SqliteDatabaseBytes must be 0 (unbounded) or more.");
+        }
+
         Positive(options.DefaultAwaitTimeoutSeconds > 0, $"{FunctionStacksOptions.Section}:DefaultAwaitTimeoutSeconds");
         if (options.MaxSuspendedAwaitSeconds is <= 0 or > (double)Compiling.StepRanges.SuspendedAwaitTimeoutMax)
         {

@@ -41,6 +41,8 @@ public static class AsyncFunctionsServiceCollectionExtensions
         services.TryAddSingleton<IFunctionDefinitionStore, DapperFunctionDefinitionStore>();
         services.TryAddSingleton<IExecutionLogStore, DapperExecutionLogStore>();
         services.TryAddSingleton<AsyncFunctions.Webhooks.ICallbackStore>(sp => new DapperCallbackStore(sp.GetRequiredService<SqlDialect>()));
+        services.TryAddSingleton<AsyncFunctions.Access.ISignedOutSessionStore>(sp =>
+            new DapperSignedOutSessionStore(sp.GetRequiredService<SqlDialect>(), sp.GetRequiredService<TimeProvider>()));
 
         // Our own storage and filter provider go in before AddHangfire, whose TryAdd would
         // otherwise fall back to the static JobStorage.Current and GlobalJobFilters.

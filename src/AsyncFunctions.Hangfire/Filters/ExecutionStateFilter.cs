@@ -136,7 +136,7 @@ public sealed class ExecutionStateFilter(IExecutionStore store, ICompletionPubli
         },
         DeletedState deleted => new StatusChange(id, function, ExecutionStatus.Cancelled, Utc(deleted.DeletedAt))
         {
-            Error = new ExecutionError(nameof(DeletedState), deleted.Reason ?? "The job was deleted before it finished.", ExecutionErrorCodes.Cancelled),
+            Error = new ExecutionError(ExecutionErrorTypes.Platform, deleted.Reason ?? "The job was deleted before it finished.", ExecutionErrorCodes.Cancelled),
         },
         _ => null,
     };

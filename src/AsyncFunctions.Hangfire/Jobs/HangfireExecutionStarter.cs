@@ -82,7 +82,7 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, IExecuti
         store.ApplyAsync(
             new StatusChange(creation.State.WrittenId!, creation.Row.Function, ExecutionStatus.Failed, time.GetUtcNow())
             {
-                Error = new ExecutionError(ex.GetType().Name, "The job could not be queued: " + ex.Message, ExecutionErrorCodes.Lost),
+                Error = new ExecutionError(ExecutionErrorTypes.Platform, "The job could not be queued: " + ex.Message, ExecutionErrorCodes.Lost),
             },
             CancellationToken.None);
 

@@ -27,7 +27,7 @@ public sealed partial class StorageInitializer(
 
         var ended = await store.FailUnfinishedAsync(
             new ExecutionError(
-                "ProcessRestarted",
+                ExecutionErrorTypes.Platform,
                 "The server stopped before this execution finished, and the embedded in-memory job queue does not survive a restart. Start it again if it is still needed.",
                 ExecutionErrorCodes.Lost),
             time.GetUtcNow(),

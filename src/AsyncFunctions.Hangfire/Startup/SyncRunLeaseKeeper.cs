@@ -59,7 +59,7 @@ public sealed partial class SyncRunLeaseKeeper(
             }
 
             var error = new ExecutionError(
-                "NodeStopped",
+                ExecutionErrorTypes.Platform,
                 "The node running this sync execution stopped before it finished (its lease expired). Start it again if it is still needed.",
                 ExecutionErrorCodes.Lost);
             if (await store.ApplyAsync(new StatusChange(expired.Id, expired.Function, ExecutionStatus.Failed, now) { Error = error }, cancellationToken).ConfigureAwait(false))
