@@ -14,6 +14,7 @@ namespace AsyncFunctions.MultiNode.Tests;
 /// waited for Hangfire.PostgreSql's one-minute invisibility timeout before. The invisibility timeout
 /// is the production default here (1 min), so the figures are those of a default deployment.
 /// </summary>
+[Collection(nameof(RecoveryCollection))]
 public sealed class CrashRecoveryTests(RecoveryClusterFixture cluster, ITestOutputHelper output) : IClassFixture<RecoveryClusterFixture>
 {
     private const int Parents = 12;

@@ -12,6 +12,7 @@ namespace AsyncFunctions.MultiNode.Tests;
 /// invisibility timeout set by the fixture), a node paused past the timeout does not complete what
 /// was taken from it, and a shorter pause takes nothing over.
 /// </summary>
+[Collection(nameof(RecoveryCollection))]
 public sealed class NodeRecoveryTests(RecoveryClusterFixture cluster, ITestOutputHelper output) : IClassFixture<RecoveryClusterFixture>
 {
     [Fact]
