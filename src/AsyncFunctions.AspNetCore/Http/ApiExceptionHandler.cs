@@ -22,6 +22,8 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExce
                 invalid.Problems.GroupBy(p => p.Path).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray())),
             DefinitionRejectedException rejected => Rejected(rejected),
             FunctionNameTakenException taken => Problem(StatusCodes.Status409Conflict, "The name belongs to a C# function", taken.Message),
+            AsyncFunctions.Executions.ExecutionConflictException conflict => Problem(StatusCodes.Status409Conflict, conflict.Title, conflict.Message),
+            AsyncFunctions.Executions.IdempotencyKeyReusedException reused => Problem(StatusCodes.Status422UnprocessableEntity, "The Idempotency-Key was used for another request", reused.Message),
             UnknownFunctionException unknown => Problem(StatusCodes.Status404NotFound, "Unknown function", unknown.Message),
             UnknownExecutionsException unknown => WithIds(Problem(StatusCodes.Status404NotFound, "Unknown executions", unknown.Message), unknown.Ids),
             AsyncFunctions.Webhooks.CallbacksNotConfiguredException callbacks => Problem(StatusCodes.Status400BadRequest, "Callbacks are not configured", callbacks.Message),

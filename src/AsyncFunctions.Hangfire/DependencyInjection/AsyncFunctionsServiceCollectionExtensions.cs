@@ -8,6 +8,8 @@ using AsyncFunctions.Hangfire.Resuming;
 using AsyncFunctions.Hangfire.Startup;
 using AsyncFunctions.Storage;
 using AsyncFunctions.Logging;
+using AsyncFunctions.Maintenance;
+using AsyncFunctions.Recording;
 using Hangfire;
 using Hangfire.Common;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,9 +53,12 @@ public static class AsyncFunctionsServiceCollectionExtensions
         services.TryAddSingleton<ExecutionRetryFilter>();
         services.TryAddSingleton<ExecutionSuspensionFilter>();
         services.TryAddSingleton<ResumeRequests>();
+        services.TryAddSingleton<AsyncFunctions.Hangfire.Webhooks.WebhookJobs>();
+        // Hangfire's reactions to a status change, beside the core's (see StatusChangeOrder).
+        services.AddSingleton<IStatusChangeObserver>(sp => sp.GetRequiredService<ResumeRequests>());
+        services.AddSingleton<IStatusChangeObserver>(sp => sp.GetRequiredService<AsyncFunctions.Hangfire.Webhooks.WebhookJobs>());
         services.TryAddSingleton<RunningExecutions>();
         services.TryAddSingleton<IExecutionControl, HangfireExecutionControl>();
-        services.TryAddSingleton<AsyncFunctions.Hangfire.Webhooks.WebhookJobs>();
         services.TryAddSingleton<AsyncFunctions.Hangfire.Webhooks.WebhookRetry>();
         services.TryAddSingleton<ExecutionFilterProvider>();
         services.TryAddSingleton<IJobFilterProvider>(sp => sp.GetRequiredService<ExecutionFilterProvider>());
