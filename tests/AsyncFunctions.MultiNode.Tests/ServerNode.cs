@@ -144,9 +144,6 @@ public sealed class ServerNode : IAsyncDisposable
         throw new TimeoutException($"{id} did not reach {status} within {timeout}.");
     }
 
-    /// <summary>The server's process id (the dotnet host runs the server in its own process).</summary>
-    public int ProcessId => _process.Id;
-
     /// <summary>kill -STOP: the process stops where it is, as in a long GC pause or a frozen VM, until <see cref="Resume"/>.</summary>
     public void Pause() => Signal("STOP");
 
