@@ -144,11 +144,29 @@ public sealed class ServerNode : IAsyncDisposable
         throw new TimeoutException($"{id} did not reach {status} within {timeout}.");
     }
 
+    /// <summary>kill -STOP: the process stops where it is, as in a long GC pause or a frozen VM, until <see cref="Resume"/>.</summary>
+    public void Pause() => Signal("STOP");
+
+    /// <summary>kill -CONT: a paused process goes on.</summary>
+    public void Resume() => Signal("CONT");
+
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-" + signal, ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false })
+            ?? throw new InvalidOperationException("Could not run kill.");
+        kill.WaitForExit();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {ProcessId} exited with {kill.ExitCode}.");
+        }
+    }
+
     /// <summary>kill -9: the process ends at once, without shutting anything down.</summary>
     public void Kill()
     {
         if (!_process.HasExited)
         {
+
             _process.Kill(entireProcessTree: true);
             _process.WaitForExit(10_000);
         }

@@ -5,6 +5,8 @@ public sealed class ConfigurationTests
     [Theory]
     [InlineData("AsyncFunctions:Storage:Provider", "Oracle", "AsyncFunctions:Storage:Provider")]
     [InlineData("AsyncFunctions:Server:WorkerCount", "-1", "AsyncFunctions:Server:WorkerCount")]
+    [InlineData("AsyncFunctions:Server:NodeTimeout", "00:00:04", "AsyncFunctions:Server:NodeTimeout")]
+    [InlineData("AsyncFunctions:Server:HeartbeatInterval", "00:00:00", "AsyncFunctions:Server:HeartbeatInterval")]
     [InlineData("AsyncFunctions:Api:MaxRequestBodyBytes", "0", "AsyncFunctions:Api:MaxRequestBodyBytes")]
     [InlineData("AsyncFunctions:Api:MaxWaitSeconds", "900", "AsyncFunctions:Api:MaxWaitSeconds")]
     [InlineData("AsyncFunctions:Await:PollMinInterval", "00:00:00", "AsyncFunctions:Await:PollMinInterval")]

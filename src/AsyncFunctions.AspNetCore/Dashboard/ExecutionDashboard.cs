@@ -17,6 +17,9 @@ public static class ExecutionDashboard
     /// <summary>The Executions page, under the dashboard.</summary>
     public const string ExecutionsPath = "/executions";
 
+    /// <summary>The Nodes page (node heartbeats and takeovers), under the dashboard.</summary>
+    public const string NodesPath = "/nodes";
+
     /// <summary>Where the panel goes among the job page's parts: after the job's own summary.</summary>
     private const int PanelOrder = 15;
 
@@ -37,6 +40,11 @@ public static class ExecutionDashboard
             NavigationMenu.Items.Add(page => new MenuItem("Executions", page.Url.To(ExecutionsPath))
             {
                 Active = page.RequestPath.StartsWith(ExecutionsPath, StringComparison.Ordinal),
+            });
+            DashboardRoutes.Routes.AddRazorPage(NodesPath, _ => new NodesPage());
+            NavigationMenu.Items.Add(page => new MenuItem("Nodes", page.Url.To(NodesPath))
+            {
+                Active = page.RequestPath.StartsWith(NodesPath, StringComparison.Ordinal),
             });
             GlobalConfiguration.Configuration.UseJobDetailsRenderer(PanelOrder, RenderPanel);
             _registered = true;

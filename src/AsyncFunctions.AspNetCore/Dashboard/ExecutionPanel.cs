@@ -17,7 +17,11 @@ internal static class ExecutionPanel
 
     public const int MaxLogs = 1000;
 
-    public sealed record Content(ExecutionRecord Record, ExecutionPage Children, IReadOnlyList<ExecutionLogEntry> Logs, string RestUrl);
+    public sealed record Content(ExecutionRecord Record, ExecutionPage Children, IReadOnlyList<ExecutionLogEntry> Logs, string RestUrl)
+    {
+        /// <summary>When and from which node the execution was taken over, from its job's history.</summary>
+        public IReadOnlyList<string> Takeovers { get; init; } = [];
+    }
 
     public static async Task<Content?> LoadAsync(HttpContext http, string id)
     {
@@ -40,7 +44,7 @@ internal static class ExecutionPanel
         }
 
         var restUrl = $"{request.Scheme}://{request.Host}{pathBase}/api/executions/{Uri.EscapeDataString(id)}";
-        return new Content(record, children, logs, restUrl);
+        return new Content(record, children, logs, restUrl) { Takeovers = NodeTakeovers.Of(services, id) };
     }
 
     public static string Render(Content content, ExecutionLinks links)
@@ -54,6 +58,11 @@ internal static class ExecutionPanel
         Row(html, "Status", $"<span class=\"af-status\">{E(r.Status.ToString())}</span>");
         Row(html, "Attempts", $"<span class=\"af-attempts\">{r.Attempts}</span>" + (r.Resumes > 0 ? $", resumed {r.Resumes} times" : ""));
         Row(html, "Created", E(Time(r.CreatedAt)));
+        if (content.Takeovers.Count > 0)
+        {
+            Row(html, "Taken over", string.Join("<br>", content.Takeovers.Select(t => $"<span class=\"af-takeover\">{E(t)}</span>")));
+        }
+
         if (r.StartedAt is not null)
         {
             Row(html, "Started", E(Time(r.StartedAt)));

@@ -122,6 +122,7 @@ public static class AsyncFunctionsServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton<LostJobSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<LostJobSweeper>());
+        Nodes.NodeRecoveryComposition.AddNodeRecovery(services);
         services.TryAddSingleton<SuspensionResumer>();
         Dashboard.SuspendedStateRenderer.Register();
         services.AddHostedService(sp => sp.GetRequiredService<SuspensionResumer>());

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using AsyncFunctions.Executions;
 using AsyncFunctions.Hangfire.Control;
+using AsyncFunctions.Hangfire.Nodes;
 using AsyncFunctions.Running;
 using AsyncFunctions.Telemetry;
 using Hangfire;
@@ -16,7 +17,7 @@ namespace AsyncFunctions.Hangfire.Jobs;
 /// context travels as a job parameter), and everything logged during it carries the execution
 /// id and the function.
 /// </summary>
-public sealed class ExecutionJob(IExecutionService executions, RunningExecutions running, ILogger<ExecutionJob> logger)
+public sealed partial class ExecutionJob(IExecutionService executions, RunningExecutions running, RunOwnership ownership, ILogger<ExecutionJob> logger)
 {
     private static readonly Func<ILogger, string, string, IDisposable?> Scope =
         LoggerMessage.DefineScope<string, string>("Execution {ExecutionId} of {Function}");
@@ -45,6 +46,7 @@ public sealed class ExecutionJob(IExecutionService executions, RunningExecutions
             ? ExecutionTelemetry.StartRun(id, function, context.GetJobParameter<string>(ExecutionTelemetry.TraceParentParameter, allowStale: true))
             : null;
         QueuedRun run;
+        var claim = ownership.Begin(id, context.ServerId);
         // The job's token fires when this server stops or Hangfire's check finds the job deleted;
         // the registered one also fires at once when the job is cancelled on this node.
         using var stop = running.Register(id, cancellationToken);
@@ -71,6 +73,7 @@ public sealed class ExecutionJob(IExecutionService executions, RunningExecutions
         catch (Exception ex)
         {
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            ThrowIfTakenOver(claim);
             throw;
         }
         finally
@@ -78,9 +81,27 @@ public sealed class ExecutionJob(IExecutionService executions, RunningExecutions
             running.Unregister(id, stop);
         }
 
+        ThrowIfTakenOver(claim);
+
         activity?.SetTag("asyncfunctions.suspended", run.IsSuspended);
         return new ExecutionOutput(run.Output, run.Suspension);
     }
+
+    /// <summary>
+    /// A run whose job another node requeued while this node was silent ends as an aborted run
+    /// does: Hangfire's worker then changes no state, and no outcome of it is recorded.
+    /// </summary>
+    private void ThrowIfTakenOver(RunClaim claim)
+    {
+        if (ownership.WasTakenOver(claim))
+        {
+            LogTakenOver(claim.JobId);
+            throw new JobAbortedException();
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Execution {Id} ended on this node after another node took it over (this node was silent past the node timeout); its outcome here is dropped.")]
+    private partial void LogTakenOver(string id);
 
     /// <summary>
     /// The same run for an execution with a callback URL (shown among the job's arguments): the

@@ -27,6 +27,18 @@ public sealed class ServerOptions
     /// </summary>
     public int JobCreationThreads { get; set; } = 16;
 
+    /// <summary>
+    /// How often this node records its heartbeat in the results database (shared topologies:
+    /// PostgreSQL, SQL Server). See docs/node-recovery.md.
+    /// </summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long a node may miss its heartbeats before another node requeues the executions it was
+    /// running and ends its sync runs. More than twice <see cref="HeartbeatInterval"/>.
+    /// </summary>
+    public TimeSpan NodeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Queues this node's workers take jobs from.</summary>
     public string[] Queues { get; set; } = ["default"];
 }

@@ -28,6 +28,15 @@ public sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
             failures.Add($"{ServerOptions.Section}:CancellationCheckInterval must be positive.");
         }
 
+        if (options.HeartbeatInterval < TimeSpan.FromMilliseconds(100))
+        {
+            failures.Add($"{ServerOptions.Section}:HeartbeatInterval must be at least 00:00:00.1; it is {options.HeartbeatInterval}.");
+        }
+        else if (options.NodeTimeout <= 2 * options.HeartbeatInterval)
+        {
+            failures.Add($"{ServerOptions.Section}:NodeTimeout must be more than twice {ServerOptions.Section}:HeartbeatInterval ({options.HeartbeatInterval}), so one late heartbeat does not get a living node's work taken over; it is {options.NodeTimeout}.");
+        }
+
         if (options.Queues is not { Length: > 0 } || options.Queues.Any(q => string.IsNullOrWhiteSpace(q) || q != q.ToLowerInvariant()))
         {
             failures.Add($"{ServerOptions.Section}:Queues must list at least one queue name, in lower case.");

@@ -19,7 +19,8 @@ public sealed class WorkerHostedService(
     JobStorage storage,
     ExecutionFilterProvider filters,
     IServiceScopeFactory scopes,
-    IOptions<ServerOptions> options) : IHostedService, IAsyncDisposable
+    IOptions<ServerOptions> options,
+    Nodes.NodeIdentity identity) : IHostedService, IAsyncDisposable
 {
     private BackgroundJobServer? _server;
 
@@ -42,7 +43,8 @@ public sealed class WorkerHostedService(
                 FilterProvider = filters,
                 Activator = new AspNetCoreJobActivator(scopes),
             },
-            storage);
+            storage,
+            [new Nodes.ServerIdCapture(identity)]);
         return Task.CompletedTask;
     }
 

@@ -95,6 +95,23 @@ public sealed class SqlServerDialect(string connectionString) : SqlDialect
         SELECT latest_version FROM @next;
         """;
 
+    /// <summary>
+    /// A node's id is new at every start and only the node itself writes its beats, so an UPDATE
+    /// that found no row is followed by a plain INSERT; one result set either way.
+    /// </summary>
+    public override string NodeBeatSql => """
+        SET XACT_ABORT ON;
+        DECLARE @beat TABLE (Beats bigint NOT NULL, TakenOverBeats bigint NULL, TakenOverBy nvarchar(200) NULL);
+        UPDATE af_nodes SET server_id = @Server, last_heartbeat_at = CAST(@At AS datetimeoffset(7)), beats = beats + 1
+        OUTPUT inserted.beats, inserted.taken_over_beats, inserted.taken_over_by INTO @beat
+        WHERE node_id = @Node;
+        IF @@ROWCOUNT = 0
+            INSERT INTO af_nodes (node_id, server_id, started_at, last_heartbeat_at, beats)
+            OUTPUT inserted.beats, inserted.taken_over_beats, inserted.taken_over_by INTO @beat
+            VALUES (@Node, @Server, CAST(@StartedAt AS datetimeoffset(7)), CAST(@At AS datetimeoffset(7)), 1);
+        SELECT Beats, TakenOverBeats, TakenOverBy FROM @beat;
+        """;
+
     public override string Page(string selectWhereOrderBy) => selectWhereOrderBy + " OFFSET 0 ROWS FETCH NEXT @Limit ROWS ONLY";
 
     /// <summary>A UTC <see cref="DateTimeOffset"/>: SqlClient sends it as datetimeoffset(7), where a DateTime would go as datetime.</summary>

@@ -1,0 +1,138 @@
+using System.Globalization;
+using AsyncFunctions.Executions;
+using AsyncFunctions.Nodes;
+using Hangfire;
+using Hangfire.States;
+using Microsoft.Extensions.Logging;
+
+namespace AsyncFunctions.Hangfire.Nodes;
+
+/// <summary>
+/// Takes a dead node's work over, once its takeover was claimed: requeues the jobs its Hangfire
+/// server was processing and ends its sync runs (whose callers were connected to it) as
+/// <c>execution.lost</c>.
+/// </summary>
+public sealed partial class ExecutionTakeover(
+    JobStorage storage,
+    IBackgroundJobClient jobs,
+    INodeHeartbeatStore nodes,
+    IExecutionStore store,
+    TimeProvider time,
+    ILogger<ExecutionTakeover> logger)
+{
+    private const int Page = 500;
+
+    /// <summary>The start of the reason of a requeue by takeover, as the job's history shows it.</summary>
+    public const string ReasonPrefix = "Taken over from node ";
+
+    /// <summary>Returns how many executions it requeued or ended.</summary>
+    public async Task<int> TakeOverAsync(NodeRecord node, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        var requeued = node.ServerId is { } serverId ? await RequeueAsync(node, serverId, cancellationToken).ConfigureAwait(false) : 0;
+        var ended = await EndSyncRunsAsync(node, cancellationToken).ConfigureAwait(false);
+        await nodes.RecordTakenOverAsync(node.NodeId, requeued + ended, cancellationToken).ConfigureAwait(false);
+        return requeued + ended;
+    }
+
+    /// <summary>The reason written on the Enqueued state (Hangfire.SqlServer keeps 100 characters of it).</summary>
+    public static string Reason(NodeRecord node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return string.Create(CultureInfo.InvariantCulture, $"{ReasonPrefix}{node.NodeId} (no heartbeat since {node.LastHeartbeatAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z)");
+    }
+
+    private async Task<int> RequeueAsync(NodeRecord node, string serverId, CancellationToken cancellationToken)
+    {
+        var reason = Reason(node);
+        var requeued = 0;
+        foreach (var id in ProcessingOn(serverId))
+        {
+            // Only while the job is still Processing on the dead node's server: the look and the
+            // change are separate, but the change names the state it expects, and only a refetch of
+            // the dead node's own queue claim could come in between (after the invisibility timeout).
+            if (!StillProcessingOn(id, serverId))
+            {
+                continue;
+            }
+
+            var record = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
+            if (jobs.ChangeState(id, NextState(record, reason), ProcessingState.StateName))
+            {
+                requeued++;
+                LogRequeued(id, node.NodeId);
+            }
+        }
+
+        return requeued;
+    }
+
+    /// <summary>
+    /// Enqueued, unless the record shows the run suspended: the node died between recording the
+    /// suspension and Hangfire's commit of it. The takeover then completes that suspension (the
+    /// checkpoint is saved), so the execution resumes once, when what it awaits is done, instead
+    /// of running again at once and counting a resume that never happened.
+    /// </summary>
+    private IState NextState(ExecutionRecord? record, string reason)
+    {
+        if (record is not { Status: ExecutionStatus.Awaiting })
+        {
+            return new EnqueuedState { Reason = reason };
+        }
+
+        var wakeAt = record.WakeAt ?? time.GetUtcNow();
+        return record.WaitingFor is { Count: > 0 } waitingFor
+            ? new States.SuspendedState(waitingFor, wakeAt, record.AwaitingSince ?? time.GetUtcNow()) { Reason = reason }
+            : new States.SleepingState(wakeAt.UtcDateTime) { Reason = reason };
+    }
+
+    private List<string> ProcessingOn(string serverId)
+    {
+        var monitoring = storage.GetMonitoringApi();
+        var ids = new List<string>();
+        for (var from = 0; ; from += Page)
+        {
+            var page = monitoring.ProcessingJobs(from, Page);
+            ids.AddRange(page.Where(j => string.Equals(j.Value?.ServerId, serverId, StringComparison.OrdinalIgnoreCase)).Select(j => j.Key));
+            if (page.Count < Page)
+            {
+                return ids;
+            }
+        }
+    }
+
+    private bool StillProcessingOn(string id, string serverId)
+    {
+        using var connection = storage.GetConnection();
+        var state = connection.GetStateData(id);
+        return state is not null
+            && string.Equals(state.Name, ProcessingState.StateName, StringComparison.OrdinalIgnoreCase)
+            && state.Data.TryGetValue("ServerId", out var server)
+            && string.Equals(server, serverId, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private async Task<int> EndSyncRunsAsync(NodeRecord node, CancellationToken cancellationToken)
+    {
+        var ended = 0;
+        foreach (var run in await nodes.ListSyncRunsAsync(node.NodeId, cancellationToken).ConfigureAwait(false))
+        {
+            var error = new ExecutionError(
+                "NodeStopped",
+                $"The node running this sync execution ({node.NodeId}) stopped sending heartbeats before it finished. Start it again if it is still needed.",
+                ExecutionErrorCodes.Lost);
+            if (await store.ApplyAsync(new StatusChange(run.Id, run.Function, ExecutionStatus.Failed, time.GetUtcNow()) { Error = error }, cancellationToken).ConfigureAwait(false))
+            {
+                ended++;
+                LogSyncRunEnded(run.Id, node.NodeId);
+            }
+        }
+
+        return ended;
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Execution {Id} was requeued: node {Node}, which was running it, stopped sending heartbeats.")]
+    private partial void LogRequeued(string id, string node);
+
+    [LoggerMessage(LogLevel.Warning, "Sync execution {Id} is now Failed with code execution.lost: node {Node}, which was running it, stopped sending heartbeats.")]
+    private partial void LogSyncRunEnded(string id, string node);
+}

@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Xunit.Abstractions;
+
+namespace AsyncFunctions.MultiNode.Tests;
+
+/// <summary>
+/// Node heartbeats and takeover across real server processes on PostgreSQL: a killed node's
+/// executions run again on another node after the node timeout (not after Hangfire's five-minute
+/// invisibility timeout set by the fixture), a node paused past the timeout does not complete what
+/// was taken from it, and a shorter pause takes nothing over.
+/// </summary>
+[Collection(nameof(RecoveryCollection))]
+public sealed class NodeRecoveryTests(RecoveryClusterFixture cluster, ITestOutputHelper output) : IClassFixture<RecoveryClusterFixture>
+{
+    [Fact]
+    public async Task Executions_of_a_killed_node_finish_on_another_node_within_the_node_timeout_plus_their_run_time()
+    {
+        const int RunMs = 6000;
+        await using var first = await cluster.StartNodeAsync("first", workerCount: 4);
+        await using var second = await cluster.StartNodeAsync("second", workerCount: 4);
+        var ids = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => StartAsync(JsonValue.Create(i), RunMs)));
+        foreach (var id in ids)
+        {
+            await cluster.Api.WaitForStatusAsync(id, "Processing", TimeSpan.FromSeconds(60));
+        }
+
+        // Once Hangfire committed every start, kill the node running the most of them.
+        await WaitUntilAsync(async () =>
+        {
+            var all = (await cluster.ProcessingOnAsync(await cluster.ServerIdAsync(first))).Concat(await cluster.ProcessingOnAsync(await cluster.ServerIdAsync(second)));
+            return ids.All(all.Contains);
+        }, TimeSpan.FromSeconds(30));
+        var doomed = await RunnerOfMostAsync(ids, first, second);
+        var survivor = doomed == first ? second : first;
+        var running = await cluster.ProcessingOnAsync(await cluster.ServerIdAsync(doomed));
+        var clock = Stopwatch.StartNew();
+        var killedAt = DateTimeOffset.UtcNow;
+        doomed.Kill();
+        Assert.NotEmpty(running);
+
+        // Node timeout + run time + a margin for a busy machine: far below the invisibility timeout.
+        var limit = RecoveryClusterFixture.NodeTimeout + TimeSpan.FromMilliseconds(RunMs) + TimeSpan.FromSeconds(30);
+        var outcome = await cluster.Api.AwaitAsync(ids, limit);
+        Assert.True(outcome["completed"]!.GetValue<bool>(), $"{outcome.ToJsonString()}\n{survivor.Output}\n{cluster.Api.Output}");
+        output.WriteLine($"All {ids.Length} finished {clock.Elapsed.TotalSeconds:F1} s after the kill (node timeout {RecoveryClusterFixture.NodeTimeout.TotalSeconds} s, run time {RunMs / 1000.0} s).");
+        for (var i = 0; i < ids.Length; i++)
+        {
+            var record = await GetAsync(ids[i]);
+            Assert.Equal("Succeeded", record["status"]!.GetValue<string>());
+            Assert.Equal(i, record["output"]!.GetValue<int>());
+            var history = await cluster.HistoryAsync(ids[i]);
+            var takenOver = history.Any(s => s.Name == "Enqueued" && s.Reason?.StartsWith("Taken over from node", StringComparison.Ordinal) == true);
+            Assert.Equal(running.Contains(ids[i]), takenOver);
+            Assert.Equal(takenOver ? 2 : 1, record["attempts"]!.GetValue<int>());
+            if (takenOver)
+            {
+                var restartedAfter = Time(record, "startedAt") - killedAt;
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ids[i]} started again {restartedAfter.TotalSeconds:F1} s after the kill."));
+                // The job's page shows the takeover in the execution panel.
+                var page = await cluster.Api.Http.GetStringAsync($"/hangfire/jobs/details/{ids[i]}");
+                Assert.Contains("class=\"af-takeover\"", page, StringComparison.Ordinal);
+            }
+        }
+
+        // The Nodes page shows the dead node, when it last beat and that its work was taken over.
+        var nodes = await cluster.Api.Http.GetStringAsync("/hangfire/nodes");
+        var row = nodes.Split("<tr class=\"af-node\">").Single(r => r.Contains($":{doomed.ProcessId}:", StringComparison.Ordinal));
+        Assert.Contains($"{running.Count} execution(s) requeued or ended", row, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_node_paused_past_the_timeout_does_not_complete_the_execution_taken_from_it()
+    {
+        const int RunMs = 12_000;
+        await using var first = await cluster.StartNodeAsync("slow-or-other-1", workerCount: 2);
+        await using var second = await cluster.StartNodeAsync("slow-or-other-2", workerCount: 2);
+        var id = await StartAsync(JsonValue.Create("once"), RunMs);
+        await cluster.Api.WaitForStatusAsync(id, "Processing", TimeSpan.FromSeconds(60));
+        var slow = await RunnerOfMostAsync([id], first, second);
+        var other = slow == first ? second : first;
+
+        slow.Pause();
+        try
+        {
+            // Taken over and started again on the other node (the second attempt), while the slow node sleeps.
+            await WaitUntilAsync(async () => (await GetAsync(id)) is var r && r["status"]!.GetValue<string>() == "Processing" && r["attempts"]!.GetValue<int>() == 2, TimeSpan.FromSeconds(120));
+            Assert.True(await cluster.WasTakenOverAsync(slow));
+        }
+        finally
+        {
+            slow.Resume();
+        }
+
+        // The slow node's run ends at once when it wakes (its delay is long over): a result written
+        // now would show here, long before the new run's 12 s are up.
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        var meanwhile = await GetAsync(id);
+        Assert.True(meanwhile["status"]!.GetValue<string>() == "Processing", $"{meanwhile.ToJsonString()}\n{slow.Output}");
+
+        var outcome = await cluster.Api.AwaitAsync([id], TimeSpan.FromSeconds(90));
+        Assert.True(outcome["completed"]!.GetValue<bool>(), $"{outcome.ToJsonString()}\n{other.Output}");
+        var record = await GetAsync(id);
+        Assert.Equal("Succeeded", record["status"]!.GetValue<string>());
+        Assert.Equal(2, record["attempts"]!.GetValue<int>());
+        // The one result is the new run's: it took its whole run time.
+        var ran = Time(record, "completedAt") - Time(record, "startedAt");
+        Assert.True(ran >= TimeSpan.FromMilliseconds(RunMs - 500), $"The result came {ran.TotalSeconds:F1} s after the last start: {record.ToJsonString()}\n{slow.Output}");
+        // The record is written inside Hangfire's state change, just before its commit.
+        await WaitUntilAsync(async () => (await cluster.HistoryAsync(id)).Any(s => s.Name == "Succeeded"), TimeSpan.FromSeconds(30));
+        Assert.Single(await cluster.HistoryAsync(id), s => s.Name == "Succeeded");
+    }
+
+    /// <summary>The node whose Hangfire server is processing the most of <paramref name="ids"/>.</summary>
+    private async Task<ServerNode> RunnerOfMostAsync(string[] ids, params ServerNode[] nodes)
+    {
+        // The record shows Processing just before Hangfire commits the state: look a few times.
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var counts = new List<(ServerNode Node, int Count)>();
+            foreach (var node in nodes)
+            {
+                var running = await cluster.ProcessingOnAsync(await cluster.ServerIdAsync(node));
+                counts.Add((node, ids.Count(running.Contains)));
+            }
+
+            var most = counts.MaxBy(c => c.Count);
+            if (most.Count > 0)
+            {
+                return most.Node;
+            }
+
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "None of the executions is processing on the nodes.");
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
+    public async Task A_pause_shorter_than_the_node_timeout_takes_nothing_over()
+    {
+        await using var first = await cluster.StartNodeAsync("pause-1", workerCount: 2);
+        await using var second = await cluster.StartNodeAsync("pause-2", workerCount: 2);
+        var id = await StartAsync(JsonValue.Create("kept"), delayMs: 8000);
+        await cluster.Api.WaitForStatusAsync(id, "Processing", TimeSpan.FromSeconds(60));
+        var paused = await RunnerOfMostAsync([id], first, second);
+
+        paused.Pause();
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        paused.Resume();
+
+        var outcome = await cluster.Api.AwaitAsync([id], TimeSpan.FromSeconds(60));
+        Assert.True(outcome["completed"]!.GetValue<bool>(), outcome.ToJsonString());
+        var record = await GetAsync(id);
+        Assert.Equal("Succeeded", record["status"]!.GetValue<string>());
+        Assert.Equal(1, record["attempts"]!.GetValue<int>());
+        Assert.DoesNotContain(await cluster.HistoryAsync(id), s => s.Reason?.StartsWith("Taken over", StringComparison.Ordinal) == true);
+        Assert.False(await cluster.WasTakenOverAsync(paused));
+    }
+
+    private async Task<string> StartAsync(JsonNode value, int delayMs)
+    {
+        using var response = await cluster.Api.Http.PostAsJsonAsync(
+            "/api/functions/examples.echo/executions",
+            new JsonObject { ["input"] = new JsonObject { ["value"] = value, ["delayMs"] = delayMs } });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {body}");
+        return JsonNode.Parse(body)!["id"]!.GetValue<string>();
+    }
+
+    private Task<JsonNode> GetAsync(string id) => cluster.Api.GetJsonAsync($"/api/executions/{id}");
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (clock.Elapsed > timeout)
+            {
+                throw new TimeoutException($"The condition did not hold within {timeout}.");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    private static DateTimeOffset Time(JsonNode record, string field) =>
+        DateTimeOffset.Parse(record[field]!.GetValue<string>(), CultureInfo.InvariantCulture);
+}
