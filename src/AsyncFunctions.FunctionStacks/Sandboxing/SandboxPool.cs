@@ -1,0 +1,76 @@
+using System.Collections.Concurrent;
+using AsyncFunctions.FunctionStacks.Hosting;
+using AsyncFunctions.Sandbox;
+
+namespace AsyncFunctions.FunctionStacks.Sandboxing;
+
+/// <summary>
+/// The sandbox processes of one server: at most <see cref="SandboxOptions.EffectiveProcesses"/> at
+/// once, started when needed, kept between evaluations and replaced after
+/// <see cref="SandboxOptions.EvaluationsPerProcess"/>, after a limit, or when ended at a deadline.
+/// Waiting for a process does not count against a script's time.
+/// </summary>
+public sealed class SandboxPool : IDisposable
+{
+    private readonly SandboxOptions _options;
+    private readonly long _heapCeiling;
+    private readonly SemaphoreSlim _slots;
+    private readonly ConcurrentBag<SandboxProcess> _idle = [];
+    private bool _disposed;
+
+    public SandboxPool(SandboxOptions options, StackLimitOptions limits)
+    {
+        _options = options;
+        _heapCeiling = options.EffectiveCeiling(limits);
+        _slots = new SemaphoreSlim(options.EffectiveProcesses);
+    }
+
+    /// <summary>
+    /// Evaluates in a sandbox process. A reply is returned as it came; a process ended at the
+    /// deadline gives <c>limit.js_timeout</c>, one that ended on its own (its memory ceiling)
+    /// <c>limit.js_memory</c>; cancellation ends the process and throws.
+    /// </summary>
+    internal async Task<SandboxResult> EvaluateAsync(SandboxRequest request, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var process = _idle.TryTake(out var idle) ? idle : await SandboxProcess.StartAsync(_heapCeiling, _options.StartTimeout, cancellationToken).ConfigureAwait(false);
+            var outcome = await process.EvaluateAsync(SandboxProtocol.EncodeRequest(request), request.Limits.Timeout + _options.KillGrace, cancellationToken).ConfigureAwait(false);
+            if (outcome.Last || process.Evaluations >= _options.EvaluationsPerProcess || _disposed)
+            {
+                process.Dispose();
+            }
+            else
+            {
+                _idle.Add(process);
+            }
+
+            if (outcome.Reply is { } reply)
+            {
+                return reply;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            return SandboxResult.Failed(outcome.TimedOut
+                ? JsRealm.TimedOut(request.Path, request.Limits)
+                : new SandboxError(SandboxCodes.LimitJsMemory,
+                    $"The JavaScript at {request.Path} ended its sandbox (exit code {outcome.ExitCode}), which a script going over the sandbox's memory ceiling does (limit.js_memory).",
+                    null, false));
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        while (_idle.TryTake(out var process))
+        {
+            process.Dispose();
+        }
+    }
+}
