@@ -92,20 +92,25 @@ public sealed class JsRealm : IDisposable
         }, path);
     }
 
+    /// <summary>True once an evaluation ran the process out of memory: its heap is not to be trusted further.</summary>
+    public bool Exhausted { get; private set; }
+
     public void Dispose() => _engine.Dispose();
 
     /// <summary>A promise is awaited: its jobs run here, within the same limits; one that never settles is an error.</summary>
     private JsValue Settle(JsValue promise, string path)
     {
+        _engine.Advanced.ProcessTasks();
         try
         {
-            return promise.UnwrapIfPromise();
+            // Its jobs have run: a promise still pending now waits for nothing that can come.
+            return promise.UnwrapIfPromise(new CancellationToken(canceled: true));
         }
         catch (PromiseRejectedException ex)
         {
             throw new JavaScriptException(ex.RejectedValue);
         }
-        catch (InvalidOperationException)
+        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException)
         {
             throw new SandboxFailure(new SandboxError(SandboxCodes.JsResult,
                 $"The JavaScript at {path} returned a Promise that never settles (js.result); a lambda's value must be JSON or a Promise that settles.",
@@ -149,6 +154,7 @@ public sealed class JsRealm : IDisposable
         catch (OutOfMemoryException)
         {
             // The sandbox process's memory ceiling, or a text or array the runtime cannot make at all.
+            Exhausted = true;
             return SandboxResult.Failed(OutOfMemory(path));
         }
         catch (RecursionDepthOverflowException)

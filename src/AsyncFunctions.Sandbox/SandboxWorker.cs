@@ -5,7 +5,7 @@ namespace AsyncFunctions.Sandbox;
 /// <summary>
 /// The sandbox process's loop: each request is evaluated in a new realm, so nothing a script
 /// changes (a prototype, a global) reaches the next one. Prepared scripts are kept, as the server
-/// keeps compiled documents. After a limit the process answers and ends: what it allocated goes
+/// keeps compiled documents. After running out of memory the process answers and ends: what it allocated goes
 /// back to the operating system with it.
 /// </summary>
 public static class SandboxWorker
@@ -14,13 +14,37 @@ public static class SandboxWorker
 
     private static readonly Dictionary<(string Source, bool IsLambda), Prepared<Acornima.Ast.Script>> Prepared = [];
 
+    /// <summary>The environment variable holding the seconds a process waits for a request before it ends.</summary>
+    public const string IdleVariable = "ASYNCFUNCTIONS_SANDBOX_IDLE_SECONDS";
+
     public static async Task<int> RunAsync(Stream input, Stream output)
     {
+        var idle = double.TryParse(Environment.GetEnvironmentVariable(IdleVariable), System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+            ? TimeSpan.FromSeconds(seconds)
+            : Timeout.InfiniteTimeSpan;
         await SandboxProtocol.WriteFrameAsync(output, SandboxProtocol.Ready).ConfigureAwait(false);
-        while (await SandboxProtocol.ReadFrameAsync(input).ConfigureAwait(false) is { } frame)
+        while (true)
         {
-            var result = Evaluate(SandboxProtocol.DecodeRequest(frame));
-            var last = result.Error is { Catchable: false };
+            byte[]? frame;
+            using (var waiting = new CancellationTokenSource(idle))
+            {
+                try
+                {
+                    frame = await SandboxProtocol.ReadFrameAsync(input, waiting.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Unused for its idle time: the server starts another when it needs one.
+                    return 0;
+                }
+            }
+
+            if (frame is null)
+            {
+                return 0;
+            }
+
+            var (result, last) = Evaluate(SandboxProtocol.DecodeRequest(frame));
             await SandboxProtocol.WriteFrameAsync(output, SandboxProtocol.EncodeReply(result, last)).ConfigureAwait(false);
             if (last)
             {
@@ -31,33 +55,31 @@ public static class SandboxWorker
         return 0;
     }
 
-    /// <summary>Evaluates one request in a realm of its own.</summary>
-    public static SandboxResult Evaluate(SandboxRequest request)
+    /// <summary>Evaluates one request in a realm of its own; Last when the process must end after it (it ran out of memory).</summary>
+    public static (SandboxResult Result, bool Last) Evaluate(SandboxRequest request)
     {
         try
         {
             var script = PrepareOrFail(request, out var failed);
             if (failed is not null)
             {
-                return failed;
+                return (failed, false);
             }
 
             using var realm = new JsRealm(request.Limits, guardBuiltIns: true);
-            if (realm.Bind(request.InputJson, request.EnvJson, request.AuthJson) is { } error)
-            {
-                return SandboxResult.Failed(error);
-            }
-
-            return realm.Evaluate(in script, request.Path, request.VarJson);
+            var result = realm.Bind(request.InputJson, request.EnvJson, request.AuthJson) is { } error
+                ? SandboxResult.Failed(error)
+                : realm.Evaluate(in script, request.Path, request.VarJson);
+            return (result, realm.Exhausted);
         }
         catch (OutOfMemoryException)
         {
-            return SandboxResult.Failed(JsRealm.OutOfMemory(request.Path));
+            return (SandboxResult.Failed(JsRealm.OutOfMemory(request.Path)), true);
         }
         catch (InsufficientExecutionStackException)
         {
-            return SandboxResult.Failed(new SandboxError(SandboxCodes.LimitJsRecursion,
-                $"The JavaScript at {request.Path} nests deeper than the stack allows (limit.js_recursion).", null, false));
+            return (SandboxResult.Failed(new SandboxError(SandboxCodes.LimitJsRecursion,
+                $"The JavaScript at {request.Path} nests deeper than the stack allows (limit.js_recursion).", null, false)), true);
         }
     }
 

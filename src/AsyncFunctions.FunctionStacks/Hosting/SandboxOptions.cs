@@ -22,6 +22,9 @@ public sealed class SandboxOptions
     /// <summary>Time a process has after a script's <see cref="StackLimitOptions.JsTimeout"/> to answer before it is ended.</summary>
     public TimeSpan KillGrace { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>A process unused this long ends, and the memory it held goes back to the operating system.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Longest wait for a new process to be ready.</summary>
     public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

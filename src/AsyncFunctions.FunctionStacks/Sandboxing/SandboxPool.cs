@@ -36,7 +36,7 @@ public sealed class SandboxPool : IDisposable
         await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var process = _idle.TryTake(out var idle) ? idle : await SandboxProcess.StartAsync(_heapCeiling, _options.StartTimeout, cancellationToken).ConfigureAwait(false);
+            var process = TakeIdle() ?? await SandboxProcess.StartAsync(_heapCeiling, _options.StartTimeout, _options.IdleTimeout, cancellationToken).ConfigureAwait(false);
             var outcome = await process.EvaluateAsync(SandboxProtocol.EncodeRequest(request), request.Limits.Timeout + _options.KillGrace, cancellationToken).ConfigureAwait(false);
             if (outcome.Last || process.Evaluations >= _options.EvaluationsPerProcess || _disposed)
             {
@@ -63,6 +63,23 @@ public sealed class SandboxPool : IDisposable
         {
             _slots.Release();
         }
+    }
+
+    /// <summary>A kept process that has not reached its idle time (less a margin, so that it cannot end while it is sent a request).</summary>
+    private SandboxProcess? TakeIdle()
+    {
+        var fresh = (long)Math.Max(0, (_options.IdleTimeout - TimeSpan.FromSeconds(2)).TotalMilliseconds);
+        while (_idle.TryTake(out var process))
+        {
+            if (!process.HasExited && Environment.TickCount64 - process.LastUsed < fresh)
+            {
+                return process;
+            }
+
+            process.Dispose();
+        }
+
+        return null;
     }
 
     public void Dispose()

@@ -25,7 +25,12 @@ internal sealed class SandboxProcess : IDisposable
 
     public int Evaluations { get; private set; }
 
-    public static async Task<SandboxProcess> StartAsync(long heapCeiling, TimeSpan startTimeout, CancellationToken cancellationToken)
+    /// <summary>When it last answered (or started), on the system's monotonic clock.</summary>
+    public long LastUsed { get; private set; } = Environment.TickCount64;
+
+    public bool HasExited => _process.HasExited;
+
+    public static async Task<SandboxProcess> StartAsync(long heapCeiling, TimeSpan startTimeout, TimeSpan idleTimeout, CancellationToken cancellationToken)
     {
         var info = new ProcessStartInfo(DotnetHost(), [WorkerAssembly()])
         {
@@ -36,6 +41,7 @@ internal sealed class SandboxProcess : IDisposable
         };
         info.Environment["DOTNET_GCHeapHardLimit"] = "0x" + heapCeiling.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["DOTNET_gcServer"] = "0";
+        info.Environment[SandboxWorker.IdleVariable] = idleTimeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["DOTNET_GCgen0size"] = "0x1000000";
         info.Environment[MemoryCeiling.GrowthVariable] = (heapCeiling + (512L * 1024 * 1024)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var process = Process.Start(info) ?? throw new InvalidOperationException("The sandbox process did not start.");
@@ -83,6 +89,7 @@ internal sealed class SandboxProcess : IDisposable
 
         if (reply is not null && Volatile.Read(ref _killed) == 0)
         {
+            LastUsed = Environment.TickCount64;
             var (result, last) = SandboxProtocol.DecodeReply(reply);
             return new SandboxOutcome(result, last, false, false, null);
         }
