@@ -27,16 +27,11 @@ public static class SandboxWorker
         {
             byte[]? frame;
             using (var waiting = new CancellationTokenSource(idle))
+            using (waiting.Token.Register(() => Environment.Exit(0)))
             {
-                try
-                {
-                    frame = await SandboxProtocol.ReadFrameAsync(input, waiting.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    // Unused for its idle time: the server starts another when it needs one.
-                    return 0;
-                }
+                // Unused for its idle time, the process ends (a read of standard input cannot be
+                // cancelled everywhere); the server starts another when it needs one.
+                frame = await SandboxProtocol.ReadFrameAsync(input).ConfigureAwait(false);
             }
 
             if (frame is null)
@@ -51,8 +46,6 @@ public static class SandboxWorker
                 return 0;
             }
         }
-
-        return 0;
     }
 
     /// <summary>Evaluates one request in a realm of its own; Last when the process must end after it (it ran out of memory).</summary>
