@@ -7,7 +7,7 @@ namespace AsyncFunctions.FunctionStacks.Hosting;
 /// </summary>
 public sealed class SandboxOptions
 {
-    /// <summary>Most sandbox processes at once; further evaluations wait for one. 0: the number of processors, at least 2.</summary>
+    /// <summary>Most sandbox processes at once, kept ready; further evaluations wait for one. 0: the number of processors, at least 4.</summary>
     public int Processes { get; set; }
 
     /// <summary>Evaluations one process serves before it is replaced (a process that hit a limit is replaced at once).</summary>
@@ -15,7 +15,9 @@ public sealed class SandboxOptions
 
     /// <summary>
     /// The managed heap a sandbox process may hold (GCHeapHardLimit); its address space may grow by
-    /// this much plus 512 MB (RLIMIT_AS). 0: twice <see cref="StackLimitOptions.JsMemoryBytes"/> plus 128 MB.
+    /// this much plus 512 MB (RLIMIT_AS). Before each evaluation the process lowers its heap limit to
+    /// what it holds plus <see cref="StackLimitOptions.JsMemoryBytes"/> and 32 MB, within this
+    /// ceiling. 0: twice <see cref="StackLimitOptions.JsMemoryBytes"/> plus 128 MB.
     /// </summary>
     public long MemoryCeilingBytes { get; set; }
 
@@ -28,8 +30,8 @@ public sealed class SandboxOptions
     /// <summary>Longest wait for a new process to be ready.</summary>
     public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The number of processes in use: <see cref="Processes"/>, or the processors (at least 2).</summary>
-    public int EffectiveProcesses => Processes > 0 ? Processes : Math.Max(2, Environment.ProcessorCount);
+    /// <summary>The number of processes in use: <see cref="Processes"/>, or the processors (at least 4).</summary>
+    public int EffectiveProcesses => Processes > 0 ? Processes : Math.Max(4, Environment.ProcessorCount);
 
     /// <summary>The heap ceiling in use for the given limits.</summary>
     public long EffectiveCeiling(StackLimitOptions limits) =>

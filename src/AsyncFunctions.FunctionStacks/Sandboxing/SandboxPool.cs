@@ -16,7 +16,8 @@ public sealed class SandboxPool : IDisposable
     private readonly long _heapCeiling;
     private readonly SemaphoreSlim _slots;
     private readonly ConcurrentBag<SandboxProcess> _idle = [];
-    private bool _disposed;
+    private int _processes;
+    private volatile bool _disposed;
 
     public SandboxPool(SandboxOptions options, StackLimitOptions limits)
     {
@@ -36,11 +37,23 @@ public sealed class SandboxPool : IDisposable
         await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var process = TakeIdle() ?? await SandboxProcess.StartAsync(_heapCeiling, _options.StartTimeout, _options.IdleTimeout, cancellationToken).ConfigureAwait(false);
-            var outcome = await process.EvaluateAsync(SandboxProtocol.EncodeRequest(request), request.Limits.Timeout + _options.KillGrace, cancellationToken).ConfigureAwait(false);
+            var process = TakeIdle() ?? await StartAsync(cancellationToken).ConfigureAwait(false);
+            StartSpares();
+            SandboxOutcome outcome;
+            try
+            {
+                outcome = await process.EvaluateAsync(SandboxProtocol.EncodeRequest(request), request.Limits.Timeout + _options.KillGrace, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                End(process);
+                throw;
+            }
+
             if (outcome.Last || process.Evaluations >= _options.EvaluationsPerProcess || _disposed)
             {
-                process.Dispose();
+                End(process);
+                StartSpares();
             }
             else
             {
@@ -65,6 +78,68 @@ public sealed class SandboxPool : IDisposable
         }
     }
 
+    private async Task<SandboxProcess> StartAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _processes);
+        try
+        {
+            return await SandboxProcess.StartAsync(_heapCeiling, _options.StartTimeout, _options.IdleTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            Interlocked.Decrement(ref _processes);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Starts processes in the background up to the pool's size, so that the next evaluations (and
+    /// the one after a process ended at a limit) find one ready instead of waiting for a start.
+    /// </summary>
+    private void StartSpares()
+    {
+        while (!_disposed)
+        {
+            var count = Volatile.Read(ref _processes);
+            if (count >= _options.EffectiveProcesses || Interlocked.CompareExchange(ref _processes, count + 1, count) != count)
+            {
+                if (count >= _options.EffectiveProcesses)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    var spare = await SandboxProcess.StartAsync(_heapCeiling, _options.StartTimeout, _options.IdleTimeout, CancellationToken.None).ConfigureAwait(false);
+                    if (_disposed)
+                    {
+                        End(spare);
+                    }
+                    else
+                    {
+                        _idle.Add(spare);
+                    }
+                }
+                catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
+                {
+                    // A spare that failed to start is not needed: an evaluation starts its own and reports why.
+                    Interlocked.Decrement(ref _processes);
+                }
+            });
+        }
+    }
+
+    private void End(SandboxProcess process)
+    {
+        process.Dispose();
+        Interlocked.Decrement(ref _processes);
+    }
+
     /// <summary>A kept process that has not reached its idle time (less a margin, so that it cannot end while it is sent a request).</summary>
     private SandboxProcess? TakeIdle()
     {
@@ -76,7 +151,7 @@ public sealed class SandboxPool : IDisposable
                 return process;
             }
 
-            process.Dispose();
+            End(process);
         }
 
         return null;
@@ -87,7 +162,7 @@ public sealed class SandboxPool : IDisposable
         _disposed = true;
         while (_idle.TryTake(out var process))
         {
-            process.Dispose();
+            End(process);
         }
     }
 }
