@@ -11,7 +11,7 @@ public sealed class SandboxOptions
     public int Processes { get; set; }
 
     /// <summary>Evaluations one process serves before it is replaced (a process that hit a limit is replaced at once).</summary>
-    public int EvaluationsPerProcess { get; set; } = 1000;
+    public int EvaluationsPerProcess { get; set; } = 10_000;
 
     /// <summary>
     /// The managed heap a sandbox process may hold (GCHeapHardLimit); its address space may grow by

@@ -40,7 +40,17 @@ internal sealed class JsEvaluator(StackLimitOptions limits, JsonObject input, Js
                 $"The execution spent more than {limits.JsTotalTime.TotalSeconds} s running JavaScript (limit.js_total_time); it stopped at {script.Path}.");
         }
 
-        var variablesJson = Variables(script, variables);
+        string variablesJson;
+        try
+        {
+            variablesJson = Variables(script, variables);
+        }
+        catch (InvalidOperationException)
+        {
+            // The JSON writer refuses values nested deeper than it supports.
+            throw new FunctionException(StackErrorCodes.LimitJsDepth, $"$var at {script.Path} is nested deeper than {limits.JsDepth} arrays and objects (limit.js_depth).");
+        }
+
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         SandboxResult result;
         try
