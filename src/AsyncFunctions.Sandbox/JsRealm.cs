@@ -151,6 +151,11 @@ public sealed class JsRealm : IDisposable
             return SandboxResult.Failed(new SandboxError(SandboxCodes.LimitJsMemory,
                 $"The JavaScript at {path} went over its memory limits (limit.js_memory): {ex.Message}.", null, false));
         }
+        catch (OverflowException)
+        {
+            // A text or array longer than the runtime can make at all (a built-in sized it before allocating).
+            return SandboxResult.Failed(OutOfMemory(path));
+        }
         catch (OutOfMemoryException)
         {
             // The sandbox process's memory ceiling, or a text or array the runtime cannot make at all.

@@ -91,6 +91,13 @@ public static class SandboxWorker
             return (SandboxResult.Failed(new SandboxError(SandboxCodes.LimitJsRecursion,
                 $"The JavaScript at {request.Path} nests deeper than the stack allows (limit.js_recursion).", null, false)), true);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The engine failed in a way it does not report as a JavaScript error: the script gets an
+            // error it can catch, and the process, whose state is not known, ends.
+            return (SandboxResult.Failed(new SandboxError(SandboxCodes.JsError,
+                $"JavaScript error at {request.Path}: the engine failed ({ex.Message}).", JsRealm.PathData(request.Path), true)), true);
+        }
     }
 
     private static Prepared<Acornima.Ast.Script> PrepareOrFail(SandboxRequest request, out SandboxResult? failed)
