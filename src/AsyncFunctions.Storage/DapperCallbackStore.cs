@@ -3,32 +3,14 @@ using Dapper;
 
 namespace AsyncFunctions.Storage;
 
-/// <summary>
-/// The callbacks and their deliveries over Dapper, for every database. The inserts use
-/// <c>INSERT ... SELECT ... WHERE NOT EXISTS</c>, which all three databases read alike, so a
-/// repeated write changes nothing.
-/// </summary>
+/// <summary>The callbacks and their deliveries over Dapper, for every database; the SQL is the dialect's.</summary>
 public sealed class DapperCallbackStore(SqlDialect dialect) : ICallbackStore
 {
-    private const string SaveSql = """
-        INSERT INTO af_webhooks (execution_id, url, state)
-        SELECT @ExecutionId, @Url, @State
-        WHERE NOT EXISTS (SELECT 1 FROM af_webhooks WHERE execution_id = @ExecutionId)
-        """;
-
-    private const string InsertDeliverySql = """
-        INSERT INTO af_webhook_deliveries (execution_id, message_id, attempt, at, status_code, error, duration_ms)
-        SELECT @ExecutionId, @MessageId, @Attempt, @At, @Status, @Error, @DurationMs
-        WHERE NOT EXISTS (SELECT 1 FROM af_webhook_deliveries WHERE execution_id = @ExecutionId AND message_id = @MessageId AND attempt = @Attempt)
-        """;
-
-    private const string UpdateStateSql = "UPDATE af_webhooks SET state = @State, message_id = @MessageId WHERE execution_id = @ExecutionId";
-
     public Task SaveAsync(string executionId, string url, CancellationToken cancellationToken = default)
     {
         var parameters = new { ExecutionId = executionId, Url = url, State = nameof(CallbackState.Pending) };
         return dialect.WriteAsync(
-            (connection, transaction) => connection.ExecuteAsync(new CommandDefinition(SaveSql, parameters, transaction, cancellationToken: cancellationToken)),
+            (connection, transaction) => connection.ExecuteAsync(new CommandDefinition(dialect.SaveCallbackSql, parameters, transaction, cancellationToken: cancellationToken)),
             transactional: false,
             cancellationToken);
     }
@@ -37,15 +19,15 @@ public sealed class DapperCallbackStore(SqlDialect dialect) : ICallbackStore
     {
         await using var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
         var row = await connection.QuerySingleOrDefaultAsync<(string Url, string State, string? MessageId)>(new CommandDefinition(
-            "SELECT url, state, message_id FROM af_webhooks WHERE execution_id = @executionId", new { executionId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            dialect.GetCallbackSql, new { ExecutionId = executionId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         if (row.Url is null)
         {
             return null;
         }
 
         var deliveries = await connection.QueryAsync<DeliveryRow>(new CommandDefinition(
-            "SELECT message_id, attempt, at, status_code, error, duration_ms FROM af_webhook_deliveries WHERE execution_id = @executionId ORDER BY at, attempt",
-            new { executionId },
+            dialect.ListCallbackDeliveriesSql,
+            new { ExecutionId = executionId },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return new ExecutionCallback(
             row.Url,
@@ -73,8 +55,8 @@ public sealed class DapperCallbackStore(SqlDialect dialect) : ICallbackStore
         return dialect.WriteAsync(
             async (connection, transaction) =>
             {
-                await connection.ExecuteAsync(new CommandDefinition(InsertDeliverySql, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-                return await connection.ExecuteAsync(new CommandDefinition(UpdateStateSql, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                await connection.ExecuteAsync(new CommandDefinition(dialect.InsertCallbackDeliverySql, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                return await connection.ExecuteAsync(new CommandDefinition(dialect.UpdateCallbackStateSql, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             },
             transactional: true,
             cancellationToken);

@@ -25,7 +25,7 @@ public sealed class DapperExecutionLogStore(SqlDialect dialect) : IExecutionLogS
         return dialect.WriteAsync(async (connection, transaction) =>
         {
             await connection.ExecuteAsync(new CommandDefinition(
-                $"INSERT INTO af_execution_logs (execution_id, at, level, message, data) VALUES (@ExecutionId, @At, @Level, @Message, {dialect.Json("@Data")})",
+                dialect.AppendLogSql,
                 rows,
                 transaction,
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
@@ -37,8 +37,8 @@ public sealed class DapperExecutionLogStore(SqlDialect dialect) : IExecutionLogS
     {
         await using var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<LogRow>(new CommandDefinition(
-            dialect.Page("SELECT at AS At, level AS Level, message AS Message, data AS Data FROM af_execution_logs WHERE execution_id = @executionId ORDER BY seq"),
-            new { executionId, Limit = limit },
+            dialect.ListLogsSql,
+            new { ExecutionId = executionId, Limit = limit },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return rows.Select(r => new ExecutionLogEntry(dialect.FromDb(r.At), r.Level, r.Message, r.Data is null ? null : JsonNode.Parse(r.Data))).ToList();
     }

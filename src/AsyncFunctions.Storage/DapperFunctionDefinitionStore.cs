@@ -6,19 +6,12 @@ namespace AsyncFunctions.Storage;
 /// <summary>Function documents in af_functions / af_function_versions, over Dapper.</summary>
 public sealed class DapperFunctionDefinitionStore(SqlDialect dialect, TimeProvider time) : IFunctionDefinitionStore
 {
-    private const string Columns = "v.name AS Name, v.version AS Version, v.document AS Document, v.created_at AS CreatedAt";
-
-    private const string CurrentSql =
-        $"SELECT {Columns} FROM af_function_versions v JOIN af_functions f ON f.name = v.name AND f.latest_version = v.version WHERE v.name = @name AND f.deleted = @deleted";
-
     public async Task<StoredDefinition?> GetAsync(string name, int? version, CancellationToken cancellationToken = default)
     {
-        var sql = version is null
-            ? CurrentSql
-            : $"SELECT {Columns} FROM af_function_versions v WHERE v.name = @name AND v.version = @version";
+        var sql = version is null ? dialect.CurrentDefinitionSql : dialect.DefinitionVersionSql;
         await using var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
         var row = await connection.QuerySingleOrDefaultAsync<DefinitionRow>(new CommandDefinition(
-            sql, new { name, version, deleted = false }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            sql, new { Name = name, Version = version, Deleted = false }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return row?.ToDefinition(dialect);
     }
 
@@ -26,8 +19,8 @@ public sealed class DapperFunctionDefinitionStore(SqlDialect dialect, TimeProvid
     {
         await using var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<DefinitionRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM af_function_versions v JOIN af_functions f ON f.name = v.name AND f.latest_version = v.version WHERE f.deleted = @deleted ORDER BY v.name",
-            new { deleted = false },
+            dialect.ListDefinitionsSql,
+            new { Deleted = false },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return rows.Select(r => r.ToDefinition(dialect)).ToList();
     }
@@ -40,7 +33,7 @@ public sealed class DapperFunctionDefinitionStore(SqlDialect dialect, TimeProvid
             await connection.ExecuteAsync(new CommandDefinition(
                 dialect.LockDefinitionSql, new { Name = name, At = at, Deleted = true }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             var current = await connection.QuerySingleOrDefaultAsync<DefinitionRow>(new CommandDefinition(
-                CurrentSql, new { name, deleted = false }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                dialect.CurrentDefinitionSql, new { Name = name, Deleted = false }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             if (current is not null && sameAsCurrent?.Invoke(current.Document) == true)
             {
                 return new DefinitionSave(current.Version, Changed: false, Created: false);
@@ -49,8 +42,8 @@ public sealed class DapperFunctionDefinitionStore(SqlDialect dialect, TimeProvid
             var version = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
                 dialect.NextDefinitionVersionSql, new { Name = name, At = at, NotDeleted = false }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             await connection.ExecuteAsync(new CommandDefinition(
-                $"INSERT INTO af_function_versions (name, version, document, created_at) VALUES (@name, @version, {dialect.Json("@document")}, @at)",
-                new { name, version, document, at },
+                dialect.InsertDefinitionVersionSql,
+                new { Name = name, Version = version, Document = document, At = at },
                 transaction,
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
             return new DefinitionSave(version, Changed: true, Created: current is null);
@@ -63,8 +56,8 @@ public sealed class DapperFunctionDefinitionStore(SqlDialect dialect, TimeProvid
         return dialect.WriteAsync(async (connection, transaction) =>
         {
             var rows = await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE af_functions SET deleted = @deleted, updated_at = @at WHERE name = @name AND deleted = @notDeleted",
-                new { name, at, deleted = true, notDeleted = false },
+                dialect.DeleteDefinitionSql,
+                new { Name = name, At = at, Deleted = true, NotDeleted = false },
                 transaction,
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
             return rows > 0;

@@ -1,3 +1,7 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AsyncFunctions.Executions;
+
 namespace AsyncFunctions.Storage;
 
 /// <summary>A row of the results table as Dapper reads it; timestamps stay raw until the dialect converts them.</summary>
@@ -51,9 +55,47 @@ internal sealed class ExecutionRow
 
     public int Resumes { get; set; }
 
+    public object? Resumed_At { get; set; }
+
     public int Has_Checkpoint { get; set; }
 
     public string? Retry_Of { get; set; }
 
     public string? Retried_By { get; set; }
+
+    public ExecutionRecord ToRecord(SqlDialect dialect) => new()
+    {
+        Id = Id,
+        Function = Function_Name,
+        FunctionVersion = Function_Version,
+        Status = ParseStatus(Status),
+        Input = ParseJson(Input),
+        Output = ParseJson(Output),
+        Error = ToError(),
+        Attempts = Attempts,
+        ParentId = Parent_Id,
+        RootId = Root_Id,
+        CallDepth = Call_Depth,
+        Caller = Caller_Key is null ? null : new ExecutionCaller(Caller_Key, Caller_Role ?? ""),
+        CreatedAt = dialect.FromDb(Created_At),
+        StartedAt = Started_At is null ? null : dialect.FromDb(Started_At),
+        CompletedAt = Completed_At is null ? null : dialect.FromDb(Completed_At),
+        WaitingFor = Status == SqlDialect.AwaitingStatus && Waiting_For is not null ? JsonSerializer.Deserialize<string[]>(Waiting_For) : null,
+        AwaitingSince = Status == SqlDialect.AwaitingStatus && Awaiting_Since is not null ? dialect.FromDb(Awaiting_Since) : null,
+        WakeAt = Status == SqlDialect.AwaitingStatus && Wake_At is not null ? dialect.FromDb(Wake_At) : null,
+        Resumes = Resumes,
+        ResumedAt = Resumed_At is null ? null : dialect.FromDb(Resumed_At),
+        HasCheckpoint = Has_Checkpoint != 0,
+        RetryOf = Retry_Of,
+        RetriedBy = Retried_By,
+    };
+
+    public ExecutionResult ToResult() => new(Id, ParseStatus(Status), ParseJson(Output), ToError());
+
+    private ExecutionError? ToError() =>
+        Error_Code is null ? null : new ExecutionError(Error_Type ?? "", Error_Message ?? "", Error_Code, ParseJson(Error_Data));
+
+    private static ExecutionStatus ParseStatus(string status) => Enum.Parse<ExecutionStatus>(status);
+
+    private static JsonNode? ParseJson(string? json) => json is null ? null : JsonNode.Parse(json);
 }

@@ -1,41 +1,21 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
-using AsyncFunctions.Executions;
+using System.Runtime.CompilerServices;
 using Dapper;
 
 namespace AsyncFunctions.Storage;
 
 /// <summary>
-/// What differs between databases for the results table: connections, upserts, paging and how
-/// timestamps and JSON travel. Standard SQL lives in <see cref="DapperExecutionStore"/>; each
-/// database overrides only what it must.
+/// Every SQL statement of the platform, and how each database runs them. This base holds the
+/// standard statements, one partial file per store (executions, suspensions, idempotency,
+/// maintenance, functions, logs, callbacks); a database's dialect overrides only the hooks in
+/// which it differs (paging, list parameters, JSON and timestamp parameters, the upsert) and, rarely,
+/// a whole statement. The stores hold no SQL text: they bind parameters and map rows.
 /// </summary>
-public abstract class SqlDialect
+public abstract partial class SqlDialect
 {
-    // The statements are built once from the dialect's hooks: every write uses them.
-    private string? _createSql;
-    private string? _applySql;
-
-    /// <summary>The columns every query of an execution row reads.</summary>
-    public const string RowColumns =
-        "seq, id, function_name, function_version, status, input, output, error_type, error_message, error_code, error_data, " +
-        "attempts, parent_id, root_id, call_depth, caller_key, caller_role, created_at, started_at, completed_at, " +
-        "waiting_for, awaiting_since, wake_at, resumes, CASE WHEN saved_state IS NULL THEN 0 ELSE 1 END AS has_checkpoint, retry_of, retried_by";
-
-    /// <summary>
-    /// The SET expressions of a status write that keep a suspension's bookkeeping, in terms of the
-    /// stored row (<paramref name="row"/>) and the new phase (<paramref name="newPhase"/>): a move
-    /// from Awaiting back to pending is a resume (counted in resumes, and the start that follows is
-    /// not an attempt), and a finished execution drops its checkpoint.
-    /// </summary>
-    protected static string SuspensionColumnsSql(string row, string newPhase, string newAttempt) => $"""
-        attempts = {row}attempts + CASE WHEN {row}resuming = 1 THEN 0 ELSE {newAttempt} END,
-            resumes = {row}resumes + CASE WHEN {row}status = '{AwaitingStatus}' AND {newPhase} = {ExecutionStatusRules.PendingPhase} THEN 1 ELSE 0 END,
-            resuming = CASE WHEN {newPhase} = {ExecutionStatusRules.PendingPhase} AND ({row}status = '{AwaitingStatus}' OR {row}resuming = 1) THEN 1 ELSE 0 END,
-            saved_state = CASE WHEN {newPhase} = {ExecutionStatusRules.FinishedPhase} THEN NULL ELSE {row}saved_state END
-        """;
-
-    /// <summary>The stored status of a suspended execution.</summary>
-    public const string AwaitingStatus = nameof(ExecutionStatus.Awaiting);
+    // Statement texts are built once from the dialect's hooks: the hot writes are looked up by text.
+    private readonly ConcurrentDictionary<string, object> _statements = new(StringComparer.Ordinal);
 
     public abstract DbConnection CreateConnection();
 
@@ -55,105 +35,8 @@ public abstract class SqlDialect
         }
     }
 
-    /// <summary>
-    /// Inserts a new row (parameters: Id, Function, FunctionVersion, Status, Phase, At, Input,
-    /// ParentId, RootId, CallDepth, LeaseExpiresAt, CallerKey, CallerRole); when a placeholder exists, fills in what it
-    /// lacks without touching its status. Standard <c>ON CONFLICT</c>; a database without it overrides.
-    /// </summary>
-    public virtual string CreateSql => _createSql ??= $"""
-        INSERT INTO af_executions AS e (id, function_name, function_version, status, phase, status_at, input, parent_id, root_id, call_depth, caller_key, caller_role, created_at, lease_expires_at)
-        VALUES (@Id, @Function, @FunctionVersion, @Status, @Phase, @At, {Json("@Input")}, @ParentId, @RootId, @CallDepth, @CallerKey, @CallerRole, @At, {NullableTimestamp("@LeaseExpiresAt")})
-        ON CONFLICT (id) DO UPDATE SET
-            function_version = EXCLUDED.function_version,
-            input = EXCLUDED.input,
-            parent_id = EXCLUDED.parent_id,
-            root_id = EXCLUDED.root_id,
-            call_depth = EXCLUDED.call_depth,
-            caller_key = EXCLUDED.caller_key,
-            caller_role = EXCLUDED.caller_role,
-            created_at = {Earlier("e.created_at", "EXCLUDED.created_at")}
-        WHERE e.input IS NULL
-        """;
-
-    /// <summary>
-    /// Counts one more async start on a tree's root row unless the tree reached @Max (parameters:
-    /// RootId, Max); one row changed means the start may go on.
-    /// </summary>
-    public virtual string CountTreeStartSql => "UPDATE af_executions SET tree_starts = tree_starts + @Count WHERE id = @RootId AND tree_starts + @Count <= @Max";
-
-    /// <summary>
-    /// Upserts a status change under the monotonic rule (parameters: Id, Function, Status, Phase,
-    /// At, Output, ErrorType, ErrorMessage, ErrorCode, ErrorData, Attempt (0 or 1), StartedAt,
-    /// CompletedAt). The rule's condition comes from <see cref="ExecutionStatusRules.SupersedesSql"/>.
-    /// </summary>
-    public virtual string ApplySql => _applySql ??= $"""
-        INSERT INTO af_executions AS e (id, function_name, status, phase, status_at, output, error_type, error_message, error_code, error_data,
-                                        attempts, created_at, started_at, completed_at)
-        VALUES (@Id, @Function, @Status, @Phase, @At, {Json("@Output")}, @ErrorType, @ErrorMessage, @ErrorCode, {Json("@ErrorData")},
-                @Attempt, @At, @StartedAt, @CompletedAt)
-        ON CONFLICT (id) DO UPDATE SET
-            status = EXCLUDED.status,
-            phase = EXCLUDED.phase,
-            status_at = EXCLUDED.status_at,
-            output = EXCLUDED.output,
-            error_type = EXCLUDED.error_type,
-            error_message = EXCLUDED.error_message,
-            error_code = EXCLUDED.error_code,
-            error_data = EXCLUDED.error_data,
-            {SuspensionColumnsSql("e.", "EXCLUDED.phase", "EXCLUDED.attempts")},
-            started_at = COALESCE(EXCLUDED.started_at, e.started_at),
-            completed_at = EXCLUDED.completed_at
-        WHERE {ExecutionStatusRules.SupersedesSql("EXCLUDED.phase", "EXCLUDED.status_at", "e.phase", "e.status_at")}
-        {AfterApply}
-        """;
-
-    /// <summary>
-    /// Unfinished executions waiting for any of the list parameter @Ids whose every awaited
-    /// execution is finished (parameters: Ids). Not only those already Awaiting: a waiter whose
-    /// suspension is being committed right now is resumed as soon as the commit releases its job.
-    /// </summary>
-    public virtual string ReadyWaitersSql => $"""
-        SELECT DISTINCT w.waiter_id FROM af_execution_waits w JOIN af_executions p ON p.id = w.waiter_id
-        WHERE {InList("w.awaited_id", "@Ids")} AND p.phase < {ExecutionStatusRules.FinishedPhase}
-          AND {NothingLeftToAwait("w.waiter_id")}
-        """;
-
-    /// <summary>
-    /// Suspended awaits that are due: deadline before @Now, or nothing left unfinished (parameters:
-    /// Now, Limit). A sleep has no waits and is left to its job's scheduled state.
-    /// </summary>
-    public virtual string DueSuspensionsSql => Page($"""
-        SELECT p.id FROM af_executions p
-        WHERE p.status = '{AwaitingStatus}'
-          AND EXISTS (SELECT 1 FROM af_execution_waits a WHERE a.waiter_id = p.id)
-          AND (p.wake_at <= @Now
-               OR {NothingLeftToAwait("p.id")})
-        ORDER BY p.wake_at
-        """);
-
-    /// <summary>
-    /// Inserts an idempotency key unless it is stored already (parameters: CallerKey, Key,
-    /// Function, RequestHash, At); one row changed means this call stored it. The primary key
-    /// decides between concurrent inserts.
-    /// </summary>
-    public virtual string InsertIdempotencyKeySql => """
-        INSERT INTO af_idempotency_keys (caller_key, idempotency_key, function_name, request_hash, execution_id, created_at)
-        VALUES (@CallerKey, @Key, @Function, @RequestHash, NULL, @At)
-        ON CONFLICT (caller_key, idempotency_key) DO NOTHING
-        """;
-
-    /// <summary>A condition that none of the executions <paramref name="waiter"/> waits for is unfinished.</summary>
-    private static string NothingLeftToAwait(string waiter) =>
-        $"NOT EXISTS (SELECT 1 FROM af_execution_waits o JOIN af_executions c ON c.id = o.awaited_id WHERE o.waiter_id = {waiter} AND c.phase < {ExecutionStatusRules.FinishedPhase})";
-
-    /// <summary>The earlier of two timestamps (standard <c>LEAST</c>; SQLite spells it <c>MIN</c>).</summary>
-    protected virtual string Earlier(string first, string second) => $"LEAST({first}, {second})";
-
-    /// <summary>A timestamp parameter that may be null, typed where the database cannot infer it.</summary>
-    protected virtual string NullableTimestamp(string parameter) => parameter;
-
-    /// <summary>What follows the status upsert, e.g. a notification of the rows it wrote.</summary>
-    protected virtual string AfterApply => "";
+    /// <summary>Wraps a filtered, ordered select so it returns at most @Limit rows.</summary>
+    public abstract string Page(string selectWhereOrderBy);
 
     /// <summary>
     /// A condition that <paramref name="column"/> is one of the values of the list parameter
@@ -165,28 +48,41 @@ public abstract class SqlDialect
     /// <summary>How a JSON text parameter is written into a JSON column (PostgreSQL needs a cast).</summary>
     public virtual string Json(string parameter) => parameter;
 
-    /// <summary>
-    /// Locks a function name's row for the rest of the transaction, creating it (version 0,
-    /// deleted) when the name is new, so saves of one name run one after another
-    /// (parameters: Name, At, Deleted = true).
-    /// </summary>
-    public virtual string LockDefinitionSql => """
-        INSERT INTO af_functions (name, latest_version, deleted, updated_at) VALUES (@Name, 0, @Deleted, @At)
-        ON CONFLICT (name) DO UPDATE SET name = excluded.name
-        """;
+    /// <summary>A timestamp parameter written into a column, typed where the database needs it.</summary>
+    public virtual string Timestamp(string parameter) => parameter;
+
+    /// <summary>A timestamp parameter that may be null, typed where the database cannot infer it.</summary>
+    public virtual string NullableTimestamp(string parameter) => Timestamp(parameter);
+
+    /// <summary>The earlier of two timestamps (standard <c>LEAST</c>; SQLite spells it <c>MIN</c>).</summary>
+    public virtual string Earlier(string first, string second) => $"LEAST({first}, {second})";
+
+    /// <summary>What follows the status upsert, e.g. a notification of the rows it wrote.</summary>
+    public virtual string AfterApply => "";
 
     /// <summary>
-    /// Makes a function name current with its next version number and returns that number
-    /// (parameters: Name, At, NotDeleted = false).
+    /// The text of an upsert: standard <c>INSERT ... ON CONFLICT</c>, the stored row named
+    /// <see cref="UpsertStatement.StoredAlias"/>. A database without <c>ON CONFLICT</c> overrides
+    /// this one hook, not the statements.
     /// </summary>
-    public virtual string NextDefinitionVersionSql => """
-        INSERT INTO af_functions (name, latest_version, deleted, updated_at) VALUES (@Name, 1, @NotDeleted, @At)
-        ON CONFLICT (name) DO UPDATE SET latest_version = af_functions.latest_version + 1, deleted = @NotDeleted, updated_at = @At
-        RETURNING latest_version
-        """;
+    public virtual string Upsert(UpsertStatement statement)
+    {
+        ArgumentNullException.ThrowIfNull(statement);
+        var alias = UpsertStatement.StoredAlias;
+        var insert = $"""
+            INSERT INTO {statement.Table} AS {alias} ({statement.ColumnList})
+            VALUES ({statement.ValueList})
+            ON CONFLICT ({string.Join(", ", statement.Keys)}) DO
+            """;
+        if (statement.Set is null)
+        {
+            return insert + " NOTHING";
+        }
 
-    /// <summary>Wraps a filtered, ordered select so it returns at most @Limit rows.</summary>
-    public abstract string Page(string selectWhereOrderBy);
+        var row = new UpsertRow(column => "EXCLUDED." + column, column => $"{alias}.{column}");
+        var when = statement.When is null ? "" : $"\nWHERE {statement.When(row)}";
+        return $"{insert} UPDATE SET\n    {statement.Set(row)}{when}";
+    }
 
     /// <summary>Converts a timestamp into the value stored in the database.</summary>
     public virtual object ToDb(DateTimeOffset value) => value.UtcDateTime;
@@ -240,4 +136,19 @@ public abstract class SqlDialect
             async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) > 0,
             transactional: false,
             cancellationToken);
+
+    /// <summary>Runs one write statement (no transaction of its own); returns the rows it changed.</summary>
+    public Task<int> WriteStatementAsync(string sql, object parameters, CancellationToken cancellationToken) =>
+        WriteAsync(
+            (connection, transaction) => connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)),
+            transactional: false,
+            cancellationToken);
+
+    /// <summary>A statement text built once, on first use, from this dialect's hooks.</summary>
+    protected string Statement(Func<string> build, [CallerMemberName] string name = "") =>
+        (string)_statements.GetOrAdd(name, static (_, build) => build(), build);
+
+    /// <summary>A list of statements run in order, built once, on first use.</summary>
+    protected IReadOnlyList<string> Statements(Func<IReadOnlyList<string>> build, [CallerMemberName] string name = "") =>
+        (IReadOnlyList<string>)_statements.GetOrAdd(name, static (_, build) => build(), build);
 }

@@ -102,7 +102,7 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
                 return Task.FromResult(false);
             }
 
-            // The suspension bookkeeping of SqlDialect.SuspensionColumnsSql, in C#.
+            // The suspension bookkeeping of SqlDialect.SuspensionBookkeeping, in C#.
             var phase = change.Status.Phase();
             var wasResuming = row.Resuming;
             row.Resumes += row.Status == ExecutionStatus.Awaiting && phase == ExecutionStatusRules.PendingPhase ? 1 : 0;
@@ -118,8 +118,10 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
             row.SetError(change.Error);
             if (change.StartsAttempt)
             {
+                // A resumed run goes on with its attempt: neither counted again nor restarted in time.
                 row.Attempts += wasResuming ? 0 : 1;
-                row.StartedAt = at;
+                row.StartedAt = wasResuming ? row.StartedAt ?? at : at;
+                row.ResumedAt = wasResuming ? at : row.ResumedAt;
             }
 
             row.CompletedAt = change.Status.IsTerminal() ? at : null;
@@ -288,7 +290,7 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
     }
 
     private bool AllFinished(Row waiter) =>
-        waiter.Waits.All(id => !_rows.TryGetValue(id, out var awaited) || awaited.Status.IsTerminal());
+        AwaitRules.NothingLeftToAwait(waiter.Waits, waiter.Waits.Where(_rows.ContainsKey).ToDictionary(id => id, id => new ExecutionResult(id, _rows[id].Status, null, null), StringComparer.Ordinal));
 
     public Task<bool> LinkRetryAsync(string retriedId, string retryId, CancellationToken cancellationToken = default)
     {
@@ -446,6 +448,8 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
 
         public int Resumes { get; set; }
 
+        public DateTimeOffset? ResumedAt { get; set; }
+
         public bool Resuming { get; set; }
 
         public void SetError(ExecutionError? error) =>
@@ -472,6 +476,7 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
             AwaitingSince = Status == ExecutionStatus.Awaiting ? AwaitingSince : null,
             WakeAt = Status == ExecutionStatus.Awaiting ? WakeAt : null,
             Resumes = Resumes,
+            ResumedAt = ResumedAt,
             HasCheckpoint = Checkpoint is not null,
             RetryOf = RetryOf,
             RetriedBy = RetriedBy,

@@ -1,67 +1,82 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 
 namespace AsyncFunctions.Hosting.Tests;
 
 /// <summary>
-/// The README's shell blocks marked <c>&lt;!-- readme-test: run --&gt;</c> run word for word with bash
-/// against the shipped server started on a port other than 5080, with <c>BASE</c> set to its
-/// address; each must exit 0 and print what the README says it prints.
+/// The shell blocks marked <c>&lt;!-- readme-test: run --&gt;</c> on every documentation page
+/// (README.md and docs/*.md, found on disk) run word for word with bash against the shipped server
+/// started on a port other than 5080, with <c>BASE</c> set to its address; each must exit 0 and
+/// print what its <c>&lt;!-- readme-test: prints … --&gt;</c> lines say. The conventions are those
+/// of <see cref="ReadmeBlock"/>.
 /// </summary>
-public sealed class ReadmeRunnerTests
+public sealed partial class ReadmeRunnerTests(ReadmeServer server) : IClassFixture<ReadmeServer>
 {
-    /// <summary>What each section's blocks must print, from the expected output the README shows in comments.</summary>
-    private static readonly Dictionary<string, string[]> Expected = new()
-    {
-        ["Walk-through"] =
-        [
-            "HTTP/1.1 202 Accepted",
-            "\"status\":\"Succeeded\"",
-            "\"output\":{\"hello\":\"world\"}",
-            "\"code\":\"examples.failed\"",
-            "\"output\":42",
-        ],
-        ["Function stacks"] =
-        [
-            "\"users\":{\"1\":{\"id\":1,\"name\":\"user 1\"},\"2\":{\"id\":2,\"name\":\"user 2\"},\"3\":{\"id\":3,\"name\":\"user 3\"}}",
-            "\"sent\":[\"ann@example.com\",\"bob@example.com\"]",
-            "\"code\":\"notify.rejected\"",
-            "\"invalidRows\":[1]",
-            "\"greeting\":\"Hello, Ada!\"",
-            "\"path\":\"$.stack[1].call\"",
-            "204",
-        ],
-        ["Adding your own C# functions"] =
-        [
-            "\"function\":\"examples.echo\"",
-            "\"output\":{\"from\":\"C#\"}",
-        ],
-    };
+    public static TheoryData<string> PagesWithRunBlocks() =>
+        [.. DocPage.All().Where(p => p.Blocks.Any(b => b.Runs)).Select(p => p.Path)];
 
-    [SkippableFact]
-    public async Task The_readmes_shell_blocks_run_against_a_server_on_another_port()
+    [SkippableTheory]
+    [MemberData(nameof(PagesWithRunBlocks))]
+    public async Task The_pages_shell_blocks_run_against_a_server_on_another_port_and_print_what_they_say(string page)
     {
         Skip.If(FindOnPath("bash") is null, "bash is not installed.");
         Skip.If(FindOnPath("curl") is null, "curl is not installed.");
-        var blocks = ReadmeBlock.Parse(Repository.Readme).Where(b => b.Runs).ToList();
-        Assert.All(blocks, b => Assert.Equal("sh", b.Info));
-        Assert.Equal(Expected.Keys.Order(), blocks.Select(b => b.Heading).Distinct().Order());
+        var blocks = DocPage.Read(page).Blocks.Where(b => b.Runs).ToList();
 
-        await using var server = await ServerProcess.StartAsync();
-        foreach (var section in blocks.GroupBy(b => b.Heading))
+        var address = (await server.StartAsync()).Address;
+        foreach (var block in blocks)
         {
-            var output = "";
-            foreach (var block in section)
+            var (exitCode, stdout, stderr) = await RunAsync(block.Text, address);
+            Assert.True(exitCode == 0, $"The block at {block.Place} exited with {exitCode}.\n--- block\n{block.Text}--- stdout\n{stdout}--- stderr\n{stderr}--- server\n{server.Output}");
+            foreach (var expected in block.Prints)
             {
-                var (exitCode, stdout, stderr) = await RunAsync(block.Text, server.Address);
-                Assert.True(exitCode == 0, $"A block under '{block.Heading}' exited with {exitCode}.\n--- block\n{block.Text}--- stdout\n{stdout}--- stderr\n{stderr}--- server\n{server.Output}");
-                output += stdout;
-            }
-
-            foreach (var expected in Expected[section.Key])
-            {
-                Assert.True(output.Contains(expected, StringComparison.Ordinal), $"The blocks under '{section.Key}' did not print {expected}:\n{output}--- server\n{server.Output}");
+                Assert.True(stdout.Contains(expected, StringComparison.Ordinal), $"The block at {block.Place} did not print {expected}:\n{stdout}--- server\n{server.Output}");
             }
         }
+    }
+
+    [Fact]
+    public void Every_run_block_stands_alone_and_says_what_it_prints()
+    {
+        var runs = DocPage.All().SelectMany(p => p.Blocks).Where(b => b.Runs).ToList();
+
+        Assert.All(runs, b =>
+        {
+            Assert.True(b.Info == "sh", $"The run block at {b.Place} is not a ```sh block.");
+            Assert.True(!b.Text.Contains("$BASE", StringComparison.Ordinal) || b.Text.Contains("BASE=${BASE:-http://localhost:5080}", StringComparison.Ordinal),
+                $"The run block at {b.Place} uses $BASE without setting it (BASE=${{BASE:-http://localhost:5080}}), so it does not stand alone.");
+            Assert.True(b.Prints.Count > 0, $"The run block at {b.Place} is not followed by a <!-- readme-test: prints … --> line.");
+            foreach (Match curl in CurlCommand().Matches(b.Text))
+            {
+                Assert.True(SilentOption().IsMatch(curl.Value), $"A curl of the run block at {b.Place} lacks -s: {curl.Value}");
+            }
+        });
+        Assert.All(DocPage.All().SelectMany(p => p.Blocks).Where(b => b.Prints.Count > 0), b =>
+            Assert.True(b.Runs, $"The block at {b.Place} says what it prints but is not marked {ReadmeBlock.RunMarker}."));
+
+        // The front page's walk-through and the C# page's example are run; losing their markers would go unnoticed otherwise.
+        Assert.Contains(runs, b => b.Page == DocPage.Readme && b.Heading == "Five-minute walk-through");
+        Assert.Contains(runs, b => b.Page == "docs/csharp-functions.md" && b.Heading == "Adding your own C# functions");
+    }
+
+    [Fact]
+    public void The_convention_check_finds_a_block_that_does_not_stand_alone()
+    {
+        const string page = """
+            ## Try it
+
+            <!-- readme-test: run -->
+            ```sh
+            curl $BASE/api/functions
+            ```
+            <!-- readme-test: prints [ -->
+            """;
+        var block = Assert.Single(ReadmeBlock.Parse(page, "docs/example.md"));
+
+        Assert.True(block.Runs);
+        Assert.Equal(["["], block.Prints);
+        Assert.DoesNotContain("BASE=${BASE:-", block.Text, StringComparison.Ordinal);
+        Assert.DoesNotMatch(SilentOption(), Assert.Single(CurlCommand().Matches(block.Text)).Value);
     }
 
     /// <summary>Runs one block as written with <c>bash -euo pipefail</c>, BASE pointing at the server.</summary>
@@ -103,4 +118,12 @@ public sealed class ReadmeRunnerTests
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
             .Select(directory => Path.Combine(directory, program))
             .FirstOrDefault(File.Exists);
+
+    /// <summary>A curl command up to the end of its line (continuation lines aside: the options come first).</summary>
+    [GeneratedRegex(@"(?<![\w-])curl\s[^\n]*")]
+    private static partial Regex CurlCommand();
+
+    /// <summary>-s alone or in a group of short options (-s, -si, -sN), or --silent.</summary>
+    [GeneratedRegex(@"\s(-[a-zA-Z]*s[a-zA-Z]*|--silent)(?=\s|$)")]
+    private static partial Regex SilentOption();
 }

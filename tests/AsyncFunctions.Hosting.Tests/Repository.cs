@@ -9,8 +9,6 @@ internal static class Repository
 
     public static string ServerDirectory { get; } = Metadata("ServerDirectory");
 
-    public static string Readme => File.ReadAllText(Path.Combine(Root, "README.md"));
-
     private static string Metadata(string key) =>
         typeof(Repository).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
 }

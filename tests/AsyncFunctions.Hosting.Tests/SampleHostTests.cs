@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AsyncFunctions.Hosting.Tests;
 
 /// <summary>
-/// AsyncFunctions hosted in an app of its own (the README's sample): the app's endpoint keeps the
+/// AsyncFunctions hosted in an app of its own (the sample of docs/csharp-functions.md): the app's endpoint keeps the
 /// app's rules, and the platform's API, dashboard and health answer beside it.
 /// </summary>
 public sealed class SampleHostTests

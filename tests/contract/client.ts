@@ -1,4 +1,4 @@
-// A program written from the README against the generated types: it must type-check under
+// A program written from the docs (docs/rest-api.md) against the generated types: it must type-check under
 // tsc --strict with no cast. It is only compiled, never run.
 import createClient from "openapi-fetch";
 import type { components, paths } from "./generated/api.js";

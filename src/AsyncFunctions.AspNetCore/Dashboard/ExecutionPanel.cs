@@ -59,6 +59,11 @@ internal static class ExecutionPanel
             Row(html, "Started", E(Time(r.StartedAt)));
         }
 
+        if (r.ResumedAt is not null)
+        {
+            Row(html, "Last resumed", E(Time(r.ResumedAt)));
+        }
+
         if (r.CompletedAt is not null)
         {
             Row(html, "Completed", E(Time(r.CompletedAt)));

@@ -37,6 +37,7 @@ public sealed record ExecutionRecord
 
     public DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>When a worker started its current attempt; a resume after a suspension does not move it (see <see cref="ResumedAt"/>).</summary>
     public DateTimeOffset? StartedAt { get; init; }
 
     public DateTimeOffset? CompletedAt { get; init; }
@@ -62,6 +63,9 @@ public sealed record ExecutionRecord
 
     /// <summary>How many times it was resumed after a suspension (not counted in <see cref="Attempts"/>).</summary>
     public int Resumes { get; init; }
+
+    /// <summary>When its last resumed run started; null until it was resumed.</summary>
+    public DateTimeOffset? ResumedAt { get; init; }
 
     /// <summary>The callback of the execution and its deliveries; null when it has none, or when the reader did not ask for it.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

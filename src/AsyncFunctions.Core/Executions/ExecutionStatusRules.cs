@@ -13,9 +13,9 @@ namespace AsyncFunctions.Executions;
 /// <item>A finished status is final until such a requeue: a late result, a second verdict or a
 /// delete from the dashboard does not replace it.</item>
 /// </list>
-/// The SQL stores apply the same rule in the WHERE clause of their status upsert, written by
-/// <see cref="SupersedesSql"/> over the stored <see cref="Phase"/> column; the storage contract
-/// tests check every dialect against <see cref="Supersedes"/>, write by write.
+/// The SQL stores apply the same rule in the WHERE clause of their status upsert, over the stored
+/// <see cref="Phase"/> column (its SQL twin lives with the dialects in the storage project); the
+/// storage contract tests check every dialect against <see cref="Supersedes"/>, write by write.
 /// </summary>
 public static class ExecutionStatusRules
 {
@@ -42,13 +42,6 @@ public static class ExecutionStatusRules
     /// <summary>Whether a write of (<paramref name="newStatus"/>, <paramref name="newAt"/>) replaces the stored status.</summary>
     public static bool Supersedes(ExecutionStatus newStatus, DateTimeOffset newAt, ExecutionStatus current, DateTimeOffset currentAt) =>
         SupersedesPhase(newStatus.Phase(), newAt, current.Phase(), currentAt);
-
-    /// <summary>
-    /// The same rule as a SQL condition over four SQL expressions, for the stores that apply it in
-    /// the database; it is written here, beside its C# twin, so the two cannot drift apart.
-    /// </summary>
-    public static string SupersedesSql(string newPhase, string newAt, string currentPhase, string currentAt) =>
-        $"(({newPhase} > {currentPhase} AND {currentPhase} < {FinishedPhase}) OR ({newPhase} < {FinishedPhase} AND {newAt} > {currentAt}))";
 
     private static bool SupersedesPhase(int newPhase, DateTimeOffset newAt, int currentPhase, DateTimeOffset currentAt) =>
         (newPhase > currentPhase && currentPhase < FinishedPhase) || (newPhase < FinishedPhase && newAt > currentAt);

@@ -1,6 +1,6 @@
 namespace AsyncFunctions.Executions;
 
-/// <summary>Thrown by <see cref="IExecutionStore.ListAsync"/> for a paging cursor the store did not issue.</summary>
+/// <summary>Thrown by <see cref="IExecutionRecords.ListAsync"/> for a paging cursor the store did not issue.</summary>
 public sealed class InvalidCursorException : Exception
 {
     public InvalidCursorException(string cursor)

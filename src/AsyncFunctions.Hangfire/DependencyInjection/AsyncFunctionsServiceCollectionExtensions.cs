@@ -32,6 +32,12 @@ public static class AsyncFunctionsServiceCollectionExtensions
         services.AddSingleton(provider);
         services.TryAddSingleton(sp => provider.CreateDialect(sp));
         services.TryAddSingleton<IExecutionStore>(sp => new DapperExecutionStore(sp.GetRequiredService<SqlDialect>()));
+
+        // Each part of the results table is the one store, so a replaced IExecutionStore replaces all of them.
+        services.TryAddSingleton<IExecutionRecords>(sp => sp.GetRequiredService<IExecutionStore>());
+        services.TryAddSingleton<ISuspensionStore>(sp => sp.GetRequiredService<IExecutionStore>());
+        services.TryAddSingleton<IIdempotencyStore>(sp => sp.GetRequiredService<IExecutionStore>());
+        services.TryAddSingleton<IExecutionMaintenanceStore>(sp => sp.GetRequiredService<IExecutionStore>());
         services.TryAddSingleton<IFunctionDefinitionStore, DapperFunctionDefinitionStore>();
         services.TryAddSingleton<IExecutionLogStore, DapperExecutionLogStore>();
         services.TryAddSingleton<AsyncFunctions.Webhooks.ICallbackStore>(sp => new DapperCallbackStore(sp.GetRequiredService<SqlDialect>()));

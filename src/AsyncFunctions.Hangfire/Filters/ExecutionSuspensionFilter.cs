@@ -22,7 +22,7 @@ public sealed class ExecutionSuspensionFilter(IExecutionStore store, TimeProvide
         }
 
         var now = time.GetUtcNow();
-        if (suspension.WakeAt <= now || (!suspension.IsSleep && AllFinished(suspension.WaitingFor)))
+        if (suspension.WakeAt <= now || (!suspension.IsSleep && NothingLeftToAwait(suspension.WaitingFor)))
         {
             // Due already: queued again in this very state change, which holds the job's lock.
             context.CandidateState = new ResumedAtOnceState();
@@ -34,9 +34,6 @@ public sealed class ExecutionSuspensionFilter(IExecutionStore store, TimeProvide
             : new SuspendedState(suspension.WaitingFor, suspension.WakeAt, now) { Reason = SuspendedState.Describe(suspension) };
     }
 
-    private bool AllFinished(IReadOnlyList<string> ids)
-    {
-        var results = Blocking.Wait(store.GetResultsAsync(ids.ToArray()));
-        return ids.All(id => !results.TryGetValue(id, out var result) || result.IsTerminal);
-    }
+    private bool NothingLeftToAwait(IReadOnlyList<string> ids) =>
+        AwaitRules.NothingLeftToAwait(ids, Blocking.Wait(store.GetResultsAsync(ids.ToArray())));
 }

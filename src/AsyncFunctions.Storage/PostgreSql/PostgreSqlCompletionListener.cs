@@ -1,5 +1,4 @@
 using AsyncFunctions.Awaiting;
-using AsyncFunctions.Executions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -70,7 +69,7 @@ public sealed partial class PostgreSqlCompletionListener : BackgroundService
                 await using var connection = new NpgsqlConnection(_connectionString);
                 connection.Notification += OnNotification;
                 await connection.OpenAsync(stoppingToken).ConfigureAwait(false);
-                await ExecuteAsync(connection, $"LISTEN {PostgreSqlDialect.NotificationChannel}", stoppingToken).ConfigureAwait(false);
+                await ExecuteAsync(connection, PostgreSqlDialect.ListenSql, stoppingToken).ConfigureAwait(false);
                 if (lostAt is { } since)
                 {
                     await SignalFinishedSinceAsync(connection, since - CatchUpMargin, stoppingToken).ConfigureAwait(false);
@@ -85,7 +84,7 @@ public sealed partial class PostgreSqlCompletionListener : BackgroundService
                     lastHealthy = _time.GetUtcNow();
                     if (!await connection.WaitAsync(IdleCheck, stoppingToken).ConfigureAwait(false))
                     {
-                        await ExecuteAsync(connection, "SELECT 1", stoppingToken).ConfigureAwait(false);
+                        await ExecuteAsync(connection, PostgreSqlDialect.KeepAliveSql, stoppingToken).ConfigureAwait(false);
                     }
                 }
             }
@@ -124,8 +123,8 @@ public sealed partial class PostgreSqlCompletionListener : BackgroundService
     /// <summary>Notifications sent while no connection listened are lost; these ids stand in for them.</summary>
     private async Task SignalFinishedSinceAsync(NpgsqlConnection connection, DateTimeOffset since, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand($"SELECT id FROM af_executions WHERE phase = {ExecutionStatusRules.FinishedPhase} AND completed_at >= @since", connection);
-        command.Parameters.AddWithValue("since", since.UtcDateTime);
+        await using var command = new NpgsqlCommand(PostgreSqlDialect.FinishedSinceSql, connection);
+        command.Parameters.AddWithValue("Since", since.UtcDateTime);
         var ids = new List<string>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {

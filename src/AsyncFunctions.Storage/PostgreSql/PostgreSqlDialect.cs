@@ -66,12 +66,30 @@ public sealed class PostgreSqlDialect : SqlDialect, IAsyncDisposable, IDisposabl
     public NpgsqlConnection CreateNpgsqlConnection() => _dataSource.CreateConnection();
 
     /// <summary>A null timestamp parameter has no type Npgsql could send; the cast gives it one.</summary>
-    protected override string NullableTimestamp(string parameter) => $"CAST({parameter} AS timestamptz)";
+    public override string NullableTimestamp(string parameter) => $"CAST({parameter} AS timestamptz)";
 
     // RETURNING runs once per row the statement wrote, so NOTIFY fires only for a write that the
     // monotonic rule let through and that finished the execution; it is sent on commit.
-    protected override string AfterApply =>
-        $"RETURNING CASE WHEN e.phase = {ExecutionStatusRules.FinishedPhase} THEN pg_notify('{NotificationChannel}', e.id) END";
+    public override string AfterApply =>
+        $"\nRETURNING CASE WHEN {UpsertStatement.StoredAlias}.phase = {ExecutionStatusRules.FinishedPhase} THEN pg_notify('{NotificationChannel}', {UpsertStatement.StoredAlias}.id) END";
+
+    /// <summary>Subscribes the listening connection to the notifications of finished executions.</summary>
+    public const string ListenSql = $"LISTEN {NotificationChannel}";
+
+    /// <summary>Proves the listening connection alive while no notification arrives.</summary>
+    public const string KeepAliveSql = "SELECT 1";
+
+    /// <summary>
+    /// The executions finished since @Since (parameters: Since): after a reconnect they stand in
+    /// for the notifications sent while nobody listened.
+    /// </summary>
+    public static readonly string FinishedSinceSql = $"SELECT id FROM af_executions WHERE phase = {ExecutionStatusRules.FinishedPhase} AND completed_at >= @Since";
+
+    /// <summary>Takes the session advisory lock that serializes migrations of all nodes (parameters: Key).</summary>
+    public const string TakeMigrationLockSql = "SELECT pg_advisory_lock(@Key)";
+
+    /// <summary>Releases the migration lock (parameters: Key).</summary>
+    public const string ReleaseMigrationLockSql = "SELECT pg_advisory_unlock(@Key)";
 
     /// <summary>Dapper sends a list to Npgsql as one array parameter, which <c>= ANY</c> takes.</summary>
     public override string InList(string column, string listParameter) => $"{column} = ANY({listParameter})";

@@ -21,9 +21,9 @@ public static class PostgreSqlResultsSchema
         var ownConnectionString = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ToString();
         await using var lockConnection = new NpgsqlConnection(ownConnectionString);
         await lockConnection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", lockConnection))
+        await using (var take = new NpgsqlCommand(PostgreSqlDialect.TakeMigrationLockSql, lockConnection))
         {
-            take.Parameters.AddWithValue("key", MigrationLockKey);
+            take.Parameters.AddWithValue("Key", MigrationLockKey);
             take.CommandTimeout = 0;
             await take.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -41,8 +41,8 @@ public static class PostgreSqlResultsSchema
         }
         finally
         {
-            await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", lockConnection);
-            release.Parameters.AddWithValue("key", MigrationLockKey);
+            await using var release = new NpgsqlCommand(PostgreSqlDialect.ReleaseMigrationLockSql, lockConnection);
+            release.Parameters.AddWithValue("Key", MigrationLockKey);
             await release.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
         }
     }

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using AsyncFunctions.Executions;
 using Microsoft.Data.SqlClient;
 
 namespace AsyncFunctions.Storage.SqlServer;
@@ -17,51 +16,54 @@ public sealed class SqlServerDialect(string connectionString) : SqlDialect
 
     public override DbConnection CreateConnection() => new SqlConnection(ConnectionString);
 
-    public override string CreateSql => """
-        SET XACT_ABORT ON;
-        BEGIN TRANSACTION;
-        UPDATE af_executions WITH (UPDLOCK, SERIALIZABLE)
-        SET function_version = @FunctionVersion,
-            input = @Input,
-            parent_id = @ParentId,
-            root_id = @RootId,
-            call_depth = @CallDepth,
-            caller_key = @CallerKey,
-            caller_role = @CallerRole,
-            created_at = CASE WHEN CAST(@At AS datetimeoffset(7)) < created_at THEN CAST(@At AS datetimeoffset(7)) ELSE created_at END
-        WHERE id = @Id AND input IS NULL;
-        IF @@ROWCOUNT = 0
-            INSERT INTO af_executions (id, function_name, function_version, status, phase, status_at, input, parent_id, root_id, call_depth, caller_key, caller_role, created_at, lease_expires_at)
-            SELECT @Id, @Function, @FunctionVersion, @Status, @Phase, CAST(@At AS datetimeoffset(7)), @Input, @ParentId, @RootId, @CallDepth, @CallerKey, @CallerRole, CAST(@At AS datetimeoffset(7)), CAST(@LeaseExpiresAt AS datetimeoffset(7))
-            WHERE NOT EXISTS (SELECT 1 FROM af_executions WITH (UPDLOCK, SERIALIZABLE) WHERE id = @Id);
-        COMMIT TRANSACTION;
+    /// <summary>Takes the migration lock for the session; waits as long as the command may run (parameters: Resource).</summary>
+    public const string AcquireMigrationLockSql = """
+        DECLARE @result int;
+        EXEC @result = sp_getapplock @Resource = @Resource, @LockMode = N'Exclusive', @LockOwner = N'Session', @LockTimeout = -1;
+        IF @result < 0 THROW 50000, N'Could not take the AsyncFunctions migration lock.', 1;
         """;
 
-    public override string ApplySql { get; } = $"""
-        SET XACT_ABORT ON;
-        BEGIN TRANSACTION;
-        UPDATE af_executions WITH (UPDLOCK, SERIALIZABLE)
-        SET status = @Status,
-            phase = @Phase,
-            status_at = CAST(@At AS datetimeoffset(7)),
-            output = @Output,
-            error_type = @ErrorType,
-            error_message = @ErrorMessage,
-            error_code = @ErrorCode,
-            error_data = @ErrorData,
-            {SuspensionColumnsSql("", "@Phase", "@Attempt")},
-            started_at = COALESCE(CAST(@StartedAt AS datetimeoffset(7)), started_at),
-            completed_at = CAST(@CompletedAt AS datetimeoffset(7))
-        WHERE id = @Id
-          AND {ExecutionStatusRules.SupersedesSql("@Phase", "CAST(@At AS datetimeoffset(7))", "phase", "status_at")};
-        IF @@ROWCOUNT = 0
-            INSERT INTO af_executions (id, function_name, status, phase, status_at, output, error_type, error_message, error_code, error_data,
-                                       attempts, created_at, started_at, completed_at)
-            SELECT @Id, @Function, @Status, @Phase, CAST(@At AS datetimeoffset(7)), @Output, @ErrorType, @ErrorMessage, @ErrorCode, @ErrorData,
-                   @Attempt, CAST(@At AS datetimeoffset(7)), CAST(@StartedAt AS datetimeoffset(7)), CAST(@CompletedAt AS datetimeoffset(7))
-            WHERE NOT EXISTS (SELECT 1 FROM af_executions WITH (UPDLOCK, SERIALIZABLE) WHERE id = @Id);
-        COMMIT TRANSACTION;
-        """;
+    /// <summary>Releases the migration lock (parameters: Resource).</summary>
+    public const string ReleaseMigrationLockSql = "EXEC sp_releaseapplock @Resource = @Resource, @LockOwner = N'Session';";
+
+    /// <summary>
+    /// UPDATE, then INSERT when no row was there, in one transaction of its own; without
+    /// <see cref="UpsertStatement.Set"/>, the INSERT alone. The stored row's columns are named
+    /// bare, the incoming values are the insert's own expressions.
+    /// </summary>
+    public override string Upsert(UpsertStatement statement)
+    {
+        ArgumentNullException.ThrowIfNull(statement);
+        var key = string.Join(" AND ", statement.Keys.Select(k => $"{k} = {statement.ValueOf(k)}"));
+        var insert = $"""
+            INSERT INTO {statement.Table} ({statement.ColumnList})
+            SELECT {statement.ValueList}
+            WHERE NOT EXISTS (SELECT 1 FROM {statement.Table} WITH (UPDLOCK, SERIALIZABLE) WHERE {key});
+            """;
+        if (statement.Set is null)
+        {
+            return insert;
+        }
+
+        var row = new UpsertRow(statement.ValueOf, column => column);
+        var when = statement.When is null ? "" : $" AND {statement.When(row)}";
+        return $"""
+            SET XACT_ABORT ON;
+            BEGIN TRANSACTION;
+            UPDATE {statement.Table} WITH (UPDLOCK, SERIALIZABLE)
+            SET {statement.Set(row)}
+            WHERE {key}{when};
+            IF @@ROWCOUNT = 0
+            {insert}
+            COMMIT TRANSACTION;
+            """;
+    }
+
+    /// <summary>SqlClient sends a null as nvarchar; the cast keeps comparisons and CASE expressions on datetimeoffset.</summary>
+    public override string Timestamp(string parameter) => $"CAST({parameter} AS datetimeoffset(7))";
+
+    /// <summary>LEAST exists only from SQL Server 2022 on.</summary>
+    public override string Earlier(string first, string second) => $"CASE WHEN {second} < {first} THEN {second} ELSE {first} END";
 
     /// <summary>
     /// Runs inside the caller's transaction; the key-range lock of UPDLOCK + SERIALIZABLE also
@@ -91,13 +93,6 @@ public sealed class SqlServerDialect(string connectionString) : SqlDialect
             OUTPUT inserted.latest_version INTO @next
             VALUES (@Name, 1, @NotDeleted, CAST(@At AS datetimeoffset(7)));
         SELECT latest_version FROM @next;
-        """;
-
-    /// <summary>The key-range lock of UPDLOCK + SERIALIZABLE holds off a concurrent insert of the same key; the primary key stays the last guard.</summary>
-    public override string InsertIdempotencyKeySql => """
-        INSERT INTO af_idempotency_keys (caller_key, idempotency_key, function_name, request_hash, execution_id, created_at)
-        SELECT @CallerKey, @Key, @Function, @RequestHash, NULL, CAST(@At AS datetimeoffset(7))
-        WHERE NOT EXISTS (SELECT 1 FROM af_idempotency_keys WITH (UPDLOCK, SERIALIZABLE) WHERE caller_key = @CallerKey AND idempotency_key = @Key);
         """;
 
     public override string Page(string selectWhereOrderBy) => selectWhereOrderBy + " OFFSET 0 ROWS FETCH NEXT @Limit ROWS ONLY";

@@ -10,15 +10,6 @@ public static class SqlServerResultsSchema
     /// <summary>Name of the application lock that serializes migrations of all nodes.</summary>
     public const string MigrationLockResource = "AsyncFunctions.Migrations";
 
-    /// <summary>Takes the migration lock for the session; waits as long as the command may run.</summary>
-    public const string AcquireLockSql = """
-        DECLARE @result int;
-        EXEC @result = sp_getapplock @Resource = @Resource, @LockMode = N'Exclusive', @LockOwner = N'Session', @LockTimeout = -1;
-        IF @result < 0 THROW 50000, N'Could not take the AsyncFunctions migration lock.', 1;
-        """;
-
-    public const string ReleaseLockSql = "EXEC sp_releaseapplock @Resource = @Resource, @LockOwner = N'Session';";
-
     /// <summary>
     /// Applies the scripts of db/sqlserver that this database has not seen yet, then
     /// <paramref name="alsoUnderLock"/> (the job storage's own schema, for instance) on a connection
@@ -30,7 +21,7 @@ public static class SqlServerResultsSchema
         var ownConnection = new SqlConnectionStringBuilder(connectionString) { Pooling = false }.ToString();
         await using var lockConnection = new SqlConnection(ownConnection);
         await lockConnection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await RunAsync(lockConnection, AcquireLockSql, cancellationToken).ConfigureAwait(false);
+        await RunAsync(lockConnection, SqlServerDialect.AcquireMigrationLockSql, cancellationToken).ConfigureAwait(false);
         try
         {
             Apply(connectionString);
@@ -43,7 +34,7 @@ public static class SqlServerResultsSchema
         }
         finally
         {
-            await RunAsync(lockConnection, ReleaseLockSql, CancellationToken.None).ConfigureAwait(false);
+            await RunAsync(lockConnection, SqlServerDialect.ReleaseMigrationLockSql, CancellationToken.None).ConfigureAwait(false);
         }
     }
 

@@ -19,7 +19,16 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect, IDispos
 
     public override DbConnection CreateConnection() => new SqliteConnection(ConnectionString);
 
-    protected override string Earlier(string first, string second) => $"MIN({first}, {second})";
+    /// <summary>Lets readers run beside the writer; a property of the file, set once when the schema is applied.</summary>
+    public const string JournalModeSql = "PRAGMA journal_mode=WAL;";
+
+    /// <summary>
+    /// Set on the writer's connection: with WAL, synchronous=NORMAL survives a process crash
+    /// without loss; only a power cut may drop the last commits.
+    /// </summary>
+    public const string SynchronousSql = "PRAGMA synchronous=NORMAL;";
+
+    public override string Earlier(string first, string second) => $"MIN({first}, {second})";
 
     public override string Page(string selectWhereOrderBy) => selectWhereOrderBy + " LIMIT @Limit";
 

@@ -211,10 +211,8 @@ internal sealed class SqliteGroupCommitWriter : IDisposable
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
 
-        // WAL with synchronous=NORMAL survives a process crash without loss; only a power cut may
-        // drop the last commits.
         using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA synchronous=NORMAL;";
+        command.CommandText = SqliteDialect.SynchronousSql;
         command.ExecuteNonQuery();
         return connection;
     }

@@ -13,9 +13,8 @@ public static class SqliteResultsSchema
         {
             connection.Open();
 
-            // WAL lets readers run beside the writer; it is a property of the file, so set it once here.
             using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA journal_mode=WAL;";
+            command.CommandText = SqliteDialect.JournalModeSql;
             command.ExecuteNonQuery();
         }
 

@@ -41,18 +41,12 @@ public sealed class CountingDialect : SqlDialect, IWorkCounter, IAsyncDisposable
             .Select(m => m.GetBaseDefinition())
             .Where(m => m.DeclaringType == typeof(SqlDialect))
             .ToHashSet();
-        // Protected hooks only shape the SQL texts of the public members, which are forwarded.
+        // The statements are built by the base from the hooks, which are public and forwarded.
         var overridden = dialect.GetType().GetMethods(all)
             .Where(m => m.IsPublic && m.DeclaringType != typeof(SqlDialect) && m.GetBaseDefinition().DeclaringType == typeof(SqlDialect))
             .Select(m => m.GetBaseDefinition());
         return overridden.All(forwarded.Contains) ? new CountingDialect(dialect) : dialect;
     }
-
-    public override string CreateSql => _inner.CreateSql;
-
-    public override string ApplySql => _inner.ApplySql;
-
-    public override string CountTreeStartSql => _inner.CountTreeStartSql;
 
     public override int MaxParameters => _inner.MaxParameters;
 
@@ -82,6 +76,16 @@ public sealed class CountingDialect : SqlDialect, IWorkCounter, IAsyncDisposable
     public void Dispose() => (_inner as IDisposable)?.Dispose();
 
     public override string Json(string parameter) => _inner.Json(parameter);
+
+    public override string Timestamp(string parameter) => _inner.Timestamp(parameter);
+
+    public override string NullableTimestamp(string parameter) => _inner.NullableTimestamp(parameter);
+
+    public override string Earlier(string first, string second) => _inner.Earlier(first, second);
+
+    public override string AfterApply => _inner.AfterApply;
+
+    public override string Upsert(UpsertStatement statement) => _inner.Upsert(statement);
 
     public override string NextDefinitionVersionSql => _inner.NextDefinitionVersionSql;
 

@@ -10,7 +10,7 @@ namespace AsyncFunctions.Benchmarks.Micro;
 public static class MicroRunner
 {
     /// <summary>The line the scenario report lists under "Not measured".</summary>
-    public const string NotInThisReport = "function-stack interpreter: measured separately by the micro-benchmarks (--micro, BenchmarkDotNet); see the README.";
+    public const string NotInThisReport = "function-stack interpreter: measured separately by the micro-benchmarks (--micro, BenchmarkDotNet); see docs/benchmarks.md.";
 
     public static readonly Type[] Benchmarks = [typeof(CompileBenchmarks), typeof(StackBenchmarks), typeof(ExpressionBenchmarks), typeof(LambdaBenchmarks)];
 

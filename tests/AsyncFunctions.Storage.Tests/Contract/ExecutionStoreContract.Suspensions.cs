@@ -46,6 +46,26 @@ public abstract partial class ExecutionStoreContract
     }
 
     [SkippableFact]
+    public async Task A_resumed_run_keeps_the_start_time_of_its_attempt_and_a_new_attempt_moves_it()
+    {
+        var store = Store;
+        var (parent, _) = await SuspendedParentAsync(store, childCount: 1);
+
+        Assert.True(await store.ApplyAsync(new StatusChange(parent, "contract.parent", ExecutionStatus.Enqueued, T0.AddSeconds(3))));
+        Assert.True(await store.ApplyAsync(new StatusChange(parent, "contract.parent", ExecutionStatus.Processing, T0.AddSeconds(4))));
+        var resumed = (await store.GetAsync(parent))!;
+        Assert.Equal((T0.AddSeconds(1), 1, 1), (resumed.StartedAt, resumed.Attempts, resumed.Resumes));
+        Assert.Equal(T0.AddSeconds(4), resumed.ResumedAt);
+
+        // A retried attempt is a new start.
+        Assert.True(await store.ApplyAsync(new StatusChange(parent, "contract.parent", ExecutionStatus.Scheduled, T0.AddSeconds(5))));
+        Assert.True(await store.ApplyAsync(new StatusChange(parent, "contract.parent", ExecutionStatus.Enqueued, T0.AddSeconds(6))));
+        Assert.True(await store.ApplyAsync(new StatusChange(parent, "contract.parent", ExecutionStatus.Processing, T0.AddSeconds(7))));
+        var retried = (await store.GetAsync(parent))!;
+        Assert.Equal((T0.AddSeconds(7), 2, T0.AddSeconds(4)), (retried.StartedAt, retried.Attempts, retried.ResumedAt));
+    }
+
+    [SkippableFact]
     public async Task A_waiter_is_ready_once_every_id_it_awaits_finished()
     {
         var store = Store;

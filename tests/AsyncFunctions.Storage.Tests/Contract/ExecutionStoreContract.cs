@@ -80,6 +80,7 @@ public abstract partial class ExecutionStoreContract
         Assert.Equal(0, record.Attempts);
         Assert.Equal(T0, record.CreatedAt);
         Assert.Null(record.StartedAt);
+        Assert.Null(record.ResumedAt);
         Assert.Null(record.CompletedAt);
         Assert.Null(record.Output);
         Assert.Null(record.Error);

@@ -113,8 +113,8 @@ public abstract class SqlExecutionStoreContract(IStoreFixture fixture) : Executi
         }));
 
         var error = (await store.GetAsync(id))!.Error!;
-        Assert.Equal(code[..DapperExecutionStore.MaxErrorCodeLength], error.Code);
-        Assert.Equal(type[..DapperExecutionStore.MaxErrorTypeLength], error.Type);
+        Assert.Equal(code[..DapperExecutionRecords.MaxErrorCodeLength], error.Code);
+        Assert.Equal(type[..DapperExecutionRecords.MaxErrorTypeLength], error.Type);
     }
 
     [SkippableFact]

@@ -37,12 +37,29 @@ public sealed class TransactSqlParseTests
             data.Add(property.Name, (string)property.GetValue(dialect)!);
         }
 
-        // Paging wrapped around the list query the shared store builds, with every filter.
-        data.Add(nameof(SqlDialect.Page), dialect.Page(
-            $"SELECT {SqlDialect.RowColumns} FROM af_executions WHERE function_name = @Function AND status = @Status AND parent_id = @ParentId AND seq < @Cursor ORDER BY seq DESC"));
+        // The statement lists (the purge), each statement on its own.
+        foreach (var property in typeof(SqlServerDialect).GetProperties(BindingFlags.Public | BindingFlags.Instance)
+                     .Where(p => p.PropertyType == typeof(IReadOnlyList<string>) && p.Name.EndsWith("Sql", StringComparison.Ordinal)))
+        {
+            var statements = (IReadOnlyList<string>)property.GetValue(dialect)!;
+            for (var i = 0; i < statements.Count; i++)
+            {
+                data.Add($"{property.Name}[{i}]", statements[i]);
+            }
+        }
+
+        // The list query with no filter and with every filter.
+        data.Add(nameof(SqlDialect.ListExecutionsSql) + " (no filter)", dialect.ListExecutionsSql(new Executions.ExecutionQuery()));
+        data.Add(nameof(SqlDialect.ListExecutionsSql) + " (every filter)", dialect.ListExecutionsSql(new Executions.ExecutionQuery(
+            Function: "f", Status: Executions.ExecutionStatus.Failed, ParentId: "p", CallerKey: "k", Cursor: "c")
+        {
+            ErrorCode = "e",
+            CreatedFrom = DateTimeOffset.UnixEpoch,
+            CreatedBefore = DateTimeOffset.UnixEpoch,
+        }));
 
         // The migration lock and every other T-SQL constant of the provider.
-        foreach (var field in typeof(SqlServerResultsSchema).GetFields(BindingFlags.Public | BindingFlags.Static)
+        foreach (var field in typeof(SqlServerDialect).GetFields(BindingFlags.Public | BindingFlags.Static)
                      .Where(f => f.IsLiteral && f.FieldType == typeof(string) && f.Name.EndsWith("Sql", StringComparison.Ordinal)))
         {
             data.Add(field.Name, (string)field.GetRawConstantValue()!);
@@ -55,7 +72,7 @@ public sealed class TransactSqlParseTests
     public void There_are_scripts_and_statements_to_check()
     {
         Assert.NotEmpty(MigrationScripts());
-        Assert.True(ProviderStatements().Count() >= 5);
+        Assert.True(ProviderStatements().Count() >= 40);
     }
 
     [Theory]
