@@ -77,27 +77,33 @@ internal sealed class JsValues(Engine engine, SandboxLimits limits, JsBuiltInLim
     {
         var budget = builtIns is null ? long.MaxValue : builtIns.Remaining / 2;
         long characters = 0;
-        var places = new Dictionary<ObjectInstance, string>(ReferenceEqualityComparer.Instance);
+        // Each object seen, with where it was found; a place is spelled out only for an error, so
+        // that deep values cost no more than their size.
+        var seen = new Dictionary<ObjectInstance, Found>(ReferenceEqualityComparer.Instance);
         return new ClrFunction(engine, "", (holder, arguments) =>
         {
             var key = arguments.At(0).ToString();
             var value = arguments.At(1);
-            var place = holder is ObjectInstance h && places.TryGetValue(h, out var parent)
-                ? parent + (holder.IsArray() ? $"[{key}]" : IsName(key) ? "." + key : $"[{System.Text.Json.JsonSerializer.Serialize(key)}]")
-                : root;
+            var parent = holder is ObjectInstance h && seen.TryGetValue(h, out var found) ? found : null;
             if (value.IsCallable() || value.IsSymbol() || (value is ObjectInstance o && NotJson.Contains(o.GetType().Name)))
             {
-                throw NotJsonAt(place, Describe(value));
+                throw NotJsonAt(Place(root, parent, holder.IsArray(), key), Describe(value));
             }
 
             if (value.IsNull() && holder is ObjectInstance owner && owner.Get(key) is { } original && original.IsDate() && double.IsNaN(original.AsDate().DateValue))
             {
-                throw NotJsonAt(place, "an invalid Date");
+                throw NotJsonAt(Place(root, parent, holder.IsArray(), key), "an invalid Date");
             }
 
-            if (value is ObjectInstance child && !places.ContainsKey(child))
+            if (value is ObjectInstance child && !seen.ContainsKey(child))
             {
-                places[child] = place;
+                var depth = (parent?.Depth ?? 0) + 1;
+                if (depth > limits.Depth)
+                {
+                    throw DepthExceeded($"the value of {root}");
+                }
+
+                seen[child] = new Found(parent, key, holder.IsArray(), depth);
             }
 
             characters += key.Length + (value is JsString text ? text.Length : 0) + 8;
@@ -109,6 +115,29 @@ internal sealed class JsValues(Engine engine, SandboxLimits limits, JsBuiltInLim
             return value;
         });
     }
+
+    private static string Place(string root, Found? parent, bool inArray, string key)
+    {
+        var parts = new List<string>();
+        if (parent is not null)
+        {
+            parts.Add(Step(inArray, key));
+        }
+
+        for (var at = parent; at?.Parent is not null; at = at.Parent)
+        {
+            parts.Add(Step(at.InArray, at.Key));
+        }
+
+        parts.Reverse();
+        return root + string.Concat(parts);
+    }
+
+    private static string Step(bool inArray, string key) =>
+        inArray ? $"[{key}]" : IsName(key) ? "." + key : $"[{System.Text.Json.JsonSerializer.Serialize(key)}]";
+
+    /// <summary>Where an object of the value was found: in which object, under which key, how deep.</summary>
+    private sealed record Found(Found? Parent, string Key, bool InArray, int Depth);
 
     private static bool IsName(string key) =>
         key.Length > 0 && !char.IsAsciiDigit(key[0]) && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '$');

@@ -29,6 +29,35 @@ public static class SandboxProtocol
         await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Writes a frame, blocking: for the sandbox process's own evaluation thread.</summary>
+    public static void WriteFrame(Stream stream, ReadOnlySpan<byte> payload)
+    {
+        Span<byte> header = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(header, payload.Length);
+        stream.Write(header);
+        stream.Write(payload);
+        stream.Flush();
+    }
+
+    /// <summary>Reads the next frame, blocking (null at the end of the stream): for the sandbox process's own evaluation thread.</summary>
+    public static byte[]? ReadFrame(Stream stream)
+    {
+        var header = new byte[4];
+        if (!Fill(stream, header))
+        {
+            return null;
+        }
+
+        var length = BinaryPrimitives.ReadInt32LittleEndian(header);
+        if (length < 0)
+        {
+            throw new InvalidDataException($"A sandbox frame of {length} bytes.");
+        }
+
+        var payload = new byte[length];
+        return Fill(stream, payload) ? payload : null;
+    }
+
     /// <summary>The next frame, or null at the end of the stream.</summary>
     public static async Task<byte[]?> ReadFrameAsync(Stream stream, CancellationToken cancellationToken = default)
     {
@@ -117,6 +146,23 @@ public static class SandboxProtocol
             ? SandboxResult.Failed(JsonSerializer.Deserialize<SandboxError>(body) ?? throw new InvalidDataException("A sandbox reply without its error."))
             : new SandboxResult(body.IsEmpty ? null : body.ToArray(), null);
         return (result, (flags & LastFlag) != 0);
+    }
+
+    private static bool Fill(Stream stream, Span<byte> buffer)
+    {
+        var read = 0;
+        while (read < buffer.Length)
+        {
+            var n = stream.Read(buffer[read..]);
+            if (n == 0)
+            {
+                return false;
+            }
+
+            read += n;
+        }
+
+        return true;
     }
 
     private static async Task<bool> FillAsync(Stream stream, Memory<byte> buffer, CancellationToken cancellationToken)

@@ -17,13 +17,30 @@ public static class SandboxWorker
     /// <summary>The environment variable holding the seconds a process waits for a request before it ends.</summary>
     public const string IdleVariable = "ASYNCFUNCTIONS_SANDBOX_IDLE_SECONDS";
 
-    public static async Task<int> RunAsync(Stream input, Stream output)
+    /// <summary>
+    /// The stack of the thread that evaluates: the same on every system (a main thread's stack
+    /// follows the shell's limit), so that Jint's stack guard stops runaway recursion at the same
+    /// depth everywhere, deep enough for values nested to the highest JsDepth.
+    /// </summary>
+    public const int StackBytes = 4 * 1024 * 1024;
+
+    /// <summary>Serves requests on a thread of its own until the server closes the input; the process's exit code.</summary>
+    public static int Run(Stream input, Stream output)
+    {
+        var exitCode = 0;
+        var thread = new Thread(() => exitCode = Serve(input, output), StackBytes) { Name = "sandbox" };
+        thread.Start();
+        thread.Join();
+        return exitCode;
+    }
+
+    private static int Serve(Stream input, Stream output)
     {
         var idle = double.TryParse(Environment.GetEnvironmentVariable(IdleVariable), System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0
             ? TimeSpan.FromSeconds(seconds)
             : Timeout.InfiniteTimeSpan;
         WarmUp();
-        await SandboxProtocol.WriteFrameAsync(output, SandboxProtocol.Ready).ConfigureAwait(false);
+        SandboxProtocol.WriteFrame(output, SandboxProtocol.Ready);
         while (true)
         {
             byte[]? frame;
@@ -32,7 +49,7 @@ public static class SandboxWorker
             {
                 // Unused for its idle time, the process ends (a read of standard input cannot be
                 // cancelled everywhere); the server starts another when it needs one.
-                frame = await SandboxProtocol.ReadFrameAsync(input).ConfigureAwait(false);
+                frame = SandboxProtocol.ReadFrame(input);
             }
 
             if (frame is null)
@@ -41,7 +58,7 @@ public static class SandboxWorker
             }
 
             var (result, last) = Evaluate(SandboxProtocol.DecodeRequest(frame));
-            await SandboxProtocol.WriteFrameAsync(output, SandboxProtocol.EncodeReply(result, last)).ConfigureAwait(false);
+            SandboxProtocol.WriteFrame(output, SandboxProtocol.EncodeReply(result, last));
             if (last)
             {
                 return 0;
