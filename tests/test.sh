@@ -36,6 +36,9 @@ if ! { command -v node && command -v npm; } >/dev/null 2>&1; then
     echo "Could not install nodejs and npm; the OpenAPI client check will be skipped." >&2
 fi
 
+# The .NET client generators of the OpenAPI check (NSwag, Kiota), pinned in .config/dotnet-tools.json.
+dotnet tool restore
+
 log=$(mktemp)
 dotnet test AsyncFunctions.sln -c Release 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

@@ -43,4 +43,5 @@ public static class StackErrorCodes
     public const string LimitJsTotalTime = "limit.js_total_time";
     public const string LimitLogSize = "limit.log_size";
     public const string LimitAsyncCalls = "limit.async_calls";
+    public const string LimitDatabaseSize = "limit.database_size";
 }

@@ -89,4 +89,35 @@ public sealed class RequestHardeningTests : IDisposable
         Assert.Equal(200, output!["status"]!.GetValue<int>());
         Assert.Equal("a\tb", output["body"]!["header"]!.GetValue<string>());
     }
+
+    [Theory]
+    [InlineData("Content-Length", "$.stack[0].headers['Content-Length']")]
+    [InlineData("transfer-encoding", "$.stack[0].headers['transfer-encoding']")]
+    [InlineData("Host", "$.stack[0].headers.Host")]
+    [InlineData("Connection", "$.stack[0].headers.Connection")]
+    public void Literal_framing_and_routing_headers_are_definition_problems_naming_the_header(string name, string path)
+    {
+        var result = FunctionDocumentCompiler.Compile(Stacks.Doc(
+            $$"""[ { "request": "https://api.example.com/x", "method": "POST", "text": "a", "headers": { "{{name}}": "=`5`" } } ]"""));
+
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal(path, problem.Path);
+        Assert.Contains($"'{name}'", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("request.invalid", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Content-Length", "0")]
+    [InlineData("Transfer-Encoding", "chunked")]
+    [InlineData("HOST", "internal.example")]
+    public async Task Computed_framing_and_routing_headers_raise_request_invalid_naming_the_header(string name, string value)
+    {
+        var ex = await Assert.ThrowsAsync<StackErrorException>(() => Allowed().RunAsync(Stacks.Doc(
+            $$"""[ { "request": "{{_server.Url("/echo")}}", "method": "POST", "text": "smuggled", "headers": "=({ '{{name}}': '{{value}}' })", "as": "r" } ]""", "\"=$var.r.status\"")));
+
+        Assert.Equal("request.invalid", ex.Code);
+        Assert.StartsWith("$.stack[0].headers", ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{name}'", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(name, ex.Details!["header"]!.GetValue<string>());
+    }
 }

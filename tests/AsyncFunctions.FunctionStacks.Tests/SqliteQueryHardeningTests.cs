@@ -223,4 +223,38 @@ public sealed class SqliteQueryHardeningTests : IDisposable
         Assert.Equal(0L, Scalar(PooledConnectionString, "PRAGMA user_version"));
         Assert.Equal(1L, Scalar(PooledConnectionString, $"ATTACH '{OtherFile}' AS other; SELECT count(*) FROM other.secrets"));
     }
+
+    [Theory]
+    [InlineData("CREATE TABLE IF NOT EXISTS big (b BLOB)", "big")]
+    [InlineData("CREATE TEMP TABLE IF NOT EXISTS big (b BLOB)", "temp.big")]
+    public async Task Writes_beyond_the_database_size_limit_fail_with_limit_database_size_and_the_file_stays_small(string create, string table)
+    {
+        const long limit = 1024 * 1024;
+        var stacks = Configured(o => o.Limits.SqliteDatabaseBytes = limit);
+        var sql = $"{create}; WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50) INSERT INTO {table} SELECT randomblob(100000) FROM n";
+
+        var ex = await Assert.ThrowsAsync<FunctionException>(() => stacks.RunAsync(Stacks.Doc(
+            new JsonArray(new JsonObject { ["query"] = sql, ["connection"] = "main" }).ToJsonString())));
+
+        Assert.Equal("limit.database_size", ex.Code);
+        Assert.Contains("$.stack[0]", ex.Message, StringComparison.Ordinal);
+        Assert.True(new FileInfo(AppFile).Length <= limit + 64 * 1024, $"The database file grew to {new FileInfo(AppFile).Length} bytes.");
+
+        // Like every limit, try/catch does not catch it.
+        var caught = await Assert.ThrowsAsync<FunctionException>(() => CaughtErrorAsync(stacks, sql));
+        Assert.Equal("limit.database_size", caught.Code);
+    }
+
+    [Fact]
+    public async Task Writes_within_the_database_size_limit_succeed()
+    {
+        var output = await Configured(o => o.Limits.SqliteDatabaseBytes = 1024 * 1024).RunAsync(Stacks.Doc(
+            """
+            [ { "query": "CREATE TABLE small (b BLOB); INSERT INTO small VALUES (randomblob(100000))", "connection": "main" },
+              { "query": "SELECT count(*) AS c FROM small", "connection": "main", "as": "rows" } ]
+            """,
+            "\"=$var.rows[0].c\""));
+
+        Assert.Equal(1, output!.GetValue<int>());
+    }
 }

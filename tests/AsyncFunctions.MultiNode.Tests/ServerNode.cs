@@ -20,23 +20,26 @@ public sealed class ServerNode : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private ServerNode(string name, Process process, Uri address)
+    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private ServerNode(string name, Process process)
     {
         Name = name;
         _process = process;
-        Address = address;
-        Http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(120) };
-        Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminKey);
     }
 
     public string Name { get; }
 
+    /// <summary>The process id, part of the id of this node's Hangfire server (<c>host:pid:guid</c>) that the dashboard shows for each state a worker of it made.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>The admin key every node is started with (a server outside Development needs one); configured by its hash.</summary>
     public const string AdminKey = "multi-node-admin-key-0123456789";
 
-    public Uri Address { get; }
+    /// <summary>Where the node listens: a port the server bound itself (port 0), read from its log, so no other process can take it between a look and the bind.</summary>
+    public Uri Address { get; private set; } = null!;
 
-    public HttpClient Http { get; }
+    public HttpClient Http { get; private set; } = null!;
 
     /// <summary>What the process wrote so far, for failure messages.</summary>
     public string Output
@@ -60,7 +63,6 @@ public sealed class ServerNode : IAsyncDisposable
             throw new FileNotFoundException($"The server is not built at {dll}.", dll);
         }
 
-        var port = FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
             UseShellExecute = false,
@@ -69,13 +71,15 @@ public sealed class ServerNode : IAsyncDisposable
             WorkingDirectory = Path.GetTempPath(),
         };
         start.ArgumentList.Add(dll);
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["AsyncFunctions__Storage__Provider"] = "PostgreSql";
         start.Environment["ConnectionStrings__AsyncFunctions"] = connectionString;
         start.Environment["AsyncFunctions__Server__WorkerCount"] = workerCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["AsyncFunctions__Examples__Enabled"] = "true";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        // "Now listening on: ..." tells the port the server bound.
+        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         start.Environment["AsyncFunctions__ApiKeys__0__Name"] = "multi-node-tests";
         start.Environment["AsyncFunctions__ApiKeys__0__Role"] = "admin";
         start.Environment["AsyncFunctions__ApiKeys__0__KeyHash"] =
@@ -87,13 +91,14 @@ public sealed class ServerNode : IAsyncDisposable
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the server.");
         AppDomain.CurrentDomain.ProcessExit += (_, _) => KillQuietly(process);
-        var node = new ServerNode(name, process, new Uri($"http://127.0.0.1:{port}/"));
+        var node = new ServerNode(name, process);
         process.OutputDataReceived += (_, e) => node.Append(e.Data);
         process.ErrorDataReceived += (_, e) => node.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         try
         {
+            await node.WaitUntilListeningAsync(TimeSpan.FromSeconds(90));
             await node.WaitUntilHealthyAsync(TimeSpan.FromSeconds(90));
             return node;
         }
@@ -180,6 +185,29 @@ public sealed class ServerNode : IAsyncDisposable
         }
     }
 
+    private async Task WaitUntilListeningAsync(TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!_listening.Task.IsCompleted)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"Node {Name} exited with {_process.ExitCode} before it listened:\n{Output}");
+            }
+
+            if (deadline.Elapsed > timeout)
+            {
+                throw new TimeoutException($"Node {Name} did not say where it listens within {timeout}:\n{Output}");
+            }
+
+            await Task.WhenAny(_listening.Task, Task.Delay(100));
+        }
+
+        Address = await _listening.Task;
+        Http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(120) };
+        Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminKey);
+    }
+
     private async Task WaitUntilHealthyAsync(TimeSpan timeout)
     {
         var deadline = Stopwatch.StartNew();
@@ -223,12 +251,12 @@ public sealed class ServerNode : IAsyncDisposable
         {
             _output.AppendLine(line);
         }
-    }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        const string Listening = "Now listening on: ";
+        var at = line.IndexOf(Listening, StringComparison.Ordinal);
+        if (at >= 0 && Uri.TryCreate(line[(at + Listening.Length)..].Trim() + "/", UriKind.Absolute, out var address))
+        {
+            _listening.TrySetResult(address);
+        }
     }
 }

@@ -137,6 +137,49 @@ public sealed partial class DashboardAccessTests(SharedApp shared) : IClassFixtu
         await remote.WaitForAsync(id, r => r["attempts"]!.GetValue<int>() == 2);
     }
 
+    [Fact]
+    public async Task A_blank_key_does_not_sign_in_even_when_its_hash_is_configured()
+    {
+        const string blank = "                ";
+        using var app = new TestApp(workers: 0, settings: new Dictionary<string, string?>
+        {
+            ["AsyncFunctions:ApiKeys:4:Name"] = "blank",
+            ["AsyncFunctions:ApiKeys:4:Role"] = "admin",
+            ["AsyncFunctions:ApiKeys:4:KeyHash"] = TestKeys.Sha256(blank),
+        });
+        using var browser = Browser(app);
+
+        using var signIn = await SignInAsync(browser, blank);
+        using var dashboard = await browser.GetAsync(new Uri("/hangfire", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, signIn.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, dashboard.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/hangfire\r\nSet-Cookie: planted=1", HttpStatusCode.Redirect)]
+    [InlineData("/hangfire/jobs\n", HttpStatusCode.Redirect)]
+    [InlineData("/hangfire/\u00e9t\u00e9", HttpStatusCode.Redirect)]
+    [InlineData("/hangfire\u0000", HttpStatusCode.BadRequest)]
+    public async Task A_return_url_with_control_or_non_ascii_characters_redirects_to_the_dashboard_or_is_a_400(string returnUrl, HttpStatusCode expected)
+    {
+        using var browser = Browser(_app);
+        var (field, token) = await SignInTokenAsync(browser);
+
+        using var signIn = await browser.PostAsync(new Uri("/sign-in", UriKind.Relative), new FormUrlEncodedContent(
+            [new(field, token), new("key", TestKeys.Admin), new("returnUrl", returnUrl)]));
+
+        Assert.Equal(expected, signIn.StatusCode);
+        if (expected == HttpStatusCode.Redirect)
+        {
+            Assert.Equal("/hangfire", signIn.Headers.Location!.OriginalString);
+        }
+        else
+        {
+            Assert.Equal("application/problem+json", signIn.Content.Headers.ContentType?.MediaType);
+        }
+    }
+
     /// <summary>A browser: keeps cookies, sends no key, does not follow redirects.</summary>
     private static HttpClient Browser(WebApplicationFactory<Program> app, Uri? baseAddress = null) =>
         app.CreateClient(new WebApplicationFactoryClientOptions

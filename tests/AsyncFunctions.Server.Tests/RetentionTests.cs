@@ -1,5 +1,5 @@
 using System.Net;
-using AsyncFunctions.AspNetCore.Administration;
+using AsyncFunctions.AspNetCore.Maintenance;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 

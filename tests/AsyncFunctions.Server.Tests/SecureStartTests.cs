@@ -122,6 +122,9 @@ public sealed class SecureStartTests
     [InlineData("Role", "superuser", "AsyncFunctions:ApiKeys:0:Role")]
     [InlineData("KeyHash", "md5:abc", "AsyncFunctions:ApiKeys:0")]
     [InlineData("Key", "short", "AsyncFunctions:ApiKeys:0:Key")]
+    [InlineData("Key", "                ", "AsyncFunctions:ApiKeys:0:Key")]
+    [InlineData("Key", " admin-key-0123456789abcdef", "AsyncFunctions:ApiKeys:0:Key")]
+    [InlineData("Key", "admin-key-0123456789abcdef\t", "AsyncFunctions:ApiKeys:0:Key")]
     [InlineData("Name", "", "AsyncFunctions:ApiKeys:0:Name")]
     public void A_wrong_key_setting_stops_the_start_naming_it(string field, string value, string named)
     {

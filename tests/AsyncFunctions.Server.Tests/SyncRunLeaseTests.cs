@@ -13,13 +13,35 @@ public sealed class SyncRunLeaseTests : IDisposable
     [Fact]
     public async Task A_sync_run_longer_than_its_lease_keeps_it_by_renewal()
     {
-        var run = await _app.PostAsync(
-            "/api/functions/examples.echo/executions",
-            new { input = new { value = "done", delayMs = 3000 }, mode = "sync" },
-            HttpStatusCode.OK);
+        // This node's keeper never ends its own runs; another node's would end any run whose lease
+        // expired. So the test looks as another node does, for as long as three leases, while
+        // the run is held open by its gate.
+        var gate = Guid.NewGuid().ToString("N");
+        var call = _app.PostAsync("/api/functions/tests.gated/executions", new { input = new { gate, value = "done" }, mode = "sync" }, HttpStatusCode.OK);
+        var store = _app.Services.GetRequiredService<IExecutionStore>();
+        string? id = null;
+        await TestApp.WaitUntilAsync(async () =>
+        {
+            var page = await store.ListAsync(new ExecutionQuery("tests.gated", ExecutionStatus.Processing, Limit: ExecutionQuery.MaxLimit));
+            id = page.Items.FirstOrDefault(r => r.Input?["gate"]?.GetValue<string>() == gate)?.Id;
+            return id is not null;
+        });
+        var startedAt = (await store.GetAsync(id!))!.CreatedAt;
 
+        var looks = 0;
+        while (DateTimeOffset.UtcNow < startedAt.AddSeconds(3))
+        {
+            var expired = await store.ListExpiredLeasesAsync(DateTimeOffset.UtcNow);
+            Assert.DoesNotContain(expired, e => e.Id == id);
+            looks++;
+            await Task.Delay(100);
+        }
+
+        TestFunctions.Gates.Release(gate);
+        var run = await call;
         Assert.Equal("done", run["output"]!.GetValue<string>());
-        var record = await _app.GetAsync($"/api/executions/{run["id"]!.GetValue<string>()}");
+        Assert.True(looks > 0);
+        var record = await _app.GetAsync($"/api/executions/{id}");
         Assert.Equal("Succeeded", record["status"]!.GetValue<string>());
     }
 

@@ -23,6 +23,14 @@ public static class TestFunctions
             .Input(new InputDeclaration { Name = "gate", Type = InputType.Text, Required = true })
             .Input(new InputDeclaration { Name = "value", Type = InputType.Any, Nullable = true });
         registry.AddFunction<WhereItRuns>("tests.where_it_runs");
+        registry.AddFunction<Broken>("tests.unhandled");
+    }
+
+    /// <summary>Throws an exception it does not handle, as a bug in a C# function would.</summary>
+    public sealed class Broken : IAsyncFunction
+    {
+        public Task<JsonNode?> RunAsync(FunctionContext context, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("broken on purpose");
     }
 
     /// <summary>Returns whether its body ran on a thread-pool thread, and the thread's name.</summary>

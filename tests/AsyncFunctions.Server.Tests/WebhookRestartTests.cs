@@ -4,11 +4,14 @@ using System.Text.Json.Nodes;
 
 namespace AsyncFunctions.Server.Tests;
 
-/// <summary>A retry that must start a new execution (its job was lost at a restart) keeps the callback.</summary>
+/// <summary>
+/// An execution lost at a restart reports its loss to its callback URL, and a retry that must start
+/// a new execution (its job is gone) keeps the callback.
+/// </summary>
 public sealed class WebhookRestartTests
 {
     [Fact]
-    public async Task A_retry_as_a_new_execution_posts_to_the_same_callback_url()
+    public async Task A_restart_reports_the_lost_execution_and_its_retry_as_a_new_execution_posts_to_the_same_callback_url()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         var settings = new Dictionary<string, string?>
@@ -33,7 +36,11 @@ public sealed class WebhookRestartTests
         var record = await second.WaitForAsync(retryId, r => r["callback"]?["state"]?.GetValue<string>() == "Delivered");
 
         Assert.Equal(receiver.Url("restart"), record["callback"]!["url"]!.GetValue<string>());
-        var received = Assert.Single(receiver.For("restart"));
-        Assert.Equal(retryId, JsonNode.Parse(received.Body)!["data"]!["id"]!.GetValue<string>());
+        var lost = await second.WaitForAsync(id, r => r["callback"]?["state"]?.GetValue<string>() == "Delivered");
+        Assert.Equal("execution.lost", lost["error"]!["code"]!.GetValue<string>());
+        var received = receiver.For("restart").Select(m => JsonNode.Parse(m.Body)!["data"]!).ToArray();
+        Assert.Equal(2, received.Length);
+        Assert.Single(received, d => d["id"]!.GetValue<string>() == id && d["error"]!["code"]!.GetValue<string>() == "execution.lost");
+        Assert.Single(received, d => d["id"]!.GetValue<string>() == retryId && d["status"]!.GetValue<string>() == "Cancelled");
     }
 }

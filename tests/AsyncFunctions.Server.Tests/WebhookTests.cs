@@ -146,6 +146,9 @@ public sealed class WebhookTests : IAsyncLifetime
     [InlineData("http://10.1.2.3/hook")]
     [InlineData("http://[::1]/hook")]
     [InlineData("http://169.254.169.254/latest/meta-data")]
+    [InlineData("http://localhost.:9102/")]
+    [InlineData("http://127.0.0.1.:9102/")]
+    [InlineData("http://foo.localhost/")]
     public async Task A_callback_to_an_address_the_guard_refuses_is_refused_at_the_start(string url)
     {
         var problem = await _app.PostAsync("/api/functions/wh.hello/executions", new { callbackUrl = url }, HttpStatusCode.BadRequest);
@@ -167,6 +170,8 @@ public sealed class WebhookTests : IAsyncLifetime
     [InlineData("42", "must be an absolute http or https URL")]
     [InlineData("\"\"", "must be an absolute http or https URL")]
     [InlineData("\"https://user:secret@hooks.example.com/x\"", "must not hold a user name or password")]
+    [InlineData("\"https://hooks.example.com/a\\r\\nX-Injected: 1\"", "must not hold CR, LF, NUL or other control characters")]
+    [InlineData("\"https://hooks.example.com/a\\u0000b\"", "must not hold CR, LF, NUL or other control characters")]
     public async Task An_invalid_callbackUrl_is_a_problem_naming_the_field(string json, string message)
     {
         using var content = new StringContent($$"""{ "callbackUrl": {{json}} }""", Encoding.UTF8, "application/json");

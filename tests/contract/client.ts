@@ -31,7 +31,7 @@ export async function walkThrough(baseUrl: string, apiKey: string): Promise<void
       description: "Adds one.",
       inputs: [{ name: "n", type: "int", required: true }],
       stack: [],
-      response: "=input.n + 1",
+      response: "=$input.n + 1",
     },
   });
   if (saved.error) {
@@ -68,18 +68,18 @@ export async function walkThrough(baseUrl: string, apiKey: string): Promise<void
     console.log(entry.at, entry.level, entry.message);
   }
 
-  // Run one inside the request (mode "sync"): 200 with its output, 422 when the function failed.
-  const sync = await api.POST("/api/functions/{name}/executions", {
+  // Run one inside the request: 200 with its output, 422 when the function failed.
+  const sync = await api.POST("/api/functions/{name}/run", {
     params: { path: { name: "add_one" } },
-    body: { input: { n: 1 }, mode: "sync" },
+    body: { input: { n: 1 } },
   });
   if (sync.error) {
     report(sync.error);
     if ("executionId" in sync.error && sync.error.error) {
       console.log(`execution ${sync.error.executionId ?? "?"} failed: ${sync.error.error.code}`);
     }
-  } else if ("output" in sync.data) {
-    console.log("sync output:", sync.data.output);
+  } else {
+    console.log(`sync output of ${sync.data.id}:`, sync.data.output);
   }
 
   // Await several executions at once.

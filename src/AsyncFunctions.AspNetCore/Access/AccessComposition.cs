@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using AsyncFunctions.AspNetCore.Dashboard;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 
@@ -35,16 +36,8 @@ public static class AccessComposition
                     context.Response.StatusCode = StatusCodes.Status403Forbidden;
                     return Task.CompletedTask;
                 };
-                // A cookie outlives configuration: its key must still be configured with the same role.
-                o.Events.OnValidatePrincipal = context =>
-                {
-                    if (context.Principal?.Caller() is not { } caller || !context.HttpContext.RequestServices.GetRequiredService<ApiKeyRing>().Holds(caller))
-                    {
-                        context.RejectPrincipal();
-                    }
-
-                    return Task.CompletedTask;
-                };
+                // A cookie outlives configuration and sign-outs: its key must still be configured, the same key, and its session not ended.
+                o.Events.OnValidatePrincipal = DashboardSession.ValidateAsync;
             })
             .AddPolicyScheme(DashboardAccess.Scheme, "Dashboard: key or sign-in cookie", o => o.ForwardDefaultSelector = DashboardAccess.SelectScheme);
 
@@ -56,7 +49,29 @@ public static class AccessComposition
                 .RequireAuthenticatedUser().RequireRole(Roles.Admin, Roles.Viewer).Build());
 
         services.AddKeyRateLimits();
+        AddFailedAuthenticationLimits(services);
+
+        // A wrong key is counted (asyncfunctions.auth.failures), not logged: the handler's own
+        // Information lines ("was not authenticated", "was challenged") would let anyone fill the log.
+        services.Configure<LoggerFilterOptions>(o => o.AddFilter(typeof(ApiKeyAuthenticationHandler).FullName, LogLevel.Warning));
         return services;
+    }
+
+    private static void AddFailedAuthenticationLimits(IServiceCollection services)
+    {
+        // Sign-in is the strictest: a person types a key now and then; a program with a wrong key retries faster.
+        foreach (var (kind, rate, burst) in new[] { (FailedAuthenticationOptions.Keys, 5.0, 50), (FailedAuthenticationOptions.SignIns, 0.2, 10) })
+        {
+            var section = $"{RateLimitOptions.Section}:{kind}";
+            services.AddOptions<FailedAuthenticationOptions>(kind)
+                .Configure(o => (o.PermitPerSecond, o.Burst) = (rate, burst))
+                .BindConfiguration(section)
+                .Validate(o => o.PermitPerSecond >= 0 && double.IsFinite(o.PermitPerSecond), $"{section}:PermitPerSecond must be 0 (no limit) or more.")
+                .Validate(o => o.Burst >= 1, $"{section}:Burst must be 1 or more.")
+                .ValidateOnStart();
+        }
+
+        services.AddSingleton<FailedAuthenticationLimiter>();
     }
 
     /// <summary>
@@ -70,7 +85,10 @@ public static class AccessComposition
         return services;
     }
 
-    /// <summary>The caller's key, then the per-key rate limit (it needs the key), then authorization.</summary>
+    /// <summary>
+    /// The caller's key (refused with 429 while the address has sent too many wrong ones), then the
+    /// per-key rate limit (it needs the key), then authorization.
+    /// </summary>
     public static IApplicationBuilder UseAccessControl(this IApplicationBuilder app)
     {
         app.Use(IdentifyCallerAsync);
@@ -85,10 +103,31 @@ public static class AccessComposition
     /// </summary>
     private static async Task IdentifyCallerAsync(HttpContext context, RequestDelegate next)
     {
+        var limiter = context.RequestServices.GetRequiredService<FailedAuthenticationLimiter>();
+        var sendsKey = context.Request.Headers.Authorization.Count > 0;
+        if (sendsKey && limiter.IsThrottled(FailedAuthenticationOptions.Keys, context, out var retryAfter))
+        {
+            await FailedAuthenticationLimiter.WriteThrottledAsync(context, FailedAuthenticationOptions.Keys, retryAfter, "API keys").ConfigureAwait(false);
+            return;
+        }
+
         var result = await context.AuthenticateAsync(ApiKeyAuthenticationHandler.SchemeName).ConfigureAwait(false);
         if (result.Principal is { } principal)
         {
             context.User = principal;
+        }
+        else if (result.Failure is not null)
+        {
+            limiter.RecordFailure(FailedAuthenticationOptions.Keys, context);
+        }
+        else if (!sendsKey && context.Request.Path.StartsWithSegments(ExecutionDashboard.DashboardPath, StringComparison.OrdinalIgnoreCase))
+        {
+            // A dashboard request signed in with the cookie counts against its key's rate limit like the key itself.
+            var cookie = await context.AuthenticateAsync(DashboardAccess.CookieScheme).ConfigureAwait(false);
+            if (cookie.Principal is { } signedIn)
+            {
+                context.User = signedIn;
+            }
         }
 
         await next(context).ConfigureAwait(false);

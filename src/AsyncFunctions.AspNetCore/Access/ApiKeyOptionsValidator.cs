@@ -48,6 +48,11 @@ internal sealed class ApiKeyOptionsValidator(IHostEnvironment environment) : IVa
             {
                 failures.Add($"{at}:KeyHash must be 'sha256:' followed by the 64 hex digits of the key's SHA-256.");
             }
+            else if (hasKey && (string.IsNullOrWhiteSpace(entry.Key) || entry.Key!.Trim().Length != entry.Key.Length || entry.Key.Any(char.IsControl)))
+            {
+                // A key of spaces is no secret, and a bearer token is read trimmed: such a key could never be sent as written.
+                failures.Add($"{at}:Key must not be blank, begin or end with white space, or hold control characters.");
+            }
             else if (hasKey && entry.Key!.Length < ApiKeyHash.MinKeyLength)
             {
                 failures.Add($"{at}:Key must be at least {ApiKeyHash.MinKeyLength} characters.");

@@ -47,6 +47,24 @@ public sealed class ApiKeyRing
         return found;
     }
 
+    /// <summary>
+    /// A fingerprint of the configured key of this name and role, or null when none is configured:
+    /// a sign-in cookie carries the one of its key, so a key replaced under the same name ends the
+    /// sessions the old key opened. Derived from the key's hash, never the key itself.
+    /// </summary>
+    public string? FingerprintOf(ExecutionCaller caller)
+    {
+        foreach (var (configured, hash) in _keys)
+        {
+            if (configured == caller)
+            {
+                return Convert.ToHexString(SHA256.HashData([.. "AsyncFunctions dashboard session\n"u8, .. hash]));
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Whether a key of this name and role is still configured (a sign-in cookie outlives configuration changes).</summary>
     public bool Holds(ExecutionCaller caller) => _keys.Any(k => k.Caller == caller);
 }

@@ -29,17 +29,12 @@ public static class CallerClaims
 
     /// <summary>
     /// The key name an invoker's view is limited to, or null for roles that see every execution
-    /// (admin, viewer).
+    /// (admin, viewer): <see cref="ExecutionVisibility.ScopedKey"/> of the request's caller.
     /// </summary>
-    public static string? ScopedKey(this ClaimsPrincipal user) =>
-        user.Caller() is { Role: Roles.Invoker } caller ? caller.Key : null;
+    public static string? ScopedKey(this ClaimsPrincipal user) => ExecutionVisibility.ScopedKey(user.Caller());
 
-    /// <summary>Whether the execution is visible to <paramref name="user"/>: any for admin and viewer, its own key's for an invoker.</summary>
-    public static bool Sees(this ClaimsPrincipal user, ExecutionRecord record)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        return user.ScopedKey() is not { } key || string.Equals(record.Caller?.Key, key, StringComparison.Ordinal);
-    }
+    /// <summary>Whether the execution is visible to <paramref name="user"/> (<see cref="ExecutionVisibility"/>).</summary>
+    public static bool Sees(this ClaimsPrincipal user, ExecutionRecord record) => ExecutionVisibility.Sees(user.Caller(), record);
 
     internal static bool IsLoopback(this ConnectionInfo connection) =>
         connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address);

@@ -2,13 +2,17 @@ using System.Net;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Options;
 
 namespace AsyncFunctions.AspNetCore.Access;
 
 /// <summary>
 /// <c>/sign-in</c>: a page that takes an admin or viewer key and sets the dashboard's cookie
-/// (HttpOnly, SameSite=Strict, Secure over https); <c>/sign-out</c> removes it. Both forms carry
-/// an anti-forgery token; a post without it is refused with 400.
+/// (HttpOnly, SameSite=Strict, Secure over https) bound to that key (<see cref="DashboardSession"/>);
+/// <c>/sign-out</c> removes it and ends its session on the server. Both forms carry an
+/// anti-forgery token; a post without it is refused with 400. Wrong keys are limited per client
+/// address (<see cref="FailedAuthenticationLimiter"/>).
 /// </summary>
 public static class DashboardSignIn
 {
@@ -34,16 +38,24 @@ public static class DashboardSignIn
 
     private static async Task<IResult> SignInAsync(HttpContext context, IAntiforgery antiforgery, ApiKeyRing keys)
     {
-        if (!await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false))
+        if (!await IsValidPostAsync(context, antiforgery).ConfigureAwait(false))
         {
             return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: "The sign-in form's anti-forgery token is missing or not valid; reload the page.");
         }
 
+        var limiter = context.RequestServices.GetRequiredService<FailedAuthenticationLimiter>();
+        if (limiter.IsThrottled(FailedAuthenticationOptions.SignIns, context, out var retryAfter))
+        {
+            await FailedAuthenticationLimiter.WriteThrottledAsync(context, FailedAuthenticationOptions.SignIns, retryAfter, "keys to the sign-in form").ConfigureAwait(false);
+            return Results.Empty;
+        }
+
         var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
         var returnUrl = LocalReturnUrl(form["returnUrl"]);
-        var caller = form["key"].ToString() is { Length: > 0 } key ? keys.Find(key) : null;
+        var caller = form["key"].ToString() is { } key && !string.IsNullOrWhiteSpace(key) ? keys.Find(key) : null;
         if (caller is null)
         {
+            limiter.RecordFailure(FailedAuthenticationOptions.SignIns, context);
             return Page(context, antiforgery, returnUrl, null, "That key is not valid.", StatusCodes.Status401Unauthorized);
         }
 
@@ -52,24 +64,49 @@ public static class DashboardSignIn
             return Page(context, antiforgery, returnUrl, null, $"The role of that key ({caller.Role}) has no dashboard.", StatusCodes.Status403Forbidden);
         }
 
-        await context.SignInAsync(DashboardAccess.CookieScheme, CallerClaims.Principal(caller, DashboardAccess.CookieScheme)).ConfigureAwait(false);
+        await context.SignInAsync(DashboardAccess.CookieScheme, DashboardSession.Open(caller, keys)).ConfigureAwait(false);
         return Results.Redirect(returnUrl);
     }
 
     private static async Task<IResult> SignOutAsync(HttpContext context, IAntiforgery antiforgery)
     {
-        if (!await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false))
+        if (!await IsValidPostAsync(context, antiforgery).ConfigureAwait(false))
         {
             return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: "The sign-out form's anti-forgery token is missing or not valid; reload the page.");
+        }
+
+        // Ended on the server too: a copy of the cookie kept elsewhere opens nothing afterwards, on any node.
+        var session = await context.AuthenticateAsync(DashboardAccess.CookieScheme).ConfigureAwait(false);
+        if (session.Principal is { } principal)
+        {
+            var lifetime = context.RequestServices.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(DashboardAccess.CookieScheme).ExpireTimeSpan;
+            await DashboardSession.EndAsync(principal, context.RequestServices, lifetime, context.RequestAborted).ConfigureAwait(false);
         }
 
         await context.SignOutAsync(DashboardAccess.CookieScheme).ConfigureAwait(false);
         return Results.Redirect(Path);
     }
 
-    /// <summary>Only a path of the dashboard: never another site.</summary>
+    /// <summary>Whether the post carries a valid anti-forgery token; a form that cannot be read (a NUL in a value, ...) carries none.</summary>
+    private static async Task<bool> IsValidPostAsync(HttpContext context, IAntiforgery antiforgery)
+    {
+        try
+        {
+            return await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is AntiforgeryValidationException or InvalidDataException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Only a path of the dashboard: never another site. It becomes a Location header, so it is
+    /// printable ASCII only (a line break or other control character would break the header).
+    /// </summary>
     private static string LocalReturnUrl(string? returnUrl) =>
         returnUrl is { } url && url.StartsWith(DashboardPath, StringComparison.Ordinal) && !url.Contains("//", StringComparison.Ordinal) && !url.Contains('\\', StringComparison.Ordinal)
+            && url.All(c => c is > ' ' and < (char)0x7F)
             ? url
             : DashboardPath;
 

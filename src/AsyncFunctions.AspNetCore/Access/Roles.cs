@@ -7,7 +7,7 @@ public static class Roles
     public const string Admin = "admin";
 
     /// <summary>Starts executions and reads, awaits and acts on the ones its key started; reads definitions.</summary>
-    public const string Invoker = "invoker";
+    public const string Invoker = AsyncFunctions.Executions.ExecutionCaller.ScopedRole;
 
     /// <summary>Reads everything and changes nothing; a read-only dashboard.</summary>
     public const string Viewer = "viewer";

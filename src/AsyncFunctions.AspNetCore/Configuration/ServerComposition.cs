@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 using AsyncFunctions.FunctionStacks.Hosting;
 using AsyncFunctions.Hangfire.DependencyInjection;
 using AsyncFunctions.AspNetCore.Access;
-using AsyncFunctions.AspNetCore.Administration;
+using AsyncFunctions.AspNetCore.Maintenance;
 using AsyncFunctions.AspNetCore.Dashboard;
 using AsyncFunctions.AspNetCore.Endpoints;
 using AsyncFunctions.AspNetCore.Events;
@@ -69,7 +69,7 @@ public static class ServerComposition
         services.AddAntiforgery();
         services.AddApiProblems();
         services.AddExecutionEvents();
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: [HealthEndpoints.ReadyTag]);
         services.AddAccessControl(configuration);
         services.AddSingleton<RetentionPurger>();

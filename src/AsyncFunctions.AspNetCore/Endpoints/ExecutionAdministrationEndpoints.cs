@@ -51,6 +51,7 @@ public static class ExecutionAdministrationEndpoints
         ClaimsPrincipal user,
         IExecutionStore store,
         IExecutionControl control,
+        ExecutionAdministration administration,
         IOptions<JsonOptions> json,
         CancellationToken cancellationToken)
     {
@@ -69,11 +70,11 @@ public static class ExecutionAdministrationEndpoints
                 throw Conflict("The execution is finished", $"Execution '{id}' finished before it could be cancelled.");
         }
 
-        List<string>? cancelled = null;
+        IReadOnlyList<string>? cancelled = null;
         if (children == true)
         {
             // The parent first, so it starts no more children; then its tree, level by level.
-            cancelled = await CancelDescendantsAsync(id, store, control, cancellationToken).ConfigureAwait(false);
+            cancelled = await administration.CancelDescendantsAsync(id, cancellationToken).ConfigureAwait(false);
         }
 
         var document = await DocumentAsync(id, store, json.Value.SerializerOptions, cancellationToken).ConfigureAwait(false);
@@ -91,7 +92,7 @@ public static class ExecutionAdministrationEndpoints
         ClaimsPrincipal user,
         IExecutionStore store,
         IExecutionControl control,
-        IExecutionService executions,
+        ExecutionAdministration administration,
         ICallbackStore callbacks,
         IOptions<JsonOptions> json,
         CancellationToken cancellationToken)
@@ -108,76 +109,18 @@ public static class ExecutionAdministrationEndpoints
             case ControlOutcome.WrongState:
                 throw Conflict("The execution cannot be retried", $"Execution '{id}' changed state before it could be retried.");
             case ControlOutcome.NoJob:
-                return await RetryAsNewAsync(record with { Callback = await callbacks.GetAsync(id, cancellationToken).ConfigureAwait(false) }, store, control, executions, cancellationToken).ConfigureAwait(false);
+                // The job is gone: a new execution retries it, linked both ways.
+                var retry = await administration.RetryAsNewAsync(record with { Callback = await callbacks.GetAsync(id, cancellationToken).ConfigureAwait(false) }, cancellationToken).ConfigureAwait(false);
+                return Results.Accepted($"/api/executions/{Uri.EscapeDataString(retry.Id)}", retry);
         }
 
         return Results.Ok(await DocumentAsync(id, store, json.Value.SerializerOptions, cancellationToken).ConfigureAwait(false));
-    }
-
-    /// <summary>
-    /// The job is gone (expired, or lost at a restart of the embedded default): a new execution of the
-    /// same function version and input, for the same caller, linked both ways with the one it retries.
-    /// </summary>
-    private static async Task<IResult> RetryAsNewAsync(ExecutionRecord record, IExecutionStore store, IExecutionControl control, IExecutionService executions, CancellationToken cancellationToken)
-    {
-        if (record.RetriedBy is { } earlier)
-        {
-            throw Conflict("The execution was retried already", $"Execution '{record.Id}' was retried already as execution '{earlier}'.");
-        }
-
-        var retry = await executions.StartAsync(
-            new StartRequest(record.Function, record.Input) { Caller = record.Caller, FunctionVersion = record.FunctionVersion, CallbackUrl = record.Callback?.Url },
-            cancellationToken).ConfigureAwait(false);
-        if (!await store.LinkRetryAsync(record.Id, retry.Id, CancellationToken.None).ConfigureAwait(false))
-        {
-            // A concurrent retry linked its own first: this one must not run as well.
-            await control.CancelAsync(retry.Id, CancellationToken.None).ConfigureAwait(false);
-            var winner = (await store.GetAsync(record.Id, cancellationToken).ConfigureAwait(false))?.RetriedBy;
-            throw Conflict("The execution was retried already", $"Execution '{record.Id}' was retried already as execution '{winner}'.");
-        }
-
-        return Results.Accepted($"/api/executions/{Uri.EscapeDataString(retry.Id)}", retry with { RetryOf = record.Id });
     }
 
     private static async Task<ExecutionRecord> FindAsync(string id, ClaimsPrincipal user, IExecutionStore store, CancellationToken cancellationToken) =>
         await store.GetAsync(id, cancellationToken).ConfigureAwait(false) is { } found && user.Sees(found)
             ? found
             : throw new UnknownExecutionsException([id]);
-
-    /// <summary>Cancels every unfinished execution below <paramref name="id"/>; returns their ids.</summary>
-    private static async Task<List<string>> CancelDescendantsAsync(string id, IExecutionStore store, IExecutionControl control, CancellationToken cancellationToken)
-    {
-        var cancelled = new List<string>();
-        var parents = new Queue<string>([id]);
-        var seen = new HashSet<string>(StringComparer.Ordinal) { id };
-        while (parents.TryDequeue(out var parent))
-        {
-            string? cursor = null;
-            do
-            {
-                var page = await store.ListAsync(new ExecutionQuery(ParentId: parent, Limit: ExecutionQuery.MaxLimit, Cursor: cursor), cancellationToken).ConfigureAwait(false);
-                foreach (var child in page.Items)
-                {
-                    if (!seen.Add(child.Id))
-                    {
-                        continue;
-                    }
-
-                    // A finished child may still have unfinished children of its own.
-                    parents.Enqueue(child.Id);
-                    if (!child.Status.IsTerminal() && await control.CancelAsync(child.Id, cancellationToken).ConfigureAwait(false) == ControlOutcome.Done)
-                    {
-                        cancelled.Add(child.Id);
-                    }
-                }
-
-                cursor = page.NextCursor;
-            }
-            while (cursor is not null);
-        }
-
-        return cancelled;
-    }
 
     private static async Task<JsonObject> DocumentAsync(string id, IExecutionStore store, JsonSerializerOptions options, CancellationToken cancellationToken)
     {

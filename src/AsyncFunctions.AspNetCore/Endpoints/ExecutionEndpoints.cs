@@ -138,16 +138,8 @@ public static class ExecutionEndpoints
         var body = await JsonBody.ReadObjectAsync(request, AwaitFields, cancellationToken).ConfigureAwait(false);
         var ids = ReadIds(body, options.Value.MaxIds);
         var timeout = ReadTimeout(body, options.Value.MaxTimeout);
-        if (user.ScopedKey() is { } key)
-        {
-            // Another key's execution is unknown to an invoker, as in GET.
-            var callers = await store.GetCallerKeysAsync(ids, cancellationToken).ConfigureAwait(false);
-            var foreign = ids.Where(id => !callers.TryGetValue(id, out var caller) || caller != key).Distinct(StringComparer.Ordinal).ToArray();
-            if (foreign.Length > 0)
-            {
-                throw new UnknownExecutionsException(foreign);
-            }
-        }
+        // Another key's execution is unknown to an invoker, as in GET.
+        await ExecutionVisibility.ThrowUnlessAllSeenAsync(store, user.Caller(), ids, cancellationToken).ConfigureAwait(false);
 
         var outcome = await awaiter.AwaitAsync(ids, timeout, cancellationToken).ConfigureAwait(false);
         return Results.Ok(new { completed = outcome.Completed, results = outcome.Results });

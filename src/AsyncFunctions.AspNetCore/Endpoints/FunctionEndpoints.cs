@@ -48,22 +48,33 @@ public static class FunctionEndpoints
         group.MapPost("/{name}/executions", StartAsync).RequireAuthorization(Roles.InvokePolicy)
             .WithName("startExecution")
             .WithSummary("Start an execution")
-            .WithDescription("Queues an execution of the function (202, read it at Location), or with mode \"sync\" runs it inside the request and answers its output. With an Idempotency-Key header, a repeated async start answers the execution the first one started (200).")
+            .WithDescription("Queues an execution of the function (202, read it at Location), now or later (runAt, delaySeconds). With an Idempotency-Key header, a repeated start answers the execution the first one started (200). To run one inside the request, use runFunction (POST /api/functions/{name}/run); mode \"sync\" here is still accepted for older callers and answers as runFunction does.")
             .ReadsJsonBody<StartExecutionBody>(optional: true)
+            .WithMetadata(new IdempotencyKeyMetadata())
             .Answers<ExecutionRecord>(StatusCodes.Status202Accepted, "Queued (or scheduled, with runAt or delaySeconds): the new execution's record.")
-            .Answers<StartAnswer>(StatusCodes.Status200OK, "Mode \"sync\": the output of the finished execution. With an Idempotency-Key already used for the same request: the execution it started.")
+            .Answers<ExecutionRecord>(StatusCodes.Status200OK, "An Idempotency-Key already used for the same request: the execution the first start queued.")
             .FailsValidation("The body or the input is not valid: errors names each field or input at fault.")
             .Fails(StatusCodes.Status403Forbidden, "The key's role may not start executions (admin and invoker only).")
             .Fails(StatusCodes.Status404NotFound, "No function has this name.")
             .Fails(StatusCodes.Status409Conflict, "A start with the same Idempotency-Key has not finished yet; try again.")
-            .Fails<FunctionFailedProblem>(StatusCodes.Status422UnprocessableEntity, "A sync run failed (executionId and error say which and why), or the Idempotency-Key was used for another request.");
+            .Fails<FunctionFailedProblem>(StatusCodes.Status422UnprocessableEntity, "The Idempotency-Key was used for another request.");
+        group.MapPost("/{name}/run", RunAsync).RequireAuthorization(Roles.InvokePolicy)
+            .WithName("runFunction")
+            .WithSummary("Run a function inside the request")
+            .WithDescription("Runs an execution of the function inside the request (no queue) and answers its output; the execution is recorded like any other. 422 when the function failed.")
+            .ReadsJsonBody<RunFunctionBody>(optional: true)
+            .Answers<SyncExecutionResult>(StatusCodes.Status200OK, "The output of the finished execution.")
+            .FailsValidation("The body or the input is not valid: errors names each field or input at fault.")
+            .Fails(StatusCodes.Status403Forbidden, "The key's role may not start executions (admin and invoker only).")
+            .Fails(StatusCodes.Status404NotFound, "No function has this name.")
+            .Fails<FunctionFailedProblem>(StatusCodes.Status422UnprocessableEntity, "The function failed: executionId and error say which and why.");
         return app;
     }
 
     private static async Task<IResult> ListAsync(IFunctionCatalog catalog, CancellationToken cancellationToken)
     {
         var functions = await catalog.ListAsync(cancellationToken).ConfigureAwait(false);
-        return Results.Ok(functions.Select(f => FunctionView.From(f)));
+        return Results.Ok(functions.Select(f => FunctionViews.From(f)));
     }
 
     private static async Task<IResult> GetAsync(string name, IFunctionCatalog catalog, StackDefinitions stacks, CancellationToken cancellationToken)
@@ -91,8 +102,8 @@ public static class FunctionEndpoints
 
     private static async Task<FunctionView> ViewAsync(FunctionDescriptor function, StackDefinitions stacks, CancellationToken cancellationToken) =>
         function.Kind == StackFunctionDescriptor.Kind
-            ? FunctionView.From(function, await stacks.GetDocumentAsync(function.Name, function.Version, cancellationToken).ConfigureAwait(false))
-            : FunctionView.From(function);
+            ? FunctionViews.From(function, await stacks.GetDocumentAsync(function.Name, function.Version, cancellationToken).ConfigureAwait(false))
+            : FunctionViews.From(function);
 
     /// <summary>The fields a start body may hold; any other is refused, so a misspelled or future option is not silently ignored.</summary>
     private static readonly string[] StartFields = ["input", "mode", "runAt", "delaySeconds", Webhooks.StartCallback.Field];
@@ -102,7 +113,7 @@ public static class FunctionEndpoints
         HttpRequest request,
         ClaimsPrincipal user,
         IExecutionService executions,
-        IExecutionStore store,
+        IdempotentStarter idempotent,
         TimeProvider time,
         IOptions<ApiOptions> options,
         CancellationToken cancellationToken)
@@ -116,11 +127,7 @@ public static class FunctionEndpoints
             throw ApiProblemException.BadField(body["runAt"] is null ? "delaySeconds" : "runAt", "a delayed start needs mode \"async\"");
         }
 
-        var input = body["input"];
-        if (input is not null and not JsonObject)
-        {
-            throw ApiProblemException.BadField("input", "must be a JSON object");
-        }
+        var input = ReadInput(body);
 
         var callbackUrl = await Webhooks.StartCallback.ReadAsync(request, body, cancellationToken).ConfigureAwait(false);
         if (callbackUrl is not null && mode == "sync")
@@ -137,18 +144,16 @@ public static class FunctionEndpoints
 
         if (mode == "sync")
         {
-            var finished = await executions.RunSyncAsync(start, cancellationToken).ConfigureAwait(false);
-            return finished.Status == ExecutionStatus.Succeeded
-                ? Results.Ok(new { id = finished.Id, output = finished.Output })
-                : FunctionFailed(finished);
+            // Older callers' way of runFunction, kept working.
+            return await RunSyncAsync(executions, start, cancellationToken).ConfigureAwait(false);
         }
 
         if (idempotencyKey is not null)
         {
             // Scoped per API key: two keys may use the same Idempotency-Key without meeting.
             var key = new IdempotentStart(user.Caller()?.Key ?? "", idempotencyKey, name, IdempotentStarts.Hash(name, body));
-            var (found, created) = await IdempotentStarts.StartAsync(
-                key, store, time, options.Value.IdempotencyRetention, () => executions.StartAsync(start, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var (found, created) = await idempotent.StartAsync(
+                key, options.Value.IdempotencyRetention, () => executions.StartAsync(start, cancellationToken), cancellationToken).ConfigureAwait(false);
             return created
                 ? Results.Accepted($"/api/executions/{Uri.EscapeDataString(found.Id)}", found)
                 : Results.Ok(found);
@@ -157,6 +162,34 @@ public static class FunctionEndpoints
         var record = await executions.StartAsync(start, cancellationToken).ConfigureAwait(false);
         return Results.Accepted($"/api/executions/{Uri.EscapeDataString(record.Id)}", record);
     }
+
+    private static readonly string[] RunFields = ["input"];
+
+    private static async Task<IResult> RunAsync(string name, HttpRequest request, ClaimsPrincipal user, IExecutionService executions, CancellationToken cancellationToken)
+    {
+        if (IdempotentStarts.ReadKey(request) is not null)
+        {
+            throw ApiProblemException.BadField(IdempotentStarts.Header, "applies to async starts only");
+        }
+
+        var body = await JsonBody.ReadObjectAsync(request, RunFields, cancellationToken).ConfigureAwait(false);
+        return await RunSyncAsync(executions, new StartRequest(name, ReadInput(body)) { Caller = user.Caller() }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<IResult> RunSyncAsync(IExecutionService executions, StartRequest start, CancellationToken cancellationToken)
+    {
+        var finished = await executions.RunSyncAsync(start, cancellationToken).ConfigureAwait(false);
+        return finished.Status == ExecutionStatus.Succeeded
+            ? Results.Ok(new { id = finished.Id, output = finished.Output })
+            : FunctionFailed(finished);
+    }
+
+    private static JsonObject? ReadInput(JsonObject body) => body["input"] switch
+    {
+        null => null,
+        JsonObject input => input,
+        _ => throw ApiProblemException.BadField("input", "must be a JSON object"),
+    };
 
     private static string ReadMode(JsonObject body)
     {

@@ -22,10 +22,14 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExce
                 invalid.Problems.GroupBy(p => p.Path).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray())),
             DefinitionRejectedException rejected => Rejected(rejected),
             FunctionNameTakenException taken => Problem(StatusCodes.Status409Conflict, "The name belongs to a C# function", taken.Message),
+            AsyncFunctions.Executions.ExecutionConflictException conflict => Problem(StatusCodes.Status409Conflict, conflict.Title, conflict.Message),
+            AsyncFunctions.Executions.IdempotencyKeyReusedException reused => Problem(StatusCodes.Status422UnprocessableEntity, "The Idempotency-Key was used for another request", reused.Message),
             UnknownFunctionException unknown => Problem(StatusCodes.Status404NotFound, "Unknown function", unknown.Message),
             UnknownExecutionsException unknown => WithIds(Problem(StatusCodes.Status404NotFound, "Unknown executions", unknown.Message), unknown.Ids),
             AsyncFunctions.Webhooks.CallbacksNotConfiguredException callbacks => Problem(StatusCodes.Status400BadRequest, "Callbacks are not configured", callbacks.Message),
             CallDepthExceededException depth => Problem(StatusCodes.Status400BadRequest, "Call depth exceeded", depth.Message),
+            BadHttpRequestException bad when BindingFailure.Explain(bad.Message) is var (name, message) =>
+                Validation("Bad request", $"The parameter '{name}' {message}.", new Dictionary<string, string[]> { [name] = [message] }),
             BadHttpRequestException bad => Problem(bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request", bad.Message),
             _ => null,
         };

@@ -1,4 +1,3 @@
-using System.Reflection;
 using AsyncFunctions.Executions;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Net.Http.Headers;
@@ -45,19 +44,7 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
             }
         }
 
-        foreach (var (name, schema) in document.Components.Schemas ?? new Dictionary<string, IOpenApiSchema>())
-        {
-            if (Type.GetType($"{typeof(StartAnswer).Namespace}.{name}") is { } type && type.GetCustomAttribute<OneOfSchemaAttribute>() is { } oneOf && schema is OpenApiSchema alternatives)
-            {
-                alternatives.Type = null;
-                alternatives.Properties = null;
-                alternatives.Required = null;
-                alternatives.AdditionalPropertiesAllowed = true;
-                alternatives.OneOf = [.. oneOf.Types.Select(t => (IOpenApiSchema)new OpenApiSchemaReference(t.Name, document))];
-            }
-        }
-
-        AnyJson(document);
+        JsonValueSchemas.Inline(document);
         document.Components.Responses ??= new Dictionary<string, IOpenApiResponse>();
         document.Components.Responses[Unauthorized] = ProblemResponse(document, "No API key, or not a valid one: send 'Authorization: Bearer <key>'.", HeaderNames.WWWAuthenticate, "Bearer, with error=\"invalid_token\" when a key was sent but is not valid.");
         document.Components.Responses[TooManyRequests] = ProblemResponse(document, "This key made more requests than its role's rate allows (AsyncFunctions:RateLimits).", HeaderNames.RetryAfter, "Seconds to wait before the next request.");
@@ -80,45 +67,6 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
         document.Paths["/health"] = Health(document, "getHealth", "Readiness (alias)", "The same as /health/ready.");
     }
 
-    /// <summary>
-    /// A <c>JsonNode</c> is any JSON value, null included: the generator's "null or JsonNode"
-    /// would match a null twice, which oneOf refuses, so such a field refers to JsonNode alone.
-    /// An object or array of JSON holds anything.
-    /// </summary>
-    private static void AnyJson(OpenApiDocument document)
-    {
-        var schemas = document.Components!.Schemas ?? new Dictionary<string, IOpenApiSchema>();
-        if (schemas.TryGetValue(nameof(System.Text.Json.Nodes.JsonNode), out var node) && node is OpenApiSchema any)
-        {
-            any.Description = "Any JSON value.";
-        }
-
-        if (schemas.TryGetValue(nameof(System.Text.Json.Nodes.JsonObject), out var obj) && obj is OpenApiSchema jsonObject)
-        {
-            jsonObject.Description = "A JSON object.";
-            jsonObject.AdditionalProperties = new OpenApiSchema();
-        }
-
-        if (schemas.TryGetValue(nameof(System.Text.Json.Nodes.JsonArray), out var arr) && arr is OpenApiSchema jsonArray)
-        {
-            jsonArray.Description = "A JSON array.";
-            jsonArray.Items = new OpenApiSchema();
-        }
-
-        foreach (var schema in schemas.Values.OfType<OpenApiSchema>())
-        {
-            foreach (var (name, property) in schema.Properties?.ToList() ?? [])
-            {
-                if (property is OpenApiSchema { OneOf: { Count: 2 } alternatives } nullable
-                    && alternatives.Any(a => a is OpenApiSchema { Type: JsonSchemaType.Null })
-                    && alternatives.OfType<OpenApiSchemaReference>().FirstOrDefault(r => r.Reference.Id == nameof(System.Text.Json.Nodes.JsonNode)) is { } reference)
-                {
-                    schema.Properties![name] = new OpenApiSchemaReference(reference.Reference.Id!, document) { Description = nullable.Description ?? reference.Description };
-                }
-            }
-        }
-    }
-
     private static OpenApiResponse ProblemResponse(OpenApiDocument document, string description, string header, string headerDescription) => new()
     {
         Description = description,
@@ -136,7 +84,8 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
             Description = description,
             Content = new Dictionary<string, OpenApiMediaType>
             {
-                ["text/plain"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Enum = ["Healthy", "Degraded", "Unhealthy"] } },
+                // A plain string, not an enumeration: generators read a text/plain answer as a string, and would not parse it into an enum.
+                ["text/plain"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Description = "Healthy, Degraded or Unhealthy." } },
             },
         };
 

@@ -72,9 +72,42 @@ internal sealed class ContractOperationTransformer(IOptions<ApiOptions> api) : I
             }
         }
 
+        if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IdempotencyKeyMetadata>().Any())
+        {
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = Endpoints.IdempotentStarts.Header,
+                In = ParameterLocation.Header,
+                Description = "Makes the start safe to repeat: a repeated start with the same key and request answers the execution the first one started (200), for AsyncFunctions:Api:IdempotencyRetention. Scoped to the API key.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = Endpoints.IdempotentStarts.MaxKeyLength },
+            });
+        }
+
+        EventStreams(operation);
         Bound(operation, "limit", 1, ExecutionQuery.MaxLimit, "How many executions a page holds (default 50).");
         Bound(operation, "waitSeconds", 0, api.Value.MaxWaitSeconds, "Wait up to this many seconds for the execution to finish before answering (long polling; AsyncFunctions:Api:MaxWaitSeconds at most).");
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// An event stream is described as what a client receives: a stream of text, which generators
+    /// hand over as a stream (NSwag: FileResponse, Kiota: Stream) to read line by line. The type of
+    /// each event's data stays in the response's description.
+    /// </summary>
+    private static void EventStreams(OpenApiOperation operation)
+    {
+        foreach (var media in (operation.Responses?.Values ?? Enumerable.Empty<IOpenApiResponse>()).OfType<OpenApiResponse>()
+            .SelectMany(r => r.Content ?? new Dictionary<string, OpenApiMediaType>()).Where(c => c.Key == ApiContract.EventStream).Select(c => c.Value))
+        {
+            var data = media.Schema is OpenApiSchemaReference reference ? reference.Reference.Id : null;
+            media.Schema = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                Format = "binary",
+                Description = $"Server-sent events (text/event-stream): 'event: status' lines whose 'data:' is a JSON {data ?? "document"}, then 'event: end'.",
+            };
+        }
     }
 
     /// <summary>ASP.NET Core writes an <c>int?</c> or <c>bool?</c> parameter as "integer or string (a pattern)": it is bound as the number or boolean only.</summary>

@@ -16,7 +16,7 @@ namespace AsyncFunctions.AspNetCore.OpenApi;
 internal sealed class ContractSchemaTransformer : IOpenApiSchemaTransformer
 {
     /// <summary>Bodies the client sends: only the fields it must send are required.</summary>
-    private static readonly HashSet<Type> RequestBodies = [typeof(StartExecutionBody), typeof(AwaitBody), typeof(FunctionDocument)];
+    private static readonly HashSet<Type> RequestBodies = [typeof(StartExecutionBody), typeof(RunFunctionBody), typeof(AwaitBody), typeof(FunctionDocument)];
 
     public async Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {

@@ -8,8 +8,9 @@ internal static class SchemaExamples
     private static readonly Dictionary<Type, string> Examples = new()
     {
         [typeof(StartExecutionBody)] = """{ "input": { "value": 42 }, "mode": "async" }""",
+        [typeof(RunFunctionBody)] = """{ "input": { "value": 42 } }""",
         [typeof(AwaitBody)] = """{ "ids": ["0b6c7f1e-6d1c-4f61-9a53-2f0c1e7b1a10"], "timeoutSeconds": 30 }""",
-        [typeof(FunctionDocument)] = """{ "description": "Adds one.", "inputs": [{ "name": "n", "type": "int", "required": true }], "stack": [], "response": "=input.n + 1" }""",
+        [typeof(FunctionDocument)] = """{ "description": "Adds one.", "inputs": [{ "name": "n", "type": "int", "required": true }], "stack": [], "response": "=$input.n + 1" }""",
         [typeof(ValidationProblem)] = """
             {
               "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",

@@ -1,5 +1,6 @@
 using AsyncFunctions.Awaiting;
 using AsyncFunctions.Functions;
+using AsyncFunctions.Recording;
 using AsyncFunctions.Running;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -22,7 +23,14 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<ExecutionChangeFeed>();
         services.TryAddSingleton<ICompletionPublisher>(sp => new CompletionRelay(sp.GetRequiredService<ExecutionAwaiter>(), sp.GetRequiredService<ExecutionChangeFeed>()));
         services.TryAddSingleton<SyncRunLeases>();
+        // The side effects of every status change, in StatusChangeOrder; other layers add theirs.
+        services.TryAddSingleton<StatusChangeRecorder>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStatusChangeObserver, WaiterWakeUp>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStatusChangeObserver, EventStreamNotice>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStatusChangeObserver, StatusTelemetry>());
         services.TryAddSingleton<IExecutionService, ExecutionService>();
+        services.TryAddSingleton<Executions.IdempotentStarter>();
+        services.TryAddSingleton<Executions.ExecutionAdministration>();
         return services;
     }
 }

@@ -12,17 +12,17 @@ public sealed class ExecutionFailedException : Exception
     }
 
     public ExecutionFailedException()
-        : this(new ExecutionError(nameof(ExecutionFailedException), "The execution failed.", ExecutionErrorCodes.FunctionError))
+        : this(new ExecutionError(ExecutionErrorTypes.Function, "The execution failed.", ExecutionErrorCodes.FunctionError))
     {
     }
 
     public ExecutionFailedException(string message)
-        : this(new ExecutionError(nameof(ExecutionFailedException), message, ExecutionErrorCodes.FunctionError))
+        : this(new ExecutionError(ExecutionErrorTypes.Function, message, ExecutionErrorCodes.FunctionError))
     {
     }
 
     public ExecutionFailedException(string message, Exception innerException)
-        : this(new ExecutionError(nameof(ExecutionFailedException), message, ExecutionErrorCodes.FunctionError), innerException)
+        : this(new ExecutionError(ExecutionErrorTypes.Function, message, ExecutionErrorCodes.FunctionError), innerException)
     {
     }
 

@@ -4,6 +4,7 @@ using AsyncFunctions.Executions;
 using AsyncFunctions.Functions;
 using System.Diagnostics;
 using AsyncFunctions.Inputs;
+using AsyncFunctions.Recording;
 using AsyncFunctions.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -14,6 +15,7 @@ namespace AsyncFunctions.Running;
 public sealed class ExecutionService(
     IFunctionCatalog catalog,
     IExecutionStore store,
+    StatusChangeRecorder recorder,
     IExecutionStarter starter,
     IExecutionAwaiter awaiter,
     IServiceScopeFactory scopes,
@@ -123,13 +125,16 @@ public sealed class ExecutionService(
         using var activity = ExecutionTelemetry.StartRun(id, function.Name, traceParent: null, ActivityKind.Internal);
         ExecutionTelemetry.Started.Add(1, ExecutionTelemetry.Function(function.Name));
         leases.Add(id);
+        // A sync start over HTTP has no callback URL of its own; its function's applies as to a job.
+        var callback = request.CallbackUrl ?? function.CallbackUrl;
+        var origin = new StatusChangeOrigin(StatusChangeSource.SyncRun) { HasCallback = callback is not null, CreatedAt = startedAt };
         try
         {
-            await store.CreateAsync(
-                new NewExecution(id, function.Name, function.Version, ExecutionStatus.Enqueued, input, request.ParentId, startedAt, request.CallDepth, startedAt + options.Value.SyncRunLease, request.RootId) { Caller = request.Caller },
+            await recorder.CreateAsync(
+                new NewExecution(id, function.Name, function.Version, ExecutionStatus.Enqueued, input, request.ParentId, startedAt, request.CallDepth, startedAt + options.Value.SyncRunLease, request.RootId) { Caller = request.Caller, CallbackUrl = callback },
                 cancellationToken).ConfigureAwait(false);
-            await store.ApplyAsync(new StatusChange(id, function.Name, ExecutionStatus.Processing, startedAt), cancellationToken).ConfigureAwait(false);
-            return await RunLeasedAsync(id, function, input, request, cancellationToken).ConfigureAwait(false);
+            await recorder.RecordAsync(new StatusChange(id, function.Name, ExecutionStatus.Processing, startedAt), origin, cancellationToken).ConfigureAwait(false);
+            return await RunLeasedAsync(id, function, input, request, origin, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -137,10 +142,14 @@ public sealed class ExecutionService(
         }
     }
 
-    private async Task<ExecutionRecord> RunLeasedAsync(string id, FunctionDescriptor function, JsonObject input, StartRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs a sync execution whose row holds this node's lease. Its end goes through the
+    /// <see cref="StatusChangeRecorder"/> as a job's does: waiters, event streams, webhooks and
+    /// metrics see a sync run finish the same way.
+    /// </summary>
+    private async Task<ExecutionRecord> RunLeasedAsync(string id, FunctionDescriptor function, JsonObject input, StartRequest request, StatusChangeOrigin origin, CancellationToken cancellationToken)
     {
         var info = new ExecutionInfo(id, function.Name, function.Version, request.ParentId, request.CallDepth, Attempt: 1, IsAsync: false, request.RootId) { Caller = request.Caller };
-        var began = time.GetUtcNow();
         StatusChange finished;
         try
         {
@@ -149,19 +158,20 @@ public sealed class ExecutionService(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            var error = new ExecutionError(nameof(OperationCanceledException), "The caller went away before the execution finished.", ExecutionErrorCodes.Cancelled);
-            await store.ApplyAsync(new StatusChange(id, function.Name, ExecutionStatus.Cancelled, time.GetUtcNow()) { Error = error }, CancellationToken.None).ConfigureAwait(false);
+            var error = new ExecutionError(ExecutionErrorTypes.Platform, "The caller went away before the execution finished.", ExecutionErrorCodes.Cancelled);
+            await recorder.RecordAsync(new StatusChange(id, function.Name, ExecutionStatus.Cancelled, time.GetUtcNow()) { Error = error }, origin, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
 #pragma warning disable CA1031 // Every failure of the function becomes the execution's recorded error.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
+            // The record names no .NET type; the run's span keeps the exception for whoever debugs the function.
+            Activity.Current?.AddException(ex);
             finished = new StatusChange(id, function.Name, ExecutionStatus.Failed, time.GetUtcNow()) { Error = ExecutionErrors.From(ex) };
         }
 
-        await store.ApplyAsync(finished, CancellationToken.None).ConfigureAwait(false);
-        ExecutionTelemetry.RecordFinished(function.Name, finished.Status, finished.At - began);
+        await recorder.RecordAsync(finished, origin, CancellationToken.None).ConfigureAwait(false);
         return await store.GetAsync(id, CancellationToken.None).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Execution '{id}' vanished from the results table.");
     }
@@ -171,7 +181,7 @@ public sealed class ExecutionService(
         var record = await RunSyncAsync(request, cancellationToken).ConfigureAwait(false);
         return record.Status == ExecutionStatus.Succeeded
             ? record.Output
-            : throw new ExecutionFailedException(record.Error ?? new ExecutionError("Unknown", "The execution failed.", ExecutionErrorCodes.FunctionError));
+            : throw new ExecutionFailedException(record.Error ?? new ExecutionError(ExecutionErrorTypes.Platform, "The execution failed.", ExecutionErrorCodes.FunctionError));
     }
 
     public Task<AwaitOutcome> AwaitAsync(IReadOnlyList<string> ids, TimeSpan timeout, CancellationToken cancellationToken = default) =>
@@ -179,7 +189,8 @@ public sealed class ExecutionService(
 
     public async Task<AwaitOutcome> AwaitFromExecutionAsync(ExecutionInfo caller, IReadOnlyList<string> ids, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        await CheckScopeAsync(caller.Caller, ids, cancellationToken).ConfigureAwait(false);
+        // A tree started by an invoker's key awaits only its own key's executions, as over HTTP.
+        await ExecutionVisibility.ThrowUnlessAllSeenAsync(store, caller.Caller, ids, cancellationToken).ConfigureAwait(false);
 
         // Only a wait that holds a worker can starve the node: a sync run holds no worker, and a
         // look with no timeout (what a suspending stack does before it suspends) waits for nothing.
@@ -210,40 +221,20 @@ public sealed class ExecutionService(
         }
     }
 
-    /// <summary>
-    /// A tree started by a scoped key (an invoker) sees only the executions of its own key: a
-    /// running function may not await another key's ids any more than the REST API lets that key
-    /// read them. They are unknown to it, as they are over HTTP.
-    /// </summary>
-    private async Task CheckScopeAsync(ExecutionCaller? caller, IReadOnlyList<string> ids, CancellationToken cancellationToken)
-    {
-        if (caller is not { IsScoped: true })
-        {
-            return;
-        }
-
-        var keys = await store.GetCallerKeysAsync(ids.Distinct(StringComparer.Ordinal).ToArray(), cancellationToken).ConfigureAwait(false);
-        var foreign = ids.Where(id => keys.TryGetValue(id, out var key) && !string.Equals(key, caller.Key, StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToArray();
-        if (foreign.Length > 0)
-        {
-            throw new UnknownExecutionsException(foreign);
-        }
-    }
-
     public async Task<QueuedRun> RunQueuedAsync(string executionId, CancellationToken cancellationToken = default)
     {
         var record = await store.GetAsync(executionId, cancellationToken).ConfigureAwait(false);
         if (record?.Input is not JsonObject input)
         {
             throw new ExecutionFailedException(new ExecutionError(
-                nameof(InvalidOperationException),
+                ExecutionErrorTypes.Platform,
                 $"Execution '{executionId}' has no recorded input; it was not created through AsyncFunctions.",
                 ExecutionErrorCodes.InputMissing));
         }
 
         var function = await catalog.FindAsync(record.Function, record.FunctionVersion, cancellationToken).ConfigureAwait(false)
             ?? throw new ExecutionFailedException(new ExecutionError(
-                nameof(UnknownFunctionException),
+                ExecutionErrorTypes.Platform,
                 $"Function '{record.Function}' (version {record.FunctionVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}) is no longer registered.",
                 ExecutionErrorCodes.UnknownFunction));
 

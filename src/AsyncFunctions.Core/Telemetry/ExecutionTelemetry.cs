@@ -40,8 +40,8 @@ public static class ExecutionTelemetry
 
     public static KeyValuePair<string, object?> Function(string function) => new("function", function);
 
-    /// <summary>Counts a finished execution by its status and records how long it took from creation.</summary>
-    public static void RecordFinished(string function, Executions.ExecutionStatus status, TimeSpan sinceCreated)
+    /// <summary>Counts a finished execution by its status and records how long it took from creation (when known).</summary>
+    public static void RecordFinished(string function, Executions.ExecutionStatus status, TimeSpan? sinceCreated)
     {
         var counter = status switch
         {
@@ -57,7 +57,10 @@ public static class ExecutionTelemetry
 
         var tag = Function(function);
         counter.Add(1, tag);
-        Duration.Record(Math.Max(0, sinceCreated.TotalMilliseconds), tag);
+        if (sinceCreated is { } duration)
+        {
+            Duration.Record(Math.Max(0, duration.TotalMilliseconds), tag);
+        }
     }
 
     /// <summary>The trace context of the current span, to be stored with a new execution; null when nothing traces.</summary>

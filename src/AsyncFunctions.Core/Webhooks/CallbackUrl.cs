@@ -18,6 +18,12 @@ public static class CallbackUrl
             return $"must be at most {MaxLength} characters long";
         }
 
+        // A URL is sent as typed: a line break or other control character would end up in the request line.
+        if (text.Any(c => char.IsControl(c)))
+        {
+            return "must not hold CR, LF, NUL or other control characters";
+        }
+
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.Host.Length == 0)
         {
             return "must be an absolute http or https URL";

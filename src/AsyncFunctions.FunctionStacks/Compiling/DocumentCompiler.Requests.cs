@@ -64,6 +64,10 @@ internal sealed partial class DocumentCompiler
             {
                 Problem(JsonPaths.Property(path, name), HeaderRules.NameRule);
             }
+            else if (HeaderRules.IsReserved(name))
+            {
+                Problem(JsonPaths.Property(path, name), HeaderRules.ReservedRule(name));
+            }
             else if (value is LiteralValue { Value: var node } && JsonPaths.TryGetString(node, out var text) && !HeaderRules.IsValidValue(text))
             {
                 Problem(JsonPaths.Property(path, name), HeaderRules.ValueRule);

@@ -13,10 +13,10 @@ namespace AsyncFunctions.FunctionStacks.Data;
 /// Opens the connection of one query step and, when it is SQLite, holds it to that step's rules:
 /// a fresh, unpooled handle (nothing one execution leaves on a connection reaches the next), the
 /// statement rules of <see cref="SqliteStatementRules"/>, no attached databases, values no longer
-/// than a variable may be, and a stop at the step's timeout or the execution's cancellation even
+/// than a variable may be, databases no larger than <see cref="Hosting.StackLimitOptions.SqliteDatabaseBytes"/>, and a stop at the step's timeout or the execution's cancellation even
 /// while SQLite computes (the driver's command timeout only bounds waits for locks).
 /// </summary>
-internal sealed class SqliteQueryGuard(TimeSpan timeout, int maxValueBytes, CancellationToken cancellationToken)
+internal sealed class SqliteQueryGuard(TimeSpan timeout, int maxValueBytes, long maxDatabaseBytes, CancellationToken cancellationToken)
 {
     /// <summary>How many virtual-machine instructions SQLite runs between two looks at the clock and the token.</summary>
     private const int InstructionsBetweenChecks = 1000;
@@ -34,8 +34,13 @@ internal sealed class SqliteQueryGuard(TimeSpan timeout, int maxValueBytes, Canc
         }
 
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        if (connection is SqliteConnection { Handle: { } handle })
+        if (connection is SqliteConnection { Handle: { } handle } sqlite)
         {
+            if (maxDatabaseBytes > 0)
+            {
+                await BoundSizeAsync(sqlite).ConfigureAwait(false);
+            }
+
             Restrict(handle);
         }
     }
@@ -68,10 +73,35 @@ internal sealed class SqliteQueryGuard(TimeSpan timeout, int maxValueBytes, Canc
                 new JsonObject { ["connection"] = connection });
         }
 
+        if (code == raw.SQLITE_FULL && maxDatabaseBytes > 0)
+        {
+            return new FunctionException(StackErrorCodes.LimitDatabaseSize,
+                $"The query at {path} would grow the database of the connection '{connection}' beyond {maxDatabaseBytes} bytes (limit.database_size), or the disk is full.");
+        }
+
         return code == raw.SQLITE_TOOBIG
             ? new FunctionException(StackErrorCodes.LimitVariableSize,
                 $"A value in the query at {path} is longer than {maxValueBytes} bytes (limit.variable_size).")
             : null;
+    }
+
+    /// <summary>
+    /// A page limit on the main and the temporary database, set before the statement rules refuse
+    /// PRAGMA to the step's own SQL. SQLite answers SQLITE_FULL to a write beyond it.
+    /// </summary>
+    private async Task BoundSizeAsync(SqliteConnection connection)
+    {
+        var command = connection.CreateCommand();
+        await using (command.ConfigureAwait(false))
+        {
+            foreach (var schema in (string[])["main", "temp"])
+            {
+                command.CommandText = $"PRAGMA {schema}.page_size";
+                var pageSize = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+                command.CommandText = FormattableString.Invariant($"PRAGMA {schema}.max_page_count = {Math.Max(1, maxDatabaseBytes / Math.Max(512, pageSize))}");
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     private void Restrict(sqlite3 database)

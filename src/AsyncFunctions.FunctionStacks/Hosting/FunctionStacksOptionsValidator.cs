@@ -52,6 +52,11 @@ internal sealed class FunctionStacksOptionsValidator : IValidateOptions<Function
             failures.Add($"{Sandbox}:IdleTimeout must be at least 5 seconds.");
         }
 
+        if (limits.SqliteDatabaseBytes < 0)
+        {
+            failures.Add($"{Limits}:SqliteDatabaseBytes must be 0 (unbounded) or more.");
+        }
+
         Positive(options.DefaultAwaitTimeoutSeconds > 0, $"{FunctionStacksOptions.Section}:DefaultAwaitTimeoutSeconds");
         if (options.MaxSuspendedAwaitSeconds is <= 0 or > (double)Compiling.StepRanges.SuspendedAwaitTimeoutMax)
         {

@@ -25,7 +25,8 @@ public sealed class StackDefinitions(IFunctionDefinitionStore store, IFunctionCa
             throw new FunctionNameTakenException(name);
         }
 
-        if (document is JsonObject obj && !obj.ContainsKey("name"))
+        // "name": null, as generated clients send an unset optional field, counts as absent.
+        if (document is JsonObject obj && (!obj.TryGetPropertyValue("name", out var given) || given is null))
         {
             document = WithName(obj, name);
         }
@@ -80,7 +81,7 @@ public sealed class StackDefinitions(IFunctionDefinitionStore store, IFunctionCa
     private static JsonObject WithName(JsonObject document, string name)
     {
         var named = new JsonObject { ["name"] = name };
-        foreach (var (key, value) in document)
+        foreach (var (key, value) in document.Where(p => p.Key != "name"))
         {
             named[key] = value?.DeepClone();
         }

@@ -56,4 +56,11 @@ public sealed class StackLimitOptions
 
     /// <summary>Most executions one execution starts with async call steps (<c>limit.async_calls</c>).</summary>
     public int AsyncCalls { get; set; } = 1000;
+
+    /// <summary>
+    /// Largest size of a SQLite database a query step writes to, main and temporary database each
+    /// (<c>limit.database_size</c>); 0 leaves it unbounded. A database already larger stays readable
+    /// but does not grow.
+    /// </summary>
+    public long SqliteDatabaseBytes { get; set; } = 1024L * 1024 * 1024;
 }

@@ -27,7 +27,7 @@ public static class GuardedHandler
         options.AllowedHosts.Exists(entry =>
         {
             var (allowedHost, allowedPort) = ParseEntry(entry);
-            return string.Equals(allowedHost, host.Trim('[', ']'), StringComparison.OrdinalIgnoreCase) && (allowedPort is null || allowedPort == port);
+            return string.Equals(allowedHost.TrimEnd('.'), Name(host), StringComparison.OrdinalIgnoreCase) && (allowedPort is null || allowedPort == port);
         });
 
     private static (string Host, int? Port) ParseEntry(string entry)
@@ -95,12 +95,32 @@ public static class GuardedHandler
         return null;
     }
 
+    /// <summary>
+    /// The host as DNS reads it: without brackets and without the trailing dot of a fully qualified
+    /// name ("localhost." and "127.0.0.1." are "localhost" and "127.0.0.1").
+    /// </summary>
+    private static string Name(string host) => host.Trim('[', ']').TrimEnd('.');
+
+    /// <summary>
+    /// "localhost" and every name under it are loopback (RFC 6761 section 6.3), whatever a resolver
+    /// answers today: one that does not know them now may resolve them at the next connection.
+    /// </summary>
+    private static bool IsLoopbackName(string name) =>
+        name.Equals("localhost", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase);
+
     private static async Task<IPAddress[]> ResolveAllowedAsync(FunctionStacksOptions options, string host, int port, CancellationToken cancellationToken)
     {
-        var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal)
+        var name = Name(host);
+        var allowListed = IsAllowListed(options, host, port);
+        if (!allowListed && IsLoopbackName(name))
+        {
+            throw new ForbiddenHostException(host, "a loopback address (a name under localhost, RFC 6761)");
+        }
+
+        var addresses = IPAddress.TryParse(name, out var literal)
             ? [literal]
-            : await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
-        if (!IsAllowListed(options, host, port))
+            : await Dns.GetHostAddressesAsync(name, cancellationToken).ConfigureAwait(false);
+        if (!allowListed)
         {
             var allowedNetworks = AddressPolicy.ParseNetworks(options.AllowedNetworks);
             foreach (var address in addresses)

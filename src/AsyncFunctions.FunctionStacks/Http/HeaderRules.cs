@@ -17,7 +17,20 @@ internal static class HeaderRules
 
     private static readonly SearchValues<char> UrlControls = SearchValues.Create(Controls(allowTab: false));
 
+    /// <summary>
+    /// Headers that frame the message or route it (RFC 9110 sections 7.2, 7.6.1, 8.6; RFC 9112
+    /// section 6.1): the HTTP client writes them from the URL and the body. A stack that sets them
+    /// could make the receiver or a proxy in between read the body as a second request.
+    /// </summary>
+    private static readonly HashSet<string> ReservedNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Host", "Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer", "Upgrade",
+    };
+
     public static bool IsValidName(string name) => name.Length > 0 && !name.AsSpan().ContainsAnyExcept(TokenChars);
+
+    /// <summary>Whether a request step may not set the header, whatever its value.</summary>
+    public static bool IsReserved(string name) => ReservedNames.Contains(name);
 
     public static bool IsValidValue(string value) => !value.AsSpan().ContainsAny(ValueControls);
 
@@ -26,6 +39,9 @@ internal static class HeaderRules
     public static string NameRule => "a header name is letters, digits and !#$%&'*+-.^_`|~ only (request.invalid)";
 
     public static string ValueRule => "a header value must not hold CR, LF, NUL or other control characters (request.invalid)";
+
+    public static string ReservedRule(string name) =>
+        $"the header '{name}' is written by the platform from the URL and the body; a request step cannot set it (request.invalid)";
 
     public static string UrlRule => "a URL must not hold CR, LF, NUL or other control characters (request.invalid)";
 

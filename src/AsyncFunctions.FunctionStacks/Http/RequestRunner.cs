@@ -29,8 +29,14 @@ internal sealed class RequestRunner(FunctionStacksOptions options, IHttpClientFa
                 headers[name.ToLowerInvariant()] = string.Join(", ", values);
             }
 
-            var body = await ReadBodyAsync(response.Content, maxBodyBytes, path, deadline.Token).ConfigureAwait(false);
-            return new JsonObject { ["status"] = (int)response.StatusCode, ["headers"] = headers, ["body"] = body };
+            var (body, jsonError) = await ReadBodyAsync(response.Content, maxBodyBytes, path, deadline.Token).ConfigureAwait(false);
+            var result = new JsonObject { ["status"] = (int)response.StatusCode, ["headers"] = headers, ["body"] = body };
+            if (jsonError is not null)
+            {
+                result["jsonError"] = jsonError;
+            }
+
+            return result;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -51,7 +57,8 @@ internal sealed class RequestRunner(FunctionStacksOptions options, IHttpClientFa
         }
     }
 
-    private static async Task<JsonNode?> ReadBodyAsync(HttpContent content, int maxBytes, string path, CancellationToken cancellationToken)
+    /// <returns>The body (null when empty), and why a body that says it is JSON is kept as text (see <see cref="JsonResponseBody"/>).</returns>
+    private static async Task<(JsonNode? Body, string? JsonError)> ReadBodyAsync(HttpContent content, int maxBytes, string path, CancellationToken cancellationToken)
     {
         if (content.Headers.ContentLength > maxBytes)
         {
@@ -76,23 +83,18 @@ internal sealed class RequestRunner(FunctionStacksOptions options, IHttpClientFa
 
             if (buffer.Length == 0)
             {
-                return null;
+                return (null, null);
             }
 
-            var text = Encoding(content.Headers.ContentType).GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+            var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+            var encoding = Encoding(content.Headers.ContentType);
             if (IsJson(content.Headers.ContentType))
             {
-                try
-                {
-                    return JsonNode.Parse(text);
-                }
-                catch (JsonException)
-                {
-                    return JsonValue.Create(text);
-                }
+                var json = JsonResponseBody.Read(bytes, encoding);
+                return (json.Value, json.Problem is null ? null : $"{path}: {json.Problem}; the body is kept as text");
             }
 
-            return JsonValue.Create(text);
+            return (JsonValue.Create(encoding.GetString(bytes)), null);
         }
     }
 

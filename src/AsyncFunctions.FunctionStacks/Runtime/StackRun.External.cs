@@ -123,6 +123,11 @@ internal sealed partial class StackRun
                     new JsonObject { ["header"] = name });
             }
 
+            if (HeaderRules.IsReserved(name))
+            {
+                throw new StackErrorException(StackErrorCodes.RequestInvalid, $"{JsonPaths.Property(path, name)}: {HeaderRules.ReservedRule(name)}", new JsonObject { ["header"] = name });
+            }
+
             if (request.Headers.TryAddWithoutValidation(name, text))
             {
                 continue;
@@ -162,7 +167,7 @@ internal sealed partial class StackRun
         var connection = ConnectionFor(step);
         using var activity = StepSpan("query " + step.Connection, ActivityKind.Client, step.Path);
         activity?.SetTag("db.namespace", step.Connection);
-        var guard = new SqliteQueryGuard(TimeSpan.FromSeconds(timeout), _limits.VariableBytes, cancellationToken);
+        var guard = new SqliteQueryGuard(TimeSpan.FromSeconds(timeout), _limits.VariableBytes, _limits.SqliteDatabaseBytes, cancellationToken);
         await using (connection.ConfigureAwait(false))
         {
             try

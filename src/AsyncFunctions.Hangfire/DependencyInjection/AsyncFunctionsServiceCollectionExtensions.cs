@@ -8,6 +8,8 @@ using AsyncFunctions.Hangfire.Resuming;
 using AsyncFunctions.Hangfire.Startup;
 using AsyncFunctions.Storage;
 using AsyncFunctions.Logging;
+using AsyncFunctions.Maintenance;
+using AsyncFunctions.Recording;
 using Hangfire;
 using Hangfire.Common;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,6 +43,8 @@ public static class AsyncFunctionsServiceCollectionExtensions
         services.TryAddSingleton<IFunctionDefinitionStore, DapperFunctionDefinitionStore>();
         services.TryAddSingleton<IExecutionLogStore, DapperExecutionLogStore>();
         services.TryAddSingleton<AsyncFunctions.Webhooks.ICallbackStore>(sp => new DapperCallbackStore(sp.GetRequiredService<SqlDialect>()));
+        services.TryAddSingleton<AsyncFunctions.Access.ISignedOutSessionStore>(sp =>
+            new DapperSignedOutSessionStore(sp.GetRequiredService<SqlDialect>(), sp.GetRequiredService<TimeProvider>()));
 
         // Our own storage and filter provider go in before AddHangfire, whose TryAdd would
         // otherwise fall back to the static JobStorage.Current and GlobalJobFilters.
@@ -49,9 +53,12 @@ public static class AsyncFunctionsServiceCollectionExtensions
         services.TryAddSingleton<ExecutionRetryFilter>();
         services.TryAddSingleton<ExecutionSuspensionFilter>();
         services.TryAddSingleton<ResumeRequests>();
+        services.TryAddSingleton<AsyncFunctions.Hangfire.Webhooks.WebhookJobs>();
+        // Hangfire's reactions to a status change, beside the core's (see StatusChangeOrder).
+        services.AddSingleton<IStatusChangeObserver>(sp => sp.GetRequiredService<ResumeRequests>());
+        services.AddSingleton<IStatusChangeObserver>(sp => sp.GetRequiredService<AsyncFunctions.Hangfire.Webhooks.WebhookJobs>());
         services.TryAddSingleton<RunningExecutions>();
         services.TryAddSingleton<IExecutionControl, HangfireExecutionControl>();
-        services.TryAddSingleton<AsyncFunctions.Hangfire.Webhooks.WebhookJobs>();
         services.TryAddSingleton<AsyncFunctions.Hangfire.Webhooks.WebhookRetry>();
         services.TryAddSingleton<ExecutionFilterProvider>();
         services.TryAddSingleton<IJobFilterProvider>(sp => sp.GetRequiredService<ExecutionFilterProvider>());

@@ -1,13 +1,10 @@
-using AsyncFunctions.Awaiting;
 using AsyncFunctions.Executions;
 using AsyncFunctions.Hangfire.Control;
 using AsyncFunctions.Hangfire.Jobs;
-using AsyncFunctions.Hangfire.Resuming;
 using AsyncFunctions.Hangfire.Startup;
 using AsyncFunctions.Hangfire.States;
 using AsyncFunctions.Hangfire.Webhooks;
-using AsyncFunctions.Telemetry;
-using AsyncFunctions.Webhooks;
+using AsyncFunctions.Recording;
 using Hangfire.States;
 using Hangfire.Storage;
 using Microsoft.Extensions.Options;
@@ -15,15 +12,19 @@ using Microsoft.Extensions.Options;
 namespace AsyncFunctions.Hangfire.Filters;
 
 /// <summary>
-/// Keeps the results table in step with Hangfire. <c>OnStateApplied</c> runs inside the job's
-/// state change, in whichever process makes it (client, worker, scheduler, dashboard), before
-/// Hangfire commits, and it may run again if the commit is retried: every write here is an
-/// idempotent, monotonic upsert (see <see cref="ExecutionStatusRules"/>), and each uses the
-/// state's own timestamp so a repeat is recognised as the same write. Everything a write needs
-/// rides on the state itself: the new row on <see cref="NewExecutionState"/> and <see cref="NewScheduledExecutionState"/>, a suspension's time on <see cref="SuspendedState"/>, the output on
-/// <see cref="SucceededState.Result"/>, a retried attempt's error on <see cref="RetryScheduledState"/>.
+/// Maps Hangfire's state changes of execution jobs to <see cref="StatusChange"/>s and hands them
+/// to the <see cref="StatusChangeRecorder"/>, which writes them and runs every side effect.
+/// <c>OnStateApplied</c> runs inside the job's state change, in whichever process makes it
+/// (client, worker, scheduler, dashboard), before Hangfire commits, and it may run again if the
+/// commit is retried: every write is an idempotent, monotonic upsert (see
+/// <see cref="ExecutionStatusRules"/>) made with the state's own timestamp, so a repeat is
+/// recognised as the same write. Everything a write needs rides on the state itself: the new row
+/// on <see cref="NewExecutionState"/> and <see cref="NewScheduledExecutionState"/>, a suspension's
+/// time on <see cref="SuspendedState"/>, the output on <see cref="SucceededState.Result"/>, a
+/// retried attempt's error on <see cref="RetryScheduledState"/>. Only the Hangfire-bound parts
+/// stay here: the job's expiration and this node's running job (prepare, cancel).
 /// </summary>
-public sealed class ExecutionStateFilter(IExecutionStore store, ICompletionPublisher completions, ExecutionChangeFeed changes, ResumeRequests resumes, RunningExecutions running, IOptions<RetentionOptions> retention, ICallbackStore callbacks, WebhookJobs webhooks) : IApplyStateFilter
+public sealed class ExecutionStateFilter(StatusChangeRecorder recorder, RunningExecutions running, IOptions<RetentionOptions> retention) : IApplyStateFilter
 {
     /// <summary>A job leaving one of these for another final state (a delete after success) is no new outcome.</summary>
     private static readonly HashSet<string> FinishedStates = new([SucceededState.StateName, FailedState.StateName, DeletedState.StateName], StringComparer.OrdinalIgnoreCase);
@@ -37,24 +38,13 @@ public sealed class ExecutionStateFilter(IExecutionStore store, ICompletionPubli
         var id = context.BackgroundJob.Id;
         if (context.NewState is INewExecutionState created)
         {
-            // The job's creation; the insert is idempotent, so a creation Hangfire retries writes the same row.
-            Blocking.Wait(store.CreateAsync(created.Row with { Id = id }));
-            if (created.Row.CallbackUrl is { } url)
-            {
-                Blocking.Wait(callbacks.SaveAsync(id, url));
-            }
-
+            // The job's creation; idempotent, so a creation Hangfire retries writes the same row.
+            Blocking.Wait(recorder.CreateAsync(created.Row with { Id = id }));
             created.WrittenId = id;
             return;
         }
 
         var function = context.BackgroundJob.Job?.Args.FirstOrDefault() as string ?? "unknown";
-        if (context.NewState is ResumedAtOnceState resumed)
-        {
-            // The suspension this resume ends, recorded first so the resume counts as one.
-            Blocking.Wait(store.ApplyAsync(new StatusChange(id, function, ExecutionStatus.Awaiting, resumed.SuspendedAt)));
-        }
-
         var change = ToChange(id, function, context.NewState);
         if (change is null || context.OldStateName is null)
         {
@@ -66,50 +56,26 @@ public sealed class ExecutionStateFilter(IExecutionStore store, ICompletionPubli
             // This node's worker is about to run the job: a cancel from now on reaches the run.
             running.Prepare(id);
         }
-
-        if (context.NewState is DeletedState)
+        else if (context.NewState is DeletedState)
         {
             // A delete (API cancel or dashboard) stops this node's run of the job at once; another
             // node's run stops at its server's next check of deleted jobs.
             running.Cancel(id);
         }
 
-        var applied = Blocking.Wait(store.ApplyAsync(change));
-        if (applied && change.Status.IsTerminal())
+        var origin = new StatusChangeOrigin(StatusChangeSource.JobState)
         {
-            completions.Publish(new ExecutionResult(id, change.Status, change.Output, change.Error));
-            resumes.Finished(id);
+            HasCallback = WebhookJobs.HasCallback(context.BackgroundJob.Job),
+            LeavesFinishedState = FinishedStates.Contains(context.OldStateName),
+            CreatedAt = Utc(context.BackgroundJob.CreatedAt),
+        };
+        if (context.NewState is ResumedAtOnceState resumed)
+        {
+            // The suspension this resume ends, recorded first so the resume counts as one.
+            Blocking.Wait(recorder.RecordAsync(new StatusChange(id, function, ExecutionStatus.Awaiting, resumed.SuspendedAt), origin));
         }
 
-        if (change.Status.IsTerminal() && WebhookJobs.HasCallback(context.BackgroundJob.Job) && !FinishedStates.Contains(context.OldStateName))
-        {
-            // Also when the write was not applied: a state change Hangfire makes again after a
-            // crash finds the record already finished. The delivery settles each message once.
-            webhooks.Enqueue(id);
-        }
-
-        if (applied)
-        {
-            // Open event streams re-read the record; nothing happens here while none is open.
-            changes.Changed(id);
-            Record(change, context);
-        }
-    }
-
-    private static void Record(StatusChange change, ApplyStateContext context)
-    {
-        if (change.Status.IsTerminal())
-        {
-            ExecutionTelemetry.RecordFinished(change.Function, change.Status, change.At - Utc(context.BackgroundJob.CreatedAt));
-        }
-        else if (context.NewState is RetryScheduledState)
-        {
-            ExecutionTelemetry.Retried.Add(1, ExecutionTelemetry.Function(change.Function));
-        }
-        else if (change.Status == ExecutionStatus.Awaiting)
-        {
-            ExecutionTelemetry.Suspended.Add(1, ExecutionTelemetry.Function(change.Function));
-        }
+        Blocking.Wait(recorder.RecordAsync(change, origin));
     }
 
     public void OnStateUnapplied(ApplyStateContext context, IWriteOnlyTransaction transaction)
@@ -136,7 +102,7 @@ public sealed class ExecutionStateFilter(IExecutionStore store, ICompletionPubli
         },
         DeletedState deleted => new StatusChange(id, function, ExecutionStatus.Cancelled, Utc(deleted.DeletedAt))
         {
-            Error = new ExecutionError(nameof(DeletedState), deleted.Reason ?? "The job was deleted before it finished.", ExecutionErrorCodes.Cancelled),
+            Error = new ExecutionError(ExecutionErrorTypes.Platform, deleted.Reason ?? "The job was deleted before it finished.", ExecutionErrorCodes.Cancelled),
         },
         _ => null,
     };

@@ -4,6 +4,7 @@ using AsyncFunctions.Functions;
 using AsyncFunctions.Hangfire.States;
 using AsyncFunctions.Hangfire.Webhooks;
 using AsyncFunctions.Hangfire.Storage;
+using AsyncFunctions.Recording;
 using AsyncFunctions.Telemetry;
 using Hangfire;
 using Hangfire.Common;
@@ -21,7 +22,7 @@ namespace AsyncFunctions.Hangfire.Jobs;
 /// A batch is created concurrently on those threads: on a database server each creation is a few
 /// round trips and commits, which one after another cost a fan-out of 100 seconds.
 /// </summary>
-public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, IExecutionStore store, JobCreationThreads threads, TimeProvider time, IOptions<WebhookOptions> webhooks, StorageProvider? storage = null) : IExecutionStarter
+public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, StatusChangeRecorder recorder, JobCreationThreads threads, TimeProvider time, IOptions<WebhookOptions> webhooks, StorageProvider? storage = null) : IExecutionStarter
 {
     // Where the job storage and the results table share one transaction (PostgreSQL), a failed
     // creation leaves nothing behind; elsewhere a written row must be marked lost.
@@ -79,11 +80,12 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, IExecuti
 
     /// <summary>The row was written but Hangfire could not finish creating the job: it will never run.</summary>
     private Task MarkLostAsync(Creation creation, Exception ex) =>
-        store.ApplyAsync(
+        recorder.RecordAsync(
             new StatusChange(creation.State.WrittenId!, creation.Row.Function, ExecutionStatus.Failed, time.GetUtcNow())
             {
-                Error = new ExecutionError(ex.GetType().Name, "The job could not be queued: " + ex.Message, ExecutionErrorCodes.Lost),
+                Error = new ExecutionError(ExecutionErrorTypes.Platform, "The job could not be queued: " + ex.Message, ExecutionErrorCodes.Lost),
             },
+            new StatusChangeOrigin(StatusChangeSource.JobCreationFailed) { HasCallback = creation.Row.CallbackUrl is not null, CreatedAt = creation.Row.CreatedAt },
             CancellationToken.None);
 
     private Creation Prepare(FunctionDescriptor function, JsonObject input, StartRequest request, string? traceParent = null)

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using AsyncFunctions.Executions;
 using AsyncFunctions.Hangfire.Jobs;
 using AsyncFunctions.Hangfire.States;
+using AsyncFunctions.Maintenance;
 using AsyncFunctions.Running;
 using Hangfire;
 using Hangfire.States;
@@ -158,33 +159,8 @@ public sealed partial class SuspensionResumer(
         }
     }
 
-    private async Task SweepAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.ResumeSweepInterval, time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    await SweepOnceAsync(stoppingToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                    return;
-                }
-#pragma warning disable CA1031 // A failed sweep (database away) is logged and tried again next round.
-                catch (Exception ex)
-#pragma warning restore CA1031
-                {
-                    LogRoundFailed(ex);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    private Task SweepAsync(CancellationToken stoppingToken) =>
+        PeriodicLoop.RunAsync(options.Value.ResumeSweepInterval, time, runAtStart: false, SweepOnceAsync, LogRoundFailed, stoppingToken);
 
     [LoggerMessage(LogLevel.Warning, "Resuming suspended executions failed; the next sweep tries again.")]
     private partial void LogRoundFailed(Exception exception);

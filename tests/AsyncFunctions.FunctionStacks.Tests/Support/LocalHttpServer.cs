@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 
 namespace AsyncFunctions.FunctionStacks.Tests.Support;
 
-/// <summary>A tiny HTTP server on 127.0.0.1 for request steps: /echo, /text, /slow, /redirect, /status/{code}.</summary>
+/// <summary>A tiny HTTP server on 127.0.0.1 for request steps: /echo, /text, /slow, /redirect, /status/{code}, /json?base64=... (those bytes as application/json).</summary>
 internal sealed class LocalHttpServer : IDisposable
 {
     private readonly HttpListener _listener;
@@ -111,6 +111,15 @@ internal sealed class LocalHttpServer : IDisposable
                     ["body"] = body,
                 };
                 await Write(response, 200, "application/json; charset=utf-8", echo.ToJsonString());
+            }
+            else if (path == "/json")
+            {
+                var bytes = Convert.FromBase64String(request.QueryString["base64"]!);
+                response.StatusCode = 200;
+                response.ContentType = "application/json";
+                response.ContentLength64 = bytes.Length;
+                await response.OutputStream.WriteAsync(bytes);
+                response.Close();
             }
             else if (path == "/text")
             {

@@ -1,0 +1,28 @@
+using System.ComponentModel;
+using System.Text.Json.Nodes;
+
+namespace AsyncFunctions.Contracts;
+
+[Description("A function stack document. Its name, when given, must be the name in the path. Any other top-level field is refused with 400.")]
+public sealed record FunctionDocument
+{
+    [Description("The function's name; the name in the path when absent.")]
+    public string? Name { get; init; }
+
+    public string? Description { get; init; }
+
+    [Description("The declared inputs: name, type (any, text, int, decimal, bool, timestamp, object, array), required, nullable, default and constraints.")]
+    public JsonArray? Inputs { get; init; }
+
+    [Description("How failures are retried, for example {\"maxRetries\": 2, \"delaySeconds\": [5, 30]}.")]
+    public JsonObject? Retry { get; init; }
+
+    [Description("How long one run may take at most (more than 0, at most 604800).")]
+    public double? TimeoutSeconds { get; init; }
+
+    [Description("The steps, in order.")]
+    public required JsonArray Stack { get; init; }
+
+    [Description("The function's output: a template such as \"=steps.last.output\".")]
+    public JsonNode? Response { get; init; }
+}

@@ -1,0 +1,80 @@
+using System.Runtime.ExceptionServices;
+using AsyncFunctions.Executions;
+using AsyncFunctions.Webhooks;
+
+namespace AsyncFunctions.Recording;
+
+/// <summary>
+/// The one path of a status change, whatever makes it: a Hangfire state change (the state
+/// filter), a sync run, a lease that expired, start-up recovery, a job that could not be
+/// created. In this order:
+/// <list type="number">
+/// <item>the store write (<see cref="IExecutionRecords.ApplyAsync"/>, idempotent and monotonic);</item>
+/// <item>every <see cref="IStatusChangeObserver"/> registered in DI, by ascending
+/// <see cref="IStatusChangeObserver.Order"/>: the built-in ones wake local waiters, queue resumes
+/// of suspended parents, queue webhook deliveries, tell open event streams, and count metrics
+/// (<see cref="StatusChangeOrder"/>).</item>
+/// </list>
+/// Observers run even when the write was not applied (they look at
+/// <see cref="RecordedStatusChange.Applied"/>), and all of them run even when one throws; the
+/// first exception is then passed on, so a Hangfire state change fails and is made again.
+/// </summary>
+public sealed class StatusChangeRecorder
+{
+    private readonly IExecutionStore _store;
+    private readonly ICallbackStore? _callbacks;
+    private readonly IStatusChangeObserver[] _observers;
+
+    public StatusChangeRecorder(IExecutionStore store, IEnumerable<IStatusChangeObserver> observers, ICallbackStore? callbacks = null)
+    {
+        ArgumentNullException.ThrowIfNull(observers);
+        _store = store;
+        _callbacks = callbacks;
+        // A stable sort: equal orders keep their registration order.
+        _observers = observers.OrderBy(o => o.Order).ToArray();
+    }
+
+    /// <summary>The observers, in the order they run.</summary>
+    public IReadOnlyList<IStatusChangeObserver> Observers => _observers;
+
+    /// <summary>
+    /// Records a new execution's row and its callback URL. Idempotent: a creation made again writes
+    /// the same row. Creation is no status change, so no observer is told.
+    /// </summary>
+    public async Task CreateAsync(NewExecution execution, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(execution);
+        await _store.CreateAsync(execution, cancellationToken).ConfigureAwait(false);
+        if (execution.CallbackUrl is { } url)
+        {
+            var callbacks = _callbacks ?? throw new CallbacksNotConfiguredException(execution.Function);
+            await callbacks.SaveAsync(execution.Id, url, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Writes <paramref name="change"/> and runs every observer; returns whether the store applied it.</summary>
+    public async Task<bool> RecordAsync(StatusChange change, StatusChangeOrigin origin, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        ArgumentNullException.ThrowIfNull(origin);
+        var applied = await _store.ApplyAsync(change, cancellationToken).ConfigureAwait(false);
+        var recorded = new RecordedStatusChange(change, origin, applied);
+        ExceptionDispatchInfo? failure = null;
+        foreach (var observer in _observers)
+        {
+            try
+            {
+                await observer.OnRecordedAsync(recorded, cancellationToken).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // Every observer runs; the first failure is thrown after them.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                failure ??= ExceptionDispatchInfo.Capture(ex);
+            }
+        }
+
+        failure?.Throw();
+        return applied;
+    }
+}
