@@ -51,18 +51,17 @@ public sealed class JavaScriptStackTests
     [Fact]
     public async Task The_guard_holds_on_a_thread_with_a_small_stack()
     {
-        var problems = new List<Compiling.DocumentProblem>();
-        var script = Compiling.ScriptCompiler.Lambda("const p = new Proxy({}, { get(t, k, r) { return r[k]; } }); return p.x;", "$.test", problems, new HashSet<string>());
-        Assert.Empty(problems);
-        Exception? failure = null;
+        var script = Jint.Engine.PrepareScript(AsyncFunctions.Sandbox.ScriptText.Wrap("const p = new Proxy({}, { get(t, k, r) { return r[k]; } }); return p.x;", isLambda: true));
+        AsyncFunctions.Sandbox.SandboxResult? result = null;
         var thread = new Thread(() =>
         {
-            using var js = new Runtime.JsEvaluator(new StackLimitOptions(), [], [], new Runtime.StackState(), CancellationToken.None);
-            failure = Record.Exception(() => js.Evaluate(script!, []));
+            using var realm = new AsyncFunctions.Sandbox.JsRealm(new AsyncFunctions.Sandbox.SandboxLimits(), guardBuiltIns: true);
+            Assert.Null(realm.Bind("{}", "{}", "{}"));
+            result = realm.Evaluate(in script, "$.test", "{}");
         }, 256 * 1024);
         thread.Start();
         await Task.Run(thread.Join);
-        Assert.Equal("limit.js_recursion", Assert.IsType<FunctionException>(failure).Code);
+        Assert.Equal("limit.js_recursion", result?.Error?.Code);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using AsyncFunctions.FunctionStacks.Runtime;
 using AsyncFunctions.FunctionStacks.Tests.Support;
 
 namespace AsyncFunctions.FunctionStacks.Tests;
@@ -33,9 +34,17 @@ public sealed class MarkerTests
     }
 
     [Fact]
-    public async Task Javascript_values_without_a_json_form_become_null_or_iso_text()
+    public async Task Numbers_without_a_json_form_become_null_and_dates_iso_text()
     {
-        var output = await _stacks.RunAsync(Stacks.Doc("[]", """{ "f": "=() => 1", "nan": "=NaN", "date": "=new Date(0)" }"""));
-        Assert.Equal("""{"f":null,"nan":null,"date":"1970-01-01T00:00:00.000Z"}""", output!.ToJsonString());
+        var output = await _stacks.RunAsync(Stacks.Doc("[]", """{ "nan": "=NaN", "date": "=new Date(0)" }"""));
+        Assert.Equal("""{"nan":null,"date":"1970-01-01T00:00:00.000Z"}""", output!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task A_function_in_a_value_is_a_js_result_error_naming_its_place()
+    {
+        var ex = await Assert.ThrowsAsync<StackErrorException>(() => _stacks.RunAsync(Stacks.Doc("[]", """{ "f": "=() => 1" }""")));
+        Assert.Equal("js.result", ex.Error.Code);
+        Assert.Contains("$.response.f", ex.Message, StringComparison.Ordinal);
     }
 }

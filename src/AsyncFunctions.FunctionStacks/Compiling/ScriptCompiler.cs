@@ -1,6 +1,7 @@
 using Acornima;
 using Acornima.Ast;
 using AsyncFunctions.FunctionStacks.Model;
+using AsyncFunctions.Sandbox;
 using Jint;
 
 namespace AsyncFunctions.FunctionStacks.Compiling;
@@ -46,14 +47,14 @@ internal static class ScriptCompiler
             return null;
         }
 
-        return Prepare("(" + source + "\n)", path, problems, "expression") is { } prepared
-            ? new CompiledScript(path, source, prepared, isLambda: false, read)
+        return Prepare(ScriptText.Wrap(source, isLambda: false), path, problems, "expression") is { } prepared
+            ? new CompiledScript(path, source, prepared, isLambda: false, read, PlainExpression.IsPlain(parsed))
             : null;
     }
 
     public static CompiledScript? Lambda(string code, string path, List<DocumentProblem> problems, ISet<string> variablesRead)
     {
-        var wrapped = "(function () {\n" + code + "\n})()";
+        var wrapped = ScriptText.Wrap(code, isLambda: true);
         Script parsed;
         try
         {

@@ -33,6 +33,9 @@ public sealed class FunctionStacksOptions
 
     public StackLimitOptions Limits { get; set; } = new();
 
+    /// <summary>The processes that evaluate JavaScript (<c>AsyncFunctions:Stacks:Sandbox</c>).</summary>
+    public SandboxOptions Sandbox { get; set; } = new();
+
     /// <summary>Database connections of query steps by name, from configuration.</summary>
     public Dictionary<string, StackConnectionOptions> Connections { get; } = new(StringComparer.Ordinal);
 

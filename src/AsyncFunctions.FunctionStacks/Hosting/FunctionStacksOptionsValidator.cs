@@ -40,6 +40,18 @@ internal sealed class FunctionStacksOptionsValidator : IValidateOptions<Function
         Positive(limits.StateBytes > 0, $"{Limits}:StateBytes");
         Positive(limits.LogBytes > 0, $"{Limits}:LogBytes");
         Positive(limits.AsyncCalls > 0, $"{Limits}:AsyncCalls");
+        const string Sandbox = FunctionStacksOptions.Section + ":Sandbox";
+        var sandbox = options.Sandbox;
+        Positive(sandbox.Processes >= 0, $"{Sandbox}:Processes (or 0 for the number of processors)");
+        Positive(sandbox.EvaluationsPerProcess > 0, $"{Sandbox}:EvaluationsPerProcess");
+        Positive(sandbox.MemoryCeilingBytes >= 0, $"{Sandbox}:MemoryCeilingBytes (or 0 for twice JsMemoryBytes plus 128 MB)");
+        Positive(sandbox.StartTimeout > TimeSpan.Zero, $"{Sandbox}:StartTimeout");
+        Positive(sandbox.KillGrace >= TimeSpan.Zero, $"{Sandbox}:KillGrace (or 0)");
+        if (sandbox.IdleTimeout < TimeSpan.FromSeconds(5))
+        {
+            failures.Add($"{Sandbox}:IdleTimeout must be at least 5 seconds.");
+        }
+
         if (limits.SqliteDatabaseBytes < 0)
         {
             failures.Add($"{Limits}:SqliteDatabaseBytes must be 0 (unbounded) or more.");

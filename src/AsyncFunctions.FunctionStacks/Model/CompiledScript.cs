@@ -4,7 +4,7 @@ using Jint;
 namespace AsyncFunctions.FunctionStacks.Model;
 
 /// <summary>A JavaScript expression or lambda parsed once, evaluated many times.</summary>
-internal sealed class CompiledScript(string path, string source, Prepared<Script> prepared, bool isLambda, IReadOnlyList<string>? variablesRead)
+internal sealed class CompiledScript(string path, string source, Prepared<Script> prepared, bool isLambda, IReadOnlyList<string>? variablesRead, bool runsInProcess = false)
 {
     private readonly Prepared<Script> _prepared = prepared;
 
@@ -19,6 +19,13 @@ internal sealed class CompiledScript(string path, string source, Prepared<Script
     /// it uses <c>$var</c> some other way (<c>$var[key]</c>, <c>Object.keys($var)</c>), so it gets all.
     /// </summary>
     public IReadOnlyList<string>? VariablesRead { get; } = variablesRead;
+
+    /// <summary>
+    /// True for an expression that only reads its bindings and combines them with operators that
+    /// cannot make more than a few copies of them (<see cref="Compiling.PlainExpression"/>): it runs
+    /// in the server's own engine. Everything else runs in a sandbox process.
+    /// </summary>
+    public bool RunsInProcess { get; } = runsInProcess;
 
     public ref readonly Prepared<Script> Prepared => ref _prepared;
 }

@@ -22,12 +22,12 @@ internal sealed partial class StackRun
             return;
         }
 
-        if (Evaluate(step.Function) is not JsonValue nameNode || !JsonPaths.TryGetString(nameNode, out var name) || !FunctionName.IsValid(name))
+        if ((await EvaluateAsync(step.Function).ConfigureAwait(false)) is not JsonValue nameNode || !JsonPaths.TryGetString(nameNode, out var name) || !FunctionName.IsValid(name))
         {
             throw TypeError(step.Path + ".call", "the function name is not a valid name");
         }
 
-        var input = step.Input is null ? new JsonObject() : Evaluate(step.Input);
+        var input = step.Input is null ? new JsonObject() : (await EvaluateAsync(step.Input).ConfigureAwait(false));
         if (step.Async)
         {
             CountAsyncCall(step);
@@ -74,7 +74,7 @@ internal sealed partial class StackRun
 
     internal async Task<bool> AwaitAsync(AwaitStep step)
     {
-        var idsNode = Evaluate(step.Ids);
+        var idsNode = (await EvaluateAsync(step.Ids).ConfigureAwait(false));
         var single = JsonPaths.TryGetString(idsNode, out var one);
         List<string> ids;
         if (single)
@@ -92,7 +92,7 @@ internal sealed partial class StackRun
 
         // Suspended, an await holds no worker and may wait far longer than one that holds its worker.
         var max = suspendAtAwait ? (decimal)services.Options.MaxSuspendedAwaitSeconds : StepRanges.AwaitTimeoutMax;
-        var timeout = step.TimeoutSeconds is null ? services.Options.DefaultAwaitTimeoutSeconds : (double)NumberIn(step.TimeoutSeconds, step.Path + ".timeoutSeconds", 0, max);
+        var timeout = step.TimeoutSeconds is null ? services.Options.DefaultAwaitTimeoutSeconds : (double)(await NumberInAsync(step.TimeoutSeconds, step.Path + ".timeoutSeconds", 0, max).ConfigureAwait(false));
         var pending = new PendingAwait
         {
             Step = step.Path,

@@ -15,7 +15,7 @@ internal sealed partial class StackRun
 {
     internal async Task RequestAsync(RequestStep step)
     {
-        var url = Evaluate(step.Url);
+        var url = (await EvaluateAsync(step.Url).ConfigureAwait(false));
         if (!JsonPaths.TryGetString(url, out var text) || !Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
             throw new StackErrorException(StackErrorCodes.RequestInvalid, $"{step.Path}.request: expected an absolute http or https URL, got {url?.ToJsonString() ?? "null"}");
@@ -26,7 +26,7 @@ internal sealed partial class StackRun
             throw new StackErrorException(StackErrorCodes.RequestInvalid, $"{step.Path}.request: {HeaderRules.UrlRule}");
         }
 
-        var method = step.Method is null ? "GET" : Evaluate(step.Method) is { } m && JsonPaths.TryGetString(m, out var verb) ? verb.ToUpperInvariant() : "";
+        var method = step.Method is null ? "GET" : (await EvaluateAsync(step.Method).ConfigureAwait(false)) is { } m && JsonPaths.TryGetString(m, out var verb) ? verb.ToUpperInvariant() : "";
         if (!RequestStep.Methods.Contains(method))
         {
             throw new StackErrorException(StackErrorCodes.RequestInvalid, $"{step.Path}.method: expected one of {string.Join(", ", RequestStep.Methods)}");
@@ -34,23 +34,23 @@ internal sealed partial class StackRun
 
         if (step.Params is not null)
         {
-            uri = WithQuery(uri, Evaluate(step.Params), step.Path + ".params");
+            uri = WithQuery(uri, (await EvaluateAsync(step.Params).ConfigureAwait(false)), step.Path + ".params");
         }
 
         using var request = new HttpRequestMessage(new HttpMethod(method), uri);
         if (step.Json is not null)
         {
-            request.Content = new StringContent(Evaluate(step.Json)?.ToJsonString() ?? "null", Encoding.UTF8, "application/json");
+            request.Content = new StringContent((await EvaluateAsync(step.Json).ConfigureAwait(false))?.ToJsonString() ?? "null", Encoding.UTF8, "application/json");
         }
         else if (step.Text is not null)
         {
-            var body = Evaluate(step.Text);
+            var body = (await EvaluateAsync(step.Text).ConfigureAwait(false));
             request.Content = new StringContent(body is null ? "" : JsonPaths.TryGetString(body, out var s) ? s : body.ToJsonString(), Encoding.UTF8, "text/plain");
         }
 
         if (step.Headers is not null)
         {
-            AddHeaders(request, Evaluate(step.Headers), step.Path + ".headers");
+            AddHeaders(request, (await EvaluateAsync(step.Headers).ConfigureAwait(false)), step.Path + ".headers");
         }
 
         request.Headers.Remove(StackRequestHeader.Name);
@@ -63,7 +63,7 @@ internal sealed partial class StackRun
 
         var seconds = step.TimeoutSeconds is null
             ? services.Options.DefaultRequestTimeoutSeconds
-            : (double)NumberIn(step.TimeoutSeconds, step.Path + ".timeoutSeconds", StepRanges.RequestTimeoutMin, StepRanges.TimeoutMax);
+            : (double)(await NumberInAsync(step.TimeoutSeconds, step.Path + ".timeoutSeconds", StepRanges.RequestTimeoutMin, StepRanges.TimeoutMax).ConfigureAwait(false));
         var response = await services.Requests.SendAsync(request, TimeSpan.FromSeconds(seconds), _limits.VariableBytes, step.Path, cancellationToken).ConfigureAwait(false);
         Yield(step, response);
     }
@@ -151,7 +151,7 @@ internal sealed partial class StackRun
         var parameters = new DynamicParameters();
         if (step.Parameters is not null)
         {
-            var values = Evaluate(step.Parameters);
+            var values = (await EvaluateAsync(step.Parameters).ConfigureAwait(false));
             if (values is not (null or JsonObject))
             {
                 throw TypeError(step.Path + ".parameters", "the parameters must be an object");
@@ -163,7 +163,7 @@ internal sealed partial class StackRun
             }
         }
 
-        var timeout = step.TimeoutSeconds is null ? services.Options.DefaultQueryTimeoutSeconds : (int)Math.Ceiling(NumberIn(step.TimeoutSeconds, step.Path + ".timeoutSeconds", StepRanges.QueryTimeoutMin, StepRanges.TimeoutMax));
+        var timeout = step.TimeoutSeconds is null ? services.Options.DefaultQueryTimeoutSeconds : (int)Math.Ceiling((await NumberInAsync(step.TimeoutSeconds, step.Path + ".timeoutSeconds", StepRanges.QueryTimeoutMin, StepRanges.TimeoutMax).ConfigureAwait(false)));
         var connection = ConnectionFor(step);
         using var activity = StepSpan("query " + step.Connection, ActivityKind.Client, step.Path);
         activity?.SetTag("db.namespace", step.Connection);

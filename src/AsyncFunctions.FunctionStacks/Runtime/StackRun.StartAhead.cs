@@ -57,7 +57,7 @@ internal sealed partial class StackRun
 
         var jsSpent = state.JsMilliseconds;
         var calls = new List<(string Function, JsonNode? Input)>((int)frame.Count) { (name, input) };
-        if (!EvaluateLaterIterations(step, loop, frame, calls))
+        if (!(await EvaluateLaterIterationsAsync(step, loop, frame, calls).ConfigureAwait(false)))
         {
             // Not counted: the iterations evaluate again when they run one by one.
             state.JsMilliseconds = jsSpent;
@@ -158,7 +158,7 @@ internal sealed partial class StackRun
     /// puts back the first iteration's. False when one of them is not a valid start or fails to
     /// evaluate: the loop then runs one by one and meets that at its own iteration.
     /// </summary>
-    private bool EvaluateLaterIterations(CallStep step, LoopStep loop, StackFrame frame, List<(string Function, JsonNode? Input)> calls)
+    private async Task<bool> EvaluateLaterIterationsAsync(CallStep step, LoopStep loop, StackFrame frame, List<(string Function, JsonNode? Input)> calls)
     {
         var saved = new[] { loop.ItemVariable, loop.IndexVariable }
             .Where(v => v is not null)
@@ -179,12 +179,12 @@ internal sealed partial class StackRun
                     state.Variables[loop.ItemVariable] = frame.Items![i]?.DeepClone();
                 }
 
-                if (Evaluate(step.Function) is not JsonValue nameNode || !Compiling.JsonPaths.TryGetString(nameNode, out var name) || !FunctionName.IsValid(name))
+                if ((await EvaluateAsync(step.Function).ConfigureAwait(false)) is not JsonValue nameNode || !Compiling.JsonPaths.TryGetString(nameNode, out var name) || !FunctionName.IsValid(name))
                 {
                     return false;
                 }
 
-                calls.Add((name, step.Input is null ? new JsonObject() : Evaluate(step.Input)));
+                calls.Add((name, step.Input is null ? new JsonObject() : (await EvaluateAsync(step.Input).ConfigureAwait(false))));
             }
 
             return true;

@@ -9,7 +9,7 @@ namespace AsyncFunctions.FunctionStacks.Runtime;
 internal sealed partial class StackRun
 {
     // Handlers of steps with little to do; StepKinds names the handler of every kind.
-    internal void RunVar(VarStep step) => SetVariable(step.Name, Evaluate(step.Value));
+    internal async Task RunVar(VarStep step) => SetVariable(step.Name, (await EvaluateAsync(step.Value).ConfigureAwait(false)));
 
     internal void Break() => Unwind(new Completion(CompletionKind.Break));
 
@@ -17,22 +17,22 @@ internal sealed partial class StackRun
 
     internal void EnterTry(TryStep step) => Push(FrameKind.Try, step.Body, step.Path);
 
-    internal void RunThrow(ThrowStep step) => throw Raise(step.Code, step.Message, step.Data, StackErrorCodes.Thrown, step.Path);
+    internal async Task RunThrow(ThrowStep step) => throw (await RaiseAsync(step.Code, step.Message, step.Data, StackErrorCodes.Thrown, step.Path).ConfigureAwait(false));
 
-    internal void CheckPrecondition(PreconditionStep step)
+    internal async Task CheckPrecondition(PreconditionStep step)
     {
-        if (!Truthy(Evaluate(step.Condition)))
+        if (!Truthy((await EvaluateAsync(step.Condition).ConfigureAwait(false))))
         {
-            throw Raise(step.Code, step.Message, step.Data, StackErrorCodes.Precondition, step.Path);
+            throw (await RaiseAsync(step.Code, step.Message, step.Data, StackErrorCodes.Precondition, step.Path).ConfigureAwait(false));
         }
     }
 
-    internal void RunReturn(ReturnStep step) => Unwind(new Completion(CompletionKind.Return, Value: Evaluate(step.Value)));
+    internal async Task RunReturn(ReturnStep step) => Unwind(new Completion(CompletionKind.Return, Value: (await EvaluateAsync(step.Value).ConfigureAwait(false))));
 
     /// <summary>A sleep longer than the suspension threshold suspends a run that may (true); a shorter one waits in place.</summary>
     internal async Task<bool> SleepAsync(SleepStep step)
     {
-        var ms = NumberIn(step.Milliseconds, step.Path + ".sleep", 0, SleepStep.MaxMilliseconds);
+        var ms = (await NumberInAsync(step.Milliseconds, step.Path + ".sleep", 0, SleepStep.MaxMilliseconds).ConfigureAwait(false));
         var sleep = new PendingSleep { Step = step.Path, Until = services.Time.GetUtcNow() + TimeSpan.FromMilliseconds((double)ms) };
         return await SleepUntilAsync(sleep).ConfigureAwait(false);
     }
@@ -54,7 +54,7 @@ internal sealed partial class StackRun
         return false;
     }
 
-    internal void RunLambda(LambdaStep step) => Yield(step, Js.Evaluate(step.Code, state.Variables));
+    internal async Task RunLambda(LambdaStep step) => Yield(step, (await Js.EvaluateAsync(step.Code, state.Variables).ConfigureAwait(false)));
 
     private void Yield(Step step, JsonNode? value)
     {
@@ -64,19 +64,19 @@ internal sealed partial class StackRun
         }
     }
 
-    private StackErrorException Raise(ValueTemplate? code, ValueTemplate? message, ValueTemplate? data, string defaultCode, string path)
+    private async Task<StackErrorException> RaiseAsync(ValueTemplate? code, ValueTemplate? message, ValueTemplate? data, string defaultCode, string path)
     {
-        var codeText = code is null ? defaultCode : Evaluate(code) is JsonValue c && JsonPaths.TryGetString(c, out var text) && text.Length > 0 ? text : defaultCode;
-        var messageNode = message is null ? null : Evaluate(message);
+        var codeText = code is null ? defaultCode : (await EvaluateAsync(code).ConfigureAwait(false)) is JsonValue c && JsonPaths.TryGetString(c, out var text) && text.Length > 0 ? text : defaultCode;
+        var messageNode = message is null ? null : (await EvaluateAsync(message).ConfigureAwait(false));
         var messageText = messageNode is null ? $"{codeText} at {path}" : JsonPaths.TryGetString(messageNode, out var m) ? m : messageNode.ToJsonString();
-        return new StackErrorException(codeText, messageText, data is null ? null : Evaluate(data));
+        return new StackErrorException(codeText, messageText, data is null ? null : (await EvaluateAsync(data).ConfigureAwait(false)));
     }
 
-    internal void RunIf(IfStep step)
+    internal async Task RunIf(IfStep step)
     {
         foreach (var (condition, then) in step.Branches)
         {
-            if (Truthy(Evaluate(condition)))
+            if (Truthy((await EvaluateAsync(condition).ConfigureAwait(false))))
             {
                 Push(FrameKind.Block, then);
                 return;
@@ -89,12 +89,12 @@ internal sealed partial class StackRun
         }
     }
 
-    internal void RunSwitch(SwitchStep step)
+    internal async Task RunSwitch(SwitchStep step)
     {
-        var value = Evaluate(step.Value);
+        var value = (await EvaluateAsync(step.Value).ConfigureAwait(false));
         foreach (var (caseValue, then) in step.Cases)
         {
-            if (SameValue(value, Evaluate(caseValue)))
+            if (SameValue(value, (await EvaluateAsync(caseValue).ConfigureAwait(false))))
             {
                 Push(FrameKind.Block, then);
                 return;
@@ -110,13 +110,13 @@ internal sealed partial class StackRun
     private static bool SameValue(JsonNode? a, JsonNode? b) =>
         JsonPaths.TryGetDecimal(a, out var x) && JsonPaths.TryGetDecimal(b, out var y) ? x == y : JsonNode.DeepEquals(a, b);
 
-    internal void StartLoop(LoopStep step)
+    internal async Task StartLoop(LoopStep step)
     {
         var frame = new StackFrame { Kind = FrameKind.Loop, Block = step.Body.Path, Step = step.Path };
         switch (step.Loop)
         {
             case LoopKind.For:
-                var count = Number(Evaluate(step.Subject), step.Path + ".for");
+                var count = Number((await EvaluateAsync(step.Subject).ConfigureAwait(false)), step.Path + ".for");
                 if (count < 0 || count != decimal.Truncate(count))
                 {
                     throw TypeError(step.Path + ".for", $"the count must be a whole number of at least 0, not {count}");
@@ -131,7 +131,7 @@ internal sealed partial class StackRun
 
                 break;
             case LoopKind.Foreach:
-                if (Evaluate(step.Subject) is not JsonArray items)
+                if ((await EvaluateAsync(step.Subject).ConfigureAwait(false)) is not JsonArray items)
                 {
                     throw TypeError(step.Path + ".foreach", "the value to loop over is not an array");
                 }
@@ -148,7 +148,7 @@ internal sealed partial class StackRun
                 break;
             default:
                 SetLoopVariables(step, frame);
-                if (!Truthy(Evaluate(step.Subject)))
+                if (!Truthy((await EvaluateAsync(step.Subject).ConfigureAwait(false))))
                 {
                     return;
                 }
@@ -173,7 +173,7 @@ internal sealed partial class StackRun
         }
     }
 
-    private void NextIteration(StackFrame frame)
+    private async Task NextIterationAsync(StackFrame frame)
     {
         var step = StepAt<LoopStep>(frame.Step);
         frame.Iteration++;
@@ -183,7 +183,7 @@ internal sealed partial class StackRun
             SetLoopVariables(step, frame);
         }
 
-        var more = step.Loop == LoopKind.While ? Truthy(Evaluate(step.Subject)) : frame.Iteration < frame.Count;
+        var more = step.Loop == LoopKind.While ? Truthy((await EvaluateAsync(step.Subject).ConfigureAwait(false))) : frame.Iteration < frame.Count;
         if (!more)
         {
             Pop();
@@ -221,17 +221,17 @@ internal sealed partial class StackRun
         JsonPaths.TryGetDecimal(value, out var number) ? number : throw TypeError(path, $"expected a number, got {JsonPaths.Describe(value)}");
 
     /// <summary>A number computed at run time, held to the range the compiler applies to a literal in the same place.</summary>
-    private decimal NumberIn(ValueTemplate template, string path, decimal min, decimal max)
+    private async Task<decimal> NumberInAsync(ValueTemplate template, string path, decimal min, decimal max)
     {
-        var number = Number(Evaluate(template), path);
+        var number = Number((await EvaluateAsync(template).ConfigureAwait(false)), path);
         return number >= min && number <= max ? number : throw TypeError(path, $"must be a number from {min} to {max}, got {number}");
     }
 
     internal async Task LogAsync(LogStep step)
     {
-        var messageNode = Evaluate(step.Message);
+        var messageNode = (await EvaluateAsync(step.Message).ConfigureAwait(false));
         var message = messageNode is null ? "" : JsonPaths.TryGetString(messageNode, out var text) ? text : messageNode.ToJsonString();
-        var data = step.Data is null ? null : Evaluate(step.Data);
+        var data = step.Data is null ? null : (await EvaluateAsync(step.Data).ConfigureAwait(false));
         state.LogBytes += System.Text.Encoding.UTF8.GetByteCount(message) + (data is null ? 0 : SizeOf(data));
         if (state.LogBytes > _limits.LogBytes)
         {

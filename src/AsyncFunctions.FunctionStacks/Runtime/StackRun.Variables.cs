@@ -11,7 +11,7 @@ internal sealed partial class StackRun
     /// happens before anything changes, so a failed update leaves the variable as it was; values
     /// change in place (a push does not copy the array).
     /// </summary>
-    internal void Update(SetStep step)
+    internal async Task Update(SetStep step)
     {
         var target = step.Target;
         var path = step.Path + ".set";
@@ -20,7 +20,7 @@ internal sealed partial class StackRun
             throw new StackErrorException(StackErrorCodes.UnknownVariable, $"{path}: there is no variable '{target.Root}'", new JsonObject { ["path"] = path });
         }
 
-        var value = step.Value is null ? null : Evaluate(step.Value);
+        var value = step.Value is null ? null : (await EvaluateAsync(step.Value).ConfigureAwait(false));
         if (target.Segments.Count == 0 && step.Operation == SetOperation.Remove)
         {
             Forget(target.Root);

@@ -31,6 +31,7 @@ internal sealed partial class StackRun(
         InputValidator.ValidateOrThrow(context.Input, function.Inputs),
         new JsonObject(services.Options.Env.Select(e => KeyValuePair.Create(e.Key, (JsonNode?)JsonValue.Create(e.Value)))),
         state,
+        services.Sandboxes,
         cancellationToken);
 
     public void Dispose() => _js?.Dispose();
@@ -52,7 +53,7 @@ internal sealed partial class StackRun(
             {
                 if (frame.Pc >= block.Steps.Count)
                 {
-                    EndOfBlock(frame);
+                    await EndOfBlockAsync(frame).ConfigureAwait(false);
                     continue;
                 }
 
@@ -70,7 +71,7 @@ internal sealed partial class StackRun(
             }
         }
 
-        var output = state.HasReturned ? state.Returned : function.Response is null ? null : Evaluate(function.Response);
+        var output = state.HasReturned ? state.Returned : function.Response is null ? null : await EvaluateAsync(function.Response).ConfigureAwait(false);
         var size = SizeOf(output);
         if (size > _limits.OutputBytes)
         {
@@ -160,12 +161,12 @@ internal sealed partial class StackRun(
     private void Pop() => state.Frames.RemoveAt(state.Frames.Count - 1);
 
     /// <summary>The running step list ended normally.</summary>
-    private void EndOfBlock(StackFrame frame)
+    private async ValueTask EndOfBlockAsync(StackFrame frame)
     {
         switch (frame.Kind)
         {
             case FrameKind.Loop:
-                NextIteration(frame);
+                await NextIterationAsync(frame).ConfigureAwait(false);
                 break;
             case FrameKind.Try:
                 var step = StepAt<TryStep>(frame.Step);
@@ -256,14 +257,36 @@ internal sealed partial class StackRun(
         return true;
     }
 
-    private JsonNode? Evaluate(ValueTemplate template) => template switch
+    private ValueTask<JsonNode?> EvaluateAsync(ValueTemplate template) => template switch
     {
-        LiteralValue literal => literal.Value?.DeepClone(),
-        ExpressionValue expression => Js.Evaluate(expression.Script, state.Variables),
-        ObjectValue obj => new JsonObject(obj.Properties.Select(p => KeyValuePair.Create(p.Key, Evaluate(p.Value)))),
-        ArrayValue array => new JsonArray(array.Items.Select(Evaluate).ToArray()),
+        LiteralValue literal => ValueTask.FromResult(literal.Value?.DeepClone()),
+        ExpressionValue expression => Js.EvaluateAsync(expression.Script, state.Variables),
+        ObjectValue obj => EvaluateObjectAsync(obj),
+        ArrayValue array => EvaluateArrayAsync(array),
         _ => throw new InvalidOperationException($"Unknown value template {template.GetType().Name}."),
     };
+
+    private async ValueTask<JsonNode?> EvaluateObjectAsync(ObjectValue obj)
+    {
+        var result = new JsonObject();
+        foreach (var property in obj.Properties)
+        {
+            result[property.Key] = await EvaluateAsync(property.Value).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    private async ValueTask<JsonNode?> EvaluateArrayAsync(ArrayValue array)
+    {
+        var items = new JsonNode?[array.Items.Count];
+        for (var i = 0; i < items.Length; i++)
+        {
+            items[i] = await EvaluateAsync(array.Items[i]).ConfigureAwait(false);
+        }
+
+        return new JsonArray(items);
+    }
 
     private void SetVariable(string name, JsonNode? value)
     {

@@ -51,11 +51,24 @@ public static class MicroDocuments
         }
         """;
 
+    /// <summary>
+    /// An expression that calls a method: it cannot be shown to stay within its memory by reading
+    /// it, so it is evaluated in a sandbox process (the expression above, which only reads its
+    /// bindings, runs in the server's engine).
+    /// </summary>
+    public const string CallingExpression = "=$var.b.slice(0, 2).length + $input.a";
+
     /// <summary>A literal var step, then one var step whose value is <see cref="Expression"/>.</summary>
     public static readonly string OneExpression = Expressions(1);
 
     /// <summary>A literal var step, then ten var steps whose value is <see cref="Expression"/>.</summary>
     public static readonly string TenExpressions = Expressions(10);
+
+    /// <summary>A literal var step, then one var step whose value is <see cref="CallingExpression"/>.</summary>
+    public static readonly string OneCallingExpression = Expressions(1, CallingExpression);
+
+    /// <summary>A literal var step, then ten var steps whose value is <see cref="CallingExpression"/>.</summary>
+    public static readonly string TenCallingExpressions = Expressions(10, CallingExpression);
 
     /// <summary>A literal var step with five users, then a multi-line lambda over them.</summary>
     public const string Lambda = """
@@ -79,12 +92,12 @@ public static class MicroDocuments
         ["items"] = new JsonArray(new JsonObject { ["qty"] = 2, ["price"] = 3.5 }, new JsonObject { ["qty"] = 1, ["price"] = 5 }),
     };
 
-    private static string Expressions(int count)
+    private static string Expressions(int count, string expression = Expression)
     {
-        var steps = Enumerable.Range(0, count).Select(i => $$"""{ "var": "r{{i}}", "value": "{{Expression}}" }""");
+        var steps = Enumerable.Range(0, count).Select(i => $$"""{ "var": "r{{i}}", "value": "{{expression}}" }""");
         return $$"""
             {
-              "name": "micro.expressions_{{count}}",
+              "name": "micro.expressions_{{count}}{{(expression == Expression ? "" : "_calling")}}",
               "inputs": [ { "name": "a", "type": "int", "required": true } ],
               "stack": [ { "var": "b", "value": "hello" }, {{string.Join(", ", steps)}} ]
             }

@@ -12,6 +12,8 @@ internal sealed class Stacks
 {
     public Stacks(Action<FunctionStacksOptions>? configure = null)
     {
+        // Every test makes its own services and so its own sandbox processes: they end soon after.
+        Options.Sandbox.IdleTimeout = TimeSpan.FromSeconds(5);
         configure?.Invoke(Options);
         Executions.Services = new ServiceCollection().AddSingleton<IExecutionLogStore>(Logs).BuildServiceProvider();
         Services = new StackServices(Options);

@@ -1,16 +1,15 @@
-using AsyncFunctions.FunctionStacks.Hosting;
 using Jint;
 using Jint.Native;
 using Jint.Runtime;
 using Jint.Runtime.Interop;
 
-namespace AsyncFunctions.FunctionStacks.Runtime;
+namespace AsyncFunctions.Sandbox;
 
 /// <summary>
 /// Holds the limits inside the built-ins that allocate in one call, where Jint checks memory only
 /// between statements: typed arrays, array buffers and the text builders repeat, padStart, padEnd,
-/// concat, join and JSON.stringify are charged against <see cref="StackLimitOptions.JsMemoryBytes"/> before they allocate,
-/// and typed arrays (views included) are refused beyond <see cref="StackLimitOptions.JsArrayLength"/>
+/// concat, join and JSON.stringify are charged against <see cref="SandboxLimits.MemoryBytes"/> before they allocate,
+/// and typed arrays (views included) are refused beyond <see cref="SandboxLimits.ArrayLength"/>
 /// elements, so a single sort cannot run for minutes. ShadowRealm, which would hand out a second,
 /// unguarded set of built-ins, and SharedArrayBuffer, whose Atomics.wait blocks past every limit,
 /// are removed.
@@ -211,26 +210,26 @@ internal sealed class JsBuiltInLimits
         })
         """);
 
-    private readonly StackLimitOptions _limits;
+    private readonly SandboxLimits _limits;
     private long _start = GC.GetAllocatedBytesForCurrentThread();
 
-    private JsBuiltInLimits(StackLimitOptions limits) => _limits = limits;
+    private JsBuiltInLimits(SandboxLimits limits) => _limits = limits;
 
-    public static JsBuiltInLimits Install(Engine engine, StackLimitOptions limits)
+    public static JsBuiltInLimits Install(Engine engine, SandboxLimits limits)
     {
         var guard = new JsBuiltInLimits(limits);
         var install = engine.Evaluate(in Wrappers);
         engine.Invoke(install,
             new ClrFunction(engine, "charge", guard.Charge),
             new ClrFunction(engine, "refuse", Refuse),
-            limits.JsArrayLength,
+            limits.ArrayLength,
             new ClrFunction(engine, "intrinsic", (_, arguments) => Intrinsic(engine.Intrinsics, arguments[0].ToString())),
             new ClrFunction(engine, "remaining", (_, _) => guard.Remaining));
         return guard;
     }
 
-    /// <summary>What is left of <see cref="StackLimitOptions.JsMemoryBytes"/> in this evaluation.</summary>
-    public long Remaining => _limits.JsMemoryBytes - (GC.GetAllocatedBytesForCurrentThread() - _start);
+    /// <summary>What is left of <see cref="SandboxLimits.MemoryBytes"/> in this evaluation.</summary>
+    public long Remaining => _limits.MemoryBytes - (GC.GetAllocatedBytesForCurrentThread() - _start);
 
     /// <summary>
     /// A replacer for Jint's serializer that counts the text a value will make and stops it at the
@@ -261,10 +260,10 @@ internal sealed class JsBuiltInLimits
     {
         var bytes = arguments[0].AsNumber();
         var used = GC.GetAllocatedBytesForCurrentThread() - _start;
-        if (bytes > _limits.JsMemoryBytes - used)
+        if (bytes > _limits.MemoryBytes - used)
         {
             throw new MemoryLimitExceededException(
-                $"allocating {bytes:0} bytes more after {used} would go over JsMemoryBytes ({_limits.JsMemoryBytes})");
+                $"allocating {bytes:0} bytes more after {used} would go over JsMemoryBytes ({_limits.MemoryBytes})");
         }
 
         return JsValue.Undefined;
