@@ -98,6 +98,7 @@ public sealed class AsyncFunctionsClient(HttpClient http)
         Add("status", filter?.Status?.ToString());
         Add("parentId", filter?.ParentId);
         Add("errorCode", filter?.ErrorCode);
+        Add("schedule", filter?.Schedule);
         Add("createdAfter", filter?.CreatedAfter?.ToString("O", CultureInfo.InvariantCulture));
         Add("createdBefore", filter?.CreatedBefore?.ToString("O", CultureInfo.InvariantCulture));
         Add("limit", filter?.Limit?.ToString(CultureInfo.InvariantCulture));
@@ -136,6 +137,41 @@ public sealed class AsyncFunctionsClient(HttpClient http)
     [ApiOperation("StreamExecutionsEvents")]
     public IAsyncEnumerable<ExecutionRecord> WatchAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default) =>
         StreamAsync($"api/executions/events?ids={string.Join(',', ids.Select(Uri.EscapeDataString))}", cancellationToken);
+
+    // ---- Schedules
+
+    /// <summary>Every schedule the key may see, by name, with its next and latest occurrence.</summary>
+    [ApiOperation("listSchedules")]
+    public async Task<IReadOnlyList<ScheduleView>> ListSchedulesAsync(CancellationToken cancellationToken = default) =>
+        await SendAsync<List<ScheduleView>>(HttpMethod.Get, "api/schedules", null, cancellationToken).ConfigureAwait(false);
+
+    [ApiOperation("getSchedule")]
+    public Task<ScheduleView> GetScheduleAsync(string name, CancellationToken cancellationToken = default) =>
+        SendAsync<ScheduleView>(HttpMethod.Get, $"api/schedules/{Escape(name)}", null, cancellationToken);
+
+    /// <summary>Creates or replaces the schedule <paramref name="name"/>; a bad cron, time zone, function or input throws with the field named.</summary>
+    [ApiOperation("saveSchedule")]
+    public Task<ScheduleView> SaveScheduleAsync(string name, ScheduleBody schedule, CancellationToken cancellationToken = default) =>
+        SendAsync<ScheduleView>(HttpMethod.Put, $"api/schedules/{Escape(name)}", JsonContent.Create(schedule, options: WithoutNulls), cancellationToken);
+
+    [ApiOperation("deleteSchedule")]
+    public async Task DeleteScheduleAsync(string name, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(HttpMethod.Delete, $"api/schedules/{Escape(name)}", null, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts one occurrence now and answers its execution's record.</summary>
+    [ApiOperation("triggerSchedule")]
+    public Task<ExecutionRecord> TriggerScheduleAsync(string name, CancellationToken cancellationToken = default) =>
+        SendAsync<ExecutionRecord>(HttpMethod.Post, $"api/schedules/{Escape(name)}/trigger", null, cancellationToken);
+
+    [ApiOperation("pauseSchedule")]
+    public Task<ScheduleView> PauseScheduleAsync(string name, CancellationToken cancellationToken = default) =>
+        SendAsync<ScheduleView>(HttpMethod.Post, $"api/schedules/{Escape(name)}/pause", null, cancellationToken);
+
+    [ApiOperation("resumeSchedule")]
+    public Task<ScheduleView> ResumeScheduleAsync(string name, CancellationToken cancellationToken = default) =>
+        SendAsync<ScheduleView>(HttpMethod.Post, $"api/schedules/{Escape(name)}/resume", null, cancellationToken);
 
     // ---- Health
 

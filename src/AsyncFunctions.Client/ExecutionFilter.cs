@@ -13,6 +13,9 @@ public sealed record ExecutionFilter
 
     public string? ErrorCode { get; init; }
 
+    /// <summary>Occurrences of this schedule only.</summary>
+    public string? Schedule { get; init; }
+
     /// <summary>Created after this time (exclusive).</summary>
     public DateTimeOffset? CreatedAfter { get; init; }
 

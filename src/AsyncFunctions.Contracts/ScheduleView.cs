@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using AsyncFunctions.Executions;
 using AsyncFunctions.Schedules;
 
-namespace AsyncFunctions.AspNetCore.OpenApi;
+namespace AsyncFunctions.Contracts;
 
 [Description("A schedule: what it runs, when, and how its latest occurrence went.")]
 public sealed record ScheduleView

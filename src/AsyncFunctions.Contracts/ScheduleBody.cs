@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Text.Json.Nodes;
 using AsyncFunctions.Schedules;
 
-namespace AsyncFunctions.AspNetCore.OpenApi;
+namespace AsyncFunctions.Contracts;
 
 [Description("Creates or replaces a schedule. function and cron are required; any other field is refused with 400.")]
 public sealed record ScheduleBody
