@@ -70,13 +70,27 @@ public sealed class PostgreSqlTestServer : IAsyncDisposable
             await RunAsync("chown", ["postgres:postgres", folder], asPostgresUser: false).ConfigureAwait(false);
         }
 
-        var port = FreePort();
         var data = Path.Combine(folder, "data");
         await RunAsync(Path.Combine(bin, "initdb"), ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"], asPostgresUser).ConfigureAwait(false);
         var pgCtl = Path.Combine(bin, "pg_ctl");
         var settings = durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
-        var options = $"-k {folder} -c listen_addresses=127.0.0.1 -p {port}{settings} -c max_connections=300";
-        await RunAsync(pgCtl, ["-D", data, "-l", Path.Combine(folder, "server.log"), "-w", "-t", "60", "-o", options, "start"], asPostgresUser).ConfigureAwait(false);
+        int port;
+        for (var attempt = 1; ; attempt++)
+        {
+            // PostgreSQL cannot bind a port the system picks, so a free port is released before the
+            // server binds it: another process may take it in between, and then the start fails
+            // and is tried again on another port.
+            port = FreePort();
+            var options = $"-k {folder} -c listen_addresses=127.0.0.1 -p {port}{settings} -c max_connections=300";
+            try
+            {
+                await RunAsync(pgCtl, ["-D", data, "-l", Path.Combine(folder, "server.log"), "-w", "-t", "60", "-o", options, "start"], asPostgresUser).ConfigureAwait(false);
+                break;
+            }
+            catch (InvalidOperationException) when (attempt < 5)
+            {
+            }
+        }
 
         var version = (await RunAsync(pgCtl, ["--version"], asPostgresUser: false).ConfigureAwait(false)).Split(") ", 2)[^1].Split(' ')[0].Trim();
         var durability = durable ? "server defaults: fsync and synchronous_commit on" : "fsync, synchronous_commit and full_page_writes off";
