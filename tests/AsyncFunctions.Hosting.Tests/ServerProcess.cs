@@ -38,7 +38,27 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts the server on a free port. The example webhook's address is decided from the port the
+    /// server is told before it binds (port 0 would leave the notification example unreachable), so
+    /// a free port is released before the server binds it: when another process takes it in
+    /// between, the server stops at once and is started again on another port.
+    /// </summary>
     public static async Task<ServerProcess> StartAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnFreePortAsync().ConfigureAwait(false);
+            }
+            catch (PortTakenException) when (attempt < 5)
+            {
+            }
+        }
+    }
+
+    private static async Task<ServerProcess> StartOnFreePortAsync()
     {
         var dll = Path.Combine(Repository.ServerDirectory, "AsyncFunctions.Server.dll");
         if (!File.Exists(dll))
@@ -96,7 +116,10 @@ internal sealed class ServerProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"The server stopped with exit code {_process.ExitCode}:\n{Output}");
+                var output = Output;
+                throw output.Contains("address already in use", StringComparison.OrdinalIgnoreCase)
+                    ? new PortTakenException(output)
+                    : new InvalidOperationException($"The server stopped with exit code {_process.ExitCode}:\n{output}");
             }
 
             try
@@ -177,3 +200,6 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 }
+
+/// <summary>The server could not bind its port: another process took it after it was found free.</summary>
+internal sealed class PortTakenException(string output) : Exception("The server's port was taken before it could bind it:\n" + output);
