@@ -1,3 +1,4 @@
+using AsyncFunctions.FlowControl;
 using AsyncFunctions.Inputs;
 
 namespace AsyncFunctions.Functions;
@@ -26,6 +27,8 @@ public sealed class CodeFunctionRegistration
     public TimeSpan? Timeout { get; private set; }
 
     public string? CallbackUrl { get; private set; }
+
+    public FunctionFlow Flow { get; private set; } = FunctionFlow.None;
 
     public CodeFunctionRegistration Describe(string description)
     {
@@ -70,6 +73,39 @@ public sealed class CodeFunctionRegistration
         }
 
         CallbackUrl = url;
+        return this;
+    }
+
+    /// <summary>Carries the function's executions on <paramref name="queue"/> instead of <c>default</c>.</summary>
+    public CodeFunctionRegistration InQueue(string queue)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(queue);
+        Flow = Flow with { Queue = queue };
+        return this;
+    }
+
+    /// <summary>Runs at most <paramref name="limit"/> executions at once (per value of <paramref name="key"/> when given). May be called more than once.</summary>
+    public CodeFunctionRegistration LimitConcurrency(int limit, FlowKey? key = null, bool holdWhileAwaiting = false)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        Flow = Flow with { Concurrency = [.. Flow.Concurrency, new ConcurrencyLimit(limit, key)], HoldWhileAwaiting = Flow.HoldWhileAwaiting || holdWhileAwaiting };
+        return this;
+    }
+
+    /// <summary>Starts at most <paramref name="limit"/> executions per <paramref name="periodSeconds"/> (per value of <paramref name="key"/> when given); the rest wait for the next free window.</summary>
+    public CodeFunctionRegistration LimitRate(int limit, int periodSeconds, FlowKey? key = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(periodSeconds, 1);
+        Flow = Flow with { RateLimit = new RateLimit(limit, periodSeconds, key) };
+        return this;
+    }
+
+    /// <summary>Folds starts (with the same <paramref name="key"/> value) made within <paramref name="periodSeconds"/> into one execution with the latest input.</summary>
+    public CodeFunctionRegistration Debounce(int periodSeconds, FlowKey? key = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(periodSeconds, 1);
+        Flow = Flow with { Debounce = new DebounceRule(periodSeconds, key) };
         return this;
     }
 }

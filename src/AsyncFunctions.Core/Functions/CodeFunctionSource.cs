@@ -23,6 +23,7 @@ public sealed class CodeFunctionSource : IFunctionSource
                 Retry = r.Retry,
                 Timeout = r.Timeout,
                 CallbackUrl = r.CallbackUrl,
+                Flow = r.Flow,
                 Body = new ResolvedFromScope(r.Type),
             },
             StringComparer.Ordinal);

@@ -1,3 +1,4 @@
+using AsyncFunctions.FlowControl;
 using AsyncFunctions.Inputs;
 
 namespace AsyncFunctions.Functions;
@@ -24,6 +25,9 @@ public sealed record FunctionDescriptor
 
     /// <summary>Where the result of each async execution is posted when it finishes, unless its start names another; null for none.</summary>
     public string? CallbackUrl { get; init; }
+
+    /// <summary>Queue, concurrency and rate limits, debounce.</summary>
+    public FunctionFlow Flow { get; init; } = FunctionFlow.None;
 
     public required IFunctionBody Body { get; init; }
 }
