@@ -1,3 +1,4 @@
+using System.Data;
 using System.Threading.Channels;
 using Npgsql;
 
@@ -12,10 +13,13 @@ namespace AsyncFunctions.Storage.PostgreSql;
 /// together with one flush) and only then completes their callers: a caller is told its write
 /// landed once it is durable, as before, so the status-change observers still run after the commit.
 /// <para>
-/// A batch commits whole or not at all. When the database rejects one statement of it, that write's
-/// caller gets the error and the others are sent again without it; when the batch fails otherwise
-/// (connection lost, server down), every caller in it gets the error and nothing of the batch
-/// is committed (its writes are idempotent upserts, so the callers' retries write them again).
+/// A batch commits whole or not at all. When the database rejects one statement of it, each write of
+/// the batch is sent again alone, so the rejected one fails its own caller and no other (a rare,
+/// slower path); when the batch fails otherwise
+/// (connection lost, server down), every caller in it gets the error. None is told of a write that
+/// did not commit; a connection lost while the commit was under way may have committed the batch
+/// all the same, as for any single statement, which is safe: the writes are idempotent monotonic
+/// upserts, and the callers' retries (Hangfire makes a failed state change again) write them again.
 /// </para>
 /// The loop has a thread of its own and uses Npgsql synchronously: Hangfire's filters wait for their
 /// writes on their own threads, and a writer that needed the thread pool could starve behind a
@@ -111,43 +115,74 @@ internal sealed class PostgreSqlGroupCommitWriter : IDisposable
 
     private void Commit(List<RowWrite> batch)
     {
-        // Each rejected statement leaves the batch, so this ends after at most batch.Count tries.
-        while (batch.Count > 0)
+        if (batch.Count == 0)
         {
+            return;
+        }
+
+        try
+        {
+            Complete(batch, Execute(batch));
+        }
+        catch (PostgresException) when (batch.Count > 1 && _connection is { State: ConnectionState.Open })
+        {
+            // The database rejected a statement and rolled the batch back; the connection is fine.
+            // Each write goes again alone, so the rejected one fails its own caller and no other.
+            CommitOneByOne(batch);
+        }
+#pragma warning disable CA1031 // The callers get the failure; the loop must live on for the next batch.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Fail(batch, 0, ex);
+        }
+    }
+
+    private void CommitOneByOne(List<RowWrite> batch)
+    {
+        var alone = new List<RowWrite>(1);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            alone.Clear();
+            alone.Add(batch[i]);
             try
             {
-                var changed = Execute(batch);
-                Interlocked.Increment(ref _commits);
-                Interlocked.Add(ref _writes, batch.Count);
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    batch[i].Complete(changed[i]);
-                }
-
-                return;
+                Complete(alone, Execute(alone));
             }
-            catch (PostgresException ex) when (batch.Count > 1 && ex.BatchCommand is { } rejected && IndexOf(batch, rejected) is var index and >= 0)
+            catch (PostgresException ex) when (_connection is { State: ConnectionState.Open })
             {
-                // The database rejected this one statement; the batch was rolled back, and the others
-                // go again without it. The connection itself is fine.
-                batch[index].Fail(ex);
-                batch.RemoveAt(index);
+                batch[i].Fail(ex);
             }
 #pragma warning disable CA1031 // The callers get the failure; the loop must live on for the next batch.
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                foreach (var write in batch)
-                {
-                    write.Fail(ex);
-                }
-
-                // The connection may be broken; the next batch opens a fresh one.
-                _connection?.Dispose();
-                _connection = null;
+                Fail(batch, i, ex);
                 return;
             }
         }
+    }
+
+    private void Complete(List<RowWrite> committed, int[] changed)
+    {
+        Interlocked.Increment(ref _commits);
+        Interlocked.Add(ref _writes, committed.Count);
+        for (var i = 0; i < committed.Count; i++)
+        {
+            committed[i].Complete(changed[i]);
+        }
+    }
+
+    /// <summary>Fails the writes from <paramref name="from"/> on, none of which committed, and drops the connection, which may be broken.</summary>
+    private void Fail(List<RowWrite> batch, int from, Exception exception)
+    {
+        for (var i = from; i < batch.Count; i++)
+        {
+            batch[i].Fail(exception);
+        }
+
+        _connection?.Dispose();
+        _connection = null;
     }
 
     private int[] Execute(List<RowWrite> batch)
@@ -158,7 +193,6 @@ internal sealed class PostgreSqlGroupCommitWriter : IDisposable
         {
             var statement = new NpgsqlBatchCommand(write.Sql);
             write.Parameters.AddTo(statement.Parameters);
-            write.Statement = statement;
             command.BatchCommands.Add(statement);
         }
 
@@ -172,9 +206,6 @@ internal sealed class PostgreSqlGroupCommitWriter : IDisposable
         return changed;
     }
 
-    private static int IndexOf(List<RowWrite> batch, NpgsqlBatchCommand rejected) =>
-        batch.FindIndex(write => ReferenceEquals(write.Statement, rejected));
-
     private sealed class RowWrite(string sql, StatementParameters parameters, CancellationToken cancellationToken)
     {
         private readonly TaskCompletionSource<bool> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -184,9 +215,6 @@ internal sealed class PostgreSqlGroupCommitWriter : IDisposable
         public StatementParameters Parameters { get; } = parameters;
 
         public CancellationToken CancellationToken { get; } = cancellationToken;
-
-        /// <summary>The batch command of this write in the batch being sent.</summary>
-        public NpgsqlBatchCommand? Statement { get; set; }
 
         public Task<bool> Task => _completion.Task;
 
