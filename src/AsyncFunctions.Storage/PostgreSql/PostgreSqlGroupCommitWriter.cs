@@ -159,9 +159,9 @@ internal sealed class PostgreSqlGroupCommitWriter : IDisposable
                 // Each write goes again alone, so the rejected one fails its own caller and no other.
                 CommitOneByOne(batch);
             }
-    #pragma warning disable CA1031 // The callers get the failure; the loop must live on for the next batch.
+#pragma warning disable CA1031 // The callers get the failure; the loop must live on for the next batch.
             catch (Exception ex)
-    #pragma warning restore CA1031
+#pragma warning restore CA1031
             {
                 Fail(batch, 0, ex);
             }
@@ -182,9 +182,9 @@ internal sealed class PostgreSqlGroupCommitWriter : IDisposable
                 {
                     batch[i].Fail(ex);
                 }
-    #pragma warning disable CA1031 // The callers get the failure; the loop must live on for the next batch.
+#pragma warning disable CA1031 // The callers get the failure; the loop must live on for the next batch.
                 catch (Exception ex)
-    #pragma warning restore CA1031
+#pragma warning restore CA1031
                 {
                     Fail(batch, i, ex);
                     return;
@@ -202,7 +202,7 @@ internal sealed class PostgreSqlGroupCommitWriter : IDisposable
             }
         }
 
-        /// <summary>Fails the writes from <paramref name="from"/> on, none of which committed, and drops the connection, which may be broken.</summary>
+        /// <summary>Fails the writes from <paramref name="from"/> on, none known to have committed, and drops the connection, which may be broken.</summary>
         private void Fail(List<RowWrite> batch, int from, Exception exception)
         {
             for (var i = from; i < batch.Count; i++)
