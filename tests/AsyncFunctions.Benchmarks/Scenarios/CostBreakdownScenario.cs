@@ -28,6 +28,7 @@ public sealed class CostBreakdownScenario : IScenario
     public const string InMemory = "the platform, results kept in memory";
     public const string StoreAlone = "the results store alone (insert, 2 status writes, 1 read)";
     public const string StoreWrites = "of which its 3 writes (values built, handed to the writer, committed)";
+    public const string StoreWritesAlone = "of which its 3 writes from one thread (none overlap: 3 commits)";
     public const string StoreRead = "of which its row read (the job's read before a run)";
     public const string StoreValues = "of which building the 3 writes' values (parameter objects, JSON text; nothing written)";
     public const string Commits = "3 status writes, each committed alone on one connection, compiled once (SQLite, no platform)";
@@ -67,6 +68,7 @@ public sealed class CostBreakdownScenario : IScenario
                 var ids = new string[count];
                 measured.Add((StoreWrites, MeasureStore(host.Store, count, producers, Parts.Writes, ids)));
                 var commitsAfter = await CommitsAsync(host).ConfigureAwait(false);
+                measured.Add((StoreWritesAlone, MeasureStore(host.Store, count, 1, Parts.Writes)));
                 measured.Add((StoreRead, MeasureStore(host.Store, count, producers, Parts.Read, ids)));
                 measured.Add((StoreValues, MeasureStore(new DapperExecutionStore(new NotWritingDialect(host.Dialect)), count, producers, Parts.Writes)));
                 if (context.Storage.Name == "sqlite")
