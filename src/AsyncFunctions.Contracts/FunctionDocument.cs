@@ -20,6 +20,9 @@ public sealed record FunctionDocument
     [Description("How long one run may take at most (more than 0, at most 604800).")]
     public double? TimeoutSeconds { get; init; }
 
+    [Description("The queue that carries the function's executions (lower-case letters, digits, '_' or '-'); \"default\" when absent.")]
+    public string? Queue { get; init; }
+
     [Description("The steps, in order.")]
     public required JsonArray Stack { get; init; }
 

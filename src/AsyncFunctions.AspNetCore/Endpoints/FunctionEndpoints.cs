@@ -106,7 +106,7 @@ public static class FunctionEndpoints
             : FunctionViews.From(function);
 
     /// <summary>The fields a start body may hold; any other is refused, so a misspelled or future option is not silently ignored.</summary>
-    private static readonly string[] StartFields = ["input", "mode", "runAt", "delaySeconds", Webhooks.StartCallback.Field];
+    private static readonly string[] StartFields = ["input", "mode", "runAt", "delaySeconds", Webhooks.StartCallback.Field, AsyncFunctions.FlowControl.QueueOverrideException.Field];
 
     private static async Task<IResult> StartAsync(
         string name,
@@ -135,8 +135,14 @@ public static class FunctionEndpoints
             throw ApiProblemException.BadField(Webhooks.StartCallback.Field, "applies to async starts only: a sync start answers with the result");
         }
 
+        var queue = ReadQueue(body);
+        if (queue is not null && mode == "sync")
+        {
+            throw ApiProblemException.BadField(AsyncFunctions.FlowControl.QueueOverrideException.Field, "applies to async starts only: a sync start runs in the request, on no queue");
+        }
+
         // The caller is recorded on the execution, inherited by its children and shown to stacks as $auth.
-        var start = new StartRequest(name, input) { Caller = user.Caller(), RunAt = runAt, CallbackUrl = callbackUrl };
+        var start = new StartRequest(name, input) { Caller = user.Caller(), RunAt = runAt, CallbackUrl = callbackUrl, Queue = queue };
         if (mode == "sync" && idempotencyKey is not null)
         {
             throw ApiProblemException.BadField(IdempotentStarts.Header, "applies to async starts only");
@@ -189,6 +195,14 @@ public static class FunctionEndpoints
         null => null,
         JsonObject input => input,
         _ => throw ApiProblemException.BadField("input", "must be a JSON object"),
+    };
+
+    /// <summary>The start's <c>queue</c>; whether it may name one is the execution service's rule (AsyncFunctions:Execution:AllowQueueOverride).</summary>
+    private static string? ReadQueue(JsonObject body) => body[AsyncFunctions.FlowControl.QueueOverrideException.Field] switch
+    {
+        null => null,
+        JsonValue value when value.GetValueKind() == System.Text.Json.JsonValueKind.String => value.GetValue<string>(),
+        _ => throw ApiProblemException.BadField(AsyncFunctions.FlowControl.QueueOverrideException.Field, "must be a queue name (a text)"),
     };
 
     private static string ReadMode(JsonObject body)

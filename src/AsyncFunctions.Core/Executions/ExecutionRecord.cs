@@ -41,6 +41,9 @@ public sealed record ExecutionRecord
     /// <summary>The occurrence of <see cref="Schedule"/> it is (the tick of the cron, or the time of a manual trigger).</summary>
     public DateTimeOffset? ScheduledFor { get; init; }
 
+    /// <summary>The job queue that carries it: its function's queue, or the start's override.</summary>
+    public string Queue { get; init; } = FlowControl.FunctionFlow.DefaultQueue;
+
     public DateTimeOffset CreatedAt { get; init; }
 
     /// <summary>When a worker started its current attempt; a resume after a suspension does not move it (see <see cref="ResumedAt"/>).</summary>

@@ -28,4 +28,10 @@ public sealed record StartRequest(string Function, JsonNode? Input, string? Pare
 
     /// <summary>The occurrence's time, recorded with <see cref="Schedule"/>.</summary>
     public DateTimeOffset? ScheduledFor { get; init; }
+
+    /// <summary>
+    /// The queue to carry this execution instead of its function's; allowed only when
+    /// <c>AsyncFunctions:Execution:AllowQueueOverride</c> is on. Null uses the function's queue.
+    /// </summary>
+    public string? Queue { get; init; }
 }

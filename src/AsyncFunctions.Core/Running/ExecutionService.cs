@@ -30,6 +30,7 @@ public sealed class ExecutionService(
     {
         // The span whose context the new execution's runs continue, on whichever node they run.
         using var activity = ExecutionTelemetry.Source.StartActivity("start " + request.Function, ActivityKind.Producer);
+        CheckQueueOverride(request);
         var (function, input) = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
         var maxTree = options.Value.MaxTreeExecutions;
         if (request.RootId is { } root && !await store.TryCountTreeStartAsync(root, maxTree, cancellationToken).ConfigureAwait(false))
@@ -67,6 +68,7 @@ public sealed class ExecutionService(
         {
             for (var i = 0; i < requests.Count; i++)
             {
+                CheckQueueOverride(requests[i]);
                 var (function, input) = await PrepareAsync(requests[i], cancellationToken).ConfigureAwait(false);
                 var span = spans is null ? null : ExecutionTelemetry.Source.StartActivity("start " + function.Name, ActivityKind.Producer, activity!.Context);
                 if (spans is not null)
@@ -263,6 +265,25 @@ public sealed class ExecutionService(
         catch (Exception ex) when (ex is not ExecutionFailedException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
             throw new ExecutionFailedException(ExecutionErrors.From(ex), ex);
+        }
+    }
+
+    /// <summary>A start may name its own queue only where the operator allows it, and only a valid one.</summary>
+    private void CheckQueueOverride(StartRequest request)
+    {
+        if (request.Queue is not { } queue)
+        {
+            return;
+        }
+
+        if (!options.Value.AllowQueueOverride)
+        {
+            throw new FlowControl.QueueOverrideException("a start may not choose its queue on this server (AsyncFunctions:Execution:AllowQueueOverride is off); leave it out and the function's queue carries the execution");
+        }
+
+        if (FlowControl.QueueName.Problem(queue) is { } problem)
+        {
+            throw new FlowControl.QueueOverrideException(problem);
         }
     }
 

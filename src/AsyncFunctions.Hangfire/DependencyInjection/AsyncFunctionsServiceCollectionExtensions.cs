@@ -52,6 +52,7 @@ public static class AsyncFunctionsServiceCollectionExtensions
         services.TryAddSingleton<ExecutionStateFilter>();
         services.TryAddSingleton<ExecutionRetryFilter>();
         services.TryAddSingleton<ExecutionSuspensionFilter>();
+        services.TryAddSingleton<ExecutionQueue>();
         services.TryAddSingleton<ResumeRequests>();
         services.TryAddSingleton<AsyncFunctions.Hangfire.Webhooks.WebhookJobs>();
         // Hangfire's reactions to a status change, beside the core's (see StatusChangeOrder).
