@@ -80,5 +80,12 @@ public sealed record ExecutionRecord
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Webhooks.ExecutionCallback? Callback { get; init; }
 
+    /// <summary>
+    /// Only on the answer to a start of a debounced function: true when the start folded into a
+    /// pending execution (this one), false when it created it.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? Debounced { get; init; }
+
     public ExecutionResult ToResult() => new(Id, Status, Output, Error);
 }

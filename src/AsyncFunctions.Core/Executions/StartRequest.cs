@@ -34,4 +34,10 @@ public sealed record StartRequest(string Function, JsonNode? Input, string? Pare
     /// <c>AsyncFunctions:Execution:AllowQueueOverride</c> is on. Null uses the function's queue.
     /// </summary>
     public string? Queue { get; init; }
+
+    /// <summary>
+    /// Set by the execution service on the start that creates a debounced function's pending
+    /// execution: the value of its debounce key, which the job keeps so the run can end folding.
+    /// </summary>
+    public string? DebounceKey { get; init; }
 }

@@ -114,7 +114,12 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, StatusCh
         traceParent ??= ExecutionTelemetry.CurrentTraceParent();
         // Every later enqueue (retry, resume, takeover, a delayed start's time) reads it back: see ExecutionQueue.
         var queueParameter = ExecutionQueue.Parameter(queue);
-        var parameters = function.Retry.MaxRetries > 0 || traceParent is not null || request.Schedule is not null || queueParameter is not null ? new Dictionary<string, object>() : NoParameters;
+        var parameters = function.Retry.MaxRetries > 0 || traceParent is not null || request.Schedule is not null || queueParameter is not null || request.DebounceKey is not null ? new Dictionary<string, object>() : NoParameters;
+        if (request.DebounceKey is { } debounceKey)
+        {
+            parameters[Filters.DebounceClaimFilter.ParameterName] = debounceKey;
+        }
+
         if (queueParameter is not null)
         {
             parameters[ExecutionQueue.ParameterName] = queueParameter;
