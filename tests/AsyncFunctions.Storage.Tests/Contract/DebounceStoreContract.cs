@@ -33,7 +33,8 @@ public abstract class DebounceStoreContract(IStoreFixture fixture)
         await store.AttachAsync(function, "k", id);
 
         Assert.Equal(id, await store.TryFoldAsync(function, "k", new JsonObject { ["n"] = 1 }, At.AddSeconds(7)));
-        Assert.Equal(1, (await new DapperExecutionStore(dialect).GetAsync(id))!.Input!["n"]!.GetValue<int>());
+        var pending = (await new DapperExecutionStore(dialect).GetAsync(id))!;
+        Assert.Equal((1, "bulk-1"), (pending.Input!["n"]!.GetValue<int>(), pending.Queue));
         // At the first time the run moved on: the claim answers the new time and keeps the row.
         Assert.Equal(At.AddSeconds(7), await store.ClaimAsync(function, "k", id, At.AddSeconds(5)));
         Assert.Equal(id, await store.TryFoldAsync(function, "k", new JsonObject { ["n"] = 2 }, At.AddSeconds(8)));
@@ -77,7 +78,7 @@ public abstract class DebounceStoreContract(IStoreFixture fixture)
     private static async Task<string> CreatePendingAsync(SqlDialect dialect, string function)
     {
         var id = Guid.NewGuid().ToString("N");
-        await new DapperExecutionStore(dialect).CreateAsync(new NewExecution(id, function, null, ExecutionStatus.Scheduled, new JsonObject { ["n"] = 0 }, null, At) { Queue = "default" });
+        await new DapperExecutionStore(dialect).CreateAsync(new NewExecution(id, function, null, ExecutionStatus.Scheduled, new JsonObject { ["n"] = 0 }, null, At) { Queue = "bulk-1" });
         return id;
     }
 }
