@@ -25,14 +25,18 @@ public static class RedisJobStorageExtensions
         options.Validate();
         var configuration = ParseConnectionString(connectionString);
 
-        return builder.UseJobStorage("Redis", sp =>
-        {
-            var functionTimeout = sp.GetRequiredService<IOptions<ExecutionOptions>>().Value.DefaultTimeout;
-            var hangfire = options.ToHangfireOptions(configuration.DefaultDatabase ?? 0, functionTimeout);
-            // One multiplexer per node, made when Hangfire first needs its storage; it reconnects by itself.
-            var multiplexer = ConnectionMultiplexer.Connect(configuration);
-            return new RedisStorage(multiplexer, hangfire);
-        });
+        // One multiplexer per node, made when Hangfire first needs its storage; it reconnects by itself.
+        var multiplexer = new Lazy<ConnectionMultiplexer>(() => ConnectionMultiplexer.Connect(configuration));
+        var db = options.Db ?? configuration.DefaultDatabase ?? 0;
+        return builder.UseJobStorage(
+            "Redis",
+            sp =>
+            {
+                var functionTimeout = sp.GetRequiredService<IOptions<ExecutionOptions>>().Value.DefaultTimeout;
+                var hangfire = options.ToHangfireOptions(configuration.DefaultDatabase ?? 0, functionTimeout);
+                return new RedisStorage(multiplexer.Value, hangfire);
+            },
+            _ => new RedisStaleQueueClaims(() => multiplexer.Value.GetDatabase(db), options.Prefix));
     }
 
     private static ConfigurationOptions ParseConnectionString(string connectionString)
