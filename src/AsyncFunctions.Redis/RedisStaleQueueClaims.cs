@@ -9,9 +9,22 @@ namespace AsyncFunctions.Redis;
 /// are the oldest of the job's: the removal takes that many from the tail and leaves one that a
 /// living worker fetched after the requeue. Left in place, an entry stays in the list until the
 /// storage's watcher requeues it (its <c>Fetched</c> time is overwritten by the next fetch).
+/// The requeue puts the job at the back of its queue (pushed at the head, fetched from the tail),
+/// behind every job that waited while it ran; the removal moves it to the front, next to be
+/// fetched, so a backlog does not add to its recovery delay.
 /// </summary>
 public sealed class RedisStaleQueueClaims(Func<IDatabase> database, string prefix) : IStaleQueueClaims
 {
+    // Moves the job's entry from anywhere in the queue to its tail, where workers fetch from;
+    // nothing when a worker fetched it already. One script, so no fetch sees the queue without it.
+    private const string ToFront = """
+        if redis.call('LREM', KEYS[1], 1, ARGV[1]) > 0 then
+          redis.call('RPUSH', KEYS[1], ARGV[1])
+          return 1
+        end
+        return 0
+        """;
+
     public async Task<QueueClaims> FindAsync(string jobId, CancellationToken cancellationToken = default)
     {
         var redis = database();
@@ -34,6 +47,7 @@ public sealed class RedisStaleQueueClaims(Func<IDatabase> database, string prefi
         {
             // A negative count removes from the tail, where the oldest fetches are.
             removed += await redis.ListRemoveAsync(FetchedList(queue.Key), claims.JobId, -queue.Count()).ConfigureAwait(false);
+            await redis.ScriptEvaluateAsync(ToFront, [(RedisKey)$"{prefix}queue:{queue.Key}"], [claims.JobId]).ConfigureAwait(false);
         }
 
         return (int)removed;

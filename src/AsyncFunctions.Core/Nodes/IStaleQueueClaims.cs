@@ -13,6 +13,10 @@ public interface IStaleQueueClaims
     /// </summary>
     Task<QueueClaims> FindAsync(string jobId, CancellationToken cancellationToken = default);
 
-    /// <summary>Removes the entries <see cref="FindAsync"/> found, and none fetched since; returns how many it removed.</summary>
+    /// <summary>
+    /// Removes the entries <see cref="FindAsync"/> found, and none fetched since; returns how many
+    /// it removed. A storage that serves its queue in order of arrival also moves the job's new
+    /// entry to the front: the job was running already and should not wait behind a backlog.
+    /// </summary>
     Task<int> RemoveAsync(QueueClaims claims, CancellationToken cancellationToken = default);
 }
