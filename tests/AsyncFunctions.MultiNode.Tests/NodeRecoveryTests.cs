@@ -165,62 +165,6 @@ public abstract class NodeRecoveryTests<TCluster>(TCluster cluster, ITestOutputH
         Assert.Single(await cluster.HistoryAsync(id), s => s.Name == "Succeeded");
     }
 
-    private const string FencedParent = """
-        { "name": "fence.parent", "inputs": [],
-          "stack": [
-            { "call": "examples.echo", "input": { "value": 0, "delayMs": 8000 }, "as": "busy" },
-            { "var": "ids", "value": [] },
-            { "call": "examples.echo", "async": true, "input": { "value": 1, "delayMs": 15000 }, "as": "child" },
-            { "set": "ids", "op": "push", "value": "=$var.child" },
-            { "await": "=$var.ids", "timeoutSeconds": 600, "as": "outputs" } ],
-          "response": "=$var.child" }
-        """;
-
-    /// <summary>
-    /// A parent's run is paused (SIGSTOP) before it suspends; the other node takes it over, starts
-    /// its own child and suspends. When the paused node wakes, its run starts a child too and
-    /// reaches its suspension: it must not write its checkpoint and waits over the new run's, so
-    /// the parent resumes once, from the new run's checkpoint, with the new run's child.
-    /// </summary>
-    [Fact]
-    public async Task A_node_paused_past_the_timeout_does_not_write_the_suspension_of_the_execution_taken_from_it()
-    {
-        using (var saved = await cluster.Api.Http.PutAsJsonAsync("/api/functions/fence.parent", JsonNode.Parse(FencedParent)))
-        {
-            Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync());
-        }
-
-        await using var first = await cluster.StartNodeAsync("fence-1", workerCount: 2);
-        await using var second = await cluster.StartNodeAsync("fence-2", workerCount: 2);
-        using var response = await cluster.Api.Http.PostAsJsonAsync("/api/functions/fence.parent/executions", new JsonObject { ["input"] = new JsonObject() });
-        var id = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
-        await cluster.Api.WaitForStatusAsync(id, "Processing", TimeSpan.FromSeconds(60));
-        var slow = await RunnerOfMostAsync([id], first, second);
-        var other = slow == first ? second : first;
-
-        slow.Pause();
-        try
-        {
-            // Taken over, run again on the other node up to its await: suspended by the second attempt.
-            await WaitUntilAsync(async () => (await GetAsync(id)) is var r && r["status"]!.GetValue<string>() == "Awaiting" && r["attempts"]!.GetValue<int>() == 2, TimeSpan.FromSeconds(120));
-        }
-        finally
-        {
-            slow.Resume();
-        }
-
-        var outcome = await cluster.Api.AwaitAsync([id], TimeSpan.FromSeconds(120));
-        Assert.True(outcome["completed"]!.GetValue<bool>(), $"{outcome.ToJsonString()}\n{other.Output}");
-        var record = await GetAsync(id);
-        var children = (await cluster.Api.GetJsonAsync($"/api/executions?parentId={id}&limit=10"))["items"]!.AsArray()
-            .OrderBy(c => Time(c!, "createdAt")).Select(c => c!["id"]!.GetValue<string>()).ToList();
-        output.WriteLine($"Children in order of creation: {string.Join(", ", children)}; the parent: {record.ToJsonString()}");
-        Assert.Equal("Succeeded", record["status"]!.GetValue<string>());
-        Assert.Equal(1, record["resumes"]!.GetValue<int>());
-        // The new run's child came first; the slow node's run started the second after it woke.
-        Assert.Equal(children[0], record["output"]!.GetValue<string>());
-    }
-
     /// <summary>The node whose Hangfire server is processing the most of <paramref name="ids"/>.</summary>
     private async Task<ServerNode> RunnerOfMostAsync(string[] ids, params ServerNode[] nodes)
     {

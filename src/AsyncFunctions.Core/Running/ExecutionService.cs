@@ -22,8 +22,7 @@ public sealed class ExecutionService(
     IOptions<ExecutionOptions> options,
     SyncRunLeases leases,
     TimeProvider time,
-    IWorkerCapacity? workerCapacity = null,
-    IRunFence? runFence = null) : IExecutionService
+    IWorkerCapacity? workerCapacity = null) : IExecutionService
 {
     private int _awaitingJobs;
 
@@ -256,19 +255,12 @@ public sealed class ExecutionService(
             var run = await InvokeAsync(function, info, input, options.Value.SuspendWaits, (resumable, checkpoint), static (context, state, token) => state.resumable.RunAsync(context, state.checkpoint, token), cancellationToken).ConfigureAwait(false);
             if (run.Suspension is { } suspension)
             {
-                // A run whose execution another node took over while this node was silent would
-                // write its checkpoint and waits over the new run's.
-                if (runFence?.IsCurrent(record.Id) == false)
-                {
-                    throw new RunTakenOverException(record.Id);
-                }
-
                 await store.SuspendAsync(record.Id, suspension, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             }
 
             return run;
         }
-        catch (Exception ex) when (ex is not ExecutionFailedException and not RunTakenOverException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (ex is not ExecutionFailedException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
             throw new ExecutionFailedException(ExecutionErrors.From(ex), ex);
         }

@@ -54,13 +54,6 @@ public sealed partial class ExecutionJob(IExecutionService executions, RunningEx
         {
             run = await executions.RunQueuedAsync(id, stop.Token).ConfigureAwait(false);
         }
-        catch (RunTakenOverException)
-        {
-            // The run found, before saving its suspension, that another node took the job over.
-            activity?.SetStatus(ActivityStatusCode.Error, "taken over");
-            LogTakenOver(id);
-            throw new JobAbortedException();
-        }
         catch (Exception) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             // Cancelled on this node: the job was deleted. As for Hangfire's own abort, the worker
@@ -86,7 +79,6 @@ public sealed partial class ExecutionJob(IExecutionService executions, RunningEx
         finally
         {
             running.Unregister(id, stop);
-            ownership.End(claim);
         }
 
         ThrowIfTakenOver(claim);

@@ -15,7 +15,6 @@ public static class NodeRecoveryComposition
         services.TryAddSingleton<NodeIdentity>();
         services.TryAddSingleton<RunOwners>();
         services.TryAddSingleton<RunOwnership>();
-        services.TryAddSingleton<AsyncFunctions.Running.IRunFence>(sp => sp.GetRequiredService<RunOwnership>());
         services.TryAddSingleton<ProcessingOwnerFilter>();
         services.TryAddSingleton<INodeHeartbeatStore>(sp => new DapperNodeHeartbeatStore(sp.GetRequiredService<SqlDialect>()));
         services.TryAddSingleton(sp => sp.GetRequiredService<StorageProvider>().CreateStaleQueueClaims?.Invoke(sp) ?? new NoStaleQueueClaims());

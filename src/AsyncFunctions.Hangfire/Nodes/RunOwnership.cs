@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using AsyncFunctions.Hangfire.Startup;
-using AsyncFunctions.Running;
 using Hangfire;
 using Hangfire.States;
 using Microsoft.Extensions.Options;
@@ -16,26 +14,9 @@ namespace AsyncFunctions.Hangfire.Nodes;
 /// The look at the job is skipped (no cost) while this node's heartbeat is fresh and no takeover
 /// was noticed since the run began: then no survivor can have acted.
 /// </summary>
-public sealed class RunOwnership(NodeIdentity identity, RunOwners owners, JobStorage storage, IOptions<ServerOptions> options) : IRunFence
+public sealed class RunOwnership(NodeIdentity identity, RunOwners owners, JobStorage storage, IOptions<ServerOptions> options)
 {
-    private readonly ConcurrentDictionary<string, RunClaim> _running = new(StringComparer.Ordinal);
-
-    /// <summary>Notes the run of <paramref name="jobId"/> starting on this node, until <see cref="End"/>.</summary>
-    public RunClaim Begin(string jobId, string serverId)
-    {
-        var claim = new RunClaim(jobId, serverId, owners.Take(jobId), identity.Now());
-        _running[jobId] = claim;
-        return claim;
-    }
-
-    public void End(RunClaim run)
-    {
-        ArgumentNullException.ThrowIfNull(run);
-        _running.TryRemove(new KeyValuePair<string, RunClaim>(run.JobId, run));
-    }
-
-    /// <summary>Whether the run of <paramref name="executionId"/> on this node (if any) still owns its job.</summary>
-    public bool IsCurrent(string executionId) => !_running.TryGetValue(executionId, out var run) || !WasTakenOver(run);
+    public RunClaim Begin(string jobId, string serverId) => new(jobId, serverId, owners.Take(jobId), identity.Now());
 
     /// <summary>True when the job is no longer in the Processing state this run started under.</summary>
     public bool WasTakenOver(RunClaim run)
