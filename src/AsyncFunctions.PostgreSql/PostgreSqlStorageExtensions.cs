@@ -1,3 +1,4 @@
+using AsyncFunctions.Storage.Nodes;
 using AsyncFunctions.Storage.PostgreSql;
 using AsyncFunctions.Awaiting;
 using AsyncFunctions.Hangfire.DependencyInjection;
@@ -56,6 +57,7 @@ public static class PostgreSqlStorageExtensions
             },
             CreateDialect = sp => sp.GetRequiredService<PostgreSqlDialect>(),
             CreatesJobsInTransactionScope = oneTransaction,
+            CreateStaleQueueClaims = sp => new DapperStaleQueueClaims(sp.GetRequiredService<PostgreSqlDialect>(), options.HangfireSchemaName),
             MigrateAsync = (_, cancellationToken) => PostgreSqlSchema.MigrateAsync(connectionString, options.HangfireSchema, options.HangfireSchemaName, cancellationToken),
         });
     }

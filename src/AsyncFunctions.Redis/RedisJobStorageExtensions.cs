@@ -30,12 +30,16 @@ public static class RedisJobStorageExtensions
         // itself. The container owns it, so it is closed with the host: left to the finalizer,
         // a stopped host's connections and timers stayed alive until a collection ran.
         builder.Services.TryAddSingleton(_ => new RedisJobsConnection(ConnectionMultiplexer.Connect(configuration)));
-        return builder.UseJobStorage("Redis", sp =>
-        {
-            var functionTimeout = sp.GetRequiredService<IOptions<ExecutionOptions>>().Value.DefaultTimeout;
-            var hangfire = options.ToHangfireOptions(configuration.DefaultDatabase ?? 0, functionTimeout);
-            return new RedisStorage(sp.GetRequiredService<RedisJobsConnection>().Multiplexer, hangfire);
-        });
+        var db = options.Db ?? configuration.DefaultDatabase ?? 0;
+        return builder.UseJobStorage(
+            "Redis",
+            sp =>
+            {
+                var functionTimeout = sp.GetRequiredService<IOptions<ExecutionOptions>>().Value.DefaultTimeout;
+                var hangfire = options.ToHangfireOptions(configuration.DefaultDatabase ?? 0, functionTimeout);
+                return new RedisStorage(sp.GetRequiredService<RedisJobsConnection>().Multiplexer, hangfire);
+            },
+            sp => new RedisStaleQueueClaims(() => sp.GetRequiredService<RedisJobsConnection>().Multiplexer.GetDatabase(db), options.Prefix));
     }
 
     private static ConfigurationOptions ParseConnectionString(string connectionString)

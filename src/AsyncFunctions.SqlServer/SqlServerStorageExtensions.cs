@@ -1,4 +1,6 @@
+using AsyncFunctions.Storage.Nodes;
 using AsyncFunctions.Storage.SqlServer;
+using Microsoft.Extensions.DependencyInjection;
 using AsyncFunctions.Hangfire.DependencyInjection;
 using AsyncFunctions.Hangfire.Storage;
 using Hangfire.SqlServer;
@@ -38,6 +40,7 @@ public static class SqlServerStorageExtensions
                 return new SqlServerStorage(connectionString, options.ToHangfireOptions());
             },
             CreateDialect = _ => new SqlServerDialect(connectionString),
+            CreateStaleQueueClaims = sp => new DapperStaleQueueClaims(sp.GetRequiredService<AsyncFunctions.Storage.SqlDialect>(), options.HangfireSchemaName),
             MigrateAsync = (_, cancellationToken) => SqlServerSchema.MigrateAsync(connectionString, options.HangfireSchema, options.HangfireSchemaName, cancellationToken),
         });
     }

@@ -49,4 +49,19 @@ public abstract partial class SqlDialect
 
     /// <summary>Deletes the rows of nodes silent since before @Before (parameters: Before).</summary>
     public virtual string ForgetNodesSql => "DELETE FROM af_nodes WHERE last_heartbeat_at < @Before";
+
+    /// <summary>
+    /// The ids of a job's fetched rows in Hangfire's queue table (Hangfire.PostgreSql's
+    /// <c>jobqueue</c>, Hangfire.SqlServer's <c>JobQueue</c>; the same columns, unquoted names fold
+    /// to either) in the schema <paramref name="hangfireSchema"/> (parameters: JobId).
+    /// </summary>
+    public virtual string FetchedQueueRowsSql(string hangfireSchema) =>
+        $"SELECT id FROM {HangfireTable(hangfireSchema, "jobqueue")} WHERE jobid = @JobId AND fetchedat IS NOT NULL";
+
+    /// <summary>Deletes the job's rows of the list parameter @Ids from Hangfire's queue table (parameters: JobId, Ids).</summary>
+    public virtual string DeleteQueueRowsSql(string hangfireSchema) =>
+        $"DELETE FROM {HangfireTable(hangfireSchema, "jobqueue")} WHERE jobid = @JobId AND {InList("id", "@Ids")}";
+
+    /// <summary>A table of Hangfire's schema, quoted as the job storage quotes the schema's name.</summary>
+    public virtual string HangfireTable(string schema, string table) => $"{schema}.{table}";
 }

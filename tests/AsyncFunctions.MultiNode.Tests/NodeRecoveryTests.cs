@@ -7,13 +7,15 @@ using Xunit.Abstractions;
 namespace AsyncFunctions.MultiNode.Tests;
 
 /// <summary>
-/// Node heartbeats and takeover across real server processes on PostgreSQL: a killed node's
-/// executions run again on another node after the node timeout (not after Hangfire's five-minute
-/// invisibility timeout set by the fixture), a node paused past the timeout does not complete what
-/// was taken from it, and a shorter pause takes nothing over.
+/// Node heartbeats and takeover across real server processes, on each shared job storage (the
+/// subclasses at the end): a killed node's executions run again on another node after the node
+/// timeout (not after the job storage's five-minute invisibility timeout set by the fixtures), the
+/// dead node's fetched queue entry is removed so it cannot hand the job out a third time, a node
+/// paused past the timeout does not complete what was taken from it, and a shorter pause takes
+/// nothing over.
 /// </summary>
-[Collection(nameof(RecoveryCollection))]
-public sealed class NodeRecoveryTests(RecoveryClusterFixture cluster, ITestOutputHelper output) : IClassFixture<RecoveryClusterFixture>
+public abstract class NodeRecoveryTests<TCluster>(TCluster cluster, ITestOutputHelper output) : IClassFixture<TCluster>
+    where TCluster : ClusterFixture
 {
     [Fact]
     public async Task Executions_of_a_killed_node_finish_on_another_node_within_the_node_timeout_plus_their_run_time()
@@ -42,10 +44,12 @@ public sealed class NodeRecoveryTests(RecoveryClusterFixture cluster, ITestOutpu
         Assert.NotEmpty(running);
 
         // Node timeout + run time + a margin for a busy machine: far below the invisibility timeout.
-        var limit = RecoveryClusterFixture.NodeTimeout + TimeSpan.FromMilliseconds(RunMs) + TimeSpan.FromSeconds(30);
+        var limit = cluster.NodeTimeout + TimeSpan.FromMilliseconds(RunMs) + TimeSpan.FromSeconds(30);
         var outcome = await cluster.Api.AwaitAsync(ids, limit);
         Assert.True(outcome["completed"]!.GetValue<bool>(), $"{outcome.ToJsonString()}\n{survivor.Output}\n{cluster.Api.Output}");
-        output.WriteLine($"All {ids.Length} finished {clock.Elapsed.TotalSeconds:F1} s after the kill (node timeout {RecoveryClusterFixture.NodeTimeout.TotalSeconds} s, run time {RunMs / 1000.0} s).");
+        var target = cluster.NodeTimeout + TimeSpan.FromMilliseconds(RunMs) + TimeSpan.FromSeconds(2);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"All {ids.Length} finished {clock.Elapsed.TotalSeconds:F1} s after the kill (node timeout {cluster.NodeTimeout.TotalSeconds} s + run time {RunMs / 1000.0} s + 2 s = {target.TotalSeconds} s); load average {Machine.LoadAverage()}."));
         for (var i = 0; i < ids.Length; i++)
         {
             var record = await GetAsync(ids[i]);
@@ -58,7 +62,8 @@ public sealed class NodeRecoveryTests(RecoveryClusterFixture cluster, ITestOutpu
             if (takenOver)
             {
                 var restartedAfter = Time(record, "startedAt") - killedAt;
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ids[i]} started again {restartedAfter.TotalSeconds:F1} s after the kill."));
+                var finishedAfter = Time(record, "completedAt") - killedAt;
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ids[i]} started again {restartedAfter.TotalSeconds:F1} s and finished {finishedAfter.TotalSeconds:F1} s after the kill."));
                 // The job's page shows the takeover in the execution panel.
                 var page = await cluster.Api.Http.GetStringAsync($"/hangfire/jobs/details/{ids[i]}");
                 Assert.Contains("class=\"af-takeover\"", page, StringComparison.Ordinal);
@@ -69,6 +74,53 @@ public sealed class NodeRecoveryTests(RecoveryClusterFixture cluster, ITestOutpu
         var nodes = await cluster.Api.Http.GetStringAsync("/hangfire/nodes");
         var row = nodes.Split("<tr class=\"af-node\">").Single(r => r.Contains($":{doomed.ProcessId}:", StringComparison.Ordinal));
         Assert.Contains($"{running.Count} execution(s) requeued or ended", row, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The dead node's fetched queue entry is removed at the takeover. Left in place, it becomes
+    /// visible again after the invisibility timeout (15 s here on PostgreSQL, so within the new
+    /// run) and Hangfire hands the job to another worker, which moves it from Processing to
+    /// Processing: the new run is stopped and the job runs a third time. On Redis the entry stays
+    /// in the fetched list until the storage's watcher requeues it.
+    /// </summary>
+    [Fact]
+    public async Task The_killed_node_s_fetched_queue_entry_is_removed_at_the_takeover_so_the_job_runs_only_twice()
+    {
+        const int RunMs = 25_000;
+        (string, string)[] quick =
+        [
+            ("AsyncFunctions__Server__HeartbeatInterval", "00:00:01"),
+            ("AsyncFunctions__Server__NodeTimeout", "00:00:04"),
+            ("AsyncFunctions__Storage__PostgreSql__InvisibilityTimeout", "00:00:15"),
+        ];
+        await using var first = await cluster.StartNodeAsync("stale-1", workerCount: 2, quick);
+        await using var second = await cluster.StartNodeAsync("stale-2", workerCount: 2, quick);
+        var id = await StartAsync(JsonValue.Create("twice"), RunMs);
+        await cluster.Api.WaitForStatusAsync(id, "Processing", TimeSpan.FromSeconds(60));
+        var doomed = await RunnerOfMostAsync([id], first, second);
+        var survivor = doomed == first ? second : first;
+        Assert.Equal(1, await cluster.FetchedEntriesAsync(id));
+        var killedAt = DateTimeOffset.UtcNow;
+        doomed.Kill();
+
+        // Taken over and started again on the survivor: only the survivor's fetch is left.
+        await WaitUntilAsync(async () => (await GetAsync(id)) is var r && r["status"]!.GetValue<string>() == "Processing" && r["attempts"]!.GetValue<int>() == 2, TimeSpan.FromSeconds(90));
+        var startedAgain = DateTimeOffset.UtcNow - killedAt;
+        Assert.Contains(await cluster.HistoryAsync(id), s => s.Reason?.StartsWith("Taken over from node", StringComparison.Ordinal) == true);
+        await WaitUntilAsync(async () => (await cluster.ProcessingOnAsync(await cluster.ServerIdAsync(survivor))).Contains(id), TimeSpan.FromSeconds(30));
+        Assert.Equal(1, await cluster.FetchedEntriesAsync(id));
+
+        var outcome = await cluster.Api.AwaitAsync([id], TimeSpan.FromSeconds(120));
+        Assert.True(outcome["completed"]!.GetValue<bool>(), $"{outcome.ToJsonString()}\n{survivor.Output}");
+        var record = await GetAsync(id);
+        Assert.Equal("Succeeded", record["status"]!.GetValue<string>());
+        await WaitUntilAsync(async () => (await cluster.HistoryAsync(id)).Any(s => s.Name == "Succeeded"), TimeSpan.FromSeconds(30));
+        var history = await cluster.HistoryAsync(id);
+        Assert.True(history.Count(s => s.Name == "Processing") == 2, string.Join(" -> ", history.Select(s => $"{s.Name} ({s.Reason})")));
+        Assert.Equal(2, record["attempts"]!.GetValue<int>());
+        await WaitUntilAsync(async () => await cluster.FetchedEntriesAsync(id) == 0, TimeSpan.FromSeconds(30));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Started again {startedAgain.TotalSeconds:F1} s after the kill (node timeout 4 s), finished {(Time(record, "completedAt") - killedAt).TotalSeconds:F1} s after it; two runs, no queue entry left; load average {Machine.LoadAverage()}."));
     }
 
     [Fact]
@@ -189,3 +241,13 @@ public sealed class NodeRecoveryTests(RecoveryClusterFixture cluster, ITestOutpu
     private static DateTimeOffset Time(JsonNode record, string field) =>
         DateTimeOffset.Parse(record[field]!.GetValue<string>(), CultureInfo.InvariantCulture);
 }
+
+/// <summary>Node recovery with jobs and results in PostgreSQL.</summary>
+[Collection(nameof(RecoveryCollection))]
+public sealed class PostgreSqlNodeRecoveryTests(RecoveryClusterFixture cluster, ITestOutputHelper output)
+    : NodeRecoveryTests<RecoveryClusterFixture>(cluster, output);
+
+/// <summary>Node recovery with jobs in Redis and results in PostgreSQL.</summary>
+[Collection(nameof(RecoveryCollection))]
+public sealed class RedisNodeRecoveryTests(RedisRecoveryClusterFixture cluster, ITestOutputHelper output)
+    : NodeRecoveryTests<RedisRecoveryClusterFixture>(cluster, output);

@@ -1,76 +1,121 @@
+using System.Globalization;
+using System.Text.Json;
 using AsyncFunctions.Storage.Tests.Fixtures;
+using StackExchange.Redis;
 
 namespace AsyncFunctions.MultiNode.Tests;
 
 /// <summary>
 /// Jobs in Redis (the run's throwaway redis-server, a key prefix of its own), results in a
 /// PostgreSQL database of its own, and one API-only node (WorkerCount 0) that every test talks
-/// to; the tests start and kill worker nodes themselves.
+/// to; the tests start and kill worker nodes themselves. Hangfire's jobs are read from Redis
+/// with the keys of Hangfire.Redis.StackExchange.
 /// </summary>
-public sealed class RedisClusterFixture : IAsyncLifetime
+public class RedisClusterFixture : ClusterFixture
 {
-    private PostgreSqlTestServer? _postgres;
+    private ConnectionMultiplexer? _redis;
 
-    public IReadOnlyDictionary<string, string> Settings { get; private set; } = new Dictionary<string, string>();
+    public RedisClusterFixture()
+        : this("af_redis_cluster", invisibility: "00:00:30", functionTimeout: "00:00:20")
+    {
+    }
 
-    public string ConnectionString { get; private set; } = "";
+    /// <param name="invisibility">
+    /// Hangfire.Redis' invisibility timeout, which must exceed the function timeout: after it
+    /// (plus up to a minute until the storage's watcher looks) a killed node's job runs again
+    /// even without the node takeover.
+    /// </param>
+    protected RedisClusterFixture(string database, string invisibility, string functionTimeout)
+        : base(database, new Dictionary<string, string>())
+    {
+        Invisibility = invisibility;
+        FunctionTimeout = functionTimeout;
+    }
+
+    private string Invisibility { get; }
+
+    private string FunctionTimeout { get; }
 
     /// <summary>The Redis server of the jobs and the key prefix of this cluster.</summary>
     public (string Server, string Prefix) Jobs { get; private set; }
 
-    public ServerNode Api { get; private set; } = null!;
-
-    public async Task InitializeAsync()
+    protected override async Task PrepareJobStorageAsync()
     {
         var redis = await RedisTestServer.GetAsync();
-        _postgres = await PostgreSqlTestServer.GetAsync();
-        ConnectionString = await _postgres.CreateDatabaseAsync("af_redis_cluster");
         var prefix = $"{{cluster-{Guid.NewGuid():N}}}:";
         Jobs = (redis.ConnectionString, prefix);
-        Settings = new Dictionary<string, string>
+        _redis = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        NodeSettings = new Dictionary<string, string>
         {
             ["AsyncFunctions__Storage__Jobs__Provider"] = "Redis",
             ["ConnectionStrings__AsyncFunctionsJobs"] = redis.ConnectionString,
             ["AsyncFunctions__Storage__Jobs__Redis__Prefix"] = prefix,
             ["AsyncFunctions__Storage__Jobs__Redis__FetchTimeout"] = "00:00:01",
-            // A killed node's job runs again after the invisibility timeout (plus up to a minute
-            // until the storage's watcher looks), which must exceed the function timeout: 30 s and
-            // 20 s keep the crash test moderate.
-            ["AsyncFunctions__Storage__Jobs__Redis__InvisibilityTimeout"] = "00:00:30",
-            ["AsyncFunctions__Execution__DefaultTimeout"] = "00:00:20",
+            ["AsyncFunctions__Storage__Jobs__Redis__InvisibilityTimeout"] = Invisibility,
+            ["AsyncFunctions__Execution__DefaultTimeout"] = FunctionTimeout,
         };
-        Api = await StartNodeAsync("api", workerCount: 0);
     }
 
-    public Task<ServerNode> StartNodeAsync(string name, int workerCount) =>
-        ServerNode.StartAsync(name, ConnectionString, workerCount, Settings);
+    private IDatabase Redis => _redis!.GetDatabase();
 
-    /// <summary>Whether Redis holds the Hangfire job of <paramref name="id"/> (asked with redis-cli), so the cluster truly runs on Redis.</summary>
-    public async Task<bool> JobInRedisAsync(string id)
+    protected override async ValueTask DisposeJobStorageAsync()
     {
-        var (host, port) = (Jobs.Server.Split(':')[0], Jobs.Server.Split(':')[1]);
-        var start = new System.Diagnostics.ProcessStartInfo("redis-cli") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var argument in new[] { "-h", host, "-p", port, "EXISTS", $"{Jobs.Prefix}job:{id}" })
+        if (_redis is not null)
         {
-            start.ArgumentList.Add(argument);
+            await _redis.DisposeAsync();
         }
-
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return output.Trim() == "1";
     }
 
-    public async Task DisposeAsync()
+    /// <summary>Whether Redis holds the Hangfire job of <paramref name="id"/>, so the cluster truly runs on Redis.</summary>
+    public Task<bool> JobInRedisAsync(string id) => Redis.KeyExistsAsync($"{Jobs.Prefix}job:{id}");
+
+    public override async Task<IReadOnlyList<string>> ProcessingOnAsync(string serverId)
     {
-        if (Api is not null)
+        var ids = new List<string>();
+        foreach (var id in await Redis.SortedSetRangeByRankAsync($"{Jobs.Prefix}processing"))
         {
-            await Api.DisposeAsync();
+            var state = await Redis.HashGetAsync($"{Jobs.Prefix}job:{id}:state", ["State", "ServerId"]);
+            if (state[0] == "Processing" && state[1] == serverId)
+            {
+                ids.Add(id!);
+            }
         }
 
-        if (_postgres is not null && ConnectionString.Length > 0)
+        return ids;
+    }
+
+    public override async Task<IReadOnlyList<(string Name, string? Reason, DateTime At)>> TimedHistoryAsync(string id)
+    {
+        var states = new List<(string, string?, DateTime)>();
+        foreach (var entry in await Redis.ListRangeAsync($"{Jobs.Prefix}job:{id}:history"))
         {
-            await _postgres.DropDatabaseAsync(ConnectionString);
+            var data = JsonSerializer.Deserialize<Dictionary<string, string?>>(entry.ToString())!;
+            // Hangfire writes the time as Unix milliseconds (older versions: ISO 8601).
+            var created = data["CreatedAt"]!;
+            var at = long.TryParse(created, NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
+                ? DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime
+                : DateTime.Parse(created, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+            states.Add((data["State"]!, data.GetValueOrDefault("Reason"), at));
         }
+
+        return states;
+    }
+
+    public override async Task<int> FetchedEntriesAsync(string id)
+    {
+        var count = 0;
+        foreach (var queue in await Redis.SetMembersAsync($"{Jobs.Prefix}queues"))
+        {
+            count += (await Redis.ListRangeAsync($"{Jobs.Prefix}queue:{queue}:dequeued")).Count(e => e == id);
+        }
+
+        return count;
     }
 }
+
+/// <summary>
+/// The cluster of the recovery tests on Redis jobs: an invisibility timeout of five minutes (and a
+/// function timeout of four), so a dead node's jobs can run again within the tests' time only
+/// through the node takeover; node heartbeats keep their defaults.
+/// </summary>
+public sealed class RedisRecoveryClusterFixture() : RedisClusterFixture("af_redis_recovery", invisibility: "00:05:00", functionTimeout: "00:04:00");

@@ -38,7 +38,10 @@ public sealed class AsyncFunctionsBuilder(IServiceCollection services)
     /// Jobs and rows then never commit together, so the job storage's own installation (if any)
     /// is the caller's concern and <see cref="StorageProvider.CreatesJobsInTransactionScope"/> is off.
     /// </summary>
-    public AsyncFunctionsBuilder UseJobStorage(string name, Func<IServiceProvider, global::Hangfire.JobStorage> createJobStorage)
+    public AsyncFunctionsBuilder UseJobStorage(
+        string name,
+        Func<IServiceProvider, global::Hangfire.JobStorage> createJobStorage,
+        Func<IServiceProvider, AsyncFunctions.Nodes.IStaleQueueClaims>? createStaleQueueClaims = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(createJobStorage);
@@ -52,6 +55,7 @@ public sealed class AsyncFunctionsBuilder(IServiceCollection services)
             MigrateAsync = results.MigrateAsync,
             JobsSurviveRestart = true,
             CreatesJobsInTransactionScope = false,
+            CreateStaleQueueClaims = createStaleQueueClaims,
         };
         return this;
     }

@@ -9,13 +9,14 @@ namespace AsyncFunctions.Hangfire.Nodes;
 
 /// <summary>
 /// Takes a dead node's work over, once its takeover was claimed: requeues the jobs its Hangfire
-/// server was processing and ends its sync runs (whose callers were connected to it) as
-/// <c>execution.lost</c>.
+/// server was processing, removes the queue entries the dead node had fetched for them, and ends
+/// its sync runs (whose callers were connected to it) as <c>execution.lost</c>.
 /// </summary>
 public sealed partial class ExecutionTakeover(
     JobStorage storage,
     IBackgroundJobClient jobs,
     INodeHeartbeatStore nodes,
+    IStaleQueueClaims queueClaims,
     IExecutionStore store,
     TimeProvider time,
     ILogger<ExecutionTakeover> logger)
@@ -56,11 +57,18 @@ public sealed partial class ExecutionTakeover(
                 continue;
             }
 
+            // The dead node's fetched entry, noted before the requeue adds the job's new one: left
+            // in place it would become visible after the storage's invisibility timeout and hand
+            // the job to another worker while its new run is still going (a third run). Removed
+            // only after the requeue: a takeover that dies in between leaves the entry to that
+            // timeout, as before, rather than a Processing job with no entry at all.
+            var claims = await queueClaims.FindAsync(id, cancellationToken).ConfigureAwait(false);
             var record = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
             if (jobs.ChangeState(id, NextState(record, reason), ProcessingState.StateName))
             {
                 requeued++;
-                LogRequeued(id, node.NodeId);
+                var removed = await queueClaims.RemoveAsync(claims, cancellationToken).ConfigureAwait(false);
+                LogRequeued(id, node.NodeId, removed);
             }
         }
 
@@ -130,8 +138,8 @@ public sealed partial class ExecutionTakeover(
         return ended;
     }
 
-    [LoggerMessage(LogLevel.Warning, "Execution {Id} was requeued: node {Node}, which was running it, stopped sending heartbeats.")]
-    private partial void LogRequeued(string id, string node);
+    [LoggerMessage(LogLevel.Warning, "Execution {Id} was requeued: node {Node}, which was running it, stopped sending heartbeats ({Removed} fetched queue entry of that node removed).")]
+    private partial void LogRequeued(string id, string node, int removed);
 
     [LoggerMessage(LogLevel.Warning, "Sync execution {Id} is now Failed with code execution.lost: node {Node}, which was running it, stopped sending heartbeats.")]
     private partial void LogSyncRunEnded(string id, string node);

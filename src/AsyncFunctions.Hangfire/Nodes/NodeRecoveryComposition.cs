@@ -1,3 +1,4 @@
+using AsyncFunctions.Hangfire.Storage;
 using AsyncFunctions.Nodes;
 using AsyncFunctions.Storage;
 using AsyncFunctions.Storage.Nodes;
@@ -16,6 +17,7 @@ public static class NodeRecoveryComposition
         services.TryAddSingleton<RunOwnership>();
         services.TryAddSingleton<ProcessingOwnerFilter>();
         services.TryAddSingleton<INodeHeartbeatStore>(sp => new DapperNodeHeartbeatStore(sp.GetRequiredService<SqlDialect>()));
+        services.TryAddSingleton(sp => sp.GetRequiredService<StorageProvider>().CreateStaleQueueClaims?.Invoke(sp) ?? new NoStaleQueueClaims());
         services.TryAddSingleton<ExecutionTakeover>();
         services.AddHostedService<NodeHeartbeatService>();
     }

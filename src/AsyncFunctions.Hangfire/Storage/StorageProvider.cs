@@ -1,3 +1,4 @@
+using AsyncFunctions.Nodes;
 using Hangfire;
 
 using AsyncFunctions.Storage;
@@ -32,4 +33,10 @@ public sealed class StorageProvider
     /// commit together or not at all.
     /// </summary>
     public bool CreatesJobsInTransactionScope { get; init; }
+
+    /// <summary>
+    /// The job storage's fetched queue entries, which a takeover of a dead node removes (see
+    /// docs/node-recovery.md); null for a storage with nothing to remove.
+    /// </summary>
+    public Func<IServiceProvider, IStaleQueueClaims>? CreateStaleQueueClaims { get; init; }
 }

@@ -112,6 +112,9 @@ public sealed class PostgreSqlDialect : SqlDialect, IAsyncDisposable, IDisposabl
 
     public override string Page(string selectWhereOrderBy) => selectWhereOrderBy + " LIMIT @Limit";
 
+    /// <summary>Hangfire.PostgreSql quotes its schema's name, so a mixed-case name keeps its case.</summary>
+    public override string HangfireTable(string schema, string table) => $"\"{schema}\".{table}";
+
     /// <summary>A UTC <see cref="DateTime"/>, which Npgsql sends as timestamptz.</summary>
     public override object ToDb(DateTimeOffset value) => value.UtcDateTime;
 

@@ -121,6 +121,8 @@ public sealed class SqlServerDialect(string connectionString) : SqlDialect
 
     public override string Page(string selectWhereOrderBy) => selectWhereOrderBy + " OFFSET 0 ROWS FETCH NEXT @Limit ROWS ONLY";
 
+    public override string HangfireTable(string schema, string table) => $"[{schema}].{table}";
+
     /// <summary>A UTC <see cref="DateTimeOffset"/>: SqlClient sends it as datetimeoffset(7), where a DateTime would go as datetime.</summary>
     public override object ToDb(DateTimeOffset value) => value.ToUniversalTime();
 

@@ -55,7 +55,37 @@ public sealed class RedisTestServer : IAsyncDisposable
             $"No redis-server on PATH. Install Redis (apt-get install -y redis-server) or set {environmentVariable} to a connection string.");
         var folder = Path.Combine(Path.GetTempPath(), "af-redis-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(folder);
-        var port = FreePort();
+        for (var attempt = 1; ; attempt++)
+        {
+            // redis-server cannot be told to bind a port the system picks, so a free port is
+            // released before the server binds it: another process may take it in between, and
+            // then the start fails and is tried again on another port.
+            var port = FreePort();
+            var process = StartProcess(binary, folder, port);
+            try
+            {
+                await WaitForPortAsync(port, process, folder).ConfigureAwait(false);
+                return new RedisTestServer(
+                    $"127.0.0.1:{port}",
+                    $"redis-server started in a temp folder (AOF on, appendfsync everysec)",
+                    process,
+                    folder);
+            }
+            catch (InvalidOperationException) when (attempt < 5)
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill();
+                    await process.WaitForExitAsync().ConfigureAwait(false);
+                }
+
+                process.Dispose();
+            }
+        }
+    }
+
+    private static Process StartProcess(string binary, string folder, int port)
+    {
         var start = new ProcessStartInfo(binary)
         {
             UseShellExecute = false,
@@ -78,12 +108,7 @@ public sealed class RedisTestServer : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await WaitForPortAsync(port, process, folder).ConfigureAwait(false);
-        return new RedisTestServer(
-            $"127.0.0.1:{port}",
-            $"redis-server started in a temp folder (AOF on, appendfsync everysec)",
-            process,
-            folder);
+        return process;
     }
 
     /// <summary>Stops a server started by <see cref="StartAsync"/> and deletes its folder; a given server is left alone.</summary>
@@ -127,11 +152,22 @@ public sealed class RedisTestServer : IAsyncDisposable
 
             try
             {
+                // A PING answered while our process runs: the listener is this redis-server, not
+                // another process that took the port first.
                 using var client = new TcpClient();
                 await client.ConnectAsync(IPAddress.Loopback, port).ConfigureAwait(false);
-                return;
+                var stream = client.GetStream();
+                await stream.WriteAsync("PING\r\n"u8.ToArray()).ConfigureAwait(false);
+                var buffer = new byte[16];
+                var read = await stream.ReadAsync(buffer).ConfigureAwait(false);
+                if (System.Text.Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal) && !process.HasExited)
+                {
+                    return;
+                }
+
+                await Task.Delay(50).ConfigureAwait(false);
             }
-            catch (SocketException)
+            catch (Exception e) when (e is SocketException or IOException)
             {
                 await Task.Delay(50).ConfigureAwait(false);
             }

@@ -58,6 +58,10 @@ public sealed class TransactSqlParseTests
             CreatedBefore = DateTimeOffset.UnixEpoch,
         }));
 
+        // The takeover's statements on Hangfire's queue table, in Hangfire.SqlServer's default schema.
+        data.Add(nameof(SqlDialect.FetchedQueueRowsSql), dialect.FetchedQueueRowsSql("HangFire"));
+        data.Add(nameof(SqlDialect.DeleteQueueRowsSql), dialect.DeleteQueueRowsSql("HangFire"));
+
         // The migration lock and every other T-SQL constant of the provider.
         foreach (var field in typeof(SqlServerDialect).GetFields(BindingFlags.Public | BindingFlags.Static)
                      .Where(f => f.IsLiteral && f.FieldType == typeof(string) && f.Name.EndsWith("Sql", StringComparison.Ordinal)))

@@ -1,0 +1,9 @@
+namespace AsyncFunctions.Nodes;
+
+/// <summary>For job storages without a queue to clean (in-memory jobs on one node): finds nothing.</summary>
+public sealed class NoStaleQueueClaims : IStaleQueueClaims
+{
+    public Task<QueueClaims> FindAsync(string jobId, CancellationToken cancellationToken = default) => Task.FromResult(QueueClaims.None(jobId));
+
+    public Task<int> RemoveAsync(QueueClaims claims, CancellationToken cancellationToken = default) => Task.FromResult(0);
+}
