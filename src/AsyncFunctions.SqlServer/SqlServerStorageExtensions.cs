@@ -20,6 +20,7 @@ public static class SqlServerStorageExtensions
         var options = new SqlServerProviderOptions();
         configure?.Invoke(options);
         options.Validate();
+        var pooled = options.PooledConnectionString(connectionString);
 
         return builder.UseStorage(new StorageProvider
         {
@@ -35,10 +36,17 @@ public static class SqlServerStorageExtensions
                     SqlServerSchema.MigrateAsync(connectionString, options.HangfireSchema, options.HangfireSchemaName).GetAwaiter().GetResult();
                 }
 
-                return new SqlServerStorage(connectionString, options.ToHangfireOptions());
+                return new SqlServerStorage(pooled, options.ToHangfireOptions());
             },
-            CreateDialect = _ => new SqlServerDialect(connectionString),
-            MigrateAsync = (_, cancellationToken) => SqlServerSchema.MigrateAsync(connectionString, options.HangfireSchema, options.HangfireSchemaName, cancellationToken),
+            CreateDialect = _ => new SqlServerDialect(pooled),
+            MigrateAsync = async (_, cancellationToken) =>
+            {
+                await SqlServerSchema.MigrateAsync(connectionString, options.HangfireSchema, options.HangfireSchemaName, cancellationToken).ConfigureAwait(false);
+                if (options.CheckConnectionLimit)
+                {
+                    await SqlServerConnectionCheck.RunAsync(pooled, options, cancellationToken).ConfigureAwait(false);
+                }
+            },
         });
     }
 }
