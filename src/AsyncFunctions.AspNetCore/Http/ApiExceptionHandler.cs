@@ -47,7 +47,7 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExce
                     StatusCodes.Status503ServiceUnavailable,
                     "The database is busy",
                     "The database could not serve this request now (out of connections, a lost or refused connection, a time-out or a lock held too long). " +
-                    "Nothing was lost; send the request again after the Retry-After delay (with the same Idempotency-Key for a start)."),
+                    "Send it again after the Retry-After delay; a start sent again with the same Idempotency-Key starts at most one execution."),
                 DatabaseUnavailableCode),
             _ => null,
         };
