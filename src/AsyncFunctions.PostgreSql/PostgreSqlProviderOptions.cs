@@ -86,6 +86,32 @@ public sealed class PostgreSqlProviderOptions
     /// </summary>
     public bool? GroupCommitWrites { get; set; }
 
+    /// <summary>
+    /// The most connections this node's one pool opens. Hangfire and the results store share it
+    /// (it replaces a <c>Maximum Pool Size</c> in the connection string); a caller past it waits
+    /// for a free connection, up to the connection string's <c>Timeout</c> (15 s by default), and
+    /// only then fails, with a 503 over HTTP. Outside the pool a node also holds one listening
+    /// connection per idle Hangfire worker (<see cref="EnableLongPolling"/>) and one for
+    /// <see cref="ListenForCompletions"/>. Must exceed the node's <c>AsyncFunctions:Server:WorkerCount</c>:
+    /// a worker changing a job's state holds a connection for Hangfire's lock while it writes the
+    /// result on another. The default, 25, lets two nodes of 20 workers share a server left at
+    /// PostgreSQL's default max_connections of 100.
+    /// </summary>
+    public int MaxPoolSize { get; set; } = 25;
+
+    /// <summary>
+    /// How many nodes share the database, for the start-up check that all of them together stay
+    /// within the server's max_connections (<see cref="CheckConnectionLimit"/>).
+    /// </summary>
+    public int Nodes { get; set; } = 1;
+
+    /// <summary>
+    /// At start-up, read max_connections (less the reserved slots and the role's own limit) and fail
+    /// when <see cref="Nodes"/> nodes could open more than that. Off for a connection pooler in front
+    /// of the server, whose own limit the check cannot see.
+    /// </summary>
+    public bool CheckConnectionLimit { get; set; } = true;
+
     /// <summary>Anything else of Hangfire.PostgreSql, applied last.</summary>
     public Action<PostgreSqlStorageOptions>? ConfigureHangfire { get; set; }
 
@@ -132,6 +158,16 @@ public sealed class PostgreSqlProviderOptions
         if (DistributedLockTimeout < TimeSpan.FromSeconds(5))
         {
             throw new InvalidOperationException($"{Section}:DistributedLockTimeout must be at least 5 seconds; it is {DistributedLockTimeout}.");
+        }
+
+        if (MaxPoolSize is < 2 or > 10_000)
+        {
+            throw new InvalidOperationException($"{Section}:MaxPoolSize must be between 2 and 10000; it is {MaxPoolSize}.");
+        }
+
+        if (Nodes is < 1 or > 1000)
+        {
+            throw new InvalidOperationException($"{Section}:Nodes must be between 1 and 1000; it is {Nodes}.");
         }
 
         if (ListenerMaxReconnectDelay <= TimeSpan.Zero)

@@ -4,7 +4,6 @@ using AsyncFunctions.Awaiting;
 using AsyncFunctions.Hangfire.DependencyInjection;
 using AsyncFunctions.Hangfire.Storage;
 using Hangfire.PostgreSql;
-using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -43,22 +42,25 @@ public static class PostgreSqlStorageExtensions
         builder.Services.TryAddSingleton(sp => new PostgreSqlDialect(
             connectionString,
             enlist: oneTransaction,
-            groupCommit: options.GroupCommitWrites ?? (!oneTransaction && JobsElsewhere(sp))));
+            groupCommit: options.GroupCommitWrites ?? (!oneTransaction && JobsElsewhere(sp)),
+            maxPoolSize: options.MaxPoolSize));
         return builder.UseStorage(new StorageProvider
         {
             Name = ProviderName,
-            CreateJobStorage = sp =>
-            {
-                var hangfire = options.ToHangfireOptions();
-                IConnectionFactory connections = oneTransaction
-                    ? new SharedPoolConnectionFactory(sp.GetRequiredService<PostgreSqlDialect>())
-                    : new NpgsqlConnectionFactory(connectionString, hangfire);
-                return new PostgreSqlStorage(connections, hangfire);
-            },
+            // Hangfire takes its connections from the results store's pool: one pool per node,
+            // bounded by MaxPoolSize, instead of one per connection string with 100 each.
+            CreateJobStorage = sp => new PostgreSqlStorage(new SharedPoolConnectionFactory(sp.GetRequiredService<PostgreSqlDialect>()), options.ToHangfireOptions()),
             CreateDialect = sp => sp.GetRequiredService<PostgreSqlDialect>(),
             CreatesJobsInTransactionScope = oneTransaction,
             CreateStaleQueueClaims = sp => new DapperStaleQueueClaims(sp.GetRequiredService<PostgreSqlDialect>(), options.HangfireSchemaName),
-            MigrateAsync = (_, cancellationToken) => PostgreSqlSchema.MigrateAsync(connectionString, options.HangfireSchema, options.HangfireSchemaName, cancellationToken),
+            MigrateAsync = async (sp, cancellationToken) =>
+            {
+                await PostgreSqlSchema.MigrateAsync(connectionString, options.HangfireSchema, options.HangfireSchemaName, cancellationToken).ConfigureAwait(false);
+                if (options.CheckConnectionLimit)
+                {
+                    await PostgreSqlConnectionCheck.RunAsync(sp, options, cancellationToken).ConfigureAwait(false);
+                }
+            },
         });
     }
 

@@ -34,6 +34,24 @@ public sealed class SqlServerProviderOptions
     /// <summary>Who creates Hangfire's tables; see <see cref="HangfireSchemaSetup"/>.</summary>
     public HangfireSchemaSetup HangfireSchema { get; set; } = HangfireSchemaSetup.WithMigrations;
 
+    /// <summary>
+    /// The most connections this node opens. Hangfire.SqlServer and the results store use the same
+    /// connection string, so SqlClient keeps one pool for both; this sets its <c>Max Pool Size</c>
+    /// (replacing one in the connection string). A caller past it waits for a free connection up
+    /// to the connection string's <c>Connect Timeout</c> and then fails, with a 503 over HTTP.
+    /// </summary>
+    public int MaxPoolSize { get; set; } = 25;
+
+    /// <summary>How many nodes share the database, for the start-up check (<see cref="CheckConnectionLimit"/>).</summary>
+    public int Nodes { get; set; } = 1;
+
+    /// <summary>At start-up, fail when <see cref="Nodes"/> nodes could open more connections than the server's <c>@@MAX_CONNECTIONS</c>.</summary>
+    public bool CheckConnectionLimit { get; set; } = true;
+
+    /// <summary>The connection string both Hangfire and the results store open, with <see cref="MaxPoolSize"/> applied.</summary>
+    public string PooledConnectionString(string connectionString) =>
+        new SqlConnectionStringBuilder(connectionString) { MaxPoolSize = MaxPoolSize, MinPoolSize = Math.Min(new SqlConnectionStringBuilder(connectionString).MinPoolSize, MaxPoolSize) }.ConnectionString;
+
     /// <summary>Anything else of Hangfire.SqlServer, applied last.</summary>
     public Action<SqlServerStorageOptions>? ConfigureHangfire { get; set; }
 
@@ -72,6 +90,16 @@ public sealed class SqlServerProviderOptions
         if (QueuePollInterval < TimeSpan.Zero)
         {
             throw new InvalidOperationException($"{Section}:QueuePollInterval must be zero (long polling) or positive; it is {QueuePollInterval}.");
+        }
+
+        if (MaxPoolSize is < 2 or > 10_000)
+        {
+            throw new InvalidOperationException($"{Section}:MaxPoolSize must be between 2 and 10000; it is {MaxPoolSize}.");
+        }
+
+        if (Nodes is < 1 or > 1000)
+        {
+            throw new InvalidOperationException($"{Section}:Nodes must be between 1 and 1000; it is {Nodes}.");
         }
 
         if (SlidingInvisibilityTimeout <= TimeSpan.Zero)

@@ -22,6 +22,7 @@ public static class SqlServerStorageExtensions
         var options = new SqlServerProviderOptions();
         configure?.Invoke(options);
         options.Validate();
+        var pooled = options.PooledConnectionString(connectionString);
 
         return builder.UseStorage(new StorageProvider
         {
@@ -37,11 +38,18 @@ public static class SqlServerStorageExtensions
                     SqlServerSchema.MigrateAsync(connectionString, options.HangfireSchema, options.HangfireSchemaName).GetAwaiter().GetResult();
                 }
 
-                return new SqlServerStorage(connectionString, options.ToHangfireOptions());
+                return new SqlServerStorage(pooled, options.ToHangfireOptions());
             },
-            CreateDialect = _ => new SqlServerDialect(connectionString),
+            CreateDialect = _ => new SqlServerDialect(pooled),
+            MigrateAsync = async (_, cancellationToken) =>
+            {
+                await SqlServerSchema.MigrateAsync(connectionString, options.HangfireSchema, options.HangfireSchemaName, cancellationToken).ConfigureAwait(false);
+                if (options.CheckConnectionLimit)
+                {
+                    await SqlServerConnectionCheck.RunAsync(pooled, options, cancellationToken).ConfigureAwait(false);
+                }
+            },
             CreateStaleQueueClaims = sp => new DapperStaleQueueClaims(sp.GetRequiredService<AsyncFunctions.Storage.SqlDialect>(), options.HangfireSchemaName),
-            MigrateAsync = (_, cancellationToken) => SqlServerSchema.MigrateAsync(connectionString, options.HangfireSchema, options.HangfireSchemaName, cancellationToken),
         });
     }
 }

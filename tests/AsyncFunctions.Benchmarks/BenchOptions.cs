@@ -28,7 +28,9 @@ public sealed record BenchOptions
                            redis: Redis jobs + PostgreSQL results; starts a throw-away redis-server (AOF
                            everysec), or uses ASYNCFUNCTIONS_BENCH_REDIS, and a PostgreSQL server as postgres does
                            postgres: starts a throw-away server, or uses ASYNCFUNCTIONS_BENCH_POSTGRES;
-                           ASYNCFUNCTIONS_BENCH_POSTGRES_ONE_TRANSACTION=true measures one-transaction starts
+                           ASYNCFUNCTIONS_BENCH_POSTGRES_ONE_TRANSACTION=true measures one-transaction starts;
+                           ASYNCFUNCTIONS_BENCH_POSTGRES_MAX_CONNECTIONS=100 starts the server at PostgreSQL's default limit (300 otherwise);
+                           ASYNCFUNCTIONS_BENCH_POSTGRES_MAX_POOL_SIZE=N sets the platform's pool per host (provider default 25)
                            sqlserver: only with a connection string in ASYNCFUNCTIONS_BENCH_SQLSERVER
           --quick          CI smoke size (3 repetitions, 1,000 executions per burn-down)
           --out FILE       report file (default tests/AsyncFunctions.Benchmarks/results/latest.md)

@@ -11,6 +11,15 @@ public static class StorageCatalog
     /// <summary>"true" turns on <c>Storage:PostgreSql:CreateJobsInOneTransaction</c> for the platform's side.</summary>
     public const string PostgresOneTransactionVariable = "ASYNCFUNCTIONS_BENCH_POSTGRES_ONE_TRANSACTION";
 
+    /// <summary>
+    /// The max_connections of the PostgreSQL server the benchmark starts (300 unless set; PostgreSQL's
+    /// own default is 100, the setting of the connection-limit measurement).
+    /// </summary>
+    public const string PostgresMaxConnectionsVariable = "ASYNCFUNCTIONS_BENCH_POSTGRES_MAX_CONNECTIONS";
+
+    /// <summary>The platform's <c>Storage:PostgreSql:MaxPoolSize</c> per host (the provider's default unless set).</summary>
+    public const string PostgresMaxPoolSizeVariable = "ASYNCFUNCTIONS_BENCH_POSTGRES_MAX_POOL_SIZE";
+
     /// <summary>Why <paramref name="name"/> cannot be measured in this build or environment; null when it can.</summary>
     public static string? Unavailable(string name) => name switch
     {

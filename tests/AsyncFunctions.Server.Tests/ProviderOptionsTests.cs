@@ -70,4 +70,42 @@ public sealed class ProviderOptionsTests
 
         Assert.Equal(TimeSpan.FromSeconds(2), hangfire.QueuePollInterval);
     }
+
+    [Fact]
+    public void Sql_server_pool_size_replaces_the_connection_strings_own()
+    {
+        var pooled = new SqlServerProviderOptions { MaxPoolSize = 30 }.PooledConnectionString("Server=db;Database=af;Max Pool Size=200;Min Pool Size=50");
+        var builder = new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(pooled);
+
+        Assert.Equal(30, builder.MaxPoolSize);
+        Assert.Equal(30, builder.MinPoolSize);
+        Assert.Equal(25, new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(new SqlServerProviderOptions().PooledConnectionString("Server=db")).MaxPoolSize);
+    }
+
+    [Theory]
+    [InlineData(1, 1, "MaxPoolSize")]
+    [InlineData(25, 0, "Nodes")]
+    public void Pool_settings_out_of_range_are_rejected_naming_the_key(int maxPoolSize, int nodes, string key)
+    {
+        var postgres = Assert.Throws<InvalidOperationException>(() => new PostgreSqlProviderOptions { MaxPoolSize = maxPoolSize, Nodes = nodes }.Validate());
+        var sqlServer = Assert.Throws<InvalidOperationException>(() => new SqlServerProviderOptions { MaxPoolSize = maxPoolSize, Nodes = nodes }.Validate());
+
+        Assert.Contains($"AsyncFunctions:Storage:PostgreSql:{key}", postgres.Message, StringComparison.Ordinal);
+        Assert.Contains($"AsyncFunctions:Storage:SqlServer:{key}", sqlServer.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_connection_budget_names_every_part_and_fails_only_past_the_server_limit()
+    {
+        var budget = new AsyncFunctions.Storage.ConnectionBudget([("pooled (MaxPoolSize)", 25), ("listening (WorkerCount)", 20), ("completion listener", 1)], (2, "Nodes"), 97, "max_connections 100 less 3 superuser_reserved_connections");
+
+        Assert.Equal(46, budget.PerNode);
+        Assert.Equal(92, budget.Total);
+        budget.EnsureFits("advice");
+        var error = Assert.Throws<InvalidOperationException>(() => (budget with { Nodes = (3, "Nodes") }).EnsureFits("Lower MaxPoolSize."));
+        Assert.Equal(
+            "Too many database connections: 3 node(s) (Nodes) x 46 connections each (25 pooled (MaxPoolSize) + 20 listening (WorkerCount) + 1 completion listener) = 138; " +
+            "the server accepts 97 (max_connections 100 less 3 superuser_reserved_connections). Lower MaxPoolSize.",
+            error.Message);
+    }
 }

@@ -10,6 +10,12 @@ namespace AsyncFunctions.AspNetCore.Http;
 /// <summary>Turns the exceptions the API expects into RFC 7807 problem details.</summary>
 public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
+    /// <summary>What a 503 for a transient database failure asks the client to wait, in seconds.</summary>
+    public const int RetryAfterSeconds = 1;
+
+    /// <summary>The <c>code</c> of the 503 for a transient database failure.</summary>
+    public const string DatabaseUnavailableCode = "database_unavailable";
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var problem = exception switch
@@ -37,6 +43,13 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExce
             BadHttpRequestException bad when BindingFailure.Explain(bad.Message) is var (name, message) =>
                 Validation("Bad request", $"The parameter '{name}' {message}.", new Dictionary<string, string[]> { [name] = [message] }),
             BadHttpRequestException bad => Problem(bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request", bad.Message),
+            _ when IsTransient(exception) => WithCode(
+                Problem(
+                    StatusCodes.Status503ServiceUnavailable,
+                    "The database is busy",
+                    "The database could not serve this request now (out of connections, a lost or refused connection, a time-out or a lock held too long). " +
+                    "Send it again after the Retry-After delay; a start sent again with the same Idempotency-Key starts at most one execution."),
+                DatabaseUnavailableCode),
             _ => null,
         };
         if (problem is null)
@@ -45,7 +58,28 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExce
         }
 
         httpContext.Response.StatusCode = problem.Status ?? StatusCodes.Status400BadRequest;
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception }).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A database failure that passes by itself, or Hangfire giving up on a job's lock that another
+    /// caller holds: the request can succeed when sent again, so it is a 503, never a 500.
+    /// </summary>
+    internal static bool IsTransient(Exception exception) =>
+        AsyncFunctions.Storage.TransientDatabaseFailure.IsTransient(exception)
+        || Inner(exception).Any(e => e is global::Hangfire.Storage.DistributedLockTimeoutException);
+
+    private static IEnumerable<Exception> Inner(Exception? exception)
+    {
+        for (var depth = 0; exception is not null && depth < 16; depth++, exception = exception.InnerException)
+        {
+            yield return exception;
+        }
     }
 
     private static ProblemDetails Problem(int status, string title, string detail) =>

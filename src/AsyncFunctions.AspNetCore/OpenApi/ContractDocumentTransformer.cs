@@ -17,6 +17,8 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
 
     public const string TooManyRequests = "TooManyRequests";
 
+    public const string DatabaseUnavailable = "DatabaseUnavailable";
+
     /// <summary>Schemas that transformers refer to by name, added when no endpoint's metadata brought them in.</summary>
     private static readonly Type[] ReferencedSchemas = [typeof(Problem), typeof(ExecutionRecord), typeof(SyncExecutionResult)];
 
@@ -48,6 +50,7 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
         document.Components.Responses ??= new Dictionary<string, IOpenApiResponse>();
         document.Components.Responses[Unauthorized] = ProblemResponse(document, "No API key, or not a valid one: send 'Authorization: Bearer <key>'.", HeaderNames.WWWAuthenticate, "Bearer, with error=\"invalid_token\" when a key was sent but is not valid.");
         document.Components.Responses[TooManyRequests] = ProblemResponse(document, "This key made more requests than its role's rate allows (AsyncFunctions:RateLimits).", HeaderNames.RetryAfter, "Seconds to wait before the next request.");
+        document.Components.Responses[DatabaseUnavailable] = ProblemResponse(document, "The database could not serve the request now (out of connections, a lost or refused connection, a time-out): code database_unavailable. Send it again after Retry-After.", HeaderNames.RetryAfter, "Seconds to wait before sending the request again.");
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
         document.Components.SecuritySchemes[SecurityScheme] = new OpenApiSecurityScheme
         {

@@ -10,7 +10,7 @@ namespace AsyncFunctions.AspNetCore.OpenApi;
 
 /// <summary>
 /// Per operation: the meaning of each answer (<see cref="ResponseDescriptionMetadata"/>), the
-/// headers that come with them, the API key it needs (with the 401 and 429 every keyed endpoint
+/// headers that come with them, the API key it needs (with the 401, 429 and 503 every keyed endpoint
 /// may answer), and query parameters typed as they are bound (an <c>int?</c> is an integer, not
 /// "integer or string").
 /// </summary>
@@ -40,6 +40,7 @@ internal sealed class ContractOperationTransformer(IOptions<ApiOptions> api) : I
             operation.Responses ??= [];
             operation.Responses.TryAdd("401", new OpenApiResponseReference(ContractDocumentTransformer.Unauthorized, context.Document));
             operation.Responses.TryAdd("429", new OpenApiResponseReference(ContractDocumentTransformer.TooManyRequests, context.Document));
+            operation.Responses.TryAdd("503", new OpenApiResponseReference(ContractDocumentTransformer.DatabaseUnavailable, context.Document));
         }
 
         foreach (var described in metadata.OfType<ResponseDescriptionMetadata>())

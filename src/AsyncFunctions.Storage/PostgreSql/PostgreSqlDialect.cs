@@ -29,7 +29,11 @@ public sealed class PostgreSqlDialect : SqlDialect, IAsyncDisposable, IDisposabl
     /// For results beside jobs in another storage: a batch cannot join a job's transaction, so
     /// it excludes <paramref name="enlist"/>.
     /// </param>
-    public PostgreSqlDialect(string connectionString, bool enlist = false, bool groupCommit = false)
+    /// <param name="maxPoolSize">
+    /// The most connections the pool opens (<c>Maximum Pool Size</c>); a caller past it waits for a
+    /// free one, up to the connection string's <c>Timeout</c>. Null keeps the connection string's.
+    /// </param>
+    public PostgreSqlDialect(string connectionString, bool enlist = false, bool groupCommit = false, int? maxPoolSize = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         if (enlist && groupCommit)
@@ -42,6 +46,12 @@ public sealed class PostgreSqlDialect : SqlDialect, IAsyncDisposable, IDisposabl
         if (enlist)
         {
             builder.Enlist = true;
+        }
+
+        if (maxPoolSize is { } max)
+        {
+            builder.MaxPoolSize = max;
+            builder.MinPoolSize = Math.Min(builder.MinPoolSize, max);
         }
 
         _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
@@ -97,6 +107,20 @@ public sealed class PostgreSqlDialect : SqlDialect, IAsyncDisposable, IDisposabl
     /// for the notifications sent while nobody listened.
     /// </summary>
     public static readonly string FinishedSinceSql = $"SELECT id FROM af_executions WHERE phase = {ExecutionStatusRules.FinishedPhase} AND completed_at >= @Since";
+
+    /// <summary>
+    /// What the server accepts from this login: max_connections, the slots reserved for superusers
+    /// (and, from PostgreSQL 16, for roles with pg_use_reserved_connections), whether this login is
+    /// a superuser, and its role's own connection limit (-1: none).
+    /// </summary>
+    public const string ConnectionLimitsSql = """
+        SELECT current_setting('max_connections')::int AS MaxConnections,
+               current_setting('superuser_reserved_connections')::int AS SuperuserReserved,
+               COALESCE(NULLIF(current_setting('reserved_connections', true), '')::int, 0) AS Reserved,
+               r.rolsuper AS IsSuperuser,
+               r.rolconnlimit AS RoleLimit
+        FROM pg_roles r WHERE r.rolname = current_user
+        """;
 
     /// <summary>Takes the session advisory lock that serializes migrations of all nodes (parameters: Key).</summary>
     public const string TakeMigrationLockSql = "SELECT pg_advisory_lock(@Key)";

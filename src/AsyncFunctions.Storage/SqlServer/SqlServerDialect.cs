@@ -23,6 +23,9 @@ public sealed class SqlServerDialect(string connectionString) : SqlDialect
         IF @result < 0 THROW 50000, N'Could not take the AsyncFunctions migration lock.', 1;
         """;
 
+    /// <summary>The most connections the server accepts at once (0 in the setting means the maximum, 32,767).</summary>
+    public const string MaxConnectionsSql = "SELECT @@MAX_CONNECTIONS";
+
     /// <summary>Releases the migration lock (parameters: Resource).</summary>
     public const string ReleaseMigrationLockSql = "EXEC sp_releaseapplock @Resource = @Resource, @LockOwner = N'Session';";
 

@@ -21,7 +21,7 @@ public sealed class PostgresBenchStorage(PostgresServer server, bool createJobsI
     public override string Settings =>
         $"{server.Description}; the provider's defaults: Hangfire.PostgreSql with QueuePollInterval {Provider.QueuePollInterval.TotalMilliseconds:0} ms, " +
         $"EnableLongPolling {Provider.EnableLongPolling}, sliding invisibility {Provider.UseSlidingInvisibilityTimeout}, " +
-        $"completion listener (LISTEN/NOTIFY) {Provider.ListenForCompletions}, one-transaction starts {createJobsInOneTransaction}; raw Hangfire.PostgreSql with the same storage options; a new database per host";
+        $"completion listener (LISTEN/NOTIFY) {Provider.ListenForCompletions}, one-transaction starts {createJobsInOneTransaction}, MaxPoolSize {MaxPoolSize}; raw Hangfire.PostgreSql with the same storage options; a new database per host";
 
     public override bool SharedAcrossHosts => true;
 
@@ -40,7 +40,17 @@ public sealed class PostgresBenchStorage(PostgresServer server, bool createJobsI
         await server.DropDatabaseAsync(new NpgsqlConnectionStringBuilder(database).Database!).ConfigureAwait(false);
     }
 
-    public override void UsePlatform(AsyncFunctionsBuilder builder, string database) => builder.UsePostgreSql(database, o => o.CreateJobsInOneTransaction = createJobsInOneTransaction);
+    public override void UsePlatform(AsyncFunctionsBuilder builder, string database) => builder.UsePostgreSql(database, o =>
+    {
+        o.CreateJobsInOneTransaction = createJobsInOneTransaction;
+        o.MaxPoolSize = MaxPoolSize;
+    });
+
+    /// <summary>The platform's pool per host: the provider's default unless <see cref="StorageCatalog.PostgresMaxPoolSizeVariable"/> says otherwise.</summary>
+    private static int MaxPoolSize =>
+        int.TryParse(Environment.GetEnvironmentVariable(StorageCatalog.PostgresMaxPoolSizeVariable), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size) && size > 0
+            ? size
+            : Provider.MaxPoolSize;
 
     public override JobStorage CreateRawJobStorage(string database)
     {

@@ -18,7 +18,12 @@ public sealed class PostgresServer : IAsyncDisposable
     public string Description => _server.Description;
 
     public static async Task<PostgresServer> StartAsync() =>
-        new(await PostgreSqlTestServer.StartAsync(StorageCatalog.PostgresVariable, durable: true).ConfigureAwait(false));
+        new(await PostgreSqlTestServer.StartAsync(StorageCatalog.PostgresVariable, durable: true, MaxConnections()).ConfigureAwait(false));
+
+    private static int MaxConnections() =>
+        int.TryParse(Environment.GetEnvironmentVariable(StorageCatalog.PostgresMaxConnectionsVariable), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : 300;
 
     public async Task<string> CreateDatabaseAsync()
     {

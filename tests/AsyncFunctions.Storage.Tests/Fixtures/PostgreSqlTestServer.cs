@@ -23,6 +23,7 @@ public sealed class PostgreSqlTestServer : IAsyncDisposable
     private readonly string? _folder;
     private readonly string? _pgCtl;
     private readonly bool _asPostgresUser;
+    private bool _stopped;
 
     private PostgreSqlTestServer(string adminConnectionString, string description, string? folder = null, string? pgCtl = null, bool asPostgresUser = false)
     {
@@ -36,6 +37,9 @@ public sealed class PostgreSqlTestServer : IAsyncDisposable
     /// <summary>A connection string to the server's maintenance database.</summary>
     public string AdminConnectionString { get; }
 
+    /// <summary>The server's log file when it was started here; null for a given server.</summary>
+    public string? LogPath => _folder is null ? null : Path.Combine(_folder, "server.log");
+
     /// <summary>Which server this is and how it runs, for reports.</summary>
     public string Description { get; }
 
@@ -46,9 +50,10 @@ public sealed class PostgreSqlTestServer : IAsyncDisposable
     /// The server named by <paramref name="environmentVariable"/>, or a new one started from the
     /// binaries and stopped by <see cref="DisposeAsync"/>. A <paramref name="durable"/> server keeps
     /// PostgreSQL's defaults (fsync, synchronous_commit and full_page_writes on); otherwise they are
-    /// off, which is faster and fine for data thrown away.
+    /// off, which is faster and fine for data thrown away. It accepts <paramref name="maxConnections"/>
+    /// connections (PostgreSQL's default is 100).
     /// </summary>
-    public static async Task<PostgreSqlTestServer> StartAsync(string environmentVariable, bool durable)
+    public static async Task<PostgreSqlTestServer> StartAsync(string environmentVariable, bool durable, int maxConnections = 300)
     {
         var given = Environment.GetEnvironmentVariable(environmentVariable);
         if (!string.IsNullOrWhiteSpace(given))
@@ -81,7 +86,7 @@ public sealed class PostgreSqlTestServer : IAsyncDisposable
             // server binds it: another process may take it in between, and then the start fails
             // and is tried again on another port.
             port = FreePort();
-            var options = $"-k {folder} -c listen_addresses=127.0.0.1 -p {port}{settings} -c max_connections=300";
+            var options = $"-k {folder} -c listen_addresses=127.0.0.1 -p {port}{settings} -c max_connections={maxConnections}";
             try
             {
                 await RunAsync(pgCtl, ["-D", data, "-l", Path.Combine(folder, "server.log"), "-w", "-t", "60", "-o", options, "start"], asPostgresUser).ConfigureAwait(false);
@@ -96,7 +101,7 @@ public sealed class PostgreSqlTestServer : IAsyncDisposable
         var durability = durable ? "server defaults: fsync and synchronous_commit on" : "fsync, synchronous_commit and full_page_writes off";
         return new PostgreSqlTestServer(
             $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres",
-            $"PostgreSQL {version} started in a temp folder ({durability}; max_connections 300)",
+            $"PostgreSQL {version} started in a temp folder ({durability}; max_connections {maxConnections})",
             folder,
             pgCtl,
             asPostgresUser);
@@ -130,6 +135,16 @@ public sealed class PostgreSqlTestServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops a server started by <see cref="StartAsync"/> at once, keeping its folder (<see cref="DisposeAsync"/> still deletes it).</summary>
+    public async Task StopAsync()
+    {
+        if (_folder is not null && _pgCtl is not null)
+        {
+            await RunAsync(_pgCtl, ["-D", Path.Combine(_folder, "data"), "-m", "immediate", "-w", "stop"], _asPostgresUser).ConfigureAwait(false);
+            _stopped = true;
+        }
+    }
+
     /// <summary>Stops a server started by <see cref="StartAsync"/> and deletes its folder; a given server is left alone.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -141,7 +156,10 @@ public sealed class PostgreSqlTestServer : IAsyncDisposable
 
         try
         {
-            await RunAsync(_pgCtl, ["-D", Path.Combine(_folder, "data"), "-m", "fast", "-w", "stop"], _asPostgresUser).ConfigureAwait(false);
+            if (!_stopped)
+            {
+                await RunAsync(_pgCtl, ["-D", Path.Combine(_folder, "data"), "-m", "fast", "-w", "stop"], _asPostgresUser).ConfigureAwait(false);
+            }
         }
         finally
         {
