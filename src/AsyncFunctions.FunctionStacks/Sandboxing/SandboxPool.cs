@@ -14,6 +14,7 @@ public sealed class SandboxPool : IDisposable
 {
     private readonly SandboxOptions _options;
     private readonly long _heapCeiling;
+    private readonly SandboxCgroup? _cgroup;
     private readonly SemaphoreSlim _slots;
     private readonly ConcurrentBag<SandboxProcess> _idle = [];
     private int _processes;
@@ -24,7 +25,17 @@ public sealed class SandboxPool : IDisposable
         _options = options;
         _heapCeiling = options.EffectiveCeiling(limits);
         _slots = new SemaphoreSlim(options.EffectiveProcesses);
+        _cgroup = SandboxCgroup.Find(options.Cgroup, options.EffectiveCgroupMemoryMax(limits), out var reason);
+        MemoryBounds = _cgroup is { } cgroup
+            ? $"heap limit {_heapCeiling} bytes, address-space limit, cgroup v2 memory.max {cgroup.MemoryMax} bytes under {cgroup.Parent}"
+            : $"heap limit {_heapCeiling} bytes, address-space limit (no cgroup: {reason ?? "off"})";
     }
+
+    /// <summary>What bounds a sandbox process's memory on this server, for the start-up log and the docs' checks.</summary>
+    public string MemoryBounds { get; }
+
+    /// <summary>The cgroup v2 parent of the sandbox processes' cgroups; null where none is usable.</summary>
+    public string? CgroupParent => _cgroup?.Parent;
 
     /// <summary>
     /// Evaluates in a sandbox process. A reply is returned as it came; a process ended at the
@@ -83,7 +94,7 @@ public sealed class SandboxPool : IDisposable
         Interlocked.Increment(ref _processes);
         try
         {
-            return await SandboxProcess.StartAsync(_heapCeiling, _options.StartTimeout, _options.IdleTimeout, cancellationToken).ConfigureAwait(false);
+            return await SandboxProcess.StartAsync(_heapCeiling, _cgroup, _options.StartTimeout, _options.IdleTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -115,7 +126,7 @@ public sealed class SandboxPool : IDisposable
             {
                 try
                 {
-                    var spare = await SandboxProcess.StartAsync(_heapCeiling, _options.StartTimeout, _options.IdleTimeout, CancellationToken.None).ConfigureAwait(false);
+                    var spare = await SandboxProcess.StartAsync(_heapCeiling, _cgroup, _options.StartTimeout, _options.IdleTimeout, CancellationToken.None).ConfigureAwait(false);
                     if (_disposed)
                     {
                         End(spare);
