@@ -15,22 +15,33 @@ internal sealed class NextRealm
     private Task<JsRealm?>? _making;
     private SandboxLimits? _limits;
 
-    /// <summary>Starts making the realm for a request with <paramref name="limits"/> (those of the last one).</summary>
+    /// <summary>Starts making the realm for a request with <paramref name="limits"/> (those of the last one), unless one is being made.</summary>
     public void Prepare(SandboxLimits limits)
     {
+        if (_making is not null)
+        {
+            return;
+        }
+
         _limits = limits;
         _making = Task.Run(() => Make(limits));
     }
 
     /// <summary>
-    /// The realm made ahead (waited for if it is still being made: the caller is the process's own
-    /// evaluating thread), if it was made for these limits; null when the request must make its own.
+    /// The realm made ahead, if it is ready and was made for these limits; null when the request
+    /// must make its own. A realm still being made is not waited for (on a busy machine the maker's
+    /// thread may wait long for a processor): it serves a later request.
     /// </summary>
     public JsRealm? Take(SandboxLimits limits)
     {
         var making = _making;
+        if (making is null || !making.IsCompleted)
+        {
+            return null;
+        }
+
         _making = null;
-        var realm = making?.GetAwaiter().GetResult();
+        var realm = making.Result;
         if (realm is not null && !limits.Equals(_limits))
         {
             realm.Dispose();

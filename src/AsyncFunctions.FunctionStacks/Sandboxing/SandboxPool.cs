@@ -18,6 +18,7 @@ public sealed class SandboxPool : IDisposable
     private readonly SemaphoreSlim _slots;
     private readonly ConcurrentBag<SandboxProcess> _idle = [];
     private int _processes;
+    private int _sparing;
     private volatile bool _disposed;
 
     public SandboxPool(SandboxOptions options, StackLimitOptions limits)
@@ -107,42 +108,58 @@ public sealed class SandboxPool : IDisposable
     /// Starts processes in the background up to the pool's size, so that the next evaluations (and
     /// the one after a process ended at a limit) find one ready instead of waiting for a start.
     /// </summary>
+    /// <remarks>
+    /// One at a time: a start takes a processor for most of a second, and several at once (after
+    /// executions that ran their sandboxes out of memory together) would take the processors from
+    /// the evaluations still running. An evaluation that finds no process ready starts its own.
+    /// </remarks>
     private void StartSpares()
     {
-        while (!_disposed)
+        if (_disposed || Interlocked.CompareExchange(ref _sparing, 1, 0) != 0)
+        {
+            return;
+        }
+
+        while (true)
         {
             var count = Volatile.Read(ref _processes);
-            if (count >= _options.EffectiveProcesses || Interlocked.CompareExchange(ref _processes, count + 1, count) != count)
+            if (count >= _options.EffectiveProcesses || _disposed)
             {
-                if (count >= _options.EffectiveProcesses)
-                {
-                    return;
-                }
-
-                continue;
+                Volatile.Write(ref _sparing, 0);
+                return;
             }
 
-            _ = Task.Run(async () =>
+            if (Interlocked.CompareExchange(ref _processes, count + 1, count) == count)
             {
-                try
-                {
-                    var spare = await SandboxProcess.StartAsync(_heapCeiling, _cgroup, _options.StartTimeout, _options.IdleTimeout, CancellationToken.None).ConfigureAwait(false);
-                    if (_disposed)
-                    {
-                        End(spare);
-                    }
-                    else
-                    {
-                        _idle.Add(spare);
-                    }
-                }
-                catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
-                {
-                    // A spare that failed to start is not needed: an evaluation starts its own and reports why.
-                    Interlocked.Decrement(ref _processes);
-                }
-            });
+                break;
+            }
         }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                var spare = await SandboxProcess.StartAsync(_heapCeiling, _cgroup, _options.StartTimeout, _options.IdleTimeout, CancellationToken.None).ConfigureAwait(false);
+                if (_disposed)
+                {
+                    End(spare);
+                }
+                else
+                {
+                    _idle.Add(spare);
+                }
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
+            {
+                // A spare that failed to start is not needed: an evaluation starts its own and reports why.
+                Interlocked.Decrement(ref _processes);
+                Volatile.Write(ref _sparing, 0);
+                return;
+            }
+
+            Volatile.Write(ref _sparing, 0);
+            StartSpares();
+        });
     }
 
     private void End(SandboxProcess process)
