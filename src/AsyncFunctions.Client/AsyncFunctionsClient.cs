@@ -60,6 +60,7 @@ public sealed class AsyncFunctionsClient(HttpClient http)
             RunAt = options?.RunAt,
             DelaySeconds = options?.Delay?.TotalSeconds,
             CallbackUrl = options?.CallbackUrl,
+            Queue = options?.Queue,
         };
         return SendAsync<ExecutionRecord>(
             HttpMethod.Post,

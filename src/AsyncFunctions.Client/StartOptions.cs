@@ -17,4 +17,7 @@ public sealed record StartOptions
 
     /// <summary>An absolute http(s) URL the signed result is POSTed to when the execution finishes.</summary>
     public Uri? CallbackUrl { get; init; }
+
+    /// <summary>The queue to carry the execution instead of its function's; the server must allow it (<c>AsyncFunctions:Execution:AllowQueueOverride</c>).</summary>
+    public string? Queue { get; init; }
 }

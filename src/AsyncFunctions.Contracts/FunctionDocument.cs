@@ -20,6 +20,12 @@ public sealed record FunctionDocument
     [Description("How long one run may take at most (more than 0, at most 604800).")]
     public double? TimeoutSeconds { get; init; }
 
+    [Description("The queue that carries the function's executions (lower-case letters, digits, '_' or '-'); \"default\" when absent.")]
+    public string? Queue { get; init; }
+
+    [Description("Folds starts made within periodSeconds of each other (per value of the optional key, an expression over $input and $auth) into one pending execution that runs with the latest input once periodSeconds pass without another start, for example {\"periodSeconds\": 5, \"key\": \"=$input.customerId\"}.")]
+    public JsonObject? Debounce { get; init; }
+
     [Description("The steps, in order.")]
     public required JsonArray Stack { get; init; }
 

@@ -20,4 +20,7 @@ public sealed record StartExecutionBody
 
     [Description("An absolute http(s) URL to POST the signed result to when the execution finishes (a webhook); overrides the function's own. Async starts only; needs AsyncFunctions:Webhooks:Secret.")]
     public Uri? CallbackUrl { get; init; }
+
+    [Description("The queue to carry this execution instead of its function's (lower-case letters, digits, '_' or '-'). Refused with 400 unless the server sets AsyncFunctions:Execution:AllowQueueOverride. Async starts only.")]
+    public string? Queue { get; init; }
 }

@@ -77,6 +77,15 @@ public sealed class PostgreSqlProviderOptions
     /// </summary>
     public bool CreateJobsInOneTransaction { get; set; }
 
+    /// <summary>
+    /// Commit an execution's creation and status writes in batches: one writer per node sends every
+    /// write waiting at that moment as one batch, one round trip and one commit, and completes its
+    /// callers once the batch is durable. Unset (the default), it is on when the jobs are in another
+    /// storage (<c>AsyncFunctions:Storage:Jobs:Provider</c> Redis), where these writes are most of
+    /// an execution's cost, and off when the jobs are in PostgreSQL too.
+    /// </summary>
+    public bool? GroupCommitWrites { get; set; }
+
     /// <summary>Anything else of Hangfire.PostgreSql, applied last.</summary>
     public Action<PostgreSqlStorageOptions>? ConfigureHangfire { get; set; }
 
@@ -100,6 +109,11 @@ public sealed class PostgreSqlProviderOptions
     /// <summary>Throws naming the setting that is wrong.</summary>
     public void Validate()
     {
+        if (GroupCommitWrites == true && CreateJobsInOneTransaction)
+        {
+            throw new InvalidOperationException($"{Section}:GroupCommitWrites and {Section}:CreateJobsInOneTransaction exclude each other: a batch of writes cannot join a job's transaction.");
+        }
+
         if (string.IsNullOrWhiteSpace(HangfireSchemaName))
         {
             throw new InvalidOperationException($"{Section}:HangfireSchemaName must not be empty.");

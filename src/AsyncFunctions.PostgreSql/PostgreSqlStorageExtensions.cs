@@ -13,6 +13,8 @@ namespace AsyncFunctions.PostgreSql;
 /// <summary>PostgreSQL for jobs and results: the provider for several nodes.</summary>
 public static class PostgreSqlStorageExtensions
 {
+    private const string ProviderName = "PostgreSql";
+
     /// <summary>
     /// Jobs in Hangfire.PostgreSql and results in <c>af_executions</c>, both in the database of
     /// <paramref name="connectionString"/>. Every node also listens for finished executions, so
@@ -37,10 +39,13 @@ public static class PostgreSqlStorageExtensions
         }
 
         var oneTransaction = options.CreateJobsInOneTransaction;
-        builder.Services.TryAddSingleton(_ => new PostgreSqlDialect(connectionString, enlist: oneTransaction));
+        builder.Services.TryAddSingleton(sp => new PostgreSqlDialect(
+            connectionString,
+            enlist: oneTransaction,
+            groupCommit: options.GroupCommitWrites ?? (!oneTransaction && JobsElsewhere(sp))));
         return builder.UseStorage(new StorageProvider
         {
-            Name = "PostgreSql",
+            Name = ProviderName,
             CreateJobStorage = sp =>
             {
                 var hangfire = options.ToHangfireOptions();
@@ -54,4 +59,8 @@ public static class PostgreSqlStorageExtensions
             MigrateAsync = (_, cancellationToken) => PostgreSqlSchema.MigrateAsync(connectionString, options.HangfireSchema, options.HangfireSchemaName, cancellationToken),
         });
     }
+
+    /// <summary>Whether another storage holds the jobs (<c>UseRedisJobs</c> replaced this provider's).</summary>
+    private static bool JobsElsewhere(IServiceProvider services) =>
+        services.GetService<StorageProvider>() is { Name: var name } && name != ProviderName;
 }

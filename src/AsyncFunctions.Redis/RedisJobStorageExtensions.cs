@@ -2,6 +2,7 @@ using AsyncFunctions.Hangfire.DependencyInjection;
 using AsyncFunctions.Running;
 using Hangfire.Redis.StackExchange;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -25,13 +26,15 @@ public static class RedisJobStorageExtensions
         options.Validate();
         var configuration = ParseConnectionString(connectionString);
 
+        // One multiplexer per node, made when Hangfire first needs its storage; it reconnects by
+        // itself. The container owns it, so it is closed with the host: left to the finalizer,
+        // a stopped host's connections and timers stayed alive until a collection ran.
+        builder.Services.TryAddSingleton(_ => new RedisJobsConnection(ConnectionMultiplexer.Connect(configuration)));
         return builder.UseJobStorage("Redis", sp =>
         {
             var functionTimeout = sp.GetRequiredService<IOptions<ExecutionOptions>>().Value.DefaultTimeout;
             var hangfire = options.ToHangfireOptions(configuration.DefaultDatabase ?? 0, functionTimeout);
-            // One multiplexer per node, made when Hangfire first needs its storage; it reconnects by itself.
-            var multiplexer = ConnectionMultiplexer.Connect(configuration);
-            return new RedisStorage(multiplexer, hangfire);
+            return new RedisStorage(sp.GetRequiredService<RedisJobsConnection>().Multiplexer, hangfire);
         });
     }
 

@@ -34,6 +34,7 @@ public sealed class DapperExecutionRecords(SqlDialect dialect) : IExecutionRecor
             LeaseExpiresAt = execution.LeaseExpiresAt is { } lease ? dialect.ToDb(StoredTime.Precise(lease)) : null,
             execution.Schedule,
             ScheduledFor = execution.ScheduledFor is { } scheduledFor ? dialect.ToDb(StoredTime.Precise(scheduledFor)) : null,
+            execution.Queue,
         };
         await dialect.WriteRowAsync(dialect.CreateSql, parameters, cancellationToken).ConfigureAwait(false);
     }

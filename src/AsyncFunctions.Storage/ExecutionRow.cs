@@ -1,3 +1,4 @@
+using AsyncFunctions.FlowControl;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AsyncFunctions.Executions;
@@ -67,6 +68,8 @@ internal sealed class ExecutionRow
 
     public object? Scheduled_For { get; set; }
 
+    public string? Queue { get; set; }
+
     public ExecutionRecord ToRecord(SqlDialect dialect) => new()
     {
         Id = Id,
@@ -94,6 +97,7 @@ internal sealed class ExecutionRow
         RetriedBy = Retried_By,
         Schedule = Schedule_Name,
         ScheduledFor = Scheduled_For is null ? null : dialect.FromDb(Scheduled_For),
+        Queue = Queue ?? FunctionFlow.DefaultQueue,
     };
 
     public ExecutionResult ToResult() => new(Id, ParseStatus(Status), ParseJson(Output), ToError());

@@ -10,14 +10,14 @@ public abstract partial class SqlDialect
         "seq, id, function_name, function_version, status, input, output, error_type, error_message, error_code, error_data, " +
         "attempts, parent_id, root_id, call_depth, caller_key, caller_role, created_at, started_at, completed_at, " +
         "waiting_for, awaiting_since, wake_at, resumes, resumed_at, CASE WHEN saved_state IS NULL THEN 0 ELSE 1 END AS has_checkpoint, retry_of, retried_by, " +
-        "schedule_name, scheduled_for";
+        "schedule_name, scheduled_for, queue";
 
     /// <summary>The columns of an execution's result.</summary>
     public const string ResultColumns = "id, status, output, error_type, error_message, error_code, error_data";
 
     /// <summary>
     /// Inserts a new row (parameters: Id, Function, FunctionVersion, Status, Phase, At, Input,
-    /// ParentId, RootId, CallDepth, LeaseExpiresAt, CallerKey, CallerRole, Schedule, ScheduledFor); when a placeholder
+    /// ParentId, RootId, CallDepth, LeaseExpiresAt, CallerKey, CallerRole, Schedule, ScheduledFor, Queue); when a placeholder
     /// exists, fills in what it lacks without touching its status.
     /// </summary>
     public virtual string CreateSql => Statement(() => Upsert(new UpsertStatement
@@ -42,10 +42,11 @@ public abstract partial class SqlDialect
             new("lease_expires_at", NullableTimestamp("@LeaseExpiresAt")),
             new("schedule_name", "@Schedule"),
             new("scheduled_for", NullableTimestamp("@ScheduledFor")),
+            new("queue", "@Queue"),
         ],
         Set = row => Assign(
             row,
-            ["function_version", "input", "parent_id", "root_id", "call_depth", "caller_key", "caller_role", "schedule_name", "scheduled_for"],
+            ["function_version", "input", "parent_id", "root_id", "call_depth", "caller_key", "caller_role", "schedule_name", "scheduled_for", "queue"],
             $"created_at = {Earlier(row.Stored("created_at"), row.Incoming("created_at"))}"),
         When = row => $"{row.Stored("input")} IS NULL",
     }));

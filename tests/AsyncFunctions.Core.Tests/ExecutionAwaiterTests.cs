@@ -47,6 +47,49 @@ public sealed class ExecutionAwaiterTests : IDisposable
     }
 
     [Fact]
+    public async Task A_notification_of_a_result_published_here_reads_nothing()
+    {
+        _store.Put("a", ExecutionStatus.Processing);
+        _store.Put("b", ExecutionStatus.Processing);
+        var waiting = _awaiter.AwaitAsync(["a", "b"], TimeSpan.FromMinutes(1));
+        Assert.Equal(1, _store.ResultQueries);
+
+        // This node finished "a" and published it; the database's notice of the same commit follows.
+        _awaiter.Publish(new ExecutionResult("a", ExecutionStatus.Succeeded, JsonValue.Create("done"), null));
+        _awaiter.Signal(["a"]);
+        await Task.Delay(300);
+
+        Assert.Equal(1, _store.ResultQueries);
+        Assert.False(waiting.IsCompleted);
+        _awaiter.Publish(new ExecutionResult("b", ExecutionStatus.Succeeded, null, null));
+        Assert.True((await waiting.WaitAsync(Generous)).Completed);
+    }
+
+    [Fact]
+    public async Task A_notification_reads_the_notified_ids_alone()
+    {
+        var ids = Enumerable.Range(0, 10).Select(i => $"n{i}").ToArray();
+        foreach (var id in ids)
+        {
+            _store.Put(id, ExecutionStatus.Processing);
+        }
+
+        var waiting = _awaiter.AwaitAsync(ids, TimeSpan.FromMinutes(1));
+        _store.Put("n4", ExecutionStatus.Succeeded, JsonValue.Create(4));
+        _awaiter.Signal(["n4", "unknown"]);
+
+        var deadline = DateTime.UtcNow + Generous;
+        while (_store.ResultQueries < 2)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the notification was not read");
+            await Task.Delay(10);
+        }
+
+        Assert.Equal([10, 1], _store.QuerySizes);
+        Assert.False(waiting.IsCompleted);
+    }
+
+    [Fact]
     public async Task A_published_completion_wakes_the_waiter_without_polling()
     {
         _store.Put("a", ExecutionStatus.Processing);

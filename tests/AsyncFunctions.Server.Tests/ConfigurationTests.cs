@@ -7,6 +7,8 @@ public sealed class ConfigurationTests
     [InlineData("AsyncFunctions:Server:WorkerCount", "-1", "AsyncFunctions:Server:WorkerCount")]
     [InlineData("AsyncFunctions:Server:NodeTimeout", "00:00:04", "AsyncFunctions:Server:NodeTimeout")]
     [InlineData("AsyncFunctions:Server:HeartbeatInterval", "00:00:00", "AsyncFunctions:Server:HeartbeatInterval")]
+    [InlineData("AsyncFunctions:Server:Queues:0", "Critical", "AsyncFunctions:Server:Queues:0")]
+    [InlineData("AsyncFunctions:Server:Queues:0", "critical:0", "AsyncFunctions:Server:Queues:0")]
     [InlineData("AsyncFunctions:Api:MaxRequestBodyBytes", "0", "AsyncFunctions:Api:MaxRequestBodyBytes")]
     [InlineData("AsyncFunctions:Api:MaxWaitSeconds", "900", "AsyncFunctions:Api:MaxWaitSeconds")]
     [InlineData("AsyncFunctions:Await:PollMinInterval", "00:00:00", "AsyncFunctions:Await:PollMinInterval")]

@@ -22,6 +22,7 @@ public sealed class DashboardExecutionPanelTests(SharedApp shared) : IClassFixtu
         Assert.Contains("id=\"af-execution\"", html, StringComparison.Ordinal);
         Assert.Equal("Succeeded", DashboardPages.Text(html, "span", "af-status"));
         Assert.Equal("1", DashboardPages.Text(html, "span", "af-attempts"));
+        Assert.Equal("default", DashboardPages.Text(html, "span", "af-queue"));
         var input = JsonNode.Parse(DashboardPages.Text(html, "pre", "af-input")!)!;
         Assert.Equal("A-17", input["value"]!["order"]!.GetValue<string>());
         var output = JsonNode.Parse(DashboardPages.Text(html, "pre", "af-output")!)!;

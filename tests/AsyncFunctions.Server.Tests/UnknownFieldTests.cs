@@ -12,7 +12,7 @@ public sealed class UnknownFieldTests(SharedApp shared) : IClassFixture<SharedAp
     [Theory]
     [InlineData("/api/functions/examples.echo/executions", """{ "input": { "value": 1 }, "callbackUri": "http://example.com/done" }""", "$.callbackUri")]
     [InlineData("/api/functions/examples.echo/executions", """{ "input": { "value": 1 }, "priority": 5 }""", "$.priority")]
-    [InlineData("/api/functions/examples.echo/executions", """{ "input": { "value": 1 }, "mode": "sync", "queue": "fast" }""", "$.queue")]
+    [InlineData("/api/functions/examples.echo/executions", """{ "input": { "value": 1 }, "mode": "sync", "priority": "high" }""", "$.priority")]
     [InlineData("/api/functions/examples.echo/executions", """{ "input": { "value": 1 }, "Input": { "value": 2 } }""", "$.Input")]
     [InlineData("/api/executions/await", """{ "ids": ["x"], "timeoutSeconds": 1, "settled": true }""", "$.settled")]
     [InlineData("/api/functions/examples.echo/executions", """{ "input": { "value": 1 }, "odd name": 1 }""", "$['odd name']")]

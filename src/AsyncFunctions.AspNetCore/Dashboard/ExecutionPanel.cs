@@ -56,6 +56,7 @@ internal static class ExecutionPanel
         Row(html, "Function", $"<a class=\"af-function\" href=\"{E(links.List(Query(("function", r.Function))))}\">{E(r.Function)}</a>"
             + (r.FunctionVersion is { } version ? $" (version {version})" : ""));
         Row(html, "Status", $"<span class=\"af-status\">{E(r.Status.ToString())}</span>");
+        Row(html, "Queue", $"<span class=\"af-queue\">{E(r.Queue)}</span>");
         Row(html, "Attempts", $"<span class=\"af-attempts\">{r.Attempts}</span>" + (r.Resumes > 0 ? $", resumed {r.Resumes} times" : ""));
         Row(html, "Created", E(Time(r.CreatedAt)));
         if (content.Takeovers.Count > 0)

@@ -48,11 +48,11 @@ public static class FunctionEndpoints
         group.MapPost("/{name}/executions", StartAsync).RequireAuthorization(Roles.InvokePolicy)
             .WithName("startExecution")
             .WithSummary("Start an execution")
-            .WithDescription("Queues an execution of the function (202, read it at Location), now or later (runAt, delaySeconds). With an Idempotency-Key header, a repeated start answers the execution the first one started (200). To run one inside the request, use runFunction (POST /api/functions/{name}/run); mode \"sync\" here is still accepted for older callers and answers as runFunction does.")
+            .WithDescription("Queues an execution of the function (202, read it at Location), now or later (runAt, delaySeconds). With an Idempotency-Key header, a repeated start answers the execution the first one started (200). A start of a debounced function made while its pending execution waits folds into it (200, debounced true). With AsyncFunctions:Execution:AllowQueueOverride, queue chooses the queue. To run one inside the request, use runFunction (POST /api/functions/{name}/run); mode \"sync\" here is still accepted for older callers and answers as runFunction does.")
             .ReadsJsonBody<StartExecutionBody>(optional: true)
             .WithMetadata(new IdempotencyKeyMetadata())
             .Answers<ExecutionRecord>(StatusCodes.Status202Accepted, "Queued (or scheduled, with runAt or delaySeconds): the new execution's record.")
-            .Answers<ExecutionRecord>(StatusCodes.Status200OK, "An Idempotency-Key already used for the same request: the execution the first start queued.")
+            .Answers<ExecutionRecord>(StatusCodes.Status200OK, "An Idempotency-Key already used for the same request: the execution the first start queued. Or a debounced function's start folded into its pending execution: that execution's record, with debounced true.")
             .FailsValidation("The body or the input is not valid: errors names each field or input at fault.")
             .Fails(StatusCodes.Status403Forbidden, "The key's role may not start executions (admin and invoker only).")
             .Fails(StatusCodes.Status404NotFound, "No function has this name.")
@@ -106,7 +106,7 @@ public static class FunctionEndpoints
             : FunctionViews.From(function);
 
     /// <summary>The fields a start body may hold; any other is refused, so a misspelled or future option is not silently ignored.</summary>
-    private static readonly string[] StartFields = ["input", "mode", "runAt", "delaySeconds", Webhooks.StartCallback.Field];
+    private static readonly string[] StartFields = ["input", "mode", "runAt", "delaySeconds", Webhooks.StartCallback.Field, AsyncFunctions.FlowControl.StartRefusedException.QueueField];
 
     private static async Task<IResult> StartAsync(
         string name,
@@ -135,8 +135,14 @@ public static class FunctionEndpoints
             throw ApiProblemException.BadField(Webhooks.StartCallback.Field, "applies to async starts only: a sync start answers with the result");
         }
 
+        var queue = ReadQueue(body);
+        if (queue is not null && mode == "sync")
+        {
+            throw ApiProblemException.BadField(AsyncFunctions.FlowControl.StartRefusedException.QueueField, "applies to async starts only: a sync start runs in the request, on no queue");
+        }
+
         // The caller is recorded on the execution, inherited by its children and shown to stacks as $auth.
-        var start = new StartRequest(name, input) { Caller = user.Caller(), RunAt = runAt, CallbackUrl = callbackUrl };
+        var start = new StartRequest(name, input) { Caller = user.Caller(), RunAt = runAt, CallbackUrl = callbackUrl, Queue = queue };
         if (mode == "sync" && idempotencyKey is not null)
         {
             throw ApiProblemException.BadField(IdempotentStarts.Header, "applies to async starts only");
@@ -154,13 +160,16 @@ public static class FunctionEndpoints
             var key = new IdempotentStart(user.Caller()?.Key ?? "", idempotencyKey, name, IdempotentStarts.Hash(name, body));
             var (found, created) = await idempotent.StartAsync(
                 key, options.Value.IdempotencyRetention, () => executions.StartAsync(start, cancellationToken), cancellationToken).ConfigureAwait(false);
-            return created
+            return created && found.Debounced != true
                 ? Results.Accepted($"/api/executions/{Uri.EscapeDataString(found.Id)}", found)
                 : Results.Ok(found);
         }
 
         var record = await executions.StartAsync(start, cancellationToken).ConfigureAwait(false);
-        return Results.Accepted($"/api/executions/{Uri.EscapeDataString(record.Id)}", record);
+        // A start of a debounced function that folded into the pending execution started nothing new.
+        return record.Debounced == true
+            ? Results.Ok(record)
+            : Results.Accepted($"/api/executions/{Uri.EscapeDataString(record.Id)}", record);
     }
 
     private static readonly string[] RunFields = ["input"];
@@ -189,6 +198,14 @@ public static class FunctionEndpoints
         null => null,
         JsonObject input => input,
         _ => throw ApiProblemException.BadField("input", "must be a JSON object"),
+    };
+
+    /// <summary>The start's <c>queue</c>; whether it may name one is the execution service's rule (AsyncFunctions:Execution:AllowQueueOverride).</summary>
+    private static string? ReadQueue(JsonObject body) => body[AsyncFunctions.FlowControl.StartRefusedException.QueueField] switch
+    {
+        null => null,
+        JsonValue value when value.GetValueKind() == System.Text.Json.JsonValueKind.String => value.GetValue<string>(),
+        _ => throw ApiProblemException.BadField(AsyncFunctions.FlowControl.StartRefusedException.QueueField, "must be a queue name (a text)"),
     };
 
     private static string ReadMode(JsonObject body)

@@ -32,6 +32,7 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExce
             UnknownFunctionException unknown => Problem(StatusCodes.Status404NotFound, "Unknown function", unknown.Message),
             UnknownExecutionsException unknown => WithIds(Problem(StatusCodes.Status404NotFound, "Unknown executions", unknown.Message), unknown.Ids),
             AsyncFunctions.Webhooks.CallbacksNotConfiguredException callbacks => Problem(StatusCodes.Status400BadRequest, "Callbacks are not configured", callbacks.Message),
+            AsyncFunctions.FlowControl.StartRefusedException refused => Validation("The request is not valid", refused.Message, new Dictionary<string, string[]> { [refused.Field] = [refused.Problem] }),
             CallDepthExceededException depth => Problem(StatusCodes.Status400BadRequest, "Call depth exceeded", depth.Message),
             BadHttpRequestException bad when BindingFailure.Explain(bad.Message) is var (name, message) =>
                 Validation("Bad request", $"The parameter '{name}' {message}.", new Dictionary<string, string[]> { [name] = [message] }),

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using AsyncFunctions.Executions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,7 @@ public sealed partial class ExecutionAwaiter : IExecutionAwaiter, ICompletionPub
     private readonly ILogger<ExecutionAwaiter> _logger;
     private readonly WaiterRegistry _waiters = new();
     private readonly SemaphoreSlim _wake = new(0);
+    private readonly ConcurrentQueue<string> _signalled = new();
     private readonly CancellationTokenSource _disposed = new();
     private readonly Lock _loopGate = new();
     private Task? _pollLoop;
@@ -92,9 +94,25 @@ public sealed partial class ExecutionAwaiter : IExecutionAwaiter, ICompletionPub
         }
     }
 
+    /// <summary>
+    /// Wakes the poll for <paramref name="ids"/>, finished elsewhere (another node's notification),
+    /// which then reads those ids alone. An id whose result this process already published (its
+    /// own worker finished it) costs nothing: no read of the results table.
+    /// </summary>
     public void Signal(IEnumerable<string> ids)
     {
-        if (ids.Any(_waiters.IsWaitingFor))
+        ArgumentNullException.ThrowIfNull(ids);
+        var any = false;
+        foreach (var id in ids)
+        {
+            if (_waiters.IsWaitingFor(id))
+            {
+                _signalled.Enqueue(id);
+                any = true;
+            }
+        }
+
+        if (any)
         {
             _wake.Release();
         }
@@ -176,6 +194,7 @@ public sealed partial class ExecutionAwaiter : IExecutionAwaiter, ICompletionPub
     {
         var interval = _options.PollMinInterval;
         var stopping = _disposed.Token;
+        var lastFullRead = _time.GetTimestamp();
         while (!stopping.IsCancellationRequested)
         {
             var ids = _waiters.Snapshot();
@@ -196,8 +215,20 @@ public sealed partial class ExecutionAwaiter : IExecutionAwaiter, ICompletionPub
             try
             {
                 var signalled = await WaitForSignalAsync(interval, stopping).ConfigureAwait(false);
+                // Woken by notifications: read the notified ids that still wait. When the interval
+                // passed without one, or the longest interval since the last full read (a busy node
+                // is woken before any interval ends, and a notification may have been missed),
+                // read every waited id.
+                var full = !signalled || _time.GetElapsedTime(lastFullRead) >= _options.PollMaxInterval;
+                var due = full ? _waiters.Snapshot() : DrainSignalled();
+                if (full)
+                {
+                    lastFullRead = _time.GetTimestamp();
+                    _signalled.Clear();
+                }
+
                 var found = 0;
-                foreach (var result in (await ReadAsync(_waiters.Snapshot(), stopping).ConfigureAwait(false)).Values)
+                foreach (var result in (await ReadAsync(due, stopping).ConfigureAwait(false)).Values)
                 {
                     if (result.IsTerminal)
                     {
@@ -222,6 +253,20 @@ public sealed partial class ExecutionAwaiter : IExecutionAwaiter, ICompletionPub
                 interval = _options.PollMaxInterval;
             }
         }
+    }
+
+    private List<string> DrainSignalled()
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        while (_signalled.TryDequeue(out var id))
+        {
+            if (_waiters.IsWaitingFor(id))
+            {
+                ids.Add(id);
+            }
+        }
+
+        return [.. ids];
     }
 
     /// <summary>Waits for <see cref="Signal"/> or for <paramref name="interval"/> to pass on the awaiter's clock; true when signalled.</summary>

@@ -65,6 +65,7 @@ internal sealed class WaiterRegistry
         }
     }
 
+    /// <summary>Whether a waiter for <paramref name="id"/> has no result yet (one published here has).</summary>
     public bool IsWaitingFor(string id)
     {
         if (_count == 0)
@@ -74,7 +75,7 @@ internal sealed class WaiterRegistry
 
         lock (_gate)
         {
-            return _byId.ContainsKey(id);
+            return _byId.TryGetValue(id, out var list) && list.Exists(w => !w.Task.IsCompleted);
         }
     }
 

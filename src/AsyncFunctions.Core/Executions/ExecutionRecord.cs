@@ -41,6 +41,9 @@ public sealed record ExecutionRecord
     /// <summary>The occurrence of <see cref="Schedule"/> it is (the tick of the cron, or the time of a manual trigger).</summary>
     public DateTimeOffset? ScheduledFor { get; init; }
 
+    /// <summary>The job queue that carries it: its function's queue, or the start's override.</summary>
+    public string Queue { get; init; } = FlowControl.FunctionFlow.DefaultQueue;
+
     public DateTimeOffset CreatedAt { get; init; }
 
     /// <summary>When a worker started its current attempt; a resume after a suspension does not move it (see <see cref="ResumedAt"/>).</summary>
@@ -76,6 +79,13 @@ public sealed record ExecutionRecord
     /// <summary>The callback of the execution and its deliveries; null when it has none, or when the reader did not ask for it.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Webhooks.ExecutionCallback? Callback { get; init; }
+
+    /// <summary>
+    /// Only on the answer to a start of a debounced function: true when the start folded into a
+    /// pending execution (this one), false when it created it.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? Debounced { get; init; }
 
     public ExecutionResult ToResult() => new(Id, Status, Output, Error);
 }

@@ -31,4 +31,7 @@ public sealed record NewExecution(
 
     /// <summary>The occurrence's time; set with <see cref="Schedule"/>.</summary>
     public DateTimeOffset? ScheduledFor { get; init; }
+
+    /// <summary>The queue that carries the execution (its function's, or the start's override); written with the row and never changed. Null: the default queue.</summary>
+    public string? Queue { get; init; }
 }

@@ -28,4 +28,16 @@ public sealed record StartRequest(string Function, JsonNode? Input, string? Pare
 
     /// <summary>The occurrence's time, recorded with <see cref="Schedule"/>.</summary>
     public DateTimeOffset? ScheduledFor { get; init; }
+
+    /// <summary>
+    /// The queue to carry this execution instead of its function's; allowed only when
+    /// <c>AsyncFunctions:Execution:AllowQueueOverride</c> is on. Null uses the function's queue.
+    /// </summary>
+    public string? Queue { get; init; }
+
+    /// <summary>
+    /// Set by the execution service on the start that creates a debounced function's pending
+    /// execution: the value of its debounce key, which the job keeps so the run can end folding.
+    /// </summary>
+    public string? DebounceKey { get; init; }
 }

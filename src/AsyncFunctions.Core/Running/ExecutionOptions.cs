@@ -40,4 +40,11 @@ public sealed class ExecutionOptions
     /// awaited executions all finished without a node noticing (its node stopped in between).
     /// </summary>
     public TimeSpan ResumeSweepInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Whether a start may name its own <c>queue</c> instead of its function's. Off by default: a
+    /// caller who could pick a queue could put bulk work on the queue whose workers are kept for
+    /// urgent work.
+    /// </summary>
+    public bool AllowQueueOverride { get; set; }
 }

@@ -22,7 +22,8 @@ public sealed class ExecutionService(
     IOptions<ExecutionOptions> options,
     SyncRunLeases leases,
     TimeProvider time,
-    IWorkerCapacity? workerCapacity = null) : IExecutionService
+    IWorkerCapacity? workerCapacity = null,
+    FlowControl.IDebounceStore? debounces = null) : IExecutionService
 {
     private int _awaitingJobs;
 
@@ -30,6 +31,7 @@ public sealed class ExecutionService(
     {
         // The span whose context the new execution's runs continue, on whichever node they run.
         using var activity = ExecutionTelemetry.Source.StartActivity("start " + request.Function, ActivityKind.Producer);
+        CheckQueueOverride(request);
         var (function, input) = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
         var maxTree = options.Value.MaxTreeExecutions;
         if (request.RootId is { } root && !await store.TryCountTreeStartAsync(root, maxTree, cancellationToken).ConfigureAwait(false))
@@ -39,8 +41,15 @@ public sealed class ExecutionService(
                 $"The tree of calls begun by execution '{root}' already started {maxTree} async executions (AsyncFunctions:Execution:MaxTreeExecutions).");
         }
 
-        var record = await starter.EnqueueAsync(function, input, request, cancellationToken).ConfigureAwait(false);
+        var record = function.Flow.Debounce is { } debounce
+            ? await StartDebouncedAsync(function, input, request, debounce, cancellationToken).ConfigureAwait(false)
+            : await starter.EnqueueAsync(function, input, request, cancellationToken).ConfigureAwait(false);
         activity?.SetTag("asyncfunctions.execution.id", record.Id);
+        if (record.Debounced == true)
+        {
+            return record;
+        }
+
         ExecutionTelemetry.Started.Add(1, ExecutionTelemetry.Function(function.Name));
         return record;
     }
@@ -67,6 +76,7 @@ public sealed class ExecutionService(
         {
             for (var i = 0; i < requests.Count; i++)
             {
+                CheckQueueOverride(requests[i]);
                 var (function, input) = await PrepareAsync(requests[i], cancellationToken).ConfigureAwait(false);
                 var span = spans is null ? null : ExecutionTelemetry.Source.StartActivity("start " + function.Name, ActivityKind.Producer, activity!.Context);
                 if (spans is not null)
@@ -108,7 +118,10 @@ public sealed class ExecutionService(
                 $"Starting {starts.Length} more executions would take the tree of calls begun by execution '{root}' past {maxTree} async executions (AsyncFunctions:Execution:MaxTreeExecutions); none was started.");
         }
 
-        var records = await starter.EnqueueManyAsync(starts, cancellationToken).ConfigureAwait(false);
+        // A debounced start may fold into a pending execution instead of making one: one by one.
+        var records = starts.Any(s => s.Function.Flow.Debounce is not null)
+            ? await StartOneByOneAsync(starts, cancellationToken).ConfigureAwait(false)
+            : await starter.EnqueueManyAsync(starts, cancellationToken).ConfigureAwait(false);
         foreach (var record in records)
         {
             ExecutionTelemetry.Started.Add(1, ExecutionTelemetry.Function(record.Function));
@@ -117,9 +130,90 @@ public sealed class ExecutionService(
         return records;
     }
 
+    private async Task<IReadOnlyList<ExecutionRecord>> StartOneByOneAsync(ValidatedStart[] starts, CancellationToken cancellationToken)
+    {
+        var records = new ExecutionRecord[starts.Length];
+        for (var i = 0; i < starts.Length; i++)
+        {
+            var start = starts[i];
+            records[i] = start.Function.Flow.Debounce is { } debounce
+                ? await StartDebouncedAsync(start.Function, start.Input, start.Request, debounce, cancellationToken).ConfigureAwait(false)
+                : await starter.EnqueueAsync(start.Function, start.Input, start.Request, cancellationToken).ConfigureAwait(false);
+        }
+
+        return records;
+    }
+
+    /// <summary>How long a debounce reservation may wait for its execution before another start takes it over.</summary>
+    private static readonly TimeSpan DebounceReservationTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// A start of a debounced function: folds into the pending execution of its key (which then
+    /// runs <see cref="FlowControl.DebounceRule.PeriodSeconds"/> after this start, with this input)
+    /// or, when none is pending, creates it as a delayed start. The store decides atomically, in the
+    /// results database, so starts on every node fold into the same execution.
+    /// </summary>
+    private async Task<ExecutionRecord> StartDebouncedAsync(FunctionDescriptor function, JsonObject input, StartRequest request, FlowControl.DebounceRule rule, CancellationToken cancellationToken)
+    {
+        if (debounces is null)
+        {
+            throw new InvalidOperationException($"Function '{function.Name}' is debounced, but no debounce store is registered (IDebounceStore).");
+        }
+
+        if (request.RunAt is not null)
+        {
+            throw new FlowControl.StartRefusedException("runAt", $"function '{function.Name}' is debounced: its debounce period ({rule.PeriodSeconds} s after the last start) decides when it runs, so its start cannot be delayed");
+        }
+
+        var key = await FlowControl.DebounceKeys.EvaluateAsync(function.Name, rule, input, request.Caller, cancellationToken).ConfigureAwait(false);
+        var period = TimeSpan.FromSeconds(rule.PeriodSeconds);
+        var giveUpAt = time.GetUtcNow() + DebounceReservationTimeout + DebounceReservationTimeout;
+        while (true)
+        {
+            var now = time.GetUtcNow();
+            if (await debounces.TryFoldAsync(function.Name, key, input, now + period, cancellationToken).ConfigureAwait(false) is { } pending)
+            {
+                var folded = await store.GetAsync(pending, cancellationToken).ConfigureAwait(false)
+                    ?? throw new InvalidOperationException($"Execution '{pending}' vanished from the results table.");
+                ExecutionTelemetry.Debounced.Add(1, ExecutionTelemetry.Function(function.Name));
+                return folded with { Debounced = true };
+            }
+
+            if (await debounces.TryReserveAsync(function.Name, key, now + period, now, now - DebounceReservationTimeout, cancellationToken).ConfigureAwait(false))
+            {
+                ExecutionRecord created;
+                try
+                {
+                    created = await starter.EnqueueAsync(function, input, request with { RunAt = now + period, DebounceKey = key }, cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    await debounces.ReleaseAsync(function.Name, key, CancellationToken.None).ConfigureAwait(false);
+                    throw;
+                }
+
+                await debounces.AttachAsync(function.Name, key, created.Id, CancellationToken.None).ConfigureAwait(false);
+                return created with { Debounced = false };
+            }
+
+            // Another start reserved the key and is creating the execution: fold into it once it is there.
+            if (now > giveUpAt)
+            {
+                throw new TimeoutException($"The pending execution of debounced function '{function.Name}' (key '{key}') was not created in time by the start that reserved it.");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(5), time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public async Task<ExecutionRecord> RunSyncAsync(StartRequest request, CancellationToken cancellationToken = default)
     {
         var (function, input) = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
+        if (function.Flow.Debounce is not null)
+        {
+            throw new FlowControl.StartRefusedException("mode", $"function '{function.Name}' is debounced: starts fold into one pending execution that runs later, so it runs async only");
+        }
+
         var id = Guid.NewGuid().ToString();
         var startedAt = time.GetUtcNow();
         using var activity = ExecutionTelemetry.StartRun(id, function.Name, traceParent: null, ActivityKind.Internal);
@@ -263,6 +357,25 @@ public sealed class ExecutionService(
         catch (Exception ex) when (ex is not ExecutionFailedException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
             throw new ExecutionFailedException(ExecutionErrors.From(ex), ex);
+        }
+    }
+
+    /// <summary>A start may name its own queue only where the operator allows it, and only a valid one.</summary>
+    private void CheckQueueOverride(StartRequest request)
+    {
+        if (request.Queue is not { } queue)
+        {
+            return;
+        }
+
+        if (!options.Value.AllowQueueOverride)
+        {
+            throw new FlowControl.StartRefusedException(FlowControl.StartRefusedException.QueueField, "a start may not choose its queue on this server (AsyncFunctions:Execution:AllowQueueOverride is off); leave it out and the function's queue carries the execution");
+        }
+
+        if (FlowControl.QueueName.Problem(queue) is { } problem)
+        {
+            throw new FlowControl.StartRefusedException(FlowControl.StartRefusedException.QueueField, problem);
         }
     }
 

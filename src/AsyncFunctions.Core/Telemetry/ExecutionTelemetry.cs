@@ -30,6 +30,8 @@ public static class ExecutionTelemetry
 
     public static readonly Counter<long> Cancelled = Meter.CreateCounter<long>("asyncfunctions.executions.cancelled", "{execution}", "Executions cancelled before they finished.");
 
+    public static readonly Counter<long> Debounced = Meter.CreateCounter<long>("asyncfunctions.executions.debounced", "{start}", "Starts of debounced functions folded into a pending execution instead of making one.");
+
     public static readonly Counter<long> Suspended = Meter.CreateCounter<long>("asyncfunctions.executions.suspended", "{suspension}", "Suspensions of function stacks at an await or a long sleep.");
 
     public static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("asyncfunctions.execution.duration", "ms", "From creation to the end, for finished executions.");

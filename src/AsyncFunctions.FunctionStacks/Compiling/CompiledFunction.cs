@@ -49,6 +49,9 @@ public sealed class CompiledFunction
 
     public RetryPolicy Retry { get; }
 
+    /// <summary>The document's queue and flow control (<c>queue</c>, <c>debounce</c>).</summary>
+    public AsyncFunctions.FlowControl.FunctionFlow Flow { get; init; } = AsyncFunctions.FlowControl.FunctionFlow.None;
+
     public TimeSpan? Timeout { get; }
 
     /// <summary>The document's <c>callbackUrl</c>: where each async execution's result is posted unless its start names another.</summary>

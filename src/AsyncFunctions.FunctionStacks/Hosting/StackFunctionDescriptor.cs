@@ -19,6 +19,7 @@ public static class StackFunctionDescriptor
         Retry = function.Retry,
         Timeout = function.Timeout,
         CallbackUrl = function.CallbackUrl,
+        Flow = function.Flow,
         Body = new StackFunctionBody(function, services, version),
     };
 

@@ -52,6 +52,9 @@ public static class AsyncFunctionsServiceCollectionExtensions
         services.TryAddSingleton<ExecutionStateFilter>();
         services.TryAddSingleton<ExecutionRetryFilter>();
         services.TryAddSingleton<ExecutionSuspensionFilter>();
+        services.TryAddSingleton<ExecutionQueue>();
+        services.TryAddSingleton<AsyncFunctions.FlowControl.IDebounceStore>(sp => new AsyncFunctions.Storage.Debounce.DapperDebounceStore(sp.GetRequiredService<SqlDialect>()));
+        services.TryAddSingleton<DebounceClaimFilter>();
         services.TryAddSingleton<ResumeRequests>();
         services.TryAddSingleton<AsyncFunctions.Hangfire.Webhooks.WebhookJobs>();
         // Hangfire's reactions to a status change, beside the core's (see StatusChangeOrder).

@@ -99,18 +99,32 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, StatusCh
 
         var now = time.GetUtcNow();
         var delayed = request.RunAt is { } runAt && runAt > now;
-        var row = new NewExecution("", function.Name, function.Version, delayed ? ExecutionStatus.Scheduled : ExecutionStatus.Enqueued, input, request.ParentId, now, request.CallDepth, RootId: request.RootId) { Caller = request.Caller, CallbackUrl = callback, Schedule = request.Schedule, ScheduledFor = request.ScheduledFor };
+        // The start's queue (allowed and checked by the execution service) wins over the function's.
+        var queue = request.Queue ?? function.Flow.Queue;
+        var row = new NewExecution("", function.Name, function.Version, delayed ? ExecutionStatus.Scheduled : ExecutionStatus.Enqueued, input, request.ParentId, now, request.CallDepth, RootId: request.RootId) { Caller = request.Caller, CallbackUrl = callback, Schedule = request.Schedule, ScheduledFor = request.ScheduledFor, Queue = queue };
         // A delayed start is created Scheduled: Hangfire's scheduler queues it when its time comes.
         INewExecutionState state = delayed
             ? new NewScheduledExecutionState(row, request.RunAt!.Value.UtcDateTime)
-            : new NewExecutionState(row);
+            : new NewExecutionState(row) { Queue = queue };
         var job = callback is null
             ? new Job(Template.Type, Template.Method, function.Name, null, CancellationToken.None)
             : new Job(CallbackTemplate.Type, CallbackTemplate.Method, function.Name, callback, null, CancellationToken.None);
         // A function without retries needs no parameter: its absence means no retry, and costs no write.
         // Likewise the trace context, taken here on the caller's thread, only while something traces.
         traceParent ??= ExecutionTelemetry.CurrentTraceParent();
-        var parameters = function.Retry.MaxRetries > 0 || traceParent is not null || request.Schedule is not null ? new Dictionary<string, object>() : NoParameters;
+        // Every later enqueue (retry, resume, takeover, a delayed start's time) reads it back: see ExecutionQueue.
+        var queueParameter = ExecutionQueue.Parameter(queue);
+        var parameters = function.Retry.MaxRetries > 0 || traceParent is not null || request.Schedule is not null || queueParameter is not null || request.DebounceKey is not null ? new Dictionary<string, object>() : NoParameters;
+        if (request.DebounceKey is { } debounceKey)
+        {
+            parameters[Filters.DebounceClaimFilter.ParameterName] = debounceKey;
+        }
+
+        if (queueParameter is not null)
+        {
+            parameters[ExecutionQueue.ParameterName] = queueParameter;
+        }
+
         if (request.Schedule is { } schedule)
         {
             parameters[Schedules.ScheduleJobs.ScheduleParameter] = schedule;
@@ -178,6 +192,7 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, StatusCh
                 Caller = row.Caller,
                 Schedule = row.Schedule,
                 ScheduledFor = row.ScheduledFor,
+                Queue = row.Queue ?? AsyncFunctions.FlowControl.FunctionFlow.DefaultQueue,
                 CreatedAt = row.CreatedAt,
             };
         }

@@ -70,6 +70,13 @@ public sealed partial class ScheduleOccurrenceFilter(
         }
 
         context.SetJobParameter(ScheduleJobs.ScheduleParameter, name);
+        // Hangfire enqueues the occurrence after this filter: the queue filter reads the function's queue from here.
+        var queue = function?.Flow.Queue ?? AsyncFunctions.FlowControl.FunctionFlow.DefaultQueue;
+        if (ExecutionQueue.Parameter(queue) is { } queueParameter)
+        {
+            context.SetJobParameter(ExecutionQueue.ParameterName, queueParameter);
+        }
+
         if (activity?.Id is { } traceParent)
         {
             context.SetJobParameter(ExecutionTelemetry.TraceParentParameter, traceParent);
@@ -83,6 +90,7 @@ public sealed partial class ScheduleOccurrenceFilter(
             CallbackUrl = schedule.CallbackUrl ?? function?.CallbackUrl,
             Schedule = name,
             ScheduledFor = scheduledFor,
+            Queue = queue,
         };
         context.Items[OccurrenceItem] = new Occurrence(row, activity);
     }

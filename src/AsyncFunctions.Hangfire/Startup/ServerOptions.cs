@@ -39,6 +39,11 @@ public sealed class ServerOptions
     /// </summary>
     public TimeSpan NodeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Queues this node's workers take jobs from.</summary>
-    public string[] Queues { get; set; } = ["default"];
+    /// <summary>
+    /// The queues this node's workers take jobs from, in priority order: <c>"name"</c> shares the
+    /// <see cref="WorkerCount"/> workers, <c>"name:N"</c> gives the queue N workers of its own
+    /// (see <see cref="QueuePlan"/>). Empty (the default): <c>default</c> and every queue the
+    /// node's functions name when it starts, all shared.
+    /// </summary>
+    public string[] Queues { get; set; } = [];
 }

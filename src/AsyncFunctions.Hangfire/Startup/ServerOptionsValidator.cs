@@ -37,10 +37,7 @@ public sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
             failures.Add($"{ServerOptions.Section}:NodeTimeout must be more than twice {ServerOptions.Section}:HeartbeatInterval ({options.HeartbeatInterval}), so one late heartbeat does not get a living node's work taken over; it is {options.NodeTimeout}.");
         }
 
-        if (options.Queues is not { Length: > 0 } || options.Queues.Any(q => string.IsNullOrWhiteSpace(q) || q != q.ToLowerInvariant()))
-        {
-            failures.Add($"{ServerOptions.Section}:Queues must list at least one queue name, in lower case.");
-        }
+        failures.AddRange(QueuePlan.Problems(options.Queues, options.WorkerCount, $"{ServerOptions.Section}:Queues"));
 
         return failures.Count > 0 ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;
     }

@@ -16,15 +16,27 @@ public sealed class PostgreSqlDialect : SqlDialect, IAsyncDisposable, IDisposabl
     public const string NotificationChannel = "asyncfunctions_executions";
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly PostgreSqlGroupCommitWriter? _writer;
 
     /// <param name="enlist">
     /// Connections enlist in an ambient TransactionScope (<c>Enlist=true</c>): how a job's creation
     /// and its row share one transaction when Hangfire takes its connections from
     /// <see cref="CreateNpgsqlConnection"/> too. Without a scope nothing changes.
     /// </param>
-    public PostgreSqlDialect(string connectionString, bool enlist = false)
+    /// <param name="groupCommit">
+    /// An execution's creation and status writes are committed in batches by one writer
+    /// (<see cref="PostgreSqlGroupCommitWriter"/>) instead of one autocommitted statement each.
+    /// For results beside jobs in another storage: a batch cannot join a job's transaction, so
+    /// it excludes <paramref name="enlist"/>.
+    /// </param>
+    public PostgreSqlDialect(string connectionString, bool enlist = false, bool groupCommit = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        if (enlist && groupCommit)
+        {
+            throw new ArgumentException("Group-committed writes cannot join a job's transaction; choose one of enlist and groupCommit.", nameof(groupCommit));
+        }
+
         ConnectionString = connectionString;
         var builder = new NpgsqlConnectionStringBuilder(ResultsConnectionString(connectionString));
         if (enlist)
@@ -33,6 +45,7 @@ public sealed class PostgreSqlDialect : SqlDialect, IAsyncDisposable, IDisposabl
         }
 
         _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+        _writer = groupCommit ? new PostgreSqlGroupCommitWriter(_dataSource) : null;
     }
 
     /// <summary>
@@ -105,7 +118,25 @@ public sealed class PostgreSqlDialect : SqlDialect, IAsyncDisposable, IDisposabl
     /// <summary>PostgreSQL allows 65,535 parameters; smaller chunks keep each batched read cheap to plan.</summary>
     public override int MaxParameters => 2000;
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    /// <summary>Whether the hot row writes are group-committed (see the constructor).</summary>
+    public bool GroupCommits => _writer is not null;
 
-    public void Dispose() => _dataSource.Dispose();
+    /// <summary>Batches the group-commit writer committed so far (0 without it).</summary>
+    public long Commits => _writer?.Commits ?? 0;
+
+    /// <summary>With group commit, through the writer; each caller completes once its batch is durable.</summary>
+    public override Task<bool> WriteRowAsync(string sql, object parameters, CancellationToken cancellationToken) =>
+        _writer is { } writer ? writer.WriteRowAsync(sql, parameters, cancellationToken) : base.WriteRowAsync(sql, parameters, cancellationToken);
+
+    public ValueTask DisposeAsync()
+    {
+        _writer?.Dispose();
+        return _dataSource.DisposeAsync();
+    }
+
+    public void Dispose()
+    {
+        _writer?.Dispose();
+        _dataSource.Dispose();
+    }
 }

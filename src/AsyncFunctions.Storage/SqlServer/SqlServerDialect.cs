@@ -112,6 +112,13 @@ public sealed class SqlServerDialect(string connectionString) : SqlDialect
         SELECT Beats, TakenOverBeats, TakenOverBy FROM @beat;
         """;
 
+    /// <summary>SQL Server has no ON CONFLICT: the key range is locked while the row is looked for, so two starts cannot both insert it.</summary>
+    public override string DebounceReserveSql => """
+        INSERT INTO af_debounces (function_name, debounce_key, execution_id, run_at, reserved_at)
+        SELECT @Function, @Key, NULL, CAST(@RunAt AS datetimeoffset(7)), CAST(@Now AS datetimeoffset(7))
+        WHERE NOT EXISTS (SELECT 1 FROM af_debounces WITH (UPDLOCK, HOLDLOCK) WHERE function_name = @Function AND debounce_key = @Key)
+        """;
+
     public override string Page(string selectWhereOrderBy) => selectWhereOrderBy + " OFFSET 0 ROWS FETCH NEXT @Limit ROWS ONLY";
 
     /// <summary>A UTC <see cref="DateTimeOffset"/>: SqlClient sends it as datetimeoffset(7), where a DateTime would go as datetime.</summary>

@@ -27,7 +27,7 @@ public sealed class RedisBenchStorage(RedisTestServer redis, PostgresServer post
 
     public override string Settings =>
         $"jobs: {redis.Description}, Hangfire.Redis.StackExchange with FetchTimeout {Provider.FetchTimeout.TotalSeconds:0} s, transactions on; " +
-        $"results: {postgres.Description}, completion listener (LISTEN/NOTIFY) on; raw Hangfire.Redis.StackExchange with the same options; a new database and key prefix per host";
+        $"results: {postgres.Description}, completion listener (LISTEN/NOTIFY) on, row writes {(GroupCommit ? "group-committed" : "one statement each")}; raw Hangfire.Redis.StackExchange with the same options; a new database and key prefix per host";
 
     public override bool SharedAcrossHosts => true;
 
@@ -43,8 +43,20 @@ public sealed class RedisBenchStorage(RedisTestServer redis, PostgresServer post
         await postgres.DropDatabaseAsync(new NpgsqlConnectionStringBuilder(database).Database!).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// <c>ASYNCFUNCTIONS_BENCH_GROUP_COMMIT=0</c> writes each results row statement on its own (the
+    /// provider's setting <c>GroupCommitWrites=false</c>), to compare with the default group commit.
+    /// </summary>
+    public const string GroupCommitVariable = "ASYNCFUNCTIONS_BENCH_GROUP_COMMIT";
+
+    private static readonly bool GroupCommit = Environment.GetEnvironmentVariable(GroupCommitVariable) != "0";
+
     public override void UsePlatform(AsyncFunctionsBuilder builder, string database) => builder
-        .UsePostgreSql(database, o => o.HangfireSchema = HangfireSchemaSetup.External)
+        .UsePostgreSql(database, o =>
+        {
+            o.HangfireSchema = HangfireSchemaSetup.External;
+            o.GroupCommitWrites = GroupCommit;
+        })
         .UseRedisJobs(redis.ConnectionString, o => o.Prefix = Prefix(database, "platform"));
 
     public override JobStorage CreateRawJobStorage(string database)

@@ -98,6 +98,7 @@ public abstract class SqlExecutionStoreContract(IStoreFixture fixture) : Executi
         LeaseExpiresAt = (object?)null,
         Schedule = (string?)null,
         ScheduledFor = (object?)null,
+        Queue = (string?)null,
     };
 
     [SkippableFact]

@@ -1,0 +1,5 @@
+using AsyncFunctions.Storage.Tests.Fixtures;
+
+namespace AsyncFunctions.Storage.Tests.Contract;
+
+public sealed class SqliteDebounceStoreTests(SqliteStoreFixture fixture) : DebounceStoreContract(fixture), IClassFixture<SqliteStoreFixture>;
