@@ -33,6 +33,16 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    public void The_sandbox_cgroup_is_auto_off_or_a_full_path()
+    {
+        Assert.Equal("/sys/fs/cgroup/app/sandboxes", Resolve(new() { ["AsyncFunctions:Stacks:Sandbox:Cgroup"] = "/sys/fs/cgroup/app/sandboxes" }).Sandbox.Cgroup);
+        Assert.Equal("auto", Resolve([]).Sandbox.Cgroup);
+
+        var ex = Assert.Throws<OptionsValidationException>(() => Resolve(new() { ["AsyncFunctions:Stacks:Sandbox:Cgroup"] = "sandboxes" }));
+        Assert.Contains(ex.Failures, f => f.StartsWith("AsyncFunctions:Stacks:Sandbox:Cgroup must be auto, off or the full path", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Good_settings_bind()
     {
         var options = Resolve(new()

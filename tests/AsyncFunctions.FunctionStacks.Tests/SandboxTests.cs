@@ -68,8 +68,41 @@ public sealed class SandboxTests
     public void Expressions_that_only_read_their_bindings_run_in_process_and_the_rest_in_a_sandbox()
     {
         string[] inProcess = ["$input.a * 2 + $var.b.length", "$var.total > 10 && !$var.done", "`order-${$input.a}`", "$var.x ?? null", "{ id: $var.id, n: $var.n - 1 }", "$var.items[$var.i]?.name", "$var.a + $var.b"];
-        string[] sandboxed = ["$var.s.repeat(2)", "Math.max(1, 2)", "[...$var.s]", "(() => 1)()", "new Date()", "$var.x = 1",
+        string[] sandboxed = ["$var.s.repeat(2)", "Math.random()", "[...$var.s]", "(() => 1)()", "new Date()", "$var.x = 1",
             "`" + string.Concat(Enumerable.Repeat("${$var.s}", Compiling.PlainExpression.MaxCopies + 1)) + "`"];
+        AssertWhereTheyRun(inProcess, sandboxed);
+    }
+
+    [Fact]
+    public void Calls_of_built_ins_with_a_bounded_result_run_in_process_and_other_calls_in_a_sandbox()
+    {
+        string[] inProcess = ["$var.b.slice(0, 2).length + $input.a", "$var.s.trim().toUpperCase()", "$var.s?.substring(1, 3)", "$var.xs.at(-1)",
+            "$var.s.startsWith('a') && $var.s.endsWith($var.t)", "$var.n.toFixed(2)", "Math.max($var.a, $var.b)", "Math.round($var.n * 100) / 100",
+            "Number.isInteger($var.n)", "Array.isArray($var.xs) ? $var.xs.slice(1) : []"];
+        string[] sandboxed = ["$var.s.indexOf($var.t)", "$var.s.includes('x')", "$var.xs.join($var.s)", "$var.s.concat($var.s)", "$var.s.split('')",
+            "$var.xs.map(x => x)", "$var.s.slice(...$var.xs)", "$var.s[$var.m]()", "$var.s.constructor.constructor('return 1')()", "$var.f()",
+            "Math.max(...$var.xs)", "Math.random()", "Object.keys($var.o)", "$var.xs.toString()", "$var.s.slice.call($var.t, 1)",
+            "`${$var.s}${$var.s}${$var.s}`.toUpperCase()"];
+        AssertWhereTheyRun(inProcess, sandboxed);
+    }
+
+    [Fact]
+    public async Task Built_in_calls_run_in_process_give_what_they_give_in_a_sandbox()
+    {
+        const string expression = "[$var.s.trim().toUpperCase(), $var.s.slice(2, 4), $var.n.toFixed(1), Math.max($var.n, 5), Math.min($var.n, 1), $var.xs.at(-1), $var.xs.slice(1), Array.isArray($var.xs), $var.s.trim().startsWith('st')]";
+        Assert.True(Compiling.ScriptCompiler.Expression(expression, "$.x", [], new HashSet<string>())!.RunsInProcess);
+        var output = await _stacks.RunAsync(Stacks.Doc(
+            $$"""
+            [ { "var": "s", "value": "  straße  " }, { "var": "n", "value": 2.345 }, { "var": "xs", "value": [3, 1, 2] },
+              { "var": "here", "value": "={{expression}}" },
+              { "lambda": "return {{expression}};", "as": "there" } ]
+            """, "\"=[$var.here, $var.there]\""));
+        Assert.Equal(output![1]!.ToJsonString(), output[0]!.ToJsonString());
+        Assert.Equal("""["st","2.3",5,1,2,[1,2],true,true]""", new System.Text.Json.Nodes.JsonArray([.. output[0]!.AsArray().Skip(1).Select(n => n?.DeepClone())]).ToJsonString());
+    }
+
+    private static void AssertWhereTheyRun(string[] inProcess, string[] sandboxed)
+    {
         foreach (var (sources, expected) in new[] { (inProcess, true), (sandboxed, false) })
         {
             foreach (var source in sources)

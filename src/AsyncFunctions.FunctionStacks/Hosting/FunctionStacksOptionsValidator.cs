@@ -47,6 +47,11 @@ internal sealed class FunctionStacksOptionsValidator : IValidateOptions<Function
         Positive(sandbox.MemoryCeilingBytes >= 0, $"{Sandbox}:MemoryCeilingBytes (or 0 for twice JsMemoryBytes plus 128 MB)");
         Positive(sandbox.StartTimeout > TimeSpan.Zero, $"{Sandbox}:StartTimeout");
         Positive(sandbox.KillGrace >= TimeSpan.Zero, $"{Sandbox}:KillGrace (or 0)");
+        if (sandbox.Cgroup is not ("auto" or "off") && !Path.IsPathFullyQualified(sandbox.Cgroup ?? ""))
+        {
+            failures.Add($"{Sandbox}:Cgroup must be auto, off or the full path of a cgroup v2 directory (it is '{sandbox.Cgroup}').");
+        }
+
         if (sandbox.IdleTimeout < TimeSpan.FromSeconds(5))
         {
             failures.Add($"{Sandbox}:IdleTimeout must be at least 5 seconds.");

@@ -27,11 +27,22 @@ public sealed class SandboxOptions
     /// <summary>A process unused this long ends, and the memory it held goes back to the operating system.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The cgroup v2 directory under which each sandbox process gets a cgroup with <c>memory.max</c>
+    /// (<see cref="EffectiveCgroupMemoryMax"/>): <c>auto</c> (the parent of the server's own cgroup,
+    /// when it enables the memory controller for its children and the server may create cgroups
+    /// there), <c>off</c>, or a directory. Where none is usable the other bounds hold.
+    /// </summary>
+    public string Cgroup { get; set; } = "auto";
+
     /// <summary>Longest wait for a new process to be ready.</summary>
     public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The number of processes in use: <see cref="Processes"/>, or the processors (at least 4).</summary>
     public int EffectiveProcesses => Processes > 0 ? Processes : Math.Max(4, Environment.ProcessorCount);
+
+    /// <summary>The <c>memory.max</c> of a sandbox's cgroup: its heap ceiling plus 256 MB for the runtime, compiled code and native buffers.</summary>
+    public long EffectiveCgroupMemoryMax(StackLimitOptions limits) => EffectiveCeiling(limits) + (256L * 1024 * 1024);
 
     /// <summary>The heap ceiling in use for the given limits.</summary>
     public long EffectiveCeiling(StackLimitOptions limits) =>

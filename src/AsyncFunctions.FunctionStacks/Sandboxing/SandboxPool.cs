@@ -14,9 +14,11 @@ public sealed class SandboxPool : IDisposable
 {
     private readonly SandboxOptions _options;
     private readonly long _heapCeiling;
+    private readonly SandboxCgroup? _cgroup;
     private readonly SemaphoreSlim _slots;
     private readonly ConcurrentBag<SandboxProcess> _idle = [];
     private int _processes;
+    private int _sparing;
     private volatile bool _disposed;
 
     public SandboxPool(SandboxOptions options, StackLimitOptions limits)
@@ -24,7 +26,17 @@ public sealed class SandboxPool : IDisposable
         _options = options;
         _heapCeiling = options.EffectiveCeiling(limits);
         _slots = new SemaphoreSlim(options.EffectiveProcesses);
+        _cgroup = SandboxCgroup.Find(options.Cgroup, options.EffectiveCgroupMemoryMax(limits), out var reason);
+        MemoryBounds = _cgroup is { } cgroup
+            ? $"heap limit {_heapCeiling} bytes, address-space limit, cgroup v2 memory.max {cgroup.MemoryMax} bytes under {cgroup.Parent}"
+            : $"heap limit {_heapCeiling} bytes, address-space limit (no cgroup: {reason ?? "off"})";
     }
+
+    /// <summary>What bounds a sandbox process's memory on this server, for the start-up log and the docs' checks.</summary>
+    public string MemoryBounds { get; }
+
+    /// <summary>The cgroup v2 parent of the sandbox processes' cgroups; null where none is usable.</summary>
+    public string? CgroupParent => _cgroup?.Parent;
 
     /// <summary>
     /// Evaluates in a sandbox process. A reply is returned as it came; a process ended at the
@@ -83,7 +95,7 @@ public sealed class SandboxPool : IDisposable
         Interlocked.Increment(ref _processes);
         try
         {
-            return await SandboxProcess.StartAsync(_heapCeiling, _options.StartTimeout, _options.IdleTimeout, cancellationToken).ConfigureAwait(false);
+            return await SandboxProcess.StartAsync(_heapCeiling, _cgroup, _options.StartTimeout, _options.IdleTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -96,42 +108,58 @@ public sealed class SandboxPool : IDisposable
     /// Starts processes in the background up to the pool's size, so that the next evaluations (and
     /// the one after a process ended at a limit) find one ready instead of waiting for a start.
     /// </summary>
+    /// <remarks>
+    /// One at a time: a start takes a processor for most of a second, and several at once (after
+    /// executions that ran their sandboxes out of memory together) would take the processors from
+    /// the evaluations still running. An evaluation that finds no process ready starts its own.
+    /// </remarks>
     private void StartSpares()
     {
-        while (!_disposed)
+        if (_disposed || Interlocked.CompareExchange(ref _sparing, 1, 0) != 0)
+        {
+            return;
+        }
+
+        while (true)
         {
             var count = Volatile.Read(ref _processes);
-            if (count >= _options.EffectiveProcesses || Interlocked.CompareExchange(ref _processes, count + 1, count) != count)
+            if (count >= _options.EffectiveProcesses || _disposed)
             {
-                if (count >= _options.EffectiveProcesses)
-                {
-                    return;
-                }
-
-                continue;
+                Volatile.Write(ref _sparing, 0);
+                return;
             }
 
-            _ = Task.Run(async () =>
+            if (Interlocked.CompareExchange(ref _processes, count + 1, count) == count)
             {
-                try
-                {
-                    var spare = await SandboxProcess.StartAsync(_heapCeiling, _options.StartTimeout, _options.IdleTimeout, CancellationToken.None).ConfigureAwait(false);
-                    if (_disposed)
-                    {
-                        End(spare);
-                    }
-                    else
-                    {
-                        _idle.Add(spare);
-                    }
-                }
-                catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
-                {
-                    // A spare that failed to start is not needed: an evaluation starts its own and reports why.
-                    Interlocked.Decrement(ref _processes);
-                }
-            });
+                break;
+            }
         }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                var spare = await SandboxProcess.StartAsync(_heapCeiling, _cgroup, _options.StartTimeout, _options.IdleTimeout, CancellationToken.None).ConfigureAwait(false);
+                if (_disposed)
+                {
+                    End(spare);
+                }
+                else
+                {
+                    _idle.Add(spare);
+                }
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
+            {
+                // A spare that failed to start is not needed: an evaluation starts its own and reports why.
+                Interlocked.Decrement(ref _processes);
+                Volatile.Write(ref _sparing, 0);
+                return;
+            }
+
+            Volatile.Write(ref _sparing, 0);
+            StartSpares();
+        });
     }
 
     private void End(SandboxProcess process)

@@ -16,9 +16,12 @@ internal sealed class SandboxProcess : IDisposable
     private readonly Stream _output;
     private int _killed;
 
-    private SandboxProcess(Process process)
+    private readonly string? _cgroup;
+
+    private SandboxProcess(Process process, string? cgroup)
     {
         _process = process;
+        _cgroup = cgroup;
         _input = process.StandardInput.BaseStream;
         _output = process.StandardOutput.BaseStream;
     }
@@ -30,7 +33,7 @@ internal sealed class SandboxProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static async Task<SandboxProcess> StartAsync(long heapCeiling, TimeSpan startTimeout, TimeSpan idleTimeout, CancellationToken cancellationToken)
+    public static async Task<SandboxProcess> StartAsync(long heapCeiling, SandboxCgroup? cgroup, TimeSpan startTimeout, TimeSpan idleTimeout, CancellationToken cancellationToken)
     {
         var info = new ProcessStartInfo(DotnetHost(), [WorkerAssembly()])
         {
@@ -44,10 +47,30 @@ internal sealed class SandboxProcess : IDisposable
         info.Environment[SandboxWorker.IdleVariable] = idleTimeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["DOTNET_GCgen0size"] = "0x1000000";
         info.Environment[MemoryCeiling.GrowthVariable] = (heapCeiling + (512L * 1024 * 1024)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var process = Process.Start(info) ?? throw new InvalidOperationException("The sandbox process did not start.");
+        var own = cgroup?.Create();
+        if (own is not null)
+        {
+            info.Environment[CgroupMembership.Variable] = own;
+        }
+
+        Process process;
+        try
+        {
+            process = Process.Start(info) ?? throw new InvalidOperationException("The sandbox process did not start.");
+        }
+        catch
+        {
+            if (own is not null)
+            {
+                SandboxCgroup.Remove(own);
+            }
+
+            throw;
+        }
+
         process.ErrorDataReceived += (_, _) => { };
         process.BeginErrorReadLine();
-        var sandbox = new SandboxProcess(process);
+        var sandbox = new SandboxProcess(process, own);
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -102,6 +125,30 @@ internal sealed class SandboxProcess : IDisposable
     public void Dispose()
     {
         Kill();
+        if (_cgroup is null)
+        {
+            _process.Dispose();
+        }
+        else
+        {
+            _ = RemoveCgroupAfterExitAsync(_cgroup);
+        }
+    }
+
+    /// <summary>A cgroup can be removed once its process has gone.</summary>
+    private async Task RemoveCgroupAfterExitAsync(string cgroup)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Removal fails below while the process lingers; the kernel keeps the empty cgroup until then.
+        }
+
+        SandboxCgroup.Remove(cgroup);
         _process.Dispose();
     }
 
