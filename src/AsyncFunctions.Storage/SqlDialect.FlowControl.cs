@@ -65,7 +65,7 @@ public abstract partial class SqlDialect
 
     /// <summary>Every waiter row of the list parameter @Ids; rows: Id, Scope, FlowKey, Function, Hold, Seq, QueuedAt.</summary>
     public virtual string ListWaiterRowsSql => Statement(() =>
-        $"SELECT execution_id AS Id, scope AS Scope, flow_key AS FlowKey, function_name AS Function, hold_while_awaiting AS Hold, seq AS Seq, queued_at AS QueuedAt FROM af_flow_waiters WHERE {InList("execution_id", "@Ids")}");
+        $"SELECT execution_id AS Id, scope AS Scope, flow_key AS FlowKey, function_name AS FunctionName, hold_while_awaiting AS Hold, seq AS Seq, queued_at AS QueuedAt FROM af_flow_waiters WHERE {InList("execution_id", "@Ids")}");
 
     /// <summary>The latest rate-limit starts of a key, newest first (parameters: Scope, Key, Since, Limit); rows: start times.</summary>
     public virtual string ListRecentStartsSql => Statement(() =>
@@ -91,7 +91,7 @@ public abstract partial class SqlDialect
     /// rule out a creation still under way. Rows: Id, Function, Suspended.
     /// </summary>
     public virtual string ListStaleSlotsSql => Statement(() => $"""
-        SELECT DISTINCT s.execution_id AS Id, s.function_name AS Function, CASE WHEN x.status = '{nameof(ExecutionStatus.Awaiting)}' THEN 1 ELSE 0 END AS Suspended
+        SELECT DISTINCT s.execution_id AS Id, s.function_name AS FunctionName, CASE WHEN x.status = '{nameof(ExecutionStatus.Awaiting)}' THEN 1 ELSE 0 END AS Suspended
         FROM af_flow_slots s LEFT JOIN af_executions x ON x.id = s.execution_id
         WHERE (x.id IS NULL AND s.acquired_at < {Timestamp("@OrphanedBefore")})
            OR x.phase = {ExecutionStatusRules.FinishedPhase}
@@ -107,7 +107,7 @@ public abstract partial class SqlDialect
 
     /// <summary>Keys with waiters and room (no parameters); rows: Scope, FlowKey, Function.</summary>
     public virtual string ListKeysWithRoomSql => """
-        SELECT k.scope AS Scope, k.flow_key AS FlowKey, k.function_name AS Function FROM af_flow_keys k
+        SELECT k.scope AS Scope, k.flow_key AS FlowKey, k.function_name AS FunctionName FROM af_flow_keys k
         WHERE EXISTS (SELECT 1 FROM af_flow_waiters w WHERE w.scope = k.scope AND w.flow_key = k.flow_key)
           AND k.capacity > (SELECT COUNT(*) FROM af_flow_slots s WHERE s.scope = k.scope AND s.flow_key = k.flow_key)
         """;
@@ -120,7 +120,7 @@ public abstract partial class SqlDialect
 
     /// <summary>Every key with its limit, holders and waiters (no parameters).</summary>
     public virtual string ListFlowUsageSql => """
-        SELECT k.function_name AS Function, k.scope AS Scope, k.flow_key AS FlowKey, k.capacity AS Capacity,
+        SELECT k.function_name AS FunctionName, k.scope AS Scope, k.flow_key AS FlowKey, k.capacity AS Capacity,
                (SELECT COUNT(*) FROM af_flow_slots s WHERE s.scope = k.scope AND s.flow_key = k.flow_key) AS Holders,
                (SELECT COUNT(*) FROM af_flow_waiters w WHERE w.scope = k.scope AND w.flow_key = k.flow_key) AS Waiters
         FROM af_flow_keys k ORDER BY k.function_name, k.scope, k.flow_key

@@ -99,7 +99,7 @@ public sealed class DapperFlowAdmissionStore(SqlDialect dialect) : IFlowAdmissio
         foreach (var slot in stale)
         {
             // A suspended holder keeps the slots of limits that hold while awaiting.
-            var released = await ReleaseAsync(slot.Function, slot.Id, suspending: slot.Suspended != 0, now, cancellationToken).ConfigureAwait(false);
+            var released = await ReleaseAsync(slot.FunctionName, slot.Id, suspending: slot.Suspended != 0, now, cancellationToken).ConfigureAwait(false);
             granted.AddRange(released);
             freed++;
         }
@@ -122,7 +122,7 @@ public sealed class DapperFlowAdmissionStore(SqlDialect dialect) : IFlowAdmissio
             withRoom = (await connection.QueryAsync<KeyRow>(new CommandDefinition(dialect.ListKeysWithRoomSql, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
         }
 
-        foreach (var function in withRoom.GroupBy(k => k.Function, StringComparer.Ordinal))
+        foreach (var function in withRoom.GroupBy(k => k.FunctionName, StringComparer.Ordinal))
         {
             granted.AddRange(await InTransactionAsync(async (connection, transaction) =>
             {
@@ -144,7 +144,7 @@ public sealed class DapperFlowAdmissionStore(SqlDialect dialect) : IFlowAdmissio
     {
         await using var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<UsageRow>(new CommandDefinition(dialect.ListFlowUsageSql, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return rows.Select(r => new FlowKeyUsage(r.Function, r.Scope, r.FlowKey, (int)r.Capacity, (int)r.Holders, (int)r.Waiters)).ToList();
+        return rows.Select(r => new FlowKeyUsage(r.FunctionName, r.Scope, r.FlowKey, (int)r.Capacity, (int)r.Holders, (int)r.Waiters)).ToList();
     }
 
     public async Task<string?> DescribeWaitAsync(string executionId, CancellationToken cancellationToken = default)
@@ -250,9 +250,9 @@ public sealed class DapperFlowAdmissionStore(SqlDialect dialect) : IFlowAdmissio
             }
 
             var first = waiter.First();
-            await db.ExecuteAsync(dialect.InsertSlotSql, waiter.Select(r => new { Scope = r.Scope, Key = r.FlowKey, Id = r.Id, Function = r.Function, Hold = (int)r.Hold, At = db.Time(now) }).ToArray()).ConfigureAwait(false);
+            await db.ExecuteAsync(dialect.InsertSlotSql, waiter.Select(r => new { Scope = r.Scope, Key = r.FlowKey, Id = r.Id, Function = r.FunctionName, Hold = (int)r.Hold, At = db.Time(now) }).ToArray()).ConfigureAwait(false);
             await db.ExecuteAsync(dialect.DeleteWaiterRowsSql, new { Id = waiter.Key }).ConfigureAwait(false);
-            granted.Add(new GrantedWaiter(waiter.Key, first.Function, dialect.FromDb(first.QueuedAt)));
+            granted.Add(new GrantedWaiter(waiter.Key, first.FunctionName, dialect.FromDb(first.QueuedAt)));
         }
 
         return granted;
@@ -338,7 +338,7 @@ public sealed class DapperFlowAdmissionStore(SqlDialect dialect) : IFlowAdmissio
 
         public string FlowKey { get; init; } = "";
 
-        public string Function { get; init; } = "";
+        public string FunctionName { get; init; } = "";
 
         public long Hold { get; init; }
 
@@ -363,7 +363,7 @@ public sealed class DapperFlowAdmissionStore(SqlDialect dialect) : IFlowAdmissio
     {
         public string Id { get; init; } = "";
 
-        public string Function { get; init; } = "";
+        public string FunctionName { get; init; } = "";
 
         public long Suspended { get; init; }
     }
@@ -374,12 +374,12 @@ public sealed class DapperFlowAdmissionStore(SqlDialect dialect) : IFlowAdmissio
 
         public string FlowKey { get; init; } = "";
 
-        public string Function { get; init; } = "";
+        public string FunctionName { get; init; } = "";
     }
 
     private sealed class UsageRow
     {
-        public string Function { get; init; } = "";
+        public string FunctionName { get; init; } = "";
 
         public string Scope { get; init; } = "";
 
