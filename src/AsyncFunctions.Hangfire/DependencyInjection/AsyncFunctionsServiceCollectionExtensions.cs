@@ -67,6 +67,7 @@ public static class AsyncFunctionsServiceCollectionExtensions
         services.TryAddSingleton<Schedules.ScheduleRecurringJobManagerFactory>();
         services.TryAddSingleton<IRecurringJobManagerFactory>(sp => sp.GetRequiredService<Schedules.ScheduleRecurringJobManagerFactory>());
         services.TryAddSingleton<IRecurringJobManagerFactoryV2>(sp => sp.GetRequiredService<Schedules.ScheduleRecurringJobManagerFactory>());
+        FlowControl.AdmissionComposition.AddAdmission(services);
         services.TryAddSingleton<ExecutionFilterProvider>();
         services.TryAddSingleton<IJobFilterProvider>(sp => sp.GetRequiredService<ExecutionFilterProvider>());
         services.AddHangfire(config => config

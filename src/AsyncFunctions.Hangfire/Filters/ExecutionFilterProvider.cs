@@ -11,7 +11,7 @@ namespace AsyncFunctions.Hangfire.Filters;
 /// filters bound to another host's results table. Hangfire's stateless defaults (statistics,
 /// continuations, culture) are kept; its AutomaticRetry is replaced by <see cref="ExecutionRetryFilter"/>, and for webhook deliveries by <see cref="WebhookRetry"/>.
 /// </summary>
-public sealed class ExecutionFilterProvider(ExecutionStateFilter states, ExecutionRetryFilter retries, ExecutionSuspensionFilter suspensions, WebhookRetry webhookRetry, Schedules.ScheduleOccurrenceFilter occurrences, Nodes.ProcessingOwnerFilter owners) : IJobFilterProvider
+public sealed class ExecutionFilterProvider(ExecutionStateFilter states, ExecutionRetryFilter retries, ExecutionSuspensionFilter suspensions, WebhookRetry webhookRetry, Schedules.ScheduleOccurrenceFilter occurrences, Nodes.ProcessingOwnerFilter owners, FlowControl.AdmissionFilter admission) : IJobFilterProvider
 {
     private readonly JobFilter[] _ours =
     [
@@ -20,6 +20,8 @@ public sealed class ExecutionFilterProvider(ExecutionStateFilter states, Executi
         new(suspensions, JobFilterScope.Global, null),
         new(occurrences, JobFilterScope.Global, null),
         new(owners, JobFilterScope.Global, null),
+        // Last among the election filters: it sees the state the others elected (a resume at once, a retry due).
+        new(admission, JobFilterScope.Global, null),
     ];
 
     private readonly JobFilter[] _webhooks = [new(webhookRetry.Create(), JobFilterScope.Global, null)];

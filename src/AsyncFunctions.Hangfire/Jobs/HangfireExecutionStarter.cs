@@ -12,6 +12,7 @@ using Hangfire.States;
 using Microsoft.Extensions.Options;
 using AsyncFunctions.Webhooks;
 using System.Transactions;
+using AsyncFunctions.FlowControl;
 
 namespace AsyncFunctions.Hangfire.Jobs;
 
@@ -36,7 +37,8 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, StatusCh
 
     public async Task<ExecutionRecord> EnqueueAsync(FunctionDescriptor function, JsonObject input, StartRequest request, CancellationToken cancellationToken)
     {
-        var creation = Prepare(function, input, request);
+        var ticket = await AdmissionTickets.CreateAsync(function, input, request.Caller, cancellationToken).ConfigureAwait(false);
+        var creation = Prepare(function, input, request, ticket);
         string id;
         try
         {
@@ -55,7 +57,13 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, StatusCh
     {
         ArgumentNullException.ThrowIfNull(starts);
         cancellationToken.ThrowIfCancellationRequested();
-        var creations = starts.Select(s => Prepare(s.Function, s.Input, s.Request, s.TraceParent)).ToArray();
+        var tickets = new AdmissionTicket?[starts.Count];
+        for (var i = 0; i < starts.Count; i++)
+        {
+            tickets[i] = await AdmissionTickets.CreateAsync(starts[i].Function, starts[i].Input, starts[i].Request.Caller, cancellationToken).ConfigureAwait(false);
+        }
+
+        var creations = starts.Select((s, i) => Prepare(s.Function, s.Input, s.Request, tickets[i], s.TraceParent)).ToArray();
         // Queued even from a thread that could create in place: that is what makes them concurrent.
         var tasks = creations.Select(c => threads.QueueAsync(c.Create)).ToArray();
         try
@@ -88,7 +96,7 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, StatusCh
             new StatusChangeOrigin(StatusChangeSource.JobCreationFailed) { HasCallback = creation.Row.CallbackUrl is not null, CreatedAt = creation.Row.CreatedAt },
             CancellationToken.None);
 
-    private Creation Prepare(FunctionDescriptor function, JsonObject input, StartRequest request, string? traceParent = null)
+    private Creation Prepare(FunctionDescriptor function, JsonObject input, StartRequest request, AdmissionTicket? ticket, string? traceParent = null)
     {
         // The start's callback URL wins over the function's; a child started by a stack has only its function's.
         var callback = request.CallbackUrl ?? function.CallbackUrl;
@@ -103,14 +111,20 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, StatusCh
         // A delayed start is created Scheduled: Hangfire's scheduler queues it when its time comes.
         INewExecutionState state = delayed
             ? new NewScheduledExecutionState(row, request.RunAt!.Value.UtcDateTime)
-            : new NewExecutionState(row);
+            : new NewExecutionState(row) { Ticket = ticket };
         var job = callback is null
             ? new Job(Template.Type, Template.Method, function.Name, null, CancellationToken.None)
             : new Job(CallbackTemplate.Type, CallbackTemplate.Method, function.Name, callback, null, CancellationToken.None);
         // A function without retries needs no parameter: its absence means no retry, and costs no write.
         // Likewise the trace context, taken here on the caller's thread, only while something traces.
         traceParent ??= ExecutionTelemetry.CurrentTraceParent();
-        var parameters = function.Retry.MaxRetries > 0 || traceParent is not null || request.Schedule is not null ? new Dictionary<string, object>() : NoParameters;
+        var parameters = function.Retry.MaxRetries > 0 || traceParent is not null || request.Schedule is not null || ticket is not null ? new Dictionary<string, object>() : NoParameters;
+        if (ticket is not null)
+        {
+            // Every later entry into admission (retry, resume, takeover, delayed start) reads it here.
+            parameters[FlowControl.AdmissionFilter.TicketParameter] = ticket.ToJson();
+        }
+
         if (request.Schedule is { } schedule)
         {
             parameters[Schedules.ScheduleJobs.ScheduleParameter] = schedule;
@@ -170,7 +184,7 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, StatusCh
                 Id = id,
                 Function = row.Function,
                 FunctionVersion = row.FunctionVersion,
-                Status = row.Status,
+                Status = (state as NewExecutionState)?.CreatedAs ?? row.Status,
                 Input = row.Input,
                 ParentId = row.ParentId,
                 RootId = row.RootId,

@@ -1,0 +1,74 @@
+using AsyncFunctions.FlowControl;
+using AsyncFunctions.Hangfire.Filters;
+using AsyncFunctions.Hangfire.States;
+using AsyncFunctions.Executions;
+using AsyncFunctions.Telemetry;
+using Hangfire.States;
+
+namespace AsyncFunctions.Hangfire.FlowControl;
+
+/// <summary>
+/// Admission at the moment a limited execution's job would become Enqueued, whatever makes it so:
+/// its creation, a retry or a delayed start coming due, a resume, a node takeover, a schedule
+/// occurrence, a requeue from the dashboard. Runs under the job's lock, after the other election
+/// filters. The store either gives it a slot of each limit (it is queued), records it as a waiter
+/// (the job becomes <see cref="WaitingState"/>, with no queue and no worker) or, over its rate
+/// limit, reserves the next free window (the job is scheduled for it). The keys come from the
+/// ticket kept as a job parameter at the start, so every re-entry uses the same ones.
+/// </summary>
+public sealed class AdmissionFilter(IFlowAdmissionStore store, TimeProvider time) : IElectStateFilter
+{
+    /// <summary>The job parameter holding the execution's <see cref="AdmissionTicket"/> (JSON).</summary>
+    public const string TicketParameter = "AsyncFunctions.Admission";
+
+    public void OnStateElection(ElectStateContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.CandidateState is not EnqueuedState)
+        {
+            return;
+        }
+
+        var created = context.CandidateState as NewExecutionState;
+        var ticket = created is not null ? created.Ticket : AdmissionTicket.Parse(context.GetJobParameter<string>(TicketParameter, allowStale: true));
+        if (ticket is null)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var outcome = Blocking.Wait(store.AdmitAsync(context.BackgroundJob.Id, ticket, now));
+        switch (outcome.Verdict)
+        {
+            case AdmissionVerdict.Waiting:
+                FlowTelemetry.Waiting.Add(1, ExecutionTelemetry.Function(ticket.Function));
+                var reason = "Waiting for a slot: " + outcome.WaitingFor;
+                if (created is not null)
+                {
+                    created.CreatedAs = ExecutionStatus.Waiting;
+                    context.CandidateState = new NewWaitingExecutionState(created, outcome.WaitingFor ?? "", now) { Reason = reason };
+                }
+                else
+                {
+                    context.CandidateState = new WaitingState(outcome.WaitingFor ?? "", now) { Reason = reason };
+                }
+
+                break;
+            case AdmissionVerdict.Delayed:
+                FlowTelemetry.Delayed.Add(1, ExecutionTelemetry.Function(ticket.Function));
+                var at = outcome.NotBefore!.Value.UtcDateTime;
+                var delayReason = "Delayed by its " + outcome.WaitingFor;
+                if (created is not null)
+                {
+                    created.CreatedAs = ExecutionStatus.Scheduled;
+                    context.CandidateState = new NewRateDelayedExecutionState(created, at) { Reason = delayReason };
+                }
+                else
+                {
+                    context.CandidateState = new RateDelayedState(at) { Reason = delayReason };
+                }
+
+                break;
+        }
+    }
+}
