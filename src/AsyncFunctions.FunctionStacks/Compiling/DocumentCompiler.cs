@@ -8,7 +8,7 @@ namespace AsyncFunctions.FunctionStacks.Compiling;
 /// <summary>One compilation: walks the document once, collecting every problem with its path.</summary>
 internal sealed partial class DocumentCompiler(Func<string, bool>? functionExists)
 {
-    private static readonly string[] TopLevelFields = ["name", "description", "inputs", "retry", "timeoutSeconds", "callbackUrl", "stack", "response"];
+    private static readonly string[] TopLevelFields = ["name", "description", "inputs", "retry", "timeoutSeconds", "callbackUrl", "concurrency", "holdWhileAwaiting", "rateLimit", "stack", "response"];
 
     private readonly List<DocumentProblem> _problems = [];
     private readonly Dictionary<string, StepBlock> _blocks = new(StringComparer.Ordinal);
@@ -49,6 +49,7 @@ internal sealed partial class DocumentCompiler(Func<string, bool>? functionExist
         var retry = ReadRetry(document["retry"]);
         var timeout = ReadTimeout(document);
         var callbackUrl = ReadCallbackUrl(document);
+        var flow = ReadFlow(document);
 
         StepBlock root;
         if (document["stack"] is null)
@@ -71,7 +72,7 @@ internal sealed partial class DocumentCompiler(Func<string, bool>? functionExist
         }
 
         return new CompileResult(
-            new CompiledFunction(document, name, description, inputs, retry, timeout, root, response, _blocks, _steps) { CallbackUrl = callbackUrl },
+            new CompiledFunction(document, name, description, inputs, retry, timeout, root, response, _blocks, _steps) { CallbackUrl = callbackUrl, Flow = flow },
             []);
     }
 
