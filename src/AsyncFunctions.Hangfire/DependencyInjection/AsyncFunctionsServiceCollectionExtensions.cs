@@ -127,6 +127,7 @@ public static class AsyncFunctionsServiceCollectionExtensions
         services.TryAddSingleton<SuspensionResumer>();
         Dashboard.SuspendedStateRenderer.Register();
         services.AddHostedService(sp => sp.GetRequiredService<SuspensionResumer>());
+        services.AddHostedService(sp => sp.GetRequiredService<FlowControl.FlowWakeUps>());
         // After every other service started: the schema is there and the function folder loaded.
         services.AddHostedService<Schedules.ScheduleStartup>();
         return services;

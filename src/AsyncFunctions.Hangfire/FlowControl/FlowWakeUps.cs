@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using AsyncFunctions.FlowControl;
 using AsyncFunctions.Hangfire.Jobs;
 using AsyncFunctions.Hangfire.Resuming;
@@ -22,31 +21,21 @@ namespace AsyncFunctions.Hangfire.FlowControl;
 /// finished without giving them back.
 /// </summary>
 public sealed partial class FlowWakeUps(
+    FlowWakeUpQueue queue,
     IFlowAdmissionStore store,
     IBackgroundJobClient jobs,
     JobStorage storage,
     JobCreationThreads threads,
     IOptions<AdmissionOptions> options,
     TimeProvider time,
-    ILogger<FlowWakeUps> logger) : BackgroundService, IFlowWakeUps
+    ILogger<FlowWakeUps> logger) : BackgroundService
 {
     private static readonly HashSet<string> Finished = new([SucceededState.StateName, DeletedState.StateName, FailedState.StateName], StringComparer.OrdinalIgnoreCase);
-
-    private readonly Channel<string> _ids = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = false });
-
-    public void Wake(IReadOnlyList<string> executionIds)
-    {
-        ArgumentNullException.ThrowIfNull(executionIds);
-        foreach (var id in executionIds)
-        {
-            _ids.Writer.TryWrite(id);
-        }
-    }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(
             DrainAsync(stoppingToken),
-            PeriodicLoop.RunAsync(options.Value.SweepInterval, time, runAtStart: true, SweepOnceAsync, LogSweepFailed, stoppingToken));
+            PeriodicLoop.RunAsync(options.Value.SweepInterval, time, runAtStart: false, SweepOnceAsync, LogSweepFailed, stoppingToken));
 
     /// <summary>One repair round; returns how many executions it queued.</summary>
     public async Task<int> SweepOnceAsync(CancellationToken cancellationToken)
@@ -100,9 +89,9 @@ public sealed partial class FlowWakeUps(
     {
         try
         {
-            while (await _ids.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+            while (await queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
-                while (_ids.Reader.TryRead(out var id))
+                while (queue.Reader.TryRead(out var id))
                 {
                     _ = WakeLoggedAsync(id, stoppingToken);
                 }
