@@ -96,7 +96,7 @@ public sealed class FlowAdmissionTests(SharedApp shared) : IClassFixture<SharedA
     public async Task A_cancelled_waiter_leaves_the_line_and_a_cancelled_holder_frees_its_slot()
     {
         await _app.SaveStackAsync("""
-            { "name": "flow.cancel", "concurrency": { "limit": 1 }, "stack": [ { "sleep": 60000 } ], "response": 1 }
+            { "name": "flow.cancel", "concurrency": { "limit": 1 }, "holdWhileAwaiting": true, "stack": [ { "sleep": 60000 } ], "response": 1 }
             """);
         var holder = await _app.StartAsync("flow.cancel", new { });
         var first = await _app.PostAsync("/api/functions/flow.cancel/executions", new { input = new { } }, HttpStatusCode.Accepted);
@@ -111,7 +111,7 @@ public sealed class FlowAdmissionTests(SharedApp shared) : IClassFixture<SharedA
         {
         }
 
-        await _app.WaitForAsync(second, r => r["status"]!.GetValue<string>() == "Processing");
+        await _app.WaitForAsync(second, r => r["status"]!.GetValue<string>() is "Processing" or "Awaiting");
         Assert.Equal("Cancelled", (await _app.GetAsync($"/api/executions/{first["id"]}"))["status"]!.GetValue<string>());
         using (await _app.CreateClient().PostAsync(new Uri($"/api/executions/{second}/cancel", UriKind.Relative), null))
         {

@@ -17,7 +17,7 @@ public sealed class FlowAdmissionWorkerTests : IDisposable
     public async Task Waiting_executions_hold_no_worker()
     {
         await _app.SaveStackAsync("""
-            { "name": "flow.one_at_a_time", "concurrency": { "limit": 1 }, "stack": [ { "sleep": 30000 } ], "response": 1 }
+            { "name": "flow.one_at_a_time", "concurrency": { "limit": 1 }, "holdWhileAwaiting": true, "stack": [ { "sleep": 30000 } ], "response": 1 }
             """);
         var limited = new List<string>();
         for (var i = 0; i < 30; i++)
@@ -25,7 +25,7 @@ public sealed class FlowAdmissionWorkerTests : IDisposable
             limited.Add(await _app.StartAsync("flow.one_at_a_time", new { i }));
         }
 
-        // Without admission 4 of them would take the 4 workers for 30 s each.
+        // Without admission they would all start (a long sleep suspends); with it, 29 wait and take no worker.
         var other = await _app.StartAsync("examples.echo", new { value = "through" });
         var record = await _app.WaitForAsync(other, r => r["status"]!.GetValue<string>() == "Succeeded");
 
@@ -37,7 +37,7 @@ public sealed class FlowAdmissionWorkerTests : IDisposable
         }
 
         Assert.Equal(29, statuses.Count(s => s == "Waiting"));
-        Assert.Single(statuses, s => s is "Processing" or "Enqueued");
+        Assert.Single(statuses, s => s is "Processing" or "Enqueued" or "Awaiting");
         foreach (var id in limited)
         {
             using (await _app.CreateClient().PostAsync(new Uri($"/api/executions/{id}/cancel", UriKind.Relative), null))

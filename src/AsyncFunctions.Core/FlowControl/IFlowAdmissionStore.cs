@@ -8,9 +8,11 @@ namespace AsyncFunctions.FlowControl;
 public interface IFlowAdmissionStore
 {
     /// <summary>
-    /// Admits <paramref name="executionId"/>: passes its rate limit (or reserves the next free
-    /// window) and takes a slot of each of its limits, or records it as a waiter in arrival order.
-    /// Idempotent: an execution that holds its slots is admitted again, one that waits still waits.
+    /// Admits <paramref name="executionId"/>: passes the ticket's rate limit (or reserves the next
+    /// free window) and takes a slot of each of its concurrency limits, or records it as a waiter in
+    /// arrival order. The job layer asks with the concurrency limits when a job is queued and with
+    /// the rate limit when a worker starts it. Idempotent for slots: an execution that holds its
+    /// slots is admitted again, one that waits still waits.
     /// </summary>
     Task<AdmissionOutcome> AdmitAsync(string executionId, AdmissionTicket ticket, DateTimeOffset now, CancellationToken cancellationToken = default);
 

@@ -11,9 +11,10 @@ namespace AsyncFunctions.Hangfire.FlowControl;
 /// Admission at the moment a limited execution's job would become Enqueued, whatever makes it so:
 /// its creation, a retry or a delayed start coming due, a resume, a node takeover, a schedule
 /// occurrence, a requeue from the dashboard. Runs under the job's lock, after the other election
-/// filters. The store either gives it a slot of each limit (it is queued), records it as a waiter
-/// (the job becomes <see cref="WaitingState"/>, with no queue and no worker) or, over its rate
-/// limit, reserves the next free window (the job is scheduled for it). The keys come from the
+/// filters. The store either gives it a slot of each concurrency limit (it is queued) or records it
+/// as a waiter (the job becomes <see cref="WaitingState"/>, with no queue and no worker). The rate
+/// limit is checked when a worker is about to start the job (the Processing candidate): over it,
+/// the next free window is reserved and the job is scheduled for it, freeing the worker. The keys come from the
 /// ticket kept as a job parameter at the start, so every re-entry uses the same ones.
 /// </summary>
 public sealed class AdmissionFilter(IFlowAdmissionStore store, TimeProvider time) : IElectStateFilter
@@ -24,19 +25,28 @@ public sealed class AdmissionFilter(IFlowAdmissionStore store, TimeProvider time
     public void OnStateElection(ElectStateContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (context.CandidateState is not EnqueuedState)
+        var starting = context.CandidateState is ProcessingState;
+        if (context.CandidateState is not EnqueuedState && !starting)
         {
             return;
         }
 
         var created = context.CandidateState as NewExecutionState;
         var ticket = created is not null ? created.Ticket : AdmissionTicket.Parse(context.GetJobParameter<string>(TicketParameter, allowStale: true));
+        // Concurrency when the job is queued (a waiter needs no worker); the rate limit when a
+        // worker starts it, so the window counts real starts.
+        ticket = starting
+            ? ticket is { Rate: not null } ? ticket with { Slots = [] } : null
+            : ticket is { Slots.Count: > 0 } ? ticket with { Rate = null } : null;
         if (ticket is null)
         {
             return;
         }
 
-        var now = time.GetUtcNow();
+        // A start is counted at the very time its record shows as startedAt.
+        var now = context.CandidateState is ProcessingState processing
+            ? new DateTimeOffset(DateTime.SpecifyKind(processing.StartedAt, DateTimeKind.Utc))
+            : time.GetUtcNow();
         var outcome = Blocking.Wait(store.AdmitAsync(context.BackgroundJob.Id, ticket, now));
         switch (outcome.Verdict)
         {

@@ -17,8 +17,8 @@ namespace AsyncFunctions.Storage.FlowControl;
 /// </summary>
 public sealed class DapperFlowAdmissionStore(SqlDialect dialect) : IFlowAdmissionStore
 {
-    /// <summary>A reservation is taken when its delayed start comes back at most this early.</summary>
-    private static readonly TimeSpan ReservationTolerance = TimeSpan.FromMilliseconds(250);
+    /// <summary>A reservation is taken only once its time came: a start back early (Hangfire keeps schedule times in whole seconds) is delayed again.</summary>
+    private static readonly TimeSpan ReservationTolerance = TimeSpan.Zero;
 
     /// <summary>Rate-limit starts are forgotten after this long; a rate limit's period is at most a day.</summary>
     private static readonly TimeSpan LongestPeriod = TimeSpan.FromDays(1);
@@ -30,16 +30,6 @@ public sealed class DapperFlowAdmissionStore(SqlDialect dialect) : IFlowAdmissio
         {
             var db = new Db(dialect, connection, transaction, cancellationToken);
             await db.LockAsync(ticket.Function, now).ConfigureAwait(false);
-            if ((await db.HeldSlotsAsync(executionId).ConfigureAwait(false)).Count > 0)
-            {
-                return AdmissionOutcome.Admitted;
-            }
-
-            if (await db.ScalarAsync(dialect.CountWaiterRowsSql, new { Id = executionId }).ConfigureAwait(false) > 0)
-            {
-                return new AdmissionOutcome(AdmissionVerdict.Waiting, await DescribeAsync(db, executionId).ConfigureAwait(false));
-            }
-
             if (ticket.Rate is { } rate && await PassRateAsync(db, executionId, ticket.Function, rate, now).ConfigureAwait(false) is { } delayed)
             {
                 return delayed;
@@ -48,6 +38,16 @@ public sealed class DapperFlowAdmissionStore(SqlDialect dialect) : IFlowAdmissio
             if (ticket.Slots.Count == 0)
             {
                 return AdmissionOutcome.Admitted;
+            }
+
+            if ((await db.HeldSlotsAsync(executionId).ConfigureAwait(false)).Count > 0)
+            {
+                return AdmissionOutcome.Admitted;
+            }
+
+            if (await db.ScalarAsync(dialect.CountWaiterRowsSql, new { Id = executionId }).ConfigureAwait(false) > 0)
+            {
+                return new AdmissionOutcome(AdmissionVerdict.Waiting, await DescribeAsync(db, executionId).ConfigureAwait(false));
             }
 
             string? blocked = null;
