@@ -20,6 +20,9 @@ public static class ExecutionDashboard
     /// <summary>The Nodes page (node heartbeats and takeovers), under the dashboard.</summary>
     public const string NodesPath = "/nodes";
 
+    /// <summary>The page of concurrency and rate limits: each key with its running and waiting executions.</summary>
+    public const string LimitsPath = "/limits";
+
     /// <summary>Where the panel goes among the job page's parts: after the job's own summary.</summary>
     private const int PanelOrder = 15;
 
@@ -45,6 +48,11 @@ public static class ExecutionDashboard
             NavigationMenu.Items.Add(page => new MenuItem("Nodes", page.Url.To(NodesPath))
             {
                 Active = page.RequestPath.StartsWith(NodesPath, StringComparison.Ordinal),
+            });
+            DashboardRoutes.Routes.AddRazorPage(LimitsPath, _ => new LimitsPage());
+            NavigationMenu.Items.Add(page => new MenuItem("Limits", page.Url.To(LimitsPath))
+            {
+                Active = page.RequestPath.StartsWith(LimitsPath, StringComparison.Ordinal),
             });
             GlobalConfiguration.Configuration.UseJobDetailsRenderer(PanelOrder, RenderPanel);
             _registered = true;

@@ -35,6 +35,10 @@ internal static class ExecutionPanel
         var children = await store.ListAsync(new ExecutionQuery(ParentId: id, Limit: MaxChildren), http.RequestAborted).ConfigureAwait(false);
         var logs = await services.GetRequiredService<IExecutionLogStore>().ListAsync(id, MaxLogs, http.RequestAborted).ConfigureAwait(false);
         record = record with { Callback = await services.GetRequiredService<AsyncFunctions.Webhooks.ICallbackStore>().GetAsync(id, http.RequestAborted).ConfigureAwait(false) };
+        if (record.Status == ExecutionStatus.Waiting && services.GetService<AsyncFunctions.FlowControl.IFlowAdmissionStore>() is { } admission)
+        {
+            record = record with { WaitingForLimit = await admission.DescribeWaitAsync(id, http.RequestAborted).ConfigureAwait(false) };
+        }
         var request = http.Request;
         // The dashboard's requests carry its own path in PathBase; the API lives beside it.
         var pathBase = request.PathBase.Value ?? "";
@@ -94,6 +98,11 @@ internal static class ExecutionPanel
         {
             Row(html, "Waiting for", r.WaitingFor is { Count: > 0 } ids ? string.Join(", ", ids.Select(id => Link(links, id, "af-waiting-for"))) : "a sleep");
             Row(html, "Wakes by", E(Time(r.WakeAt)));
+        }
+
+        if (r.Status == ExecutionStatus.Waiting)
+        {
+            Row(html, "Waiting for", $"<span class=\"af-waiting-for-limit\">{E(r.WaitingForLimit ?? "a slot of a concurrency limit")}</span>");
         }
 
         Row(html, "REST URL", $"<code class=\"af-rest-url\">{E(content.RestUrl)}</code>");

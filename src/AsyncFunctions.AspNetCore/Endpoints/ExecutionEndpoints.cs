@@ -71,6 +71,11 @@ public static class ExecutionEndpoints
             record = await store.GetAsync(id, cancellationToken).ConfigureAwait(false) ?? record;
         }
 
+        if (record.Status == ExecutionStatus.Waiting && request.HttpContext.RequestServices.GetService<AsyncFunctions.FlowControl.IFlowAdmissionStore>() is { } admission)
+        {
+            record = record with { WaitingForLimit = await admission.DescribeWaitAsync(id, cancellationToken).ConfigureAwait(false) };
+        }
+
         // The record with the messages the function logged, in one document.
         var document = JsonSerializer.SerializeToNode(record, json.Value.SerializerOptions)!.AsObject();
         document["logs"] = JsonSerializer.SerializeToNode(await logs.ListAsync(id, cancellationToken: cancellationToken).ConfigureAwait(false), json.Value.SerializerOptions);

@@ -40,6 +40,7 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExce
             AsyncFunctions.Webhooks.CallbacksNotConfiguredException callbacks => Problem(StatusCodes.Status400BadRequest, "Callbacks are not configured", callbacks.Message),
             AsyncFunctions.FlowControl.StartRefusedException refused => Validation("The request is not valid", refused.Message, new Dictionary<string, string[]> { [refused.Field] = [refused.Problem] }),
             CallDepthExceededException depth => Problem(StatusCodes.Status400BadRequest, "Call depth exceeded", depth.Message),
+            AsyncFunctions.FlowControl.FlowKeyException key => Validation("The limit key could not be computed", key.Message, new Dictionary<string, string[]> { [key.Path] = [key.Message] }),
             BadHttpRequestException bad when BindingFailure.Explain(bad.Message) is var (name, message) =>
                 Validation("Bad request", $"The parameter '{name}' {message}.", new Dictionary<string, string[]> { [name] = [message] }),
             BadHttpRequestException bad => Problem(bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request", bad.Message),

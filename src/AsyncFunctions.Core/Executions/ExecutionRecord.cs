@@ -54,6 +54,9 @@ public sealed record ExecutionRecord
     /// <summary>While <see cref="ExecutionStatus.Awaiting"/>: the ids it waits for (empty for a sleep).</summary>
     public IReadOnlyList<string>? WaitingFor { get; init; }
 
+    /// <summary>While <see cref="ExecutionStatus.Waiting"/>: the concurrency limit it waits for, in words (filled in by the single-execution read).</summary>
+    public string? WaitingForLimit { get; init; }
+
     /// <summary>While <see cref="ExecutionStatus.Awaiting"/>: when it suspended.</summary>
     public DateTimeOffset? AwaitingSince { get; init; }
 

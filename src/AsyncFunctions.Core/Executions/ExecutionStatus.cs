@@ -20,4 +20,10 @@ public enum ExecutionStatus
 
     /// <summary>Deleted before it finished (for example from the dashboard).</summary>
     Cancelled,
+
+    /// <summary>
+    /// Held by a concurrency limit of its function: it holds no worker and is queued when a slot
+    /// is handed to it, in arrival order (see the record's <c>waitingForLimit</c>). Not terminal.
+    /// </summary>
+    Waiting,
 }

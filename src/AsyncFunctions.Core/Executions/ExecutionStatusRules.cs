@@ -34,7 +34,7 @@ public static class ExecutionStatusRules
     /// </summary>
     public static int Phase(this ExecutionStatus status) => status switch
     {
-        ExecutionStatus.Enqueued or ExecutionStatus.Scheduled => PendingPhase,
+        ExecutionStatus.Enqueued or ExecutionStatus.Scheduled or ExecutionStatus.Waiting => PendingPhase,
         ExecutionStatus.Processing or ExecutionStatus.Awaiting => RunningPhase,
         _ => FinishedPhase,
     };

@@ -10,6 +10,13 @@ public static class StatusChangeOrder
     /// <summary>Local waiters (await, long polling, sync callers of await) get the result.</summary>
     public const int Waiters = 100;
 
+    /// <summary>
+    /// Concurrency slots the execution held are given back and handed to the oldest waiters, whose
+    /// jobs are then queued (after the local waiters, before the resumes: a freed slot is the
+    /// cheapest thing to pass on and the most waited for).
+    /// </summary>
+    public const int FlowSlots = 150;
+
     /// <summary>Suspended parents waiting for the execution are queued for a resume.</summary>
     public const int Resumes = 200;
 

@@ -19,6 +19,12 @@ public sealed record StatusChangeOrigin(StatusChangeSource Source)
     /// <summary>When the execution was created, for the duration metric of a finished one; null when unknown.</summary>
     public DateTimeOffset? CreatedAt { get; init; }
 
+    /// <summary>
+    /// A suspension recorded together with its resume in one state change (the awaited work was
+    /// done already): the execution never gave its worker back, so it keeps its concurrency slots.
+    /// </summary>
+    public bool ResumedAtOnce { get; init; }
+
     /// <summary>The schedule whose occurrence failed, when the source knows it (only failures carry it).</summary>
     public string? Schedule { get; init; }
 }

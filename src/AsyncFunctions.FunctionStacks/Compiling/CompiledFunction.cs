@@ -57,6 +57,9 @@ public sealed class CompiledFunction
     /// <summary>The document's <c>callbackUrl</c>: where each async execution's result is posted unless its start names another.</summary>
     public string? CallbackUrl { get; init; }
 
+    /// <summary>The document's <c>concurrency</c>, <c>holdWhileAwaiting</c> and <c>rateLimit</c>.</summary>
+    internal FlowDeclaration FlowLimits { get; init; } = FlowDeclaration.None;
+
     internal StepBlock Root { get; }
 
     internal ValueTemplate? Response { get; }

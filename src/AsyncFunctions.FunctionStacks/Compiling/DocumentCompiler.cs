@@ -8,7 +8,7 @@ namespace AsyncFunctions.FunctionStacks.Compiling;
 /// <summary>One compilation: walks the document once, collecting every problem with its path.</summary>
 internal sealed partial class DocumentCompiler(Func<string, bool>? functionExists)
 {
-    private static readonly string[] TopLevelFields = ["name", "description", "inputs", "retry", "timeoutSeconds", "callbackUrl", "queue", "debounce", "stack", "response"];
+    private static readonly string[] TopLevelFields = ["name", "description", "inputs", "retry", "timeoutSeconds", "callbackUrl", "queue", "debounce", "concurrency", "holdWhileAwaiting", "rateLimit", "stack", "response"];
 
     private readonly List<DocumentProblem> _problems = [];
     private readonly Dictionary<string, StepBlock> _blocks = new(StringComparer.Ordinal);
@@ -50,6 +50,7 @@ internal sealed partial class DocumentCompiler(Func<string, bool>? functionExist
         var timeout = ReadTimeout(document);
         var callbackUrl = ReadCallbackUrl(document);
         var flow = AsyncFunctions.FlowControl.FunctionFlow.None with { Queue = ReadQueue(document), Debounce = ReadDebounce(document) };
+        var flowLimits = ReadFlow(document);
 
         StepBlock root;
         if (document["stack"] is null)
@@ -72,7 +73,7 @@ internal sealed partial class DocumentCompiler(Func<string, bool>? functionExist
         }
 
         return new CompileResult(
-            new CompiledFunction(document, name, description, inputs, retry, timeout, root, response, _blocks, _steps) { CallbackUrl = callbackUrl, Flow = flow },
+            new CompiledFunction(document, name, description, inputs, retry, timeout, root, response, _blocks, _steps) { CallbackUrl = callbackUrl, Flow = flow, FlowLimits = flowLimits },
             []);
     }
 

@@ -1,5 +1,7 @@
 using AsyncFunctions.FunctionStacks.Compiling;
 using AsyncFunctions.FunctionStacks.Runtime;
+using AsyncFunctions.FlowControl;
+using AsyncFunctions.FunctionStacks.Model;
 using AsyncFunctions.Functions;
 
 namespace AsyncFunctions.FunctionStacks.Hosting;
@@ -19,9 +21,25 @@ public static class StackFunctionDescriptor
         Retry = function.Retry,
         Timeout = function.Timeout,
         CallbackUrl = function.CallbackUrl,
-        Flow = function.Flow,
+        Flow = Flow(function.Flow, function.FlowLimits, services),
         Body = new StackFunctionBody(function, services, version),
     };
+
+    private static FunctionFlow Flow(FunctionFlow queueAndDebounce, FlowDeclaration declared, StackServices services)
+    {
+        if (declared.Concurrency.Count == 0 && declared.RateLimit is null)
+        {
+            return queueAndDebounce;
+        }
+
+        FlowKey? Key(CompiledScript? script) => script is null ? null : new StackFlowKey(script, services);
+        return queueAndDebounce with
+        {
+            Concurrency = declared.Concurrency.Select(c => new ConcurrencyLimit(c.Limit, Key(c.Key))).ToList(),
+            RateLimit = declared.RateLimit is { } rate ? new RateLimit(rate.Limit, rate.PeriodSeconds, Key(rate.Key)) : null,
+            HoldWhileAwaiting = declared.HoldWhileAwaiting,
+        };
+    }
 
     /// <summary>A descriptor for a stored document that does not compile; running it fails with <c>stack.invalid</c>.</summary>
     public static FunctionDescriptor Invalid(string name, int? version, IReadOnlyList<DocumentProblem> problems) => new()

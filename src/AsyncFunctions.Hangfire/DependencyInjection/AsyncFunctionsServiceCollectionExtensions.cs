@@ -70,6 +70,7 @@ public static class AsyncFunctionsServiceCollectionExtensions
         services.TryAddSingleton<Schedules.ScheduleRecurringJobManagerFactory>();
         services.TryAddSingleton<IRecurringJobManagerFactory>(sp => sp.GetRequiredService<Schedules.ScheduleRecurringJobManagerFactory>());
         services.TryAddSingleton<IRecurringJobManagerFactoryV2>(sp => sp.GetRequiredService<Schedules.ScheduleRecurringJobManagerFactory>());
+        FlowControl.AdmissionComposition.AddAdmission(services);
         services.TryAddSingleton<ExecutionFilterProvider>();
         services.TryAddSingleton<IJobFilterProvider>(sp => sp.GetRequiredService<ExecutionFilterProvider>());
         services.AddHangfire(config => config
@@ -129,6 +130,7 @@ public static class AsyncFunctionsServiceCollectionExtensions
         services.TryAddSingleton<SuspensionResumer>();
         Dashboard.SuspendedStateRenderer.Register();
         services.AddHostedService(sp => sp.GetRequiredService<SuspensionResumer>());
+        services.AddHostedService(sp => sp.GetRequiredService<FlowControl.FlowWakeUps>());
         // After every other service started: the schema is there and the function folder loaded.
         services.AddHostedService<Schedules.ScheduleStartup>();
         return services;

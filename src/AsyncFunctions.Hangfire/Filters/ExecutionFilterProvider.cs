@@ -11,7 +11,7 @@ namespace AsyncFunctions.Hangfire.Filters;
 /// filters bound to another host's results table. Hangfire's stateless defaults (statistics,
 /// continuations, culture) are kept; its AutomaticRetry is replaced by <see cref="ExecutionRetryFilter"/>, and for webhook deliveries by <see cref="WebhookRetry"/>.
 /// </summary>
-public sealed class ExecutionFilterProvider(ExecutionStateFilter states, ExecutionRetryFilter retries, ExecutionSuspensionFilter suspensions, WebhookRetry webhookRetry, Schedules.ScheduleOccurrenceFilter occurrences, Nodes.ProcessingOwnerFilter owners, ExecutionQueue queues, DebounceClaimFilter debounces) : IJobFilterProvider
+public sealed class ExecutionFilterProvider(ExecutionStateFilter states, ExecutionRetryFilter retries, ExecutionSuspensionFilter suspensions, WebhookRetry webhookRetry, Schedules.ScheduleOccurrenceFilter occurrences, Nodes.ProcessingOwnerFilter owners, ExecutionQueue queues, DebounceClaimFilter debounces, FlowControl.AdmissionFilter admission) : IJobFilterProvider
 {
     private readonly JobFilter[] _ours =
     [
@@ -21,6 +21,8 @@ public sealed class ExecutionFilterProvider(ExecutionStateFilter states, Executi
         new(occurrences, JobFilterScope.Global, null),
         new(owners, JobFilterScope.Global, null),
         new(debounces, JobFilterScope.Global, DebounceClaimFilter.FilterOrder),
+        // After the other election filters (a resume at once, a retry due, a debounce claim), before the queue is set.
+        new(admission, JobFilterScope.Global, FlowControl.AdmissionFilter.FilterOrder),
         new(queues, JobFilterScope.Global, ExecutionQueue.FilterOrder),
     ];
 

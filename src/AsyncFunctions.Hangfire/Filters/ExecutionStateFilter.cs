@@ -76,7 +76,7 @@ public sealed class ExecutionStateFilter(StatusChangeRecorder recorder, RunningE
         if (context.NewState is ResumedAtOnceState resumed)
         {
             // The suspension this resume ends, recorded first so the resume counts as one.
-            Blocking.Wait(recorder.RecordAsync(new StatusChange(id, function, ExecutionStatus.Awaiting, resumed.SuspendedAt), origin));
+            Blocking.Wait(recorder.RecordAsync(new StatusChange(id, function, ExecutionStatus.Awaiting, resumed.SuspendedAt), origin with { ResumedAtOnce = true }));
         }
 
         Blocking.Wait(recorder.RecordAsync(change, origin));
@@ -89,6 +89,7 @@ public sealed class ExecutionStateFilter(StatusChangeRecorder recorder, RunningE
     private static StatusChange? ToChange(string id, string function, IState state) => state switch
     {
         SuspendedState suspended => new StatusChange(id, function, ExecutionStatus.Awaiting, suspended.SuspendedAt),
+        WaitingState waiting => new StatusChange(id, function, ExecutionStatus.Waiting, waiting.Since),
         SleepingState sleeping => new StatusChange(id, function, ExecutionStatus.Awaiting, Utc(sleeping.ScheduledAt)),
         EnqueuedState enqueued => new StatusChange(id, function, ExecutionStatus.Enqueued, Utc(enqueued.EnqueuedAt)),
         ScheduledState scheduled => new StatusChange(id, function, ExecutionStatus.Scheduled, Utc(scheduled.ScheduledAt))

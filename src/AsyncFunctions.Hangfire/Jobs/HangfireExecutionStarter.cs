@@ -12,6 +12,7 @@ using Hangfire.States;
 using Microsoft.Extensions.Options;
 using AsyncFunctions.Webhooks;
 using System.Transactions;
+using AsyncFunctions.FlowControl;
 
 namespace AsyncFunctions.Hangfire.Jobs;
 
@@ -36,7 +37,8 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, StatusCh
 
     public async Task<ExecutionRecord> EnqueueAsync(FunctionDescriptor function, JsonObject input, StartRequest request, CancellationToken cancellationToken)
     {
-        var creation = Prepare(function, input, request);
+        var ticket = await AdmissionTickets.CreateAsync(function, input, request.Caller, cancellationToken).ConfigureAwait(false);
+        var creation = Prepare(function, input, request, ticket);
         string id;
         try
         {
@@ -55,7 +57,13 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, StatusCh
     {
         ArgumentNullException.ThrowIfNull(starts);
         cancellationToken.ThrowIfCancellationRequested();
-        var creations = starts.Select(s => Prepare(s.Function, s.Input, s.Request, s.TraceParent)).ToArray();
+        var tickets = new AdmissionTicket?[starts.Count];
+        for (var i = 0; i < starts.Count; i++)
+        {
+            tickets[i] = await AdmissionTickets.CreateAsync(starts[i].Function, starts[i].Input, starts[i].Request.Caller, cancellationToken).ConfigureAwait(false);
+        }
+
+        var creations = starts.Select((s, i) => Prepare(s.Function, s.Input, s.Request, tickets[i], s.TraceParent)).ToArray();
         // Queued even from a thread that could create in place: that is what makes them concurrent.
         var tasks = creations.Select(c => threads.QueueAsync(c.Create)).ToArray();
         try
@@ -88,7 +96,7 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, StatusCh
             new StatusChangeOrigin(StatusChangeSource.JobCreationFailed) { HasCallback = creation.Row.CallbackUrl is not null, CreatedAt = creation.Row.CreatedAt },
             CancellationToken.None);
 
-    private Creation Prepare(FunctionDescriptor function, JsonObject input, StartRequest request, string? traceParent = null)
+    private Creation Prepare(FunctionDescriptor function, JsonObject input, StartRequest request, AdmissionTicket? ticket, string? traceParent = null)
     {
         // The start's callback URL wins over the function's; a child started by a stack has only its function's.
         var callback = request.CallbackUrl ?? function.CallbackUrl;
@@ -105,7 +113,7 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, StatusCh
         // A delayed start is created Scheduled: Hangfire's scheduler queues it when its time comes.
         INewExecutionState state = delayed
             ? new NewScheduledExecutionState(row, request.RunAt!.Value.UtcDateTime)
-            : new NewExecutionState(row) { Queue = queue };
+            : new NewExecutionState(row) { Queue = queue, Ticket = ticket };
         var job = callback is null
             ? new Job(Template.Type, Template.Method, function.Name, null, CancellationToken.None)
             : new Job(CallbackTemplate.Type, CallbackTemplate.Method, function.Name, callback, null, CancellationToken.None);
@@ -114,10 +122,16 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, StatusCh
         traceParent ??= ExecutionTelemetry.CurrentTraceParent();
         // Every later enqueue (retry, resume, takeover, a delayed start's time) reads it back: see ExecutionQueue.
         var queueParameter = ExecutionQueue.Parameter(queue);
-        var parameters = function.Retry.MaxRetries > 0 || traceParent is not null || request.Schedule is not null || queueParameter is not null || request.DebounceKey is not null ? new Dictionary<string, object>() : NoParameters;
+        var parameters = function.Retry.MaxRetries > 0 || traceParent is not null || request.Schedule is not null || queueParameter is not null || request.DebounceKey is not null || ticket is not null ? new Dictionary<string, object>() : NoParameters;
         if (request.DebounceKey is { } debounceKey)
         {
             parameters[Filters.DebounceClaimFilter.ParameterName] = debounceKey;
+        }
+
+        if (ticket is not null)
+        {
+            // Every later entry into admission (retry, resume, takeover, delayed start) reads it here.
+            parameters[FlowControl.AdmissionFilter.TicketParameter] = ticket.ToJson();
         }
 
         if (queueParameter is not null)
@@ -184,7 +198,7 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, StatusCh
                 Id = id,
                 Function = row.Function,
                 FunctionVersion = row.FunctionVersion,
-                Status = row.Status,
+                Status = (state as NewExecutionState)?.CreatedAs ?? row.Status,
                 Input = row.Input,
                 ParentId = row.ParentId,
                 RootId = row.RootId,

@@ -77,6 +77,13 @@ public sealed partial class ScheduleOccurrenceFilter(
             context.SetJobParameter(ExecutionQueue.ParameterName, queueParameter);
         }
 
+        if (function is { Flow.IsLimited: true }
+            && Blocking.Wait(AsyncFunctions.FlowControl.AdmissionTickets.CreateAsync(function, schedule.Input, schedule.Owner, CancellationToken.None).AsTask()) is { } ticket)
+        {
+            // The occurrence enters admission like any start, with its keys evaluated now.
+            context.SetJobParameter(FlowControl.AdmissionFilter.TicketParameter, ticket.ToJson());
+        }
+
         if (activity?.Id is { } traceParent)
         {
             context.SetJobParameter(ExecutionTelemetry.TraceParentParameter, traceParent);

@@ -20,7 +20,7 @@ public sealed partial class StorageInitializer(
     TimeProvider time,
     ILogger<StorageInitializer> logger) : IHostedService
 {
-    private static readonly ExecutionStatus[] Unfinished = [ExecutionStatus.Enqueued, ExecutionStatus.Scheduled, ExecutionStatus.Processing, ExecutionStatus.Awaiting];
+    private static readonly ExecutionStatus[] Unfinished = [ExecutionStatus.Enqueued, ExecutionStatus.Scheduled, ExecutionStatus.Processing, ExecutionStatus.Awaiting, ExecutionStatus.Waiting];
 
     private static readonly StatusChangeOrigin Origin = new(StatusChangeSource.StartupRecovery);
 

@@ -16,4 +16,10 @@ public sealed class NewExecutionState(NewExecution row) : EnqueuedState, INewExe
 
     /// <summary>The job id, set by the state filter once the row is in the results table under it.</summary>
     public string? WrittenId { get; set; }
+
+    /// <summary>The admission ticket of a limited function's start (its keys, evaluated at the start); null without limits.</summary>
+    public AsyncFunctions.FlowControl.AdmissionTicket? Ticket { get; init; }
+
+    /// <summary>Set by admission when the job is created in another state (<c>Waiting</c>, or <c>Scheduled</c> by its rate limit).</summary>
+    public ExecutionStatus? CreatedAs { get; set; }
 }

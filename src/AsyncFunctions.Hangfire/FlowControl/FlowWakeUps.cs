@@ -1,0 +1,127 @@
+using AsyncFunctions.FlowControl;
+using AsyncFunctions.Hangfire.Jobs;
+using AsyncFunctions.Hangfire.Resuming;
+using AsyncFunctions.Hangfire.States;
+using AsyncFunctions.Maintenance;
+using Hangfire;
+using Hangfire.States;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AsyncFunctions.Hangfire.FlowControl;
+
+/// <summary>
+/// Queues the executions the store handed slots to: <c>ChangeState(id, Enqueued, expectedState:
+/// Waiting)</c> under the job's lock, so of several wakers one wins. Told by the slot release inside
+/// another job's state change, it works on its own loop; the admission filter then finds the slots
+/// held and lets the job through. A job whose Waiting state is not committed yet is looked at again
+/// for a while; what is still missed is found by the repair sweep every
+/// <see cref="AdmissionOptions.SweepInterval"/>, which also frees the slots of executions that
+/// finished without giving them back.
+/// </summary>
+public sealed partial class FlowWakeUps(
+    FlowWakeUpQueue queue,
+    IFlowAdmissionStore store,
+    IBackgroundJobClient jobs,
+    JobStorage storage,
+    JobCreationThreads threads,
+    IOptions<AdmissionOptions> options,
+    TimeProvider time,
+    ILogger<FlowWakeUps> logger) : BackgroundService
+{
+    private static readonly HashSet<string> Finished = new([SucceededState.StateName, DeletedState.StateName, FailedState.StateName], StringComparer.OrdinalIgnoreCase);
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(
+            DrainAsync(stoppingToken),
+            PeriodicLoop.RunAsync(options.Value.SweepInterval, time, runAtStart: false, SweepOnceAsync, LogSweepFailed, stoppingToken));
+
+    /// <summary>One repair round; returns how many executions it queued.</summary>
+    public async Task<int> SweepOnceAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var repair = await store.RepairAsync(now, now - options.Value.OrphanAge, cancellationToken).ConfigureAwait(false);
+        var ids = repair.Granted.Select(g => g.Id).Concat(repair.StillWaiting).Distinct(StringComparer.Ordinal).ToList();
+        var woken = await Task.WhenAll(ids.Select(id => TryWakeAsync(id, cancellationToken))).ConfigureAwait(false);
+        return woken.Count(w => w);
+    }
+
+    /// <summary>Moves one job from Waiting to Enqueued; false when it was not waiting (any more) or its state never showed up.</summary>
+    public async Task<bool> TryWakeAsync(string id, CancellationToken cancellationToken)
+    {
+        var pause = TimeSpan.FromMilliseconds(2);
+        for (var look = 0; look < 12; look++)
+        {
+            var state = await threads.RunAsync(() => CurrentState(id), cancellationToken).ConfigureAwait(false);
+            if (state?.Name == WaitingState.StateName)
+            {
+                // Hangfire.PostgreSql retries a held job lock only once a second: let a fresh state's lock go first.
+                if (state.Data.TryGetValue("Since", out var since) && global::Hangfire.Common.JobHelper.DeserializeNullableDateTime(since) is { } at
+                    && time.GetUtcNow() - new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) is var age && age < SuspensionResumer.LockReleaseGrace)
+                {
+                    await Task.Delay(age < TimeSpan.Zero ? SuspensionResumer.LockReleaseGrace : SuspensionResumer.LockReleaseGrace - age, time, cancellationToken).ConfigureAwait(false);
+                }
+
+                return await threads.RunAsync(() => jobs.ChangeState(id, new EnqueuedState { Reason = "Admitted: a slot of every limit was handed to it" }, WaitingState.StateName), cancellationToken).ConfigureAwait(false);
+            }
+
+            if (state is not null && Finished.Contains(state.Name))
+            {
+                return false;
+            }
+
+            // Its Waiting state (or its creation) is still being committed.
+            await Task.Delay(pause, time, cancellationToken).ConfigureAwait(false);
+            pause = pause < TimeSpan.FromMilliseconds(500) ? pause * 2 : pause;
+        }
+
+        return false;
+    }
+
+    private global::Hangfire.Storage.StateData? CurrentState(string id)
+    {
+        using var connection = storage.GetConnection();
+        return connection.GetStateData(id);
+    }
+
+    private async Task DrainAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (await queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+            {
+                while (queue.Reader.TryRead(out var id))
+                {
+                    _ = WakeLoggedAsync(id, stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task WakeLoggedAsync(string id, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await TryWakeAsync(id, stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+#pragma warning disable CA1031 // A failed wake-up is logged; the sweep queues the job.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogWakeFailed(ex, id);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Queuing waiting execution {Id} failed; the admission sweep tries again.")]
+    private partial void LogWakeFailed(Exception exception, string id);
+
+    [LoggerMessage(LogLevel.Warning, "The admission sweep failed; the next round tries again.")]
+    private partial void LogSweepFailed(Exception exception);
+}
