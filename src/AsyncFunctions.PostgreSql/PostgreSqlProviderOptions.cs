@@ -77,6 +77,20 @@ public sealed class PostgreSqlProviderOptions
     /// </summary>
     public bool CreateJobsInOneTransaction { get; set; }
 
+    /// <summary>
+    /// A job's state change and its execution row's status write commit together, in one
+    /// transaction on one connection: Hangfire's write transaction opens a TransactionScope around
+    /// its commands and the row's upsert, on connections of the results table's pool (as for
+    /// <see cref="CreateJobsInOneTransaction"/>), and the status-change observers (waiters, resumes,
+    /// webhooks, event streams) run once it committed. One commit fewer per state change; a state
+    /// Hangfire fails to commit leaves no row saying it. False: the row commits on its own just
+    /// before Hangfire's transaction, and the observers run before Hangfire's commit.
+    /// </summary>
+    public bool RecordInJobTransaction { get; set; } = true;
+
+    /// <summary>Whether Hangfire takes its connections from the results table's pool, enlisting in ambient scopes.</summary>
+    internal bool SharesResultsPool => CreateJobsInOneTransaction || RecordInJobTransaction;
+
     /// <summary>Anything else of Hangfire.PostgreSql, applied last.</summary>
     public Action<PostgreSqlStorageOptions>? ConfigureHangfire { get; set; }
 
@@ -94,6 +108,12 @@ public sealed class PostgreSqlProviderOptions
             PrepareSchemaIfNecessary = HangfireSchema == HangfireSchemaSetup.Hangfire,
         };
         ConfigureHangfire?.Invoke(options);
+        if (SharesResultsPool)
+        {
+            // What makes Hangfire's commit join the scope that carries the row's write.
+            options.EnableTransactionScopeEnlistment = true;
+        }
+
         return options;
     }
 

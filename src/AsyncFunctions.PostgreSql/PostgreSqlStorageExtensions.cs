@@ -37,17 +37,20 @@ public static class PostgreSqlStorageExtensions
         }
 
         var oneTransaction = options.CreateJobsInOneTransaction;
-        builder.Services.TryAddSingleton(_ => new PostgreSqlDialect(connectionString, enlist: oneTransaction));
+        var sharedPool = options.SharesResultsPool;
+        builder.Services.TryAddSingleton(_ => new PostgreSqlDialect(connectionString, enlist: sharedPool));
         return builder.UseStorage(new StorageProvider
         {
             Name = "PostgreSql",
             CreateJobStorage = sp =>
             {
                 var hangfire = options.ToHangfireOptions();
-                IConnectionFactory connections = oneTransaction
+                IConnectionFactory connections = sharedPool
                     ? new SharedPoolConnectionFactory(sp.GetRequiredService<PostgreSqlDialect>())
                     : new NpgsqlConnectionFactory(connectionString, hangfire);
-                return new PostgreSqlStorage(connections, hangfire);
+                return options.RecordInJobTransaction
+                    ? new RecordingPostgreSqlStorage(connections, hangfire)
+                    : new PostgreSqlStorage(connections, hangfire);
             },
             CreateDialect = sp => sp.GetRequiredService<PostgreSqlDialect>(),
             CreatesJobsInTransactionScope = oneTransaction,
