@@ -19,9 +19,18 @@ internal sealed class RecordingPostgreSqlStorage(IConnectionFactory connections,
         return new RecordingConnection(this);
     }
 
+    /// <summary>Workers hand the job they fetched to the final state's transaction, which removes it from the queue.</summary>
+    public override bool HasFeature(string featureId) =>
+        string.Equals(featureId, TransactionalAck, StringComparison.OrdinalIgnoreCase) || base.HasFeature(featureId);
+
+    private static readonly string TransactionalAck = JobStorageFeatures.Transaction.RemoveFromQueue(typeof(TransactionalAckFetchedJob));
+
     /// <summary>Hangfire.PostgreSql's connection, whose write transactions record on commit.</summary>
     private sealed class RecordingConnection(RecordingPostgreSqlStorage storage) : PostgreSqlConnection(storage)
     {
         public override IWriteOnlyTransaction CreateWriteTransaction() => new RecordingWriteTransaction(storage);
+
+        public override IFetchedJob FetchNextJob(string[] queues, CancellationToken cancellationToken) =>
+            new TransactionalAckFetchedJob(base.FetchNextJob(queues, cancellationToken));
     }
 }

@@ -2,6 +2,7 @@ using AsyncFunctions.Executions;
 using AsyncFunctions.Hangfire.Storage;
 using AsyncFunctions.Recording;
 using Hangfire.PostgreSql;
+using Hangfire.Storage;
 
 namespace AsyncFunctions.PostgreSql;
 
@@ -11,7 +12,8 @@ namespace AsyncFunctions.PostgreSql;
 /// Hangfire.PostgreSql joins the ambient scope <see cref="StatusChangesOnCommit"/> opens (its
 /// <c>EnableTransactionScopeEnlistment</c>, on by default), and the row's write opens the pooled
 /// connection Hangfire's commands just used. A change of state and its row therefore cost one
-/// commit instead of two, and a state Hangfire fails to commit leaves no row behind.
+/// commit instead of two, and a state Hangfire fails to commit leaves no row behind. A worker's
+/// final state change also removes the job from the queue in it (<see cref="TransactionalAckFetchedJob"/>).
 /// </summary>
 internal sealed class RecordingWriteTransaction(PostgreSqlStorage storage)
     : PostgreSqlWriteOnlyTransaction(storage, NoDedicatedConnection), IRecordsOnCommit
@@ -21,7 +23,37 @@ internal sealed class RecordingWriteTransaction(PostgreSqlStorage storage)
     public void RecordOnCommit(StatusChangeRecorder recorder, StatusChange change, StatusChangeOrigin origin) =>
         _changes.Add(recorder, change, origin);
 
-    public override void Commit() => _changes.Commit(base.Commit);
+    private TransactionalAckFetchedJob? _acknowledged;
+
+    public override void RemoveFromQueue(IFetchedJob fetchedJob)
+    {
+        if (fetchedJob is not TransactionalAckFetchedJob acknowledged)
+        {
+            base.RemoveFromQueue(fetchedJob);
+            return;
+        }
+
+        _acknowledged = acknowledged;
+    }
+
+    public override void Commit()
+    {
+        if (_acknowledged is not { } acknowledged)
+        {
+            _changes.Commit(base.Commit);
+            return;
+        }
+
+        // The job's final state, its row and its removal from the queue: one transaction.
+        _changes.Commit(
+            () =>
+            {
+                base.Commit();
+                acknowledged.RemoveInTransaction();
+            },
+            inScope: true,
+            committed: acknowledged.MarkRemoved);
+    }
 
     // Hangfire.PostgreSql's own connections pass no dedicated connection either: each command
     // batch takes one from the factory.

@@ -41,16 +41,20 @@ public sealed class StatusChangesOnCommit
     /// was written and no observer runs; the exception reaches Hangfire, which makes the state
     /// change again.
     /// </summary>
-    public void Commit(Action commitJobStorage)
+    /// <param name="commitJobStorage">The job storage's own commit, which joins the ambient transaction.</param>
+    /// <param name="inScope">Open the scope even without a waiting change: <paramref name="commitJobStorage"/> has more than one batch to commit together.</param>
+    /// <param name="committed">Runs once the transaction committed, before the observers.</param>
+    public void Commit(Action commitJobStorage, bool inScope = false, Action? committed = null)
     {
         ArgumentNullException.ThrowIfNull(commitJobStorage);
-        if (IsEmpty)
+        if (IsEmpty && !inScope)
         {
             commitJobStorage();
+            committed?.Invoke();
             return;
         }
 
-        var changes = _changes!;
+        var changes = _changes ?? [];
         _changes = null;
         var applied = new bool[changes.Count];
         using (var scope = new TransactionScope(
@@ -65,6 +69,8 @@ public sealed class StatusChangesOnCommit
 
             scope.Complete();
         }
+
+        committed?.Invoke();
 
         // Committed: the observers see the row as every other reader now does. Each change's
         // observers run even when an earlier change's threw; the first failure is passed on.

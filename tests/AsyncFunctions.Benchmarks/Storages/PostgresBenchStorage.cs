@@ -12,16 +12,20 @@ namespace AsyncFunctions.Benchmarks.Storages;
 /// PostgreSQL for jobs (Hangfire.PostgreSql) and results; a new database per host (or per pair of
 /// hosts that share it). Raw Hangfire gets Hangfire.PostgreSql with the options the provider sets.
 /// </summary>
-public sealed class PostgresBenchStorage(PostgresServer server, bool createJobsInOneTransaction) : BenchStorage
+public sealed class PostgresBenchStorage(PostgresServer server, bool? createJobsInOneTransaction, bool? recordInJobTransaction) : BenchStorage
 {
     private static readonly PostgreSqlProviderOptions Provider = new();
+
+    private readonly bool _oneTransaction = createJobsInOneTransaction ?? Provider.CreateJobsInOneTransaction;
+
+    private readonly bool _recordInJobTransaction = recordInJobTransaction ?? Provider.RecordInJobTransaction;
 
     public override string Name => "postgres";
 
     public override string Settings =>
         $"{server.Description}; the provider's defaults: Hangfire.PostgreSql with QueuePollInterval {Provider.QueuePollInterval.TotalMilliseconds:0} ms, " +
         $"EnableLongPolling {Provider.EnableLongPolling}, sliding invisibility {Provider.UseSlidingInvisibilityTimeout}, " +
-        $"completion listener (LISTEN/NOTIFY) {Provider.ListenForCompletions}, one-transaction starts {createJobsInOneTransaction}; raw Hangfire.PostgreSql with the same storage options; a new database per host";
+        $"completion listener (LISTEN/NOTIFY) {Provider.ListenForCompletions}, one-transaction starts {_oneTransaction}, status writes in Hangfire's transaction {_recordInJobTransaction}; raw Hangfire.PostgreSql with the same storage options; a new database per host";
 
     public override bool SharedAcrossHosts => true;
 
@@ -40,7 +44,7 @@ public sealed class PostgresBenchStorage(PostgresServer server, bool createJobsI
         await server.DropDatabaseAsync(new NpgsqlConnectionStringBuilder(database).Database!).ConfigureAwait(false);
     }
 
-    public override void UsePlatform(AsyncFunctionsBuilder builder, string database) => builder.UsePostgreSql(database, o => o.CreateJobsInOneTransaction = createJobsInOneTransaction);
+    public override void UsePlatform(AsyncFunctionsBuilder builder, string database) => builder.UsePostgreSql(database, o => (o.CreateJobsInOneTransaction, o.RecordInJobTransaction) = (_oneTransaction, _recordInJobTransaction));
 
     public override JobStorage CreateRawJobStorage(string database)
     {

@@ -147,6 +147,29 @@ public sealed class RecordInJobTransactionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_final_state_removes_the_job_from_the_queue_in_its_transaction()
+    {
+        using var host = await StartHostAsync(record: true);
+        await ExecuteAsync("""
+            CREATE TABLE test_dequeued (jobid bigint NOT NULL, xid text NOT NULL);
+            CREATE FUNCTION test_dequeued() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              INSERT INTO test_dequeued VALUES (OLD.jobid, txid_current()::text);
+              RETURN NULL;
+            END $$;
+            CREATE TRIGGER test_dequeued AFTER DELETE ON hangfire.jobqueue FOR EACH ROW EXECUTE FUNCTION test_dequeued();
+            """);
+        var id = await StartAsync(host, "t.echo", new JsonObject { ["value"] = 3 });
+
+        Assert.Equal(ExecutionStatus.Succeeded, (await FinishedAsync(host, id)).Status);
+        var (row, job, _) = await TransactionIdsAsync(id);
+        string? dequeued = null;
+        await WaitForAsync(async () => (dequeued = await ScalarAsync<string>($"SELECT string_agg(xid, ',') FROM test_dequeued WHERE jobid = {long.Parse(id, System.Globalization.CultureInfo.InvariantCulture)}")) is not null);
+        Assert.Equal(job, dequeued);
+        Assert.Equal(row, job);
+    }
+
+    [Fact]
     public async Task Observers_run_once_after_the_state_committed()
     {
         using var host = await StartHostAsync(record: true);
@@ -208,6 +231,14 @@ public sealed class RecordInJobTransactionTests : IAsyncLifetime
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
+    }
+
+    private async Task<T?> ScalarAsync<T>(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync() is T value ? value : default;
     }
 
     /// <summary>The transactions that last wrote the execution's row and its Hangfire job (PostgreSQL's xmin), and the job's state.</summary>
