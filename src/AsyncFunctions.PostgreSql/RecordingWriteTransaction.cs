@@ -23,6 +23,9 @@ internal sealed class RecordingWriteTransaction(PostgreSqlStorage storage)
     public void RecordOnCommit(StatusChangeRecorder recorder, StatusChange change, StatusChangeOrigin origin) =>
         _changes.Add(recorder, change, origin);
 
+    public void CreateOnCommit(StatusChangeRecorder recorder, NewExecution row, Action written) =>
+        _changes.AddCreation(recorder, row, written);
+
     private TransactionalAckFetchedJob? _acknowledged;
 
     public override void RemoveFromQueue(IFetchedJob fetchedJob)

@@ -42,6 +42,14 @@ public sealed class ExecutionStateFilter(StatusChangeRecorder recorder, RunningE
         if (context.NewState is INewExecutionState created)
         {
             // The job's creation; idempotent, so a creation Hangfire retries writes the same row.
+            // Where the job storage commits the row with the job's first state, it does so unless
+            // the creation already runs in a transaction of its own (one-transaction starts).
+            if (transaction is IRecordsOnCommit onCommit && System.Transactions.Transaction.Current is null)
+            {
+                onCommit.CreateOnCommit(recorder, created.Row with { Id = id }, () => created.WrittenId = id);
+                return;
+            }
+
             Blocking.Wait(recorder.CreateAsync(created.Row with { Id = id }));
             created.WrittenId = id;
             return;

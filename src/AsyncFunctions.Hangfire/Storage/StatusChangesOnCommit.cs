@@ -22,7 +22,7 @@ namespace AsyncFunctions.Hangfire.Storage;
 /// </remarks>
 public sealed class StatusChangesOnCommit
 {
-    private List<(StatusChangeRecorder Recorder, StatusChange Change, StatusChangeOrigin Origin)>? _changes;
+    private List<Pending>? _changes;
 
     /// <summary>Whether any change waits for the commit.</summary>
     public bool IsEmpty => _changes is null or { Count: 0 };
@@ -32,7 +32,16 @@ public sealed class StatusChangesOnCommit
         ArgumentNullException.ThrowIfNull(recorder);
         ArgumentNullException.ThrowIfNull(change);
         ArgumentNullException.ThrowIfNull(origin);
-        (_changes ??= []).Add((recorder, change, origin));
+        (_changes ??= []).Add(new Pending(recorder, change, origin, null, null));
+    }
+
+    /// <summary>A new execution's row, inserted in the commit; <paramref name="written"/> runs once it committed.</summary>
+    public void AddCreation(StatusChangeRecorder recorder, NewExecution row, Action written)
+    {
+        ArgumentNullException.ThrowIfNull(recorder);
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(written);
+        (_changes ??= []).Add(new Pending(recorder, null, null, row, written));
     }
 
     /// <summary>
@@ -64,7 +73,15 @@ public sealed class StatusChangesOnCommit
             commitJobStorage();
             for (var i = 0; i < changes.Count; i++)
             {
-                applied[i] = Blocking.Wait(changes[i].Recorder.WriteAsync(changes[i].Change));
+                var pending = changes[i];
+                if (pending.Row is { } row)
+                {
+                    Blocking.Wait(pending.Recorder.CreateAsync(row));
+                }
+                else
+                {
+                    applied[i] = Blocking.Wait(pending.Recorder.WriteAsync(pending.Change!));
+                }
             }
 
             scope.Complete();
@@ -77,10 +94,17 @@ public sealed class StatusChangesOnCommit
         ExceptionDispatchInfo? failure = null;
         for (var i = 0; i < changes.Count; i++)
         {
-            var (recorder, change, origin) = changes[i];
+            var pending = changes[i];
             try
             {
-                Blocking.Wait(recorder.ObserveAsync(new RecordedStatusChange(change, origin, applied[i])));
+                if (pending.Written is { } written)
+                {
+                    written();
+                }
+                else
+                {
+                    Blocking.Wait(pending.Recorder.ObserveAsync(new RecordedStatusChange(pending.Change!, pending.Origin!, applied[i])));
+                }
             }
 #pragma warning disable CA1031 // Every change's observers run; the first failure is thrown after them.
             catch (Exception ex)
@@ -92,4 +116,7 @@ public sealed class StatusChangesOnCommit
 
         failure?.Throw();
     }
+
+    /// <summary>A status change (with its origin) or a new row (with what runs once it committed).</summary>
+    private sealed record Pending(StatusChangeRecorder Recorder, StatusChange? Change, StatusChangeOrigin? Origin, NewExecution? Row, Action? Written);
 }
