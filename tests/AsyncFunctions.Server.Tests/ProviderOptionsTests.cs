@@ -61,6 +61,19 @@ public sealed class ProviderOptionsTests
     }
 
     [Fact]
+    public void Status_writes_join_hangfires_transaction_by_default_which_keeps_scope_enlistment_on()
+    {
+        var options = new PostgreSqlProviderOptions { ConfigureHangfire = o => o.EnableTransactionScopeEnlistment = false };
+
+        Assert.True(options.RecordInJobTransaction);
+        Assert.False(options.CreateJobsInOneTransaction);
+        // Without it Hangfire's commit would open a transaction of its own beside the row's.
+        Assert.True(options.ToHangfireOptions().EnableTransactionScopeEnlistment);
+        options.RecordInJobTransaction = false;
+        Assert.False(options.ToHangfireOptions().EnableTransactionScopeEnlistment);
+    }
+
+    [Fact]
     public void The_hook_for_other_hangfire_settings_runs_last()
     {
         var hangfire = new PostgreSqlProviderOptions
