@@ -32,6 +32,7 @@ public sealed class PostgreSqlSuspensionTests : IAsyncLifetime
         {
             ["AsyncFunctions:Storage:Provider"] = "PostgreSql",
             ["ConnectionStrings:AsyncFunctions"] = _connectionString,
+            ["AsyncFunctions:Storage:PostgreSql:RecordInJobTransaction"] = "true",
             ["AsyncFunctions:Execution:ResumeSweepInterval"] = "00:00:00.100",
             ["AsyncFunctions:Await:MaxTimeout"] = "00:10:00",
         });

@@ -61,12 +61,13 @@ public sealed class ProviderOptionsTests
     }
 
     [Fact]
-    public void Status_writes_join_hangfires_transaction_by_default_which_keeps_scope_enlistment_on()
+    public void Status_writes_in_hangfires_transaction_are_opt_in_and_keep_scope_enlistment_on()
     {
         var options = new PostgreSqlProviderOptions { ConfigureHangfire = o => o.EnableTransactionScopeEnlistment = false };
 
-        Assert.True(options.RecordInJobTransaction);
+        Assert.False(options.RecordInJobTransaction);
         Assert.False(options.CreateJobsInOneTransaction);
+        options.RecordInJobTransaction = true;
         // Without it Hangfire's commit would open a transaction of its own beside the row's.
         Assert.True(options.ToHangfireOptions().EnableTransactionScopeEnlistment);
         options.RecordInJobTransaction = false;

@@ -15,7 +15,7 @@ namespace AsyncFunctions.Storage.Tests.PostgreSql;
 
 /// <summary>
 /// On PostgreSQL a start writes its execution row in the transaction that applies its Hangfire
-/// job's first state (by default), or in the one transaction that creates the whole job
+/// job's first state (<c>RecordInJobTransaction</c>), or in the one transaction that creates the whole job
 /// (<c>CreateJobsInOneTransaction</c>): a failure after the row was written leaves no row.
 /// </summary>
 public sealed class OneTransactionStartTests : IAsyncLifetime
@@ -51,7 +51,7 @@ public sealed class OneTransactionStartTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task By_default_the_row_commits_with_the_jobs_first_state()
+    public async Task With_RecordInJobTransaction_the_row_commits_with_the_jobs_first_state()
     {
         await using var host = await StartHostAsync(oneTransaction: false);
         var ids = new List<string> { (await host.GetRequiredService<IExecutionService>().StartAsync(new StartRequest("t.noop", new JsonObject()))).Id };
@@ -86,7 +86,7 @@ public sealed class OneTransactionStartTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task By_default_such_a_failure_leaves_no_row_and_a_job_without_state()
+    public async Task With_RecordInJobTransaction_such_a_failure_leaves_no_row_and_a_job_without_state()
     {
         await using var host = await StartHostAsync(oneTransaction: false, failAfterInsert: true);
 
