@@ -78,9 +78,7 @@ public sealed class DapperExecutionRecords(SqlDialect dialect) : IExecutionRecor
 
     public async Task<ExecutionRecord?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
-        await using var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var row = await connection.QuerySingleOrDefaultAsync<ExecutionRow>(new CommandDefinition(
-            dialect.GetExecutionSql, new { Id = id }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var row = await dialect.ReadRowAsync<ExecutionRow>(dialect.GetExecutionSql, new { Id = id }, cancellationToken).ConfigureAwait(false);
         return row?.ToRecord(dialect);
     }
 

@@ -137,6 +137,21 @@ public abstract partial class SqlDialect
             transactional: false,
             cancellationToken);
 
+    /// <summary>
+    /// Reads at most one row of a query whose parameters are the public properties of
+    /// <paramref name="parameters"/>, mapped by Dapper; null when there is none. The row read before
+    /// every run comes here, so a dialect that can keep reading connections open (SQLite) overrides it
+    /// to reuse the query's compiled form.
+    /// </summary>
+    public virtual async Task<T?> ReadRowAsync<T>(string sql, object parameters, CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await connection.QuerySingleOrDefaultAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Runs one write statement (no transaction of its own); returns the rows it changed.</summary>
     public Task<int> WriteStatementAsync(string sql, object parameters, CancellationToken cancellationToken) =>
         WriteAsync(

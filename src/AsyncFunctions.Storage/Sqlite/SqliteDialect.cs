@@ -11,6 +11,7 @@ namespace AsyncFunctions.Storage.Sqlite;
 public sealed class SqliteDialect(string connectionString) : SqlDialect, IDisposable
 {
     private readonly SqliteGroupCommitWriter _writer = new(connectionString);
+    private readonly SqliteReadConnections _readers = new(connectionString);
 
     public string ConnectionString { get; } = connectionString;
 
@@ -51,5 +52,39 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect, IDispos
     public override Task<bool> WriteRowAsync(string sql, object parameters, CancellationToken cancellationToken) =>
         _writer.WriteRowAsync(sql, parameters, cancellationToken);
 
-    public void Dispose() => _writer.Dispose();
+    /// <summary>Writes committed by their callers on their own threads, the writer being idle (read by tests).</summary>
+    internal long CommittedByCallers => _writer.CommittedByCallers;
+
+    /// <summary>Reading connections opened for kept queries so far (read by tests).</summary>
+    internal long ReadConnectionsOpened => _readers.Opened;
+
+    /// <summary>Query commands built on the kept reading connections, counting the idle ones (read by tests).</summary>
+    internal long QueriesBuilt => _readers.StatementsBuilt;
+
+    /// <summary>
+    /// On a kept reading connection, with the query compiled once per connection. SQLite runs a
+    /// query synchronously whichever method is called, so this completes before it returns, as
+    /// Microsoft.Data.Sqlite's own asynchronous methods do.
+    /// </summary>
+    public override Task<T?> ReadRowAsync<T>(string sql, object parameters, CancellationToken cancellationToken) where T : default
+    {
+        try
+        {
+            return Task.FromResult(_readers.QuerySingleOrDefault<T>(sql, parameters, cancellationToken));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<T?>(cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<T?>(ex);
+        }
+    }
+
+    public void Dispose()
+    {
+        _writer.Dispose();
+        _readers.Dispose();
+    }
 }

@@ -14,6 +14,10 @@ namespace AsyncFunctions.Storage.Sqlite;
 /// <see cref="SqlitePreparedStatements"/>. The loop has a
 /// thread of its own: Hangfire's filters wait for their writes synchronously, and a writer that
 /// needed a thread-pool thread could starve behind them under load.
+/// A single statement that finds the writer idle (nothing queued, no batch committing) is not
+/// handed to the loop: its caller commits it on its own thread, as a batch of one, and gets a
+/// completed task. The hand-off (waking the loop's thread, then the caller's) cost about as much
+/// CPU as the commit itself; once writes overlap, they queue and are group-committed as before.
 /// </summary>
 internal sealed class SqliteGroupCommitWriter : IDisposable
 {
@@ -24,10 +28,14 @@ internal sealed class SqliteGroupCommitWriter : IDisposable
     private readonly string _connectionString;
     private readonly Channel<IWrite> _queue = Channel.CreateUnbounded<IWrite>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
     private readonly Task _loop;
+    private readonly Lock _connectionLock = new();
     private SqliteConnection? _connection;
     private SqlitePreparedStatements? _statements;
     private long _commits;
     private long _builtBefore;
+    private long _committedByCallers;
+    private bool _closed;
+    private int _queued;
 
     public SqliteGroupCommitWriter(string connectionString)
     {
@@ -49,13 +57,16 @@ internal sealed class SqliteGroupCommitWriter : IDisposable
     public Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction?, Task<T>> write, CancellationToken cancellationToken)
     {
         var request = new Write<T>(write, cancellationToken);
-        return _queue.Writer.TryWrite(request)
+        return Enqueue(request)
             ? request.Task
             : Task.FromException<T>(new ObjectDisposedException(nameof(SqliteGroupCommitWriter)));
     }
 
     /// <summary>Transactions committed so far: with writes waiting together, fewer than the writes.</summary>
     public long Commits => Interlocked.Read(ref _commits);
+
+    /// <summary>Writes their callers committed on their own threads, the writer being idle (read by tests).</summary>
+    internal long CommittedByCallers => Interlocked.Read(ref _committedByCallers);
 
     /// <summary>Statement commands built on the writer's connections so far (read by tests).</summary>
     internal long StatementsBuilt => Interlocked.Read(ref _builtBefore) + (_statements?.Built ?? 0);
@@ -67,16 +78,73 @@ internal sealed class SqliteGroupCommitWriter : IDisposable
     public Task<bool> WriteRowAsync(string sql, object parameters, CancellationToken cancellationToken)
     {
         var request = new StatementWrite(sql, parameters, cancellationToken);
-        return _queue.Writer.TryWrite(request)
+        if (TryCommitHere(request))
+        {
+            return request.Task;
+        }
+
+        return Enqueue(request)
             ? request.Task
             : Task.FromException<bool>(new ObjectDisposedException(nameof(SqliteGroupCommitWriter)));
     }
 
+    /// <summary>Hands a write to the loop, counted until the loop takes it (a single reader's queue has no count of its own).</summary>
+    private bool Enqueue(IWrite request)
+    {
+        Interlocked.Increment(ref _queued);
+        if (_queue.Writer.TryWrite(request))
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _queued);
+        return false;
+    }
+
+    /// <summary>
+    /// Commits <paramref name="request"/> on the calling thread when the writer is idle: nothing
+    /// queued (so no earlier write is overtaken) and no batch committing. A statement runs
+    /// synchronously on the connection, so the caller blocks on no asynchronous work.
+    /// </summary>
+    private bool TryCommitHere(StatementWrite request)
+    {
+        if (Volatile.Read(ref _queued) > 0 || Volatile.Read(ref _closed) || !_connectionLock.TryEnter())
+        {
+            return false;
+        }
+
+        try
+        {
+            if (_closed || Volatile.Read(ref _queued) > 0)
+            {
+                return false;
+            }
+
+            if (request.CancellationToken.IsCancellationRequested)
+            {
+                request.Fail(new OperationCanceledException(request.CancellationToken));
+                return true;
+            }
+
+            Commit([request]);
+            Interlocked.Increment(ref _committedByCallers);
+            return true;
+        }
+        finally
+        {
+            _connectionLock.Exit();
+        }
+    }
+
     public void Dispose()
     {
+        Volatile.Write(ref _closed, true);
         _queue.Writer.TryComplete();
         _loop.GetAwaiter().GetResult();
-        CloseConnection();
+        lock (_connectionLock)
+        {
+            CloseConnection();
+        }
     }
 
     private void CloseConnection()
@@ -95,22 +163,28 @@ internal sealed class SqliteGroupCommitWriter : IDisposable
         var batch = new List<IWrite>(MaxBatch);
         while (WaitForWrites())
         {
-            batch.Clear();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var write))
+            // Taken before the queue is read, so that a caller committing on its own thread either
+            // finishes first or sees the queue's writes and queues behind them.
+            lock (_connectionLock)
             {
-                if (write.CancellationToken.IsCancellationRequested)
+                batch.Clear();
+                while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var write))
                 {
-                    write.Fail(new OperationCanceledException(write.CancellationToken));
+                    Interlocked.Decrement(ref _queued);
+                    if (write.CancellationToken.IsCancellationRequested)
+                    {
+                        write.Fail(new OperationCanceledException(write.CancellationToken));
+                    }
+                    else
+                    {
+                        batch.Add(write);
+                    }
                 }
-                else
-                {
-                    batch.Add(write);
-                }
-            }
 
-            if (batch.Count > 0)
-            {
-                Commit(batch);
+                if (batch.Count > 0)
+                {
+                    Commit(batch);
+                }
             }
         }
     }
@@ -138,7 +212,7 @@ internal sealed class SqliteGroupCommitWriter : IDisposable
         return task.GetAwaiter().GetResult();
     }
 
-    private void Commit(List<IWrite> batch)
+    private void Commit(IReadOnlyList<IWrite> batch)
     {
         var done = new List<IWrite>(batch.Count);
         // A write alone in its batch needs no savepoint: if it fails, the whole transaction is undone.

@@ -1,15 +1,17 @@
 using System.Collections.Concurrent;
 using System.Reflection;
+using Dapper;
 using Microsoft.Data.Sqlite;
 
 namespace AsyncFunctions.Storage.Sqlite;
 
 /// <summary>
-/// The compiled statements of the writer's one connection, kept across batches. Compiling the
+/// The compiled statements of one long-lived connection (the writer's, or a kept reading one). Compiling the
 /// results table's upsert costs several times more CPU than running it, and every execution runs
 /// three of them; a kept <see cref="SqliteCommand"/> keeps its compiled statement, so each write
 /// only binds its values and steps. Parameters are named by the public properties of an object,
-/// as with Dapper. Used by the writer's thread alone.
+/// as with Dapper. Used by one thread at a time: the writer's, or a reader's that rented its connection
+/// (<see cref="SqliteReadConnections"/>).
 /// </summary>
 internal sealed class SqlitePreparedStatements : IDisposable
 {
@@ -35,6 +37,60 @@ internal sealed class SqlitePreparedStatements : IDisposable
     /// <summary>Runs <paramref name="sql"/> with the values of <paramref name="parameters"/>; returns the rows it changed.</summary>
     public int Execute(string sql, object parameters, SqliteTransaction transaction)
     {
+        var command = Bind(sql, parameters);
+        command.Transaction = transaction;
+        try
+        {
+            return command.ExecuteNonQuery();
+        }
+        catch
+        {
+            Forget(sql, command);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs the query <paramref name="sql"/> with the values of <paramref name="parameters"/> and
+    /// maps its one row as Dapper's QuerySingleOrDefault does; default when there is none.
+    /// </summary>
+    public T? QuerySingleOrDefault<T>(string sql, object parameters)
+    {
+        if (typeof(T).IsValueType || typeof(T) == typeof(string))
+        {
+            // A single value is not a row Dapper's row parser maps; such reads are not the hot ones.
+            return _connection.QuerySingleOrDefault<T>(sql, parameters);
+        }
+
+        var command = Bind(sql, parameters);
+        command.Transaction = null;
+        try
+        {
+            using var reader = command.ExecuteReader();
+            if (!reader.Read())
+            {
+                return default;
+            }
+
+            var statement = _statements[sql];
+            // The columns of a fixed text do not change: its row parser is built once.
+            var parse = statement.RowParser as Func<System.Data.Common.DbDataReader, T>
+                ?? (Func<System.Data.Common.DbDataReader, T>)(statement.RowParser = reader.GetRowParser<T>());
+            var row = parse(reader);
+            return reader.Read()
+                ? throw new InvalidOperationException("The query returned more than one row where at most one was expected.")
+                : row;
+        }
+        catch
+        {
+            Forget(sql, command);
+            throw;
+        }
+    }
+
+    /// <summary>The kept command of <paramref name="sql"/> (built when missing) with the values of <paramref name="parameters"/> bound.</summary>
+    private SqliteCommand Bind(string sql, object parameters)
+    {
         var type = parameters.GetType();
         if (!_statements.TryGetValue(sql, out var statement) || statement.ParameterType != type)
         {
@@ -55,18 +111,14 @@ internal sealed class SqlitePreparedStatements : IDisposable
             command.Parameters[i].Value = properties[i].GetValue(parameters) ?? DBNull.Value;
         }
 
-        command.Transaction = transaction;
-        try
-        {
-            return command.ExecuteNonQuery();
-        }
-        catch
-        {
-            // A statement that failed is compiled afresh next time rather than trusted in whatever state it was left.
-            _statements.Remove(sql);
-            command.Dispose();
-            throw;
-        }
+        return command;
+    }
+
+    /// <summary>A statement that failed is compiled afresh next time rather than trusted in whatever state it was left.</summary>
+    private void Forget(string sql, SqliteCommand command)
+    {
+        _statements.Remove(sql);
+        command.Dispose();
     }
 
     public void Dispose() => Clear();
@@ -96,5 +148,9 @@ internal sealed class SqlitePreparedStatements : IDisposable
         return new Statement(command, type, properties);
     }
 
-    private sealed record Statement(SqliteCommand Command, Type ParameterType, PropertyInfo[] Properties);
+    private sealed record Statement(SqliteCommand Command, Type ParameterType, PropertyInfo[] Properties)
+    {
+        /// <summary>For a query, Dapper's parser of its rows (a <c>Func&lt;DbDataReader, T&gt;</c>), once the first row was read.</summary>
+        public object? RowParser { get; set; }
+    }
 }

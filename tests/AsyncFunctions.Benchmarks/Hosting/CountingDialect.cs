@@ -97,6 +97,13 @@ public sealed class CountingDialect : SqlDialect, IWorkCounter, IAsyncDisposable
         return _inner.WriteAsync(write, transactional, cancellationToken);
     }
 
+    /// <summary>A row read counts as a read connection opened, whether or not the dialect keeps its reading connections.</summary>
+    public override Task<T?> ReadRowAsync<T>(string sql, object parameters, CancellationToken cancellationToken) where T : default
+    {
+        Interlocked.Increment(ref _opened);
+        return _inner.ReadRowAsync<T>(sql, parameters, cancellationToken);
+    }
+
     public override Task<bool> WriteRowAsync(string sql, object parameters, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _writes);

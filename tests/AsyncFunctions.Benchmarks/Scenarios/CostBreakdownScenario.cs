@@ -27,6 +27,10 @@ public sealed class CostBreakdownScenario : IScenario
     public const string Platform = "the platform";
     public const string InMemory = "the platform, results kept in memory";
     public const string StoreAlone = "the results store alone (insert, 2 status writes, 1 read)";
+    public const string StoreWrites = "of which its 3 writes (values built, handed to the writer, committed)";
+    public const string StoreWritesAlone = "of which its 3 writes from one thread (none overlap: 3 commits)";
+    public const string StoreRead = "of which its row read (the job's read before a run)";
+    public const string StoreValues = "of which building the 3 writes' values (parameter objects, JSON text; nothing written)";
     public const string Commits = "3 status writes, each committed alone on one connection, compiled once (SQLite, no platform)";
 
     public string Name => Title;
@@ -56,12 +60,25 @@ public sealed class CostBreakdownScenario : IScenario
             }
 
             var host = await context.OpenPlatformAsync().ConfigureAwait(false);
+            var split = "";
             await using (host.ConfigureAwait(false))
             {
-                measured.Add((StoreAlone, MeasureStore(host.Store, count, producers)));
+                measured.Add((StoreAlone, MeasureStore(host.Store, count, producers, Parts.All)));
+                var commitsBefore = await CommitsAsync(host).ConfigureAwait(false);
+                var ids = new string[count];
+                measured.Add((StoreWrites, MeasureStore(host.Store, count, producers, Parts.Writes, ids)));
+                var commitsAfter = await CommitsAsync(host).ConfigureAwait(false);
+                measured.Add((StoreWritesAlone, MeasureStore(host.Store, count, 1, Parts.Writes)));
+                measured.Add((StoreRead, MeasureStore(host.Store, count, producers, Parts.Read, ids)));
+                measured.Add((StoreValues, MeasureStore(new DapperExecutionStore(new NotWritingDialect(host.Dialect)), count, producers, Parts.Writes)));
                 if (context.Storage.Name == "sqlite")
                 {
                     measured.Add((Commits, MeasureCommits(host.Dialect, count)));
+                }
+
+                if (commitsBefore is { } before && commitsAfter is { } after)
+                {
+                    split = string.Create(CultureInfo.InvariantCulture, $"; the writes took {(after - before) / (double)count:0.00} SQLite commits per execution");
                 }
             }
 
@@ -76,32 +93,72 @@ public sealed class CostBreakdownScenario : IScenario
             }
 
             var parts = string.Join(", ", measured.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Part} {m.Cost[0]:0}")));
-            context.Log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    rep {rep + 1}: CPU µs per execution: raw {raw[0]:0}, {parts}"));
+            context.Log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    rep {rep + 1}: CPU µs per execution: raw {raw[0]:0}, {parts}{split}; load average {LoadAverage()}"));
         }
 
         context.Note(Name, string.Create(CultureInfo.InvariantCulture,
             $"N = {count:N0} no-op executions per part and repetition, {producers} producer threads; CPU time and allocation of the whole process from the first start to the last completion. The raw column is raw Hangfire on the same job storage in the same repetition."));
     }
 
-    /// <summary>One execution's calls to the results store, as the state filter and the job make them: writes waited for as the filter waits, the read awaited as the job awaits it.</summary>
-    private static double[] MeasureStore(IExecutionStore store, int count, int producers)
+    [Flags]
+    private enum Parts
     {
-        var ids = Enumerable.Range(0, count).Select(_ => Guid.NewGuid().ToString("N")).ToArray();
+        Writes = 1,
+        Read = 2,
+        All = Writes | Read,
+    }
+
+    /// <summary>
+    /// One execution's calls to the results store, as the state filter and the job make them: writes
+    /// waited for as the filter waits, the read awaited as the job awaits it. With only some
+    /// <paramref name="parts"/>, the others are left out; a read alone reads the rows whose ids
+    /// <paramref name="ids"/> holds, written by an earlier call with the writes alone.
+    /// </summary>
+    private static double[] MeasureStore(IExecutionStore store, int count, int producers, Parts parts, string[]? ids = null)
+    {
+        ids ??= new string[count];
+        if (parts.HasFlag(Parts.Writes))
+        {
+            for (var i = 0; i < count; i++)
+            {
+                ids[i] = Guid.NewGuid().ToString("N");
+            }
+        }
+
         var cost = ProcessCost.Now();
         LoadGenerator.Run(count, producers, ratePerSecond: null, (i, _) =>
         {
             var id = ids[i];
             var at = DateTimeOffset.UtcNow;
-            Wait(store.CreateAsync(new NewExecution(id, BenchFunctionNames.NoOp, null, ExecutionStatus.Enqueued, new JsonObject(), null, at)));
-            Wait(store.ApplyAsync(new StatusChange(id, BenchFunctionNames.NoOp, ExecutionStatus.Processing, at.AddMicroseconds(1))));
-            var row = store.GetAsync(id).GetAwaiter().GetResult() ?? throw new InvalidOperationException($"Row '{id}' was not written.");
-            if (!Wait(store.ApplyAsync(new StatusChange(id, BenchFunctionNames.NoOp, ExecutionStatus.Succeeded, at.AddMicroseconds(2)))))
+            if (parts.HasFlag(Parts.Writes))
+            {
+                Wait(store.CreateAsync(new NewExecution(id, BenchFunctionNames.NoOp, null, ExecutionStatus.Enqueued, new JsonObject(), null, at)));
+                Wait(store.ApplyAsync(new StatusChange(id, BenchFunctionNames.NoOp, ExecutionStatus.Processing, at.AddMicroseconds(1))));
+            }
+
+            if (parts.HasFlag(Parts.Read))
+            {
+                var row = store.GetAsync(id).GetAwaiter().GetResult() ?? throw new InvalidOperationException($"Row '{id}' was not written.");
+            }
+
+            if (parts.HasFlag(Parts.Writes) && !Wait(store.ApplyAsync(new StatusChange(id, BenchFunctionNames.NoOp, ExecutionStatus.Succeeded, at.AddMicroseconds(2)))))
             {
                 throw new InvalidOperationException($"The Succeeded write of '{id}' was not applied.");
             }
         });
         return ProcessCost.Now().PerItemSince(cost, count);
     }
+
+    /// <summary>SQLite commits so far, where the host counts them.</summary>
+    private static async Task<long?> CommitsAsync(PlatformHost host)
+    {
+        var index = host.Work?.Names.ToList().IndexOf("SQLite commits") ?? -1;
+        return index < 0 ? null : (await host.Work!.ReadAsync().ConfigureAwait(false))[index];
+    }
+
+    /// <summary>The 1-minute load average of the machine (Linux), for the log line.</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "-";
 
     /// <summary>
     /// The floor under the results table on SQLite: the status upsert an execution makes three
