@@ -39,17 +39,25 @@ public static class PostgreSqlStorageExtensions
         }
 
         var oneTransaction = options.CreateJobsInOneTransaction;
+        var sharedPool = options.SharesResultsPool;
         builder.Services.TryAddSingleton(sp => new PostgreSqlDialect(
             connectionString,
-            enlist: oneTransaction,
-            groupCommit: options.GroupCommitWrites ?? (!oneTransaction && JobsElsewhere(sp)),
+            enlist: sharedPool,
+            groupCommit: options.GroupCommitWrites ?? (!sharedPool && JobsElsewhere(sp)),
             maxPoolSize: options.MaxPoolSize));
         return builder.UseStorage(new StorageProvider
         {
             Name = ProviderName,
             // Hangfire takes its connections from the results store's pool: one pool per node,
             // bounded by MaxPoolSize, instead of one per connection string with 100 each.
-            CreateJobStorage = sp => new PostgreSqlStorage(new SharedPoolConnectionFactory(sp.GetRequiredService<PostgreSqlDialect>()), options.ToHangfireOptions()),
+            CreateJobStorage = sp =>
+            {
+                var hangfire = options.ToHangfireOptions();
+                var connections = new SharedPoolConnectionFactory(sp.GetRequiredService<PostgreSqlDialect>());
+                return options.RecordInJobTransaction
+                    ? new RecordingPostgreSqlStorage(connections, hangfire)
+                    : new PostgreSqlStorage(connections, hangfire);
+            },
             CreateDialect = sp => sp.GetRequiredService<PostgreSqlDialect>(),
             CreatesJobsInTransactionScope = oneTransaction,
             CreateStaleQueueClaims = sp => new DapperStaleQueueClaims(sp.GetRequiredService<PostgreSqlDialect>(), options.HangfireSchemaName),

@@ -8,7 +8,7 @@ public static class StorageCatalog
     public const string PostgresVariable = "ASYNCFUNCTIONS_BENCH_POSTGRES";
     public const string SqlServerVariable = "ASYNCFUNCTIONS_BENCH_SQLSERVER";
 
-    /// <summary>"true" turns on <c>Storage:PostgreSql:CreateJobsInOneTransaction</c> for the platform's side.</summary>
+    /// <summary>"true" or "false" sets <c>Storage:PostgreSql:CreateJobsInOneTransaction</c> for the platform's side; unset, the provider's default.</summary>
     public const string PostgresOneTransactionVariable = "ASYNCFUNCTIONS_BENCH_POSTGRES_ONE_TRANSACTION";
 
     /// <summary>
@@ -19,6 +19,9 @@ public static class StorageCatalog
 
     /// <summary>The platform's <c>Storage:PostgreSql:MaxPoolSize</c> per host (the provider's default unless set).</summary>
     public const string PostgresMaxPoolSizeVariable = "ASYNCFUNCTIONS_BENCH_POSTGRES_MAX_POOL_SIZE";
+
+    /// <summary>"true" or "false" sets <c>Storage:PostgreSql:RecordInJobTransaction</c> for the platform's side; unset, the provider's default.</summary>
+    public const string PostgresRecordInJobTransactionVariable = "ASYNCFUNCTIONS_BENCH_POSTGRES_RECORD_IN_JOB_TRANSACTION";
 
     /// <summary>Why <paramref name="name"/> cannot be measured in this build or environment; null when it can.</summary>
     public static string? Unavailable(string name) => name switch
@@ -43,7 +46,12 @@ public static class StorageCatalog
 
     private static async Task<BenchStorage> StartPostgresAsync() => new PostgresBenchStorage(
         await PostgresServer.StartAsync().ConfigureAwait(false),
-        string.Equals(Environment.GetEnvironmentVariable(PostgresOneTransactionVariable), "true", StringComparison.OrdinalIgnoreCase));
+        Flag(PostgresOneTransactionVariable),
+        Flag(PostgresRecordInJobTransactionVariable));
+
+    private static bool? Flag(string variable) => Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value
+        ? string.Equals(value, "true", StringComparison.OrdinalIgnoreCase)
+        : null;
 
     /// <summary>Redis jobs beside PostgreSQL results: a throwaway redis-server (or ASYNCFUNCTIONS_BENCH_REDIS) and PostgreSQL server.</summary>
     private static async Task<BenchStorage> StartRedisAsync() => new RedisBenchStorage(

@@ -61,6 +61,20 @@ public sealed class ProviderOptionsTests
     }
 
     [Fact]
+    public void Status_writes_in_hangfires_transaction_are_opt_in_and_keep_scope_enlistment_on()
+    {
+        var options = new PostgreSqlProviderOptions { ConfigureHangfire = o => o.EnableTransactionScopeEnlistment = false };
+
+        Assert.False(options.RecordInJobTransaction);
+        Assert.False(options.CreateJobsInOneTransaction);
+        options.RecordInJobTransaction = true;
+        // Without it Hangfire's commit would open a transaction of its own beside the row's.
+        Assert.True(options.ToHangfireOptions().EnableTransactionScopeEnlistment);
+        options.RecordInJobTransaction = false;
+        Assert.False(options.ToHangfireOptions().EnableTransactionScopeEnlistment);
+    }
+
+    [Fact]
     public void The_hook_for_other_hangfire_settings_runs_last()
     {
         var hangfire = new PostgreSqlProviderOptions

@@ -70,6 +70,7 @@ public static class StorageSelection
                             // No Hangfire tables in PostgreSQL when Redis holds the jobs.
                             o.HangfireSchema = HangfireSchemaSetup.External;
                             o.CreateJobsInOneTransaction = false;
+                            o.RecordInJobTransaction = false;
                         }
                     });
             case "sqlserver":

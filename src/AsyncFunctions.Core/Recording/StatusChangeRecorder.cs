@@ -55,10 +55,27 @@ public sealed class StatusChangeRecorder
     /// <summary>Writes <paramref name="change"/> and runs every observer; returns whether the store applied it.</summary>
     public async Task<bool> RecordAsync(StatusChange change, StatusChangeOrigin origin, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(change);
         ArgumentNullException.ThrowIfNull(origin);
-        var applied = await _store.ApplyAsync(change, cancellationToken).ConfigureAwait(false);
-        var recorded = new RecordedStatusChange(change, origin, applied);
+        var applied = await WriteAsync(change, cancellationToken).ConfigureAwait(false);
+        await ObserveAsync(new RecordedStatusChange(change, origin, applied), cancellationToken).ConfigureAwait(false);
+        return applied;
+    }
+
+    /// <summary>
+    /// The first half of <see cref="RecordAsync"/>, for a source that commits the write in a
+    /// transaction of its own (a job's state change on PostgreSQL): the store write alone. The
+    /// source must hand the outcome to <see cref="ObserveAsync"/> once the write committed.
+    /// </summary>
+    public Task<bool> WriteAsync(StatusChange change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return _store.ApplyAsync(change, cancellationToken);
+    }
+
+    /// <summary>The second half of <see cref="RecordAsync"/>: every observer, by ascending order; the first failure is thrown after all ran.</summary>
+    public async Task ObserveAsync(RecordedStatusChange recorded, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(recorded);
         ExceptionDispatchInfo? failure = null;
         foreach (var observer in _observers)
         {
@@ -75,6 +92,5 @@ public sealed class StatusChangeRecorder
         }
 
         failure?.Throw();
-        return applied;
     }
 }

@@ -3,6 +3,7 @@ using AsyncFunctions.Hangfire.Control;
 using AsyncFunctions.Hangfire.Jobs;
 using AsyncFunctions.Hangfire.Startup;
 using AsyncFunctions.Hangfire.States;
+using AsyncFunctions.Hangfire.Storage;
 using AsyncFunctions.Hangfire.Webhooks;
 using AsyncFunctions.Recording;
 using Hangfire.States;
@@ -16,7 +17,9 @@ namespace AsyncFunctions.Hangfire.Filters;
 /// to the <see cref="StatusChangeRecorder"/>, which writes them and runs every side effect.
 /// <c>OnStateApplied</c> runs inside the job's state change, in whichever process makes it
 /// (client, worker, scheduler, dashboard), before Hangfire commits, and it may run again if the
-/// commit is retried: every write is an idempotent, monotonic upsert (see
+/// commit is retried. Where the job storage's transaction is an <see cref="IRecordsOnCommit"/>
+/// (PostgreSQL) the change's row commits in Hangfire's own transaction and its observers run after
+/// that commit; elsewhere the row is written here, before Hangfire's commit: every write is an idempotent, monotonic upsert (see
 /// <see cref="ExecutionStatusRules"/>) made with the state's own timestamp, so a repeat is
 /// recognised as the same write. Everything a write needs rides on the state itself: the new row
 /// on <see cref="NewExecutionState"/> and <see cref="NewScheduledExecutionState"/>, a suspension's
@@ -39,6 +42,14 @@ public sealed class ExecutionStateFilter(StatusChangeRecorder recorder, RunningE
         if (context.NewState is INewExecutionState created)
         {
             // The job's creation; idempotent, so a creation Hangfire retries writes the same row.
+            // Where the job storage commits the row with the job's first state, it does so unless
+            // the creation already runs in a transaction of its own (one-transaction starts).
+            if (transaction is IRecordsOnCommit onCommit && System.Transactions.Transaction.Current is null)
+            {
+                onCommit.CreateOnCommit(recorder, created.Row with { Id = id }, () => created.WrittenId = id);
+                return;
+            }
+
             Blocking.Wait(recorder.CreateAsync(created.Row with { Id = id }));
             created.WrittenId = id;
             return;
@@ -76,7 +87,22 @@ public sealed class ExecutionStateFilter(StatusChangeRecorder recorder, RunningE
         if (context.NewState is ResumedAtOnceState resumed)
         {
             // The suspension this resume ends, recorded first so the resume counts as one.
-            Blocking.Wait(recorder.RecordAsync(new StatusChange(id, function, ExecutionStatus.Awaiting, resumed.SuspendedAt), origin with { ResumedAtOnce = true }));
+            Record(transaction, new StatusChange(id, function, ExecutionStatus.Awaiting, resumed.SuspendedAt), origin with { ResumedAtOnce = true });
+        }
+
+        Record(transaction, change, origin);
+    }
+
+    /// <summary>
+    /// Where the job storage commits the results table's writes with its own (PostgreSQL), the
+    /// change waits for that commit; elsewhere it is written now, before Hangfire commits.
+    /// </summary>
+    private void Record(IWriteOnlyTransaction transaction, StatusChange change, StatusChangeOrigin origin)
+    {
+        if (transaction is IRecordsOnCommit onCommit)
+        {
+            onCommit.RecordOnCommit(recorder, change, origin);
+            return;
         }
 
         Blocking.Wait(recorder.RecordAsync(change, origin));

@@ -12,16 +12,20 @@ namespace AsyncFunctions.Benchmarks.Storages;
 /// PostgreSQL for jobs (Hangfire.PostgreSql) and results; a new database per host (or per pair of
 /// hosts that share it). Raw Hangfire gets Hangfire.PostgreSql with the options the provider sets.
 /// </summary>
-public sealed class PostgresBenchStorage(PostgresServer server, bool createJobsInOneTransaction) : BenchStorage
+public sealed class PostgresBenchStorage(PostgresServer server, bool? createJobsInOneTransaction, bool? recordInJobTransaction) : BenchStorage
 {
     private static readonly PostgreSqlProviderOptions Provider = new();
+
+    private readonly bool _oneTransaction = createJobsInOneTransaction ?? Provider.CreateJobsInOneTransaction;
+
+    private readonly bool _recordInJobTransaction = recordInJobTransaction ?? Provider.RecordInJobTransaction;
 
     public override string Name => "postgres";
 
     public override string Settings =>
         $"{server.Description}; the provider's defaults: Hangfire.PostgreSql with QueuePollInterval {Provider.QueuePollInterval.TotalMilliseconds:0} ms, " +
         $"EnableLongPolling {Provider.EnableLongPolling}, sliding invisibility {Provider.UseSlidingInvisibilityTimeout}, " +
-        $"completion listener (LISTEN/NOTIFY) {Provider.ListenForCompletions}, one-transaction starts {createJobsInOneTransaction}, MaxPoolSize {MaxPoolSize}; raw Hangfire.PostgreSql with the same storage options; a new database per host";
+        $"completion listener (LISTEN/NOTIFY) {Provider.ListenForCompletions}, one-transaction starts {_oneTransaction}, status writes in Hangfire's transaction {_recordInJobTransaction}, MaxPoolSize {MaxPoolSize}; raw Hangfire.PostgreSql with the same storage options; a new database per host";
 
     public override bool SharedAcrossHosts => true;
 
@@ -42,7 +46,8 @@ public sealed class PostgresBenchStorage(PostgresServer server, bool createJobsI
 
     public override void UsePlatform(AsyncFunctionsBuilder builder, string database) => builder.UsePostgreSql(database, o =>
     {
-        o.CreateJobsInOneTransaction = createJobsInOneTransaction;
+        o.CreateJobsInOneTransaction = _oneTransaction;
+        o.RecordInJobTransaction = _recordInJobTransaction;
         o.MaxPoolSize = MaxPoolSize;
     });
 

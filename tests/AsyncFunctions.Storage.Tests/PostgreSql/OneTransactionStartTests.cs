@@ -14,8 +14,9 @@ using Npgsql;
 namespace AsyncFunctions.Storage.Tests.PostgreSql;
 
 /// <summary>
-/// On PostgreSQL a start writes its execution row in the transaction that creates its Hangfire
-/// job: one commit, and a failure after the row was written leaves neither the row nor the job.
+/// On PostgreSQL a start writes its execution row in the transaction that applies its Hangfire
+/// job's first state (<c>RecordInJobTransaction</c>), or in the one transaction that creates the whole job
+/// (<c>CreateJobsInOneTransaction</c>): a failure after the row was written leaves no row.
 /// </summary>
 public sealed class OneTransactionStartTests : IAsyncLifetime
 {
@@ -50,9 +51,24 @@ public sealed class OneTransactionStartTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Without_it_the_row_commits_before_the_job()
+    public async Task With_RecordInJobTransaction_the_row_commits_with_the_jobs_first_state()
     {
         await using var host = await StartHostAsync(oneTransaction: false);
+        var ids = new List<string> { (await host.GetRequiredService<IExecutionService>().StartAsync(new StartRequest("t.noop", new JsonObject()))).Id };
+        ids.AddRange((await host.GetRequiredService<IExecutionService>().StartManyAsync([.. Enumerable.Range(0, 5).Select(_ => new StartRequest("t.noop", new JsonObject()))])).Select(r => r.Id));
+
+        foreach (var id in ids)
+        {
+            // The job's row was last written by its Enqueued state's transaction, which also inserted the row.
+            var (row, job) = await TransactionIdsAsync(id);
+            Assert.Equal(row, job);
+        }
+    }
+
+    [Fact]
+    public async Task Without_either_the_row_commits_before_the_job()
+    {
+        await using var host = await StartHostAsync(oneTransaction: false, recordInJobTransaction: false);
         var id = (await host.GetRequiredService<IExecutionService>().StartAsync(new StartRequest("t.noop", new JsonObject()))).Id;
 
         var (row, job) = await TransactionIdsAsync(id);
@@ -70,13 +86,34 @@ public sealed class OneTransactionStartTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Without_it_such_a_failure_leaves_a_row_behind()
+    public async Task With_RecordInJobTransaction_such_a_failure_leaves_no_row_and_a_job_without_state()
     {
         await using var host = await StartHostAsync(oneTransaction: false, failAfterInsert: true);
 
         await Assert.ThrowsAnyAsync<Exception>(() => host.GetRequiredService<IExecutionService>().StartAsync(new StartRequest("t.noop", new JsonObject())));
 
+        // Hangfire allocated the job's id in a transaction of its own; that job has no state, is
+        // in no queue, and expires.
+        Assert.Equal((0L, 1L), await CountRowsAndJobsAsync());
+        Assert.Equal(0L, await CountAsync("SELECT count(*) FROM hangfire.jobqueue"));
+    }
+
+    [Fact]
+    public async Task Without_either_such_a_failure_leaves_a_row_behind()
+    {
+        await using var host = await StartHostAsync(oneTransaction: false, recordInJobTransaction: false, failAfterInsert: true);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => host.GetRequiredService<IExecutionService>().StartAsync(new StartRequest("t.noop", new JsonObject())));
+
         Assert.Equal(1L, (await CountRowsAndJobsAsync()).Rows);
+    }
+
+    private async Task<long> CountAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     /// <summary>The transaction that last wrote the execution's row and its Hangfire job (PostgreSQL's xmin).</summary>
@@ -103,7 +140,7 @@ public sealed class OneTransactionStartTests : IAsyncLifetime
     }
 
     /// <summary>The PostgreSQL provider's services without workers, the schemas migrated.</summary>
-    private async Task<ServiceProvider> StartHostAsync(bool oneTransaction, bool failAfterInsert = false)
+    private async Task<ServiceProvider> StartHostAsync(bool oneTransaction, bool failAfterInsert = false, bool recordInJobTransaction = true)
     {
         var services = new ServiceCollection();
         services.AddLogging();
@@ -114,7 +151,7 @@ public sealed class OneTransactionStartTests : IAsyncLifetime
         }
 
         services.AddAsyncFunctions(o => o
-            .UsePostgreSql(_connectionString, p => (p.CreateJobsInOneTransaction, p.ListenForCompletions) = (oneTransaction, false))
+            .UsePostgreSql(_connectionString, p => (p.CreateJobsInOneTransaction, p.RecordInJobTransaction, p.ListenForCompletions) = (oneTransaction, recordInJobTransaction, false))
             .AddFunction<NoOp>("t.noop"));
         var provider = services.BuildServiceProvider();
         await provider.GetRequiredService<StorageProvider>().MigrateAsync(provider, CancellationToken.None);
