@@ -104,6 +104,9 @@ public static class SandboxWorker
             }
 
             using var realm = made ?? new JsRealm(request.Limits, guardBuiltIns: true);
+            // Room for the bindings first: a ceiling lowered for a small request must not fail the
+            // loading of a large input (its text and the values made from it, two bytes a character each).
+            HeapCeiling.Set(request.Limits.MemoryBytes + (4L * (request.InputJson.Length + request.EnvJson.Length + request.AuthJson.Length)));
             if (realm.Bind(request.InputJson, request.EnvJson, request.AuthJson) is { } error)
             {
                 return (SandboxResult.Failed(error), false);

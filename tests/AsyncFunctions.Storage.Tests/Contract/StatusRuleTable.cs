@@ -14,7 +14,7 @@ internal static class StatusRuleTable
     private const int Later = 2;
 
     // [stored phase, incoming phase] -> applied for an incoming time earlier, the same, later.
-    // Phases: pending (Enqueued, Scheduled), running (Processing, Awaiting), finished (Succeeded, Failed, Cancelled).
+    // Phases: pending (Enqueued, Scheduled, Waiting), running (Processing, Awaiting), finished (Succeeded, Failed, Cancelled).
     private static readonly Dictionary<(string Stored, string Incoming), bool[]> Table = new()
     {
         [("pending", "pending")] = [false, false, true],
@@ -33,7 +33,7 @@ internal static class StatusRuleTable
 
     private static string PhaseOf(ExecutionStatus status) => status switch
     {
-        ExecutionStatus.Enqueued or ExecutionStatus.Scheduled => "pending",
+        ExecutionStatus.Enqueued or ExecutionStatus.Scheduled or ExecutionStatus.Waiting => "pending",
         ExecutionStatus.Processing or ExecutionStatus.Awaiting => "running",
         ExecutionStatus.Succeeded or ExecutionStatus.Failed or ExecutionStatus.Cancelled => "finished",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "A status the table does not know: add it."),

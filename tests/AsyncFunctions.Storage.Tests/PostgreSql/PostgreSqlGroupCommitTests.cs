@@ -189,6 +189,7 @@ public sealed class PostgreSqlGroupCommitTests(PostgreSqlGroupCommitStoreFixture
         LeaseExpiresAt = (object?)null,
         Schedule = (string?)null,
         ScheduledFor = (object?)null,
+        Queue = "default",
     };
 
     /// <summary>Another session locks the results table against writes until released (reads go on).</summary>
