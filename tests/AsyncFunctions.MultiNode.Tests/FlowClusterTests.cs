@@ -74,7 +74,80 @@ public sealed class FlowClusterTests(ClusterFixture cluster, ITestOutputHelper o
             $"{Starts} starts (limit {Limit}, 2 nodes of 4 workers): posted in {startsTook.TotalSeconds:F1} s, all finished after {allTook.TotalSeconds:F1} s; at most {most} at once; {waited} waited; most overtaken in queuing {overtaken}, in the bodies' own begin (sandbox start-up varies) {bodyLate}; load average {Machine.LoadAverage()}."));
     }
 
-    private async Task<string> SaveProbeAsync()
+    [Fact]
+    public async Task A_killed_node_holding_slots_gives_them_back_and_every_execution_finishes()
+    {
+        const int Starts = 9;
+        const int RunMs = 3000;
+        // The probe's sleep waits in place, so a run holds its worker and its slot while it sleeps.
+        var inPlace = ("AsyncFunctions__Stacks__SuspendSleepsLongerThanMilliseconds", "60000");
+        await using var first = await cluster.StartNodeAsync("flow-kill-a", workerCount: 4, inPlace);
+        await using var second = await cluster.StartNodeAsync("flow-kill-b", workerCount: 4, inPlace);
+        var name = await SaveProbeAsync(RunMs);
+        var ids = new List<string>();
+        for (var n = 0; n < Starts; n++)
+        {
+            using var response = await first.Http.PostAsJsonAsync($"/api/functions/{name}/executions", new { input = new { n } });
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, body);
+            ids.Add(JsonNode.Parse(body)!["id"]!.GetValue<string>());
+        }
+
+        // Kill -9 the node running the most of the first three (each holds a slot).
+        IReadOnlyList<string> onFirst = [], onSecond = [];
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (onFirst.Count + onSecond.Count < Limit && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+            onFirst = await cluster.ProcessingOnAsync(await cluster.ServerIdAsync(first));
+            onSecond = await cluster.ProcessingOnAsync(await cluster.ServerIdAsync(second));
+        }
+
+        Assert.Equal(Limit, onFirst.Count + onSecond.Count);
+        var doomed = onFirst.Count >= onSecond.Count ? first : second;
+        var held = doomed == first ? onFirst : onSecond;
+        var clock = Stopwatch.StartNew();
+        doomed.Kill();
+
+        var survivor = doomed == first ? second : first;
+        var records = await FinishedAsync(ids, cluster.NodeTimeout + TimeSpan.FromMinutes(3), survivor);
+        Assert.All(records, r => Assert.Equal("Succeeded", r["status"]!.GetValue<string>()));
+        var most = MostAtOnce(records.Select(r => (r["output"]!["t0"]!.GetValue<long>(), r["output"]!["t1"]!.GetValue<long>())));
+        Assert.True(most <= Limit, $"{most} runs at once");
+        foreach (var id in held)
+        {
+            var record = records[ids.IndexOf(id)];
+            Assert.Equal(2, record["attempts"]!.GetValue<int>());
+        }
+
+        foreach (var r in records)
+        {
+            output.WriteLine($"{r["id"]} held={held.Contains(r["id"]!.GetValue<string>())} attempts={r["attempts"]} t0={r["output"]!["t0"]} t1={r["output"]!["t1"]} started={r["startedAt"]} completed={r["completedAt"]}");
+        }
+
+        // Every slot came back.
+        var slots = await SlotsHeldAsync(name);
+        for (var look = 0; look < 60 && slots > 0; look++)
+        {
+            await Task.Delay(500);
+            slots = await SlotsHeldAsync(name);
+        }
+
+        Assert.Equal(0, slots);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Killed a node holding {held.Count} of {Limit} slots; all {Starts} executions ({RunMs} ms each) finished {clock.Elapsed.TotalSeconds:F1} s later (node timeout {cluster.NodeTimeout.TotalSeconds} s); at most {most} at once; load average {Machine.LoadAverage()}."));
+    }
+
+    private async Task<long> SlotsHeldAsync(string function)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(cluster.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT COUNT(*) FROM af_flow_slots WHERE function_name = @f", connection);
+        command.Parameters.AddWithValue("f", function);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private async Task<string> SaveProbeAsync(int runMs = 50)
     {
         var name = "flow_" + Guid.NewGuid().ToString("N")[..10];
         using var saved = await cluster.Api.Http.PutAsJsonAsync($"/api/functions/{name}", JsonNode.Parse($$"""
@@ -82,7 +155,7 @@ public sealed class FlowClusterTests(ClusterFixture cluster, ITestOutputHelper o
               "concurrency": { "limit": {{Limit}} },
               "stack": [
                 { "lambda": "return Date.now();", "as": "t0" },
-                { "sleep": 50 },
+                { "sleep": {{runMs}} },
                 { "lambda": "return Date.now();", "as": "t1" } ],
               "response": { "n": "=$input.n", "t0": "=$var.t0", "t1": "=$var.t1" } }
             """));
