@@ -38,7 +38,6 @@ public sealed class FlowAdmissionScenario : IScenario
         var settings = context.Settings;
         var burst = settings.Repetitions <= 3 ? 200 : 1000;
         var handOvers = settings.Repetitions <= 3 ? 40 : 150;
-        var load = MachineLoad.Snapshot();
         for (var rep = 0; rep < settings.Repetitions; rep++)
         {
             var platform = await context.OpenPlatformAsync(stacks: Stacks).ConfigureAwait(false);
@@ -93,7 +92,6 @@ public sealed class FlowAdmissionScenario : IScenario
             }
         }
 
-        var others = load is not null && MachineLoad.Snapshot() is { } end ? end.OthersShareSince(load) : (double?)null;
         context.Note(Name, string.Create(CultureInfo.InvariantCulture,
             $"Admission cost: per repetition one host ({settings.WorkerCount} workers) runs a burst of {burst} no-op stack executions ({settings.Producers} producers, then drained) of the same stack without limits and with \"concurrency\": {{ \"limit\": {HighLimit} }} (never reached), in turns; the difference is what admission (one transaction on enqueue, one release on completion) adds. Work counts are the results table's, per execution, all its statements included."));
         context.Note(Name, string.Create(CultureInfo.InvariantCulture,
@@ -101,10 +99,6 @@ public sealed class FlowAdmissionScenario : IScenario
         context.Note(Name, context.Storage.SharedAcrossHosts
             ? "Two nodes: two hosts with workers on one database; a hand-over crosses nodes whenever the other host's worker fetches the waiter."
             : "Across nodes is not measured: this storage's job queue lives in one process.");
-        if (others is { } share)
-        {
-            context.Note(Name, string.Create(CultureInfo.InvariantCulture, $"Other processes used {share:P0} of the machine's CPU during this scenario."));
-        }
     }
 
     /// <summary>Starts <paramref name="count"/> executions from <paramref name="producers"/> tasks and waits for them all; returns the milliseconds from the first start to the last completion.</summary>
