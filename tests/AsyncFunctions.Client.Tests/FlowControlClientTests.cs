@@ -39,4 +39,22 @@ public sealed class FlowControlClientTests(ClientApp shared) : IClassFixture<Cli
         Assert.Equal(ExecutionStatus.Waiting, waiting.Status);
         Assert.Contains("client_limited", waiting.WaitingForLimit, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_document_describes_the_flow_fields_the_Waiting_status_and_waitingForLimit()
+    {
+        var document = JsonNode.Parse(await shared.App.CreateClient().GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative)))!;
+        var schemas = document["components"]!["schemas"]!;
+        var function = schemas["FunctionDocument"]!["properties"]!;
+        var record = schemas["ExecutionRecord"]!["properties"]!;
+
+        Assert.Contains("array", function["concurrency"]!["type"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal("#/components/schemas/ConcurrencyLimitDocument", function["concurrency"]!["items"]!["$ref"]!.GetValue<string>());
+        Assert.NotNull(function["holdWhileAwaiting"]);
+        Assert.Equal(["key", "limit"], schemas["ConcurrencyLimitDocument"]!["properties"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(["key", "limit", "periodSeconds"], schemas["RateLimitDocument"]!["properties"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Contains("RateLimitDocument", function["rateLimit"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.NotNull(record["waitingForLimit"]);
+        Assert.Contains("Waiting", schemas["ExecutionStatus"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
+    }
 }
