@@ -75,8 +75,15 @@ public abstract partial class SqlDialect
     public virtual string FindReservationSql =>
         "SELECT seq AS Seq, start_at AS StartAt FROM af_flow_rate WHERE scope = @Scope AND execution_id = @Id AND taken = 0";
 
-    /// <summary>Marks a reservation taken (parameters: Seq).</summary>
-    public virtual string TakeReservationSql => "UPDATE af_flow_rate SET taken = 1 WHERE seq = @Seq";
+    /// <summary>The latest starts of a key that were taken (ran), newest first (parameters: Scope, Key, Since, Limit); rows: start times.</summary>
+    public virtual string ListRecentTakenStartsSql => Statement(() =>
+        Page($"SELECT start_at AS StartAt FROM af_flow_rate WHERE scope = @Scope AND flow_key = @Key AND taken = 1 AND start_at > {Timestamp("@Since")} ORDER BY start_at DESC"));
+
+    /// <summary>Marks a reservation taken at the time the start really happens (parameters: Seq, StartAt).</summary>
+    public virtual string TakeReservationSql => Statement(() => $"UPDATE af_flow_rate SET taken = 1, start_at = {Timestamp("@StartAt")} WHERE seq = @Seq");
+
+    /// <summary>Moves a reservation not yet taken to a later window, keeping its place in line (parameters: Seq, StartAt).</summary>
+    public virtual string MoveReservationSql => Statement(() => $"UPDATE af_flow_rate SET start_at = {Timestamp("@StartAt")} WHERE seq = @Seq");
 
     /// <summary>Counts a start, or reserves a later one (parameters: Scope, Key, Id, StartAt, Taken).</summary>
     public virtual string InsertStartSql => Statement(() =>

@@ -167,15 +167,25 @@ public sealed class DapperFlowAdmissionStore(SqlDialect dialect) : IFlowAdmissio
                 return Delayed(function, rate, startAt);
             }
 
-            await db.ExecuteAsync(dialect.TakeReservationSql, new { reservation.Seq }).ConfigureAwait(false);
+            // The reservation was computed from the windows as they stood; its start comes later than
+            // reserved (the scheduler's polling, the queue), and so may the starts before it. The
+            // window counts the starts at the times they really happened (the records' startedAt),
+            // so a due reservation is taken only while fewer than limit starts were taken within
+            // the period before now, and is then counted at now; otherwise it moves to the moment
+            // the oldest of them leaves the window.
+            var ran = await RecentStartsAsync(db, dialect.ListRecentTakenStartsSql, rate, now - period).ConfigureAwait(false);
+            if (ran.Count >= rate.Limit)
+            {
+                var later = ran[rate.Limit - 1] + period;
+                await db.ExecuteAsync(dialect.MoveReservationSql, new { reservation.Seq, StartAt = db.Time(later) }).ConfigureAwait(false);
+                return Delayed(function, rate, later);
+            }
+
+            await db.ExecuteAsync(dialect.TakeReservationSql, new { reservation.Seq, StartAt = db.Time(now) }).ConfigureAwait(false);
             return null;
         }
 
-        var recent = (await db.Connection.QueryAsync<StartRow>(new CommandDefinition(
-            dialect.ListRecentStartsSql,
-            new { Scope = rate.Scope, Key = rate.Key, Since = db.Time(now - period), Limit = rate.Limit },
-            db.Transaction,
-            cancellationToken: db.CancellationToken)).ConfigureAwait(false)).Select(r => dialect.FromDb(r.StartAt)).ToList();
+        var recent = await RecentStartsAsync(db, dialect.ListRecentStartsSql, rate, now - period).ConfigureAwait(false);
         // The reservations of a key only grow, so the window after the limit-th latest start is the
         // first one with room: any S seconds then hold at most limit - 1 starts besides this one.
         var start = recent.Count < rate.Limit ? now : Max(now, recent[rate.Limit - 1] + period);
@@ -183,6 +193,13 @@ public sealed class DapperFlowAdmissionStore(SqlDialect dialect) : IFlowAdmissio
         await db.ExecuteAsync(dialect.InsertStartSql, new { Scope = rate.Scope, Key = rate.Key, Id = executionId, StartAt = db.Time(start), Taken = taken ? 1 : 0 }).ConfigureAwait(false);
         return taken ? null : Delayed(function, rate, start);
     }
+
+    private async Task<List<DateTimeOffset>> RecentStartsAsync(Db db, string sql, RateClaim rate, DateTimeOffset since) =>
+        (await db.Connection.QueryAsync<StartRow>(new CommandDefinition(
+            sql,
+            new { Scope = rate.Scope, Key = rate.Key, Since = db.Time(since), Limit = rate.Limit },
+            db.Transaction,
+            cancellationToken: db.CancellationToken)).ConfigureAwait(false)).Select(r => dialect.FromDb(r.StartAt)).ToList();
 
     private static AdmissionOutcome Delayed(string function, RateClaim rate, DateTimeOffset start) =>
         new(AdmissionVerdict.Delayed, string.Create(CultureInfo.InvariantCulture, $"rate limit of {function}: {rate.Limit} per {rate.PeriodSeconds} s{KeyText(rate.Key)}; next window {start:O}"), start);

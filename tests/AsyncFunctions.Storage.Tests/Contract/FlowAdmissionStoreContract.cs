@@ -139,6 +139,30 @@ public abstract class FlowAdmissionStoreContract(IStoreFixture fixture)
     }
 
     [SkippableFact]
+    public async Task A_reservation_taken_late_counts_at_its_real_start_so_no_window_holds_more_than_the_limit()
+    {
+        var function = NewFunction();
+        var store = new DapperFlowAdmissionStore(Dialect);
+        var ticket = new AdmissionTicket { Function = function, Rate = new RateClaim(AdmissionTicket.RateScope(function), "", 1, 2) };
+
+        Assert.Equal(AdmissionVerdict.Admitted, (await store.AdmitAsync($"{function}-0", ticket, T0)).Verdict);
+        // Reserved for T0 + 2 s and T0 + 4 s.
+        Assert.Equal(T0.AddSeconds(2), (await store.AdmitAsync($"{function}-1", ticket, T0.AddMilliseconds(1))).NotBefore);
+        Assert.Equal(T0.AddSeconds(4), (await store.AdmitAsync($"{function}-2", ticket, T0.AddMilliseconds(2))).NotBefore);
+
+        // The first reservation is taken 0.3 s late (scheduler polling, a busy queue): it counts
+        // from then, so the next, back on time at T0 + 4 s, is only 1.7 s after it and moves on.
+        var late = T0.AddMilliseconds(2300);
+        Assert.Equal(AdmissionVerdict.Admitted, (await store.AdmitAsync($"{function}-1", ticket, late)).Verdict);
+        var moved = await store.AdmitAsync($"{function}-2", ticket, T0.AddSeconds(4));
+        Assert.Equal(AdmissionVerdict.Delayed, moved.Verdict);
+        Assert.Equal(late.AddSeconds(2), moved.NotBefore);
+        Assert.Equal(AdmissionVerdict.Admitted, (await store.AdmitAsync($"{function}-2", ticket, late.AddSeconds(2))).Verdict);
+        // A new start sees the real times too.
+        Assert.Equal(late.AddSeconds(4), (await store.AdmitAsync($"{function}-3", ticket, late.AddMilliseconds(2100))).NotBefore);
+    }
+
+    [SkippableFact]
     public async Task Repair_frees_the_slots_of_finished_executions_and_reports_unwoken_holders()
     {
         var dialect = Dialect;

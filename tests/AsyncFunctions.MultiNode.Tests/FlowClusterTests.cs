@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Xunit.Abstractions;
+
+namespace AsyncFunctions.MultiNode.Tests;
+
+/// <summary>
+/// A concurrency limit on two worker nodes sharing PostgreSQL: the probe function notes, inside
+/// its own run, when it began and ended, so the test counts how many ran at once from what the
+/// runs themselves saw.
+/// </summary>
+public sealed class FlowClusterTests(ClusterFixture cluster, ITestOutputHelper output) : IClassFixture<ClusterFixture>
+{
+    private const int Limit = 3;
+
+    [Fact]
+    public async Task Starts_of_a_function_with_limit_3_on_two_nodes_never_run_more_than_3_at_once_all_succeed_in_arrival_order()
+    {
+        // 200 starts on a 2-core machine shared with other builds: each run takes ~50 ms, so the
+        // line alone is ~70 rounds of admission across the two nodes.
+        const int Starts = 200;
+        await using var first = await cluster.StartWorkerAsync("flow-a");
+        await using var second = await cluster.StartWorkerAsync("flow-b");
+        var name = await SaveProbeAsync();
+
+        // One after another, alternating between the nodes: the arrival order is the index.
+        var clock = Stopwatch.StartNew();
+        var ids = new List<string>();
+        for (var n = 0; n < Starts; n++)
+        {
+            var node = n % 2 == 0 ? first : second;
+            using var response = await node.Http.PostAsJsonAsync($"/api/functions/{name}/executions", new { input = new { n } });
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, body);
+            ids.Add(JsonNode.Parse(body)!["id"]!.GetValue<string>());
+        }
+
+        var startsTook = clock.Elapsed;
+        var records = await FinishedAsync(ids, TimeSpan.FromMinutes(5), first, second);
+        var allTook = clock.Elapsed;
+
+        Assert.All(records, r => Assert.Equal("Succeeded", r["status"]!.GetValue<string>()));
+        var runs = records.Select(r => (Begin: r["output"]!["t0"]!.GetValue<long>(), End: r["output"]!["t1"]!.GetValue<long>())).ToList();
+        Assert.Equal(Enumerable.Range(0, Starts), records.Select(r => r["output"]!["n"]!.GetValue<int>()));
+        var most = MostAtOnce(runs);
+        Assert.True(most <= Limit, $"{most} runs at once");
+
+        // FIFO: admission hands slots out in arrival order, and the slot's release queues the
+        // execution it was handed to (its history's "Admitted" Enqueued state; an execution that
+        // found a free slot was queued at its start). The wake-ups run on the node that freed
+        // the slot, so two handed out at nearly the same moment may be queued in either order;
+        // but an execution handed a slot holds it until it finishes, so fewer than the limit can
+        // be queued between its grant and its own queuing unless the line was not kept.
+        var histories = new List<IReadOnlyList<(string Name, string? Reason, DateTime At)>>();
+        foreach (var id in ids)
+        {
+            histories.Add(await cluster.TimedHistoryAsync(id));
+        }
+
+        var queuedAt = histories.Select(h => h.Last(s => s.Name == "Enqueued").At).ToList();
+        var waited = histories.Count(h => h.Any(s => s.Name == "Waiting"));
+        var overtakers = Enumerable.Range(0, Starts).Select(i => Enumerable.Range(i + 1, Starts - i - 1).Count(j => queuedAt[j] < queuedAt[i])).ToList();
+        var overtaken = overtakers.Max();
+        var worst = overtakers.IndexOf(overtaken);
+        Assert.True(
+            overtaken < Limit,
+            $"execution {worst} ({ids[worst]}) was overtaken by {overtaken} later arrivals; its states: "
+                + string.Join(", ", histories[worst].Select(h => $"{h.Name} {h.At:HH:mm:ss.fff} ({h.Reason})")));
+        Assert.True(waited > Starts / 2, $"only {waited} executions waited for a slot");
+        var bodyLate = Enumerable.Range(0, Starts).Max(i => Enumerable.Range(i + 1, Starts - i - 1).Count(j => runs[j].Begin < runs[i].Begin));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{Starts} starts (limit {Limit}, 2 nodes of 4 workers): posted in {startsTook.TotalSeconds:F1} s, all finished after {allTook.TotalSeconds:F1} s; at most {most} at once; {waited} waited; most overtaken in queuing {overtaken}, in the bodies' own begin (sandbox start-up varies) {bodyLate}; load average {Machine.LoadAverage()}."));
+    }
+
+    [Fact]
+    public async Task A_killed_node_holding_slots_gives_them_back_and_every_execution_finishes()
+    {
+        const int Starts = 9;
+        const int RunMs = 3000;
+        // The probe's sleep waits in place, so a run holds its worker and its slot while it sleeps.
+        var inPlace = ("AsyncFunctions__Stacks__SuspendSleepsLongerThanMilliseconds", "60000");
+        await using var first = await cluster.StartNodeAsync("flow-kill-a", workerCount: 4, inPlace);
+        await using var second = await cluster.StartNodeAsync("flow-kill-b", workerCount: 4, inPlace);
+        var name = await SaveProbeAsync(RunMs);
+        var ids = new List<string>();
+        for (var n = 0; n < Starts; n++)
+        {
+            using var response = await first.Http.PostAsJsonAsync($"/api/functions/{name}/executions", new { input = new { n } });
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, body);
+            ids.Add(JsonNode.Parse(body)!["id"]!.GetValue<string>());
+        }
+
+        // Kill -9 the node running the most of the first three (each holds a slot).
+        IReadOnlyList<string> onFirst = [], onSecond = [];
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (onFirst.Count + onSecond.Count < Limit && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+            onFirst = await cluster.ProcessingOnAsync(await cluster.ServerIdAsync(first));
+            onSecond = await cluster.ProcessingOnAsync(await cluster.ServerIdAsync(second));
+        }
+
+        Assert.Equal(Limit, onFirst.Count + onSecond.Count);
+        var doomed = onFirst.Count >= onSecond.Count ? first : second;
+        var held = doomed == first ? onFirst : onSecond;
+        var clock = Stopwatch.StartNew();
+        doomed.Kill();
+
+        var survivor = doomed == first ? second : first;
+        var records = await FinishedAsync(ids, cluster.NodeTimeout + TimeSpan.FromMinutes(3), survivor);
+        Assert.All(records, r => Assert.Equal("Succeeded", r["status"]!.GetValue<string>()));
+        var most = MostAtOnce(records.Select(r => (r["output"]!["t0"]!.GetValue<long>(), r["output"]!["t1"]!.GetValue<long>())));
+        Assert.True(most <= Limit, $"{most} runs at once");
+        foreach (var id in held)
+        {
+            var record = records[ids.IndexOf(id)];
+            Assert.Equal(2, record["attempts"]!.GetValue<int>());
+        }
+
+        foreach (var r in records)
+        {
+            output.WriteLine($"{r["id"]} held={held.Contains(r["id"]!.GetValue<string>())} attempts={r["attempts"]} t0={r["output"]!["t0"]} t1={r["output"]!["t1"]} started={r["startedAt"]} completed={r["completedAt"]}");
+        }
+
+        // Every slot came back.
+        var slots = await SlotsHeldAsync(name);
+        for (var look = 0; look < 60 && slots > 0; look++)
+        {
+            await Task.Delay(500);
+            slots = await SlotsHeldAsync(name);
+        }
+
+        Assert.Equal(0, slots);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Killed a node holding {held.Count} of {Limit} slots; all {Starts} executions ({RunMs} ms each) finished {clock.Elapsed.TotalSeconds:F1} s later (node timeout {cluster.NodeTimeout.TotalSeconds} s); at most {most} at once; load average {Machine.LoadAverage()}."));
+    }
+
+    private async Task<long> SlotsHeldAsync(string function)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(cluster.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT COUNT(*) FROM af_flow_slots WHERE function_name = @f", connection);
+        command.Parameters.AddWithValue("f", function);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private async Task<string> SaveProbeAsync(int runMs = 50)
+    {
+        var name = "flow_" + Guid.NewGuid().ToString("N")[..10];
+        using var saved = await cluster.Api.Http.PutAsJsonAsync($"/api/functions/{name}", JsonNode.Parse($$"""
+            { "name": "{{name}}", "inputs": [ { "name": "n", "type": "int", "required": true } ],
+              "concurrency": { "limit": {{Limit}} },
+              "stack": [
+                { "lambda": "return Date.now();", "as": "t0" },
+                { "sleep": {{runMs}} },
+                { "lambda": "return Date.now();", "as": "t1" } ],
+              "response": { "n": "=$input.n", "t0": "=$var.t0", "t1": "=$var.t1" } }
+            """));
+        Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync());
+        return name;
+    }
+
+    /// <summary>The records in the order of <paramref name="ids"/>, once every one finished.</summary>
+    private async Task<List<JsonNode>> FinishedAsync(IReadOnlyList<string> ids, TimeSpan timeout, params ServerNode[] nodes)
+    {
+        foreach (var chunk in ids.Chunk(50))
+        {
+            var outcome = await cluster.Api.AwaitAsync(chunk, timeout);
+            Assert.True(outcome["completed"]!.GetValue<bool>(), $"{outcome.ToJsonString()}\n{string.Join("\n", nodes.Select(n => n.Output))}");
+        }
+
+        var records = new List<JsonNode>();
+        foreach (var id in ids)
+        {
+            records.Add(await cluster.Api.GetJsonAsync($"/api/executions/{id}"));
+        }
+
+        return records;
+    }
+
+    /// <summary>The most runs between their own begin and end at one time (an end at the same millisecond as a begin comes first).</summary>
+    private static int MostAtOnce(IEnumerable<(long Begin, long End)> runs)
+    {
+        var events = runs.SelectMany(r => new[] { (At: r.Begin, Delta: 1), (At: r.End, Delta: -1) }).OrderBy(e => e.At).ThenBy(e => e.Delta);
+        int now = 0, most = 0;
+        foreach (var e in events)
+        {
+            now += e.Delta;
+            most = Math.Max(most, now);
+        }
+
+        return most;
+    }
+}
