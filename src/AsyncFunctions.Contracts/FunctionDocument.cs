@@ -26,6 +26,15 @@ public sealed record FunctionDocument
     [Description("Folds starts made within periodSeconds of each other (per value of the optional key, an expression over $input and $auth) into one pending execution that runs with the latest input once periodSeconds pass without another start, for example {\"periodSeconds\": 5, \"key\": \"=$input.customerId\"}.")]
     public JsonObject? Debounce { get; init; }
 
+    [Description("Concurrency limits: an execution runs only while it holds a slot of every limit, and otherwise waits (status Waiting) without a worker. The server also accepts a single limit object instead of the array.")]
+    public IReadOnlyList<ConcurrencyLimitDocument>? Concurrency { get; init; }
+
+    [Description("True: a suspended (Awaiting) execution keeps its concurrency slots. False (the default): it gives them back and its resume is admitted again. Needs concurrency.")]
+    public bool? HoldWhileAwaiting { get; init; }
+
+    [Description("At most limit executions are admitted per periodSeconds (per value of the optional key); the rest are delayed (status Scheduled) to the next free window, in arrival order, for example {\"limit\": 10, \"periodSeconds\": 60, \"key\": \"=$auth.key\"}.")]
+    public RateLimitDocument? RateLimit { get; init; }
+
     [Description("The steps, in order.")]
     public required JsonArray Stack { get; init; }
 

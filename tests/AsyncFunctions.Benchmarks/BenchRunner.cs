@@ -23,6 +23,7 @@ public static class BenchRunner
         new TwoWorkerFanOutScenario(),
         new CostBreakdownScenario(),
         new ScheduleFiringScenario(),
+        new FlowAdmissionScenario(),
     ];
 
     public static async Task<int> RunAsync(BenchOptions options, string commandLine, string reportPath, TextWriter log)

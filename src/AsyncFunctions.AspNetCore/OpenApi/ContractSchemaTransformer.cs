@@ -16,7 +16,7 @@ namespace AsyncFunctions.AspNetCore.OpenApi;
 internal sealed class ContractSchemaTransformer : IOpenApiSchemaTransformer
 {
     /// <summary>Bodies the client sends: only the fields it must send are required.</summary>
-    private static readonly HashSet<Type> RequestBodies = [typeof(StartExecutionBody), typeof(RunFunctionBody), typeof(AwaitBody), typeof(FunctionDocument), typeof(ScheduleBody)];
+    private static readonly HashSet<Type> RequestBodies = [typeof(StartExecutionBody), typeof(RunFunctionBody), typeof(AwaitBody), typeof(FunctionDocument), typeof(ConcurrencyLimitDocument), typeof(RateLimitDocument), typeof(ScheduleBody)];
 
     public async Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {

@@ -10,7 +10,7 @@ internal static class SchemaExamples
         [typeof(StartExecutionBody)] = """{ "input": { "value": 42 }, "mode": "async" }""",
         [typeof(RunFunctionBody)] = """{ "input": { "value": 42 } }""",
         [typeof(AwaitBody)] = """{ "ids": ["0b6c7f1e-6d1c-4f61-9a53-2f0c1e7b1a10"], "timeoutSeconds": 30 }""",
-        [typeof(FunctionDocument)] = """{ "description": "Adds one.", "inputs": [{ "name": "n", "type": "int", "required": true }], "stack": [], "response": "=$input.n + 1" }""",
+        [typeof(FunctionDocument)] = """{ "description": "Adds one.", "inputs": [{ "name": "n", "type": "int", "required": true }], "concurrency": [{ "limit": 5 }], "stack": [], "response": "=$input.n + 1" }""",
         [typeof(ScheduleBody)] = """{ "function": "examples.echo", "input": { "value": "nightly" }, "cron": "0 2 * * *", "timeZone": "Europe/Oslo", "overlap": "skip" }""",
         [typeof(ValidationProblem)] = """
             {

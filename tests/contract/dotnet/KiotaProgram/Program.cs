@@ -76,6 +76,26 @@ catch (ValidationProblem problem)
     Console.WriteLine($"{problem.Status} {problem.Title}: {string.Join("; ", errors.Keys)}");
 }
 
+// A function with concurrency limits: the second start over the limit waits (status Waiting).
+await api.Api.Functions["kiota_limited"].PutAsync(new FunctionDocument
+{
+    Concurrency = [new ConcurrencyLimitDocument { Limit = 1 }, new ConcurrencyLimitDocument { Limit = 1, Key = "=$input.customer" }],
+    HoldWhileAwaiting = true,
+    RateLimit = new RateLimitDocument { Limit = 100, PeriodSeconds = 60 },
+    Stack = new UntypedArray([new UntypedObject(new Dictionary<string, UntypedNode> { ["sleep"] = new UntypedInteger(30000) })]),
+    Response = new UntypedString("=$input.customer"),
+});
+var limited = await api.Api.Functions["kiota_limited"].GetAsync();
+Check((await JsonAsync(limited?.Definition)).Contains("\"concurrency\"", StringComparison.Ordinal), "the limits are read back");
+StartExecutionBody Customer() => new() { Input = new StartExecutionBody_input { AdditionalData = { ["customer"] = "c-1" } } };
+var holder = await api.Api.Functions["kiota_limited"].Executions.PostAsync(Customer());
+var waiter = await api.Api.Functions["kiota_limited"].Executions.PostAsync(Customer());
+var waiting = await api.Api.Executions[waiter!.Id].GetAsync();
+Check(waiting?.Status == ExecutionStatus.Waiting && waiting.WaitingForLimit?.Contains("kiota_limited", StringComparison.Ordinal) == true, $"the second start waits for the limit (got {waiting?.Status}, {waiting?.WaitingForLimit})");
+await api.Api.Executions[waiter.Id].Cancel.PostAsync();
+await api.Api.Executions[holder!.Id].Cancel.PostAsync();
+await api.Api.Functions["kiota_limited"].DeleteAsync();
+
 await api.Api.Functions["kiota_add_one"].DeleteAsync();
 Console.WriteLine("Kiota client: every step passed");
 

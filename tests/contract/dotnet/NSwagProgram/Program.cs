@@ -59,6 +59,25 @@ catch (ApiException<ValidationProblem> problem)
     Console.WriteLine($"{problem.Result.Status} {problem.Result.Title}: {string.Join("; ", problem.Result.Errors!.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}"))}");
 }
 
+// A function with concurrency limits: the second start over the limit waits (status Waiting).
+await api.SaveFunctionAsync("nswag_limited", new FunctionDocument
+{
+    Concurrency = [new ConcurrencyLimitDocument { Limit = 1 }, new ConcurrencyLimitDocument { Limit = 1, Key = "=$input.customer" }],
+    HoldWhileAwaiting = true,
+    RateLimit = new RateLimitDocument { Limit = 100, PeriodSeconds = 60 },
+    Stack = [new Dictionary<string, object> { ["sleep"] = 30000 }],
+    Response = "=$input.customer",
+});
+var limited = await api.GetFunctionAsync("nswag_limited");
+Check(limited.Definition?.ToString()?.Contains("concurrency", StringComparison.Ordinal) == true, "the limits are read back");
+var holder = await api.StartExecutionAsync("nswag_limited", null, new StartExecutionBody { Input = new Dictionary<string, object> { ["customer"] = "c-1" } });
+var waiter = await api.StartExecutionAsync("nswag_limited", null, new StartExecutionBody { Input = new Dictionary<string, object> { ["customer"] = "c-1" } });
+var waiting = await api.GetExecutionAsync(waiter.Id, waitSeconds: null);
+Check(waiting.Status == ExecutionStatus.Waiting && waiting.WaitingForLimit?.Contains("nswag_limited", StringComparison.Ordinal) == true, $"the second start waits for the limit (got {waiting.Status}, {waiting.WaitingForLimit})");
+await api.CancelExecutionAsync(waiter.Id, children: false);
+await api.CancelExecutionAsync(holder.Id, children: false);
+await api.DeleteFunctionAsync("nswag_limited");
+
 await api.DeleteFunctionAsync("nswag_add_one");
 Console.WriteLine("NSwag client: every step passed");
 

@@ -1,0 +1,182 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using AsyncFunctions.Benchmarks.Hosting;
+using AsyncFunctions.Benchmarks.Measuring;
+using AsyncFunctions.Executions;
+
+namespace AsyncFunctions.Benchmarks.Scenarios;
+
+/// <summary>
+/// Scenario 13: what flow control costs. Admission cost: the same no-op function stack with and
+/// without a concurrency limit it never reaches (100,000), on one host and one database, run in
+/// turns (which goes first alternates): time per execution of a burst and results-table work per
+/// execution. Admission delay: a function with a concurrency limit of 1 whose run sleeps 10 ms,
+/// started many times at once; each hand-over's delay is the next execution's startedAt less the
+/// previous one's completedAt (the release, the waiter's enqueue, a worker's fetch and start).
+/// In-process on one host; across nodes (storages two hosts can share) on two hosts with workers.
+/// </summary>
+public sealed class FlowAdmissionScenario : IScenario
+{
+    public const string Title = "13. flow admission";
+    public const string Unlimited = "bench.flow_unlimited";
+    public const string Limited = "bench.flow_limited";
+    public const string OneAtATime = "bench.flow_one";
+    private const int HighLimit = 100_000;
+    private const int RunMs = 10;
+
+    public static readonly string[] Stacks =
+    [
+        $$"""{ "name": "{{Unlimited}}", "stack": [], "response": 1 }""",
+        $$"""{ "name": "{{Limited}}", "concurrency": { "limit": {{HighLimit}} }, "stack": [], "response": 1 }""",
+        $$"""{ "name": "{{OneAtATime}}", "concurrency": { "limit": 1 }, "stack": [ { "sleep": {{RunMs}} } ], "response": 1 }""",
+    ];
+
+    public string Name => Title;
+
+    public async Task RunAsync(ScenarioContext context)
+    {
+        var settings = context.Settings;
+        var burst = settings.Repetitions <= 3 ? 200 : 1000;
+        var handOvers = settings.Repetitions <= 3 ? 40 : 150;
+        for (var rep = 0; rep < settings.Repetitions; rep++)
+        {
+            var platform = await context.OpenPlatformAsync(stacks: Stacks).ConfigureAwait(false);
+            await using (platform.ConfigureAwait(false))
+            {
+                // Unmeasured: the first runs compile the documents and jit the code.
+                await BurstAsync(platform, Unlimited, 20, settings.Producers).ConfigureAwait(false);
+                await BurstAsync(platform, Limited, 20, settings.Producers).ConfigureAwait(false);
+                foreach (var function in rep % 2 == 0 ? new[] { Unlimited, Limited } : [Limited, Unlimited])
+                {
+                    var side = function == Unlimited ? "unlimited" : $"limited ({HighLimit:N0})";
+                    var before = platform.Work is { } counter ? await counter.ReadAsync().ConfigureAwait(false) : null;
+                    var ms = await BurstAsync(platform, function, burst, settings.Producers).ConfigureAwait(false);
+                    context.Add(Name, Metrics.Milliseconds($"{side}: time per execution of a burst of {burst}"), Sides.Ours, ms / burst);
+                    if (platform.Work is { } work && before is not null)
+                    {
+                        var after = await work.ReadAsync().ConfigureAwait(false);
+                        for (var i = 0; i < work.Names.Count; i++)
+                        {
+                            if (!work.Names[i].StartsWith("commits", StringComparison.Ordinal))
+                            {
+                                context.Add(Name, Metrics.Work($"{side}: {work.Names[i]}"), Sides.Ours, (after[i] - before[i]) / (double)burst);
+                            }
+                        }
+                    }
+
+                    context.Log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    rep {rep + 1} {side}: {ms / burst:0.000} ms per execution"));
+                }
+
+                await HandOverAsync(context, "in-process", platform, handOvers, rep).ConfigureAwait(false);
+            }
+
+            if (context.Storage.SharedAcrossHosts)
+            {
+                var database = await context.Storage.NewDatabaseAsync().ConfigureAwait(false);
+                try
+                {
+                    var first = await PlatformHost.StartAsync(context.Storage, database, settings.WorkerCount, stacks: Stacks).ConfigureAwait(false);
+                    await using (first.ConfigureAwait(false))
+                    {
+                        var second = await PlatformHost.StartAsync(context.Storage, database, settings.WorkerCount, stacks: Stacks).ConfigureAwait(false);
+                        await using (second.ConfigureAwait(false))
+                        {
+                            await HandOverAsync(context, "two nodes", first, handOvers, rep).ConfigureAwait(false);
+                        }
+                    }
+                }
+                finally
+                {
+                    await context.Storage.ReleaseDatabaseAsync(database).ConfigureAwait(false);
+                }
+            }
+        }
+
+        context.Note(Name, string.Create(CultureInfo.InvariantCulture,
+            $"Admission cost: per repetition one host ({settings.WorkerCount} workers) runs a burst of {burst} no-op stack executions ({settings.Producers} producers, then drained) of the same stack without limits and with \"concurrency\": {{ \"limit\": {HighLimit} }} (never reached), in turns; the difference is what admission (one transaction on enqueue, one release on completion) adds. Work counts are the results table's, per execution, all its statements included."));
+        context.Note(Name, string.Create(CultureInfo.InvariantCulture,
+            $"Admission delay: {handOvers} starts at once of a stack with \"concurrency\": {{ \"limit\": 1 }} that sleeps {RunMs} ms; per hand-over, next startedAt - previous completedAt (the results row's timestamps, written on the node that ran each)."));
+        context.Note(Name, context.Storage.SharedAcrossHosts
+            ? "Two nodes: two hosts with workers on one database; a hand-over crosses nodes whenever the other host's worker fetches the waiter."
+            : "Across nodes is not measured: this storage's job queue lives in one process.");
+    }
+
+    /// <summary>Starts <paramref name="count"/> executions from <paramref name="producers"/> tasks and waits for them all; returns the milliseconds from the first start to the last completion.</summary>
+    private static async Task<double> BurstAsync(PlatformHost platform, string function, int count, int producers)
+    {
+        var target = platform.Completions.Count + count;
+        var next = -1;
+        var started = Clock.Now;
+        await Task.WhenAll(Enumerable.Range(0, producers).Select(async _ =>
+        {
+            while (Interlocked.Increment(ref next) < count)
+            {
+                await platform.StartAsync(function, []).ConfigureAwait(false);
+            }
+        })).ConfigureAwait(false);
+        await platform.Completions.WaitForCountAsync(target, TimeSpan.FromSeconds(300)).ConfigureAwait(false);
+        var done = Clock.Now;
+        if (platform.Completions.Failures != 0)
+        {
+            throw new InvalidOperationException($"{platform.Completions.Failures} executions failed in the burst of {function}.");
+        }
+
+        return Clock.Milliseconds(started, done);
+    }
+
+    private static async Task HandOverAsync(ScenarioContext context, string mode, PlatformHost starter, int count, int rep)
+    {
+        var ids = new List<string>(count);
+        for (var i = 0; i < count; i++)
+        {
+            ids.Add(await starter.StartAsync(OneAtATime, []).ConfigureAwait(false));
+        }
+
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(30 + (count * 2));
+        var records = new List<ExecutionRecord>();
+        foreach (var id in ids)
+        {
+            while (true)
+            {
+                var record = await starter.GetRecordAsync(id).ConfigureAwait(false);
+                if (record is { Status: ExecutionStatus.Succeeded })
+                {
+                    records.Add(record);
+                    break;
+                }
+
+                if (record is { Status: ExecutionStatus.Failed or ExecutionStatus.Cancelled } || DateTimeOffset.UtcNow > deadline)
+                {
+                    throw new InvalidOperationException($"Execution {id} of {OneAtATime} ({mode}) ended {record?.Status.ToString() ?? "unseen"} instead of Succeeded.");
+                }
+
+                await Task.Delay(20).ConfigureAwait(false);
+            }
+        }
+
+        var ordered = records.OrderBy(r => r.StartedAt).ToList();
+        var delays = new List<double>();
+        var overlaps = 0;
+        for (var i = 1; i < ordered.Count; i++)
+        {
+            var gap = (ordered[i].StartedAt!.Value - ordered[i - 1].CompletedAt!.Value).TotalMilliseconds;
+            if (gap < 0)
+            {
+                overlaps++;
+            }
+
+            delays.Add(Math.Max(0, gap));
+        }
+
+        var p = Percentiles.Of(delays);
+        context.Add(Title, Metrics.Milliseconds($"{mode}: admission delay p50"), Sides.Ours, p.P50);
+        context.Add(Title, Metrics.Milliseconds($"{mode}: admission delay p99"), Sides.Ours, p.P99);
+        context.Add(Title, Metrics.Milliseconds($"{mode}: admission delay max"), Sides.Ours, p.Max);
+        if (overlaps > 0)
+        {
+            context.Note(Title, string.Create(CultureInfo.InvariantCulture, $"{mode}, repetition {rep + 1}: {overlaps} of {delays.Count} hand-overs started before the previous completedAt (counted as 0 ms): completedAt is written after the release."));
+        }
+
+        context.Log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    rep {rep + 1} {mode}: admission delay p50 {p.P50:0.0} ms, p99 {p.P99:0.0} ms, max {p.Max:0.0} ms"));
+    }
+}
