@@ -92,39 +92,6 @@ public abstract class CrashRecoveryTests<TCluster>(TCluster cluster, ITestOutput
             Assert.True(outcome["completed"]!.GetValue<bool>(), await DescribeUnfinishedAsync(outcome));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Parents} parents x {Children} children and {Plain} plain executions finished {clock.Elapsed.TotalSeconds:F1} s after the start."));
 
-            var children = new List<string>();
-            foreach (var parent in parents)
-            {
-                var record = await GetAsync(parent);
-                Assert.True(record["status"]!.GetValue<string>() == "Succeeded", record.ToJsonString());
-                Assert.Equal(0 + 1 + 2 + 3, record["output"]!.GetValue<int>());
-                Assert.True(record["resumes"]!.GetValue<int>() == 1, $"{record.ToJsonString()}\n  Hangfire: {string.Join(" -> ", (await cluster.TimedHistoryAsync(parent)).Select(h => $"{h.Name} {h.At:HH:mm:ss.fff} ({h.Reason})"))}\n{string.Join("\n", kills.Select(k => $"kill at {k.At:HH:mm:ss.fff}"))}");
-                var kids = (await cluster.Api.GetJsonAsync($"/api/executions?parentId={parent}&limit=100"))["items"]!.AsArray();
-                // A parent killed before it suspended runs again from the start (its attempts show
-                // it) and starts its children again; one that ran once started exactly its own.
-                if (record["attempts"]!.GetValue<int>() == 1)
-                {
-                    Assert.Equal(Children, kids.Count);
-                }
-                else
-                {
-                    Assert.InRange(kids.Count, Children, Children * record["attempts"]!.GetValue<int>());
-                }
-
-                children.AddRange(kids.Select(k => k!["id"]!.GetValue<string>()));
-            }
-
-            // Every run is accounted for: each Processing state is an attempt or a resume. (An attempt
-            // may show without a run: a node killed between recording Processing and Hangfire's
-            // commit of it counted an attempt that never began.)
-            foreach (var id in all.Concat(children))
-            {
-                var record = await GetAsync(id);
-                Assert.True(record["status"]!.GetValue<string>() == "Succeeded", record.ToJsonString());
-                var runs = (await cluster.ProcessingStartsAsync(id)).Count;
-                Assert.True(runs <= record["attempts"]!.GetValue<int>() + record["resumes"]!.GetValue<int>(), $"{runs} runs: {record.ToJsonString()}");
-            }
-
             // Recovery delay: from the kill to the moment each execution the killed node was running
             // is on its way again: its next start after the takeover's requeue, or, for a parent the
             // node had suspended (it died between the record's suspension and Hangfire's commit of
@@ -176,6 +143,11 @@ public abstract class CrashRecoveryTests<TCluster>(TCluster cluster, ITestOutput
             foreach (var parent in parents)
             {
                 var kids = (await cluster.Api.GetJsonAsync($"/api/executions?parentId={parent}&limit=100"))["items"]!.AsArray();
+                if (kids.Count == 0 || kids.Any(k => k!["completedAt"] is null))
+                {
+                    continue;
+                }
+
                 var done = kids.Select(k => DateTime.Parse(k!["completedAt"]!.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal)).Max();
                 var resumed = (await cluster.TimedHistoryAsync(parent)).FirstOrDefault(h => h.Name == "Processing" && h.At >= done);
                 if (resumed != default)
@@ -191,12 +163,45 @@ public abstract class CrashRecoveryTests<TCluster>(TCluster cluster, ITestOutput
                     $"Parents' resume (last child's end -> next start), {resumes.Count} parents: p50 {Percentile(resumes, 0.50):F1} s, max {resumes[^1]:F1} s."));
             }
 
+            var children = new List<string>();
+            foreach (var parent in parents)
+            {
+                var record = await GetAsync(parent);
+                Assert.True(record["status"]!.GetValue<string>() == "Succeeded", record.ToJsonString());
+                Assert.Equal(0 + 1 + 2 + 3, record["output"]!.GetValue<int>());
+                Assert.True(record["resumes"]!.GetValue<int>() == 1, $"{record.ToJsonString()}\n  Hangfire: {string.Join(" -> ", (await cluster.TimedHistoryAsync(parent)).Select(h => $"{h.Name} {h.At:HH:mm:ss.fff} ({h.Reason})"))}\n{string.Join("\n", kills.Select(k => $"kill at {k.At:HH:mm:ss.fff}"))}");
+                var kids = (await cluster.Api.GetJsonAsync($"/api/executions?parentId={parent}&limit=100"))["items"]!.AsArray();
+                // A parent killed before it suspended runs again from the start (its attempts show
+                // it) and starts its children again; one that ran once started exactly its own.
+                if (record["attempts"]!.GetValue<int>() == 1)
+                {
+                    Assert.Equal(Children, kids.Count);
+                }
+                else
+                {
+                    Assert.InRange(kids.Count, Children, Children * record["attempts"]!.GetValue<int>());
+                }
+
+                children.AddRange(kids.Select(k => k!["id"]!.GetValue<string>()));
+            }
+
+            // Every run is accounted for: each Processing state is an attempt or a resume. (An attempt
+            // may show without a run: a node killed between recording Processing and Hangfire's
+            // commit of it counted an attempt that never began.)
+            foreach (var id in all.Concat(children))
+            {
+                var record = await GetAsync(id);
+                Assert.True(record["status"]!.GetValue<string>() == "Succeeded", record.ToJsonString());
+                var runs = (await cluster.ProcessingStartsAsync(id)).Count;
+                Assert.True(runs <= record["attempts"]!.GetValue<int>() + record["resumes"]!.GetValue<int>(), $"{runs} runs: {record.ToJsonString()}");
+            }
+
             Assert.NotEmpty(delays);
             delays.Sort();
             var p99 = Percentile(delays, 0.99);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Recovery delay (kill -> next start), {delays.Count} executions: min {delays[0]:F1} s, p50 {Percentile(delays, 0.50):F1} s, p99 {p99:F1} s, max {delays[^1]:F1} s; load average {Machine.LoadAverage()}."));
-            Assert.True(p99 < 30, $"Recovery delay p99 {p99:F1} s: {string.Join(", ", delays.Select(d => d.ToString("F1", CultureInfo.InvariantCulture)))}");
+            Assert.True(p99 < 15, $"Recovery delay p99 {p99:F1} s: {string.Join(", ", delays.Select(d => d.ToString("F1", CultureInfo.InvariantCulture)))}");
         }
         finally
         {
@@ -223,7 +228,18 @@ public abstract class CrashRecoveryTests<TCluster>(TCluster cluster, ITestOutput
 
     private static bool IsTakeover(string? reason) => reason?.StartsWith("Taken over from node", StringComparison.Ordinal) == true;
 
-    private Task<ServerNode> StartNodeAsync(string name) => cluster.StartNodeAsync(name, workerCount: 4, NodeSettings);
+    /// <summary>
+    /// The test times recovery, not the sandbox: on this 2-core machine at a load average over 100
+    /// a sandbox process took more than its 30 s to start and a lambda more than its 5 s, which
+    /// failed executions for reasons that have nothing to do with a takeover.
+    /// </summary>
+    private static readonly (string Key, string Value)[] LoadTolerance =
+    [
+        ("AsyncFunctions__Stacks__Sandbox__StartTimeout", "00:02:00"),
+        ("AsyncFunctions__Stacks__Limits__JsTimeout", "00:00:30"),
+    ];
+
+    private Task<ServerNode> StartNodeAsync(string name) => cluster.StartNodeAsync(name, workerCount: 4, [.. LoadTolerance, .. NodeSettings]);
 
     private async Task<string> StartAsync(string function, JsonObject input)
     {
