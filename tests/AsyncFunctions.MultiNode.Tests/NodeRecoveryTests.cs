@@ -292,7 +292,8 @@ public sealed class RedisNodeRecoveryTests(RedisRecoveryClusterFixture cluster, 
         Assert.True(await Cluster.WasTakenOverAsync(dead));
         Assert.Equal(1, history.Count(h => h.Name == "Processing"));
         Assert.Equal(0, await Cluster.FetchedEntriesAsync(unstarted));
-        Assert.Contains(Cluster.Api.Logged($"Execution {unstarted} was requeued").Concat(survivor.Logged($"Execution {unstarted} was requeued")), l => l.Line.Contains("had fetched it", StringComparison.Ordinal));
+        var logged = Cluster.Api.Output + survivor.Output;
+        Assert.True(logged.Contains($"Execution {unstarted} was requeued: node", StringComparison.Ordinal) && logged.Contains("had fetched it", StringComparison.Ordinal), logged);
 
         Assert.Equal(1, await Cluster.FetchedEntriesAsync(recent));
         Assert.Equal("Enqueued", (await Cluster.Api.GetJsonAsync($"/api/executions/{recent}"))["status"]!.GetValue<string>());
