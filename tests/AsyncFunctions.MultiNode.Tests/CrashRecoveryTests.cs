@@ -105,6 +105,11 @@ public abstract class CrashRecoveryTests<TCluster>(TCluster cluster, ITestOutput
                 var declared = await cluster.TakenOverAtAsync(victim);
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"Kill of {victim.Name} at {at:HH:mm:ss.fff}: declared dead and claimed +{((declared ?? at) - at).TotalSeconds:F1} s{(declared is null ? " (never)" : "")}; it was running {running.Count}."));
+                foreach (var line in started.Concat(api).SelectMany(n => n.Output.Split('\n')).Where(l => l.Contains("Taking node", StringComparison.Ordinal) || l.Contains("was requeued", StringComparison.Ordinal) || l.Contains("locks that node", StringComparison.Ordinal)))
+                {
+                    output.WriteLine("    log: " + line.TrimEnd());
+                }
+
                 foreach (var id in running)
                 {
                     var history = await cluster.TimedHistoryAsync(id);

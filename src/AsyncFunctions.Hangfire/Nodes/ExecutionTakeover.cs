@@ -60,15 +60,12 @@ public sealed partial class ExecutionTakeover(
     {
         var reason = Reason(node);
         var requeued = 0;
+        var began = time.GetTimestamp();
         var processing = ProcessingOn(serverId);
         // A job whose state change was under way on the dead node is still locked by it, and the
         // requeue would wait for that lock's expiry (30 s on Redis).
         var released = await queueClaims.ReleaseLocksAsync(node.NodeId, processing, cancellationToken).ConfigureAwait(false);
-        if (released > 0)
-        {
-            LogLocksReleased(released, node.NodeId);
-        }
-
+        LogListed(processing.Count, node.NodeId, released, time.GetElapsedTime(began).TotalMilliseconds);
         foreach (var id in processing)
         {
             // Only while the job is still Processing on the dead node's server: the look and the
@@ -90,7 +87,7 @@ public sealed partial class ExecutionTakeover(
             {
                 requeued++;
                 var removed = await queueClaims.RemoveAsync(claims, cancellationToken).ConfigureAwait(false);
-                LogRequeued(id, node.NodeId, removed);
+                LogRequeued(id, node.NodeId, removed, time.GetElapsedTime(began).TotalMilliseconds);
             }
         }
 
@@ -181,8 +178,11 @@ public sealed partial class ExecutionTakeover(
         return ended;
     }
 
-    [LoggerMessage(LogLevel.Warning, "Execution {Id} was requeued: node {Node}, which was running it, stopped sending heartbeats ({Removed} fetched queue entry of that node removed).")]
-    private partial void LogRequeued(string id, string node, int removed);
+    [LoggerMessage(LogLevel.Warning, "Execution {Id} was requeued: node {Node}, which was running it, stopped sending heartbeats ({Removed} fetched queue entry of that node removed; {Milliseconds:F0} ms into the takeover).")]
+    private partial void LogRequeued(string id, string node, int removed, double milliseconds);
+
+    [LoggerMessage(LogLevel.Warning, "Taking node {Node} over: {Count} jobs Processing on it, {Released} of their locks it held released ({Milliseconds:F0} ms).")]
+    private partial void LogListed(int count, string node, int released, double milliseconds);
 
     [LoggerMessage(LogLevel.Warning, "Execution {Id} was requeued: node {Node} had fetched it from its queue but not started it when it stopped sending heartbeats.")]
     private partial void LogUnstartedRequeued(string id, string node);
