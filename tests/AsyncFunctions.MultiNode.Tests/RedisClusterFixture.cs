@@ -87,6 +87,20 @@ public class RedisClusterFixture : ClusterFixture
         return id!;
     }
 
+    /// <summary>
+    /// Takes the lock <paramref name="resource"/> as Hangfire.Redis would for <paramref name="node"/>
+    /// (with the value the node recorded as its own), as if the node died holding it.
+    /// </summary>
+    public async Task LockAsIfHeldByAsync(ServerNode node, string resource, TimeSpan ttl)
+    {
+        var holders = await Redis.HashGetAllAsync($"{Jobs.Prefix}af:lock-holders");
+        var holder = holders.Single(h => h.Name.ToString().Contains($":{node.ProcessId}:", StringComparison.Ordinal)).Value;
+        Assert.True(await Redis.StringSetAsync($"{Jobs.Prefix}{resource}", holder, ttl, When.NotExists));
+    }
+
+    /// <summary>Whether the lock <paramref name="resource"/> is held by anyone.</summary>
+    public Task<bool> IsLockedAsync(string resource) => Redis.KeyExistsAsync($"{Jobs.Prefix}{resource}");
+
     /// <summary>Undoes <see cref="FetchAsIfByAWorkerAsync"/>: the job goes back to the front of its queue and idle workers are woken.</summary>
     public async Task PutBackAsync(string id, string queue = "default")
     {

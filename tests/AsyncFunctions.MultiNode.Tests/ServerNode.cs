@@ -54,26 +54,6 @@ public sealed class ServerNode : IAsyncDisposable
         }
     }
 
-    /// <summary>How each log line of a node begins (UTC).</summary>
-    private const string LogTimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff";
-
-    /// <summary>When the node logged each line containing <paramref name="text"/> (UTC), with the line.</summary>
-    public IReadOnlyList<(DateTime At, string Line)> Logged(string text)
-    {
-        var found = new List<(DateTime, string)>();
-        foreach (var line in Output.Split('\n'))
-        {
-            if (line.Contains(text, StringComparison.Ordinal) && line.Length > LogTimestampFormat.Length
-                && DateTime.TryParseExact(line[..LogTimestampFormat.Length], LogTimestampFormat, System.Globalization.CultureInfo.InvariantCulture,
-                    System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var at))
-            {
-                found.Add((at, line.TrimEnd()));
-            }
-        }
-
-        return found;
-    }
-
     /// <summary>Starts a node and waits until GET /health answers Healthy.</summary>
     /// <param name="workerCount">0 for an API-only node.</param>
     public static async Task<ServerNode> StartAsync(string name, string connectionString, int workerCount, IReadOnlyDictionary<string, string>? settings = null)
@@ -101,10 +81,6 @@ public sealed class ServerNode : IAsyncDisposable
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         // "Now listening on: ..." tells the port the server bound.
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
-        // One line per entry, stamped in UTC, so a test can tell when a node logged something.
-        start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
-        start.Environment["Logging__Console__FormatterOptions__UseUtcTimestamp"] = "true";
-        start.Environment["Logging__Console__FormatterOptions__TimestampFormat"] = LogTimestampFormat + " ";
         start.Environment["AsyncFunctions__ApiKeys__0__Name"] = "multi-node-tests";
         start.Environment["AsyncFunctions__ApiKeys__0__Role"] = "admin";
         start.Environment["AsyncFunctions__ApiKeys__0__KeyHash"] =
