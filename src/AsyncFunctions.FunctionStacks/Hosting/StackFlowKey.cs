@@ -26,7 +26,7 @@ internal sealed class StackFlowKey(CompiledScript script, StackServices services
         var state = new StackState
         {
             Function = context.Function,
-            Auth = context.Caller is { } caller ? new JsonObject { ["key"] = caller.Key, ["role"] = caller.Role } : [],
+            Auth = StackFunctionBody.Auth(context.Caller) ?? [],
         };
         using var evaluator = new JsEvaluator(services.Options.Limits, input, Empty, state, services.Sandboxes, cancellationToken);
         var value = await evaluator.EvaluateAsync(script, Empty).ConfigureAwait(false);
