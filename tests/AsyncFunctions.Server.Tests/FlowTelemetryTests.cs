@@ -43,19 +43,23 @@ public sealed class FlowTelemetryTests
             ["AsyncFunctions:Server:Queues:1"] = "flowtags",
         });
         await app.SaveStackAsync("""{ "name": "flowtags.limited", "queue": "flowtags", "concurrency": { "limit": 1 }, "stack": [ { "sleep": 300 } ], "response": "=1" }""");
-        await app.SaveStackAsync("""{ "name": "flowtags.rated", "queue": "flowtags", "rateLimit": { "limit": 1, "periodSeconds": 2 }, "stack": [], "response": "=1" }""");
+        await app.SaveStackAsync("""{ "name": "flowtags.rated", "queue": "flowtags", "rateLimit": { "limit": 1, "periodSeconds": 600 }, "stack": [], "response": "=1" }""");
 
-        var ids = new List<string>();
+        var limited = new List<string>();
+        var rated = new List<string>();
         for (var i = 0; i < 2; i++)
         {
-            ids.Add(await app.StartAsync("flowtags.limited", new { }));
-            ids.Add(await app.StartAsync("flowtags.rated", new { }));
+            limited.Add(await app.StartAsync("flowtags.limited", new { }));
+            rated.Add(await app.StartAsync("flowtags.rated", new { }));
         }
 
-        foreach (var id in ids)
+        foreach (var id in limited)
         {
             await app.WaitForAsync(id, r => r["status"]!.GetValue<string>() == "Succeeded");
         }
+
+        // The second rated start is delayed to the next window, ten minutes on: the test does not wait for it to run.
+        await app.WaitForAsync(rated[1], r => r["status"]!.GetValue<string>() == "Scheduled");
 
         List<(string Instrument, string? Function, string? Queue)> Seen()
         {
