@@ -74,7 +74,7 @@ internal sealed class PostgreSqlGroupCommitWriter : IDisposable
     /// <summary>Writes committed so far.</summary>
     public long Writes => Interlocked.Read(ref _writes);
 
-    /// <summary>Writes whose waiting callers committed them on their own threads (read by tests).</summary>
+    /// <summary>Writes their waiting callers sent on their own threads, committed or failed (read by tests).</summary>
     internal long CommittedByCallers => Interlocked.Read(ref _committedByCallers);
 
     /// <summary>One statement, committed with whatever else is waiting; true when it changed a row.</summary>
