@@ -1,5 +1,3 @@
-using AsyncFunctions.Running;
-
 namespace AsyncFunctions.Hangfire.Filters;
 
 /// <summary>
@@ -34,33 +32,5 @@ internal static class Blocking
         }
 
         task.GetAwaiter().GetResult();
-    }
-
-    /// <summary>
-    /// Starts the work with this thread marked as <see cref="WaitingCaller"/> and waits for it: a
-    /// results store may then commit a write on this thread instead of handing it to a writer thread
-    /// and being woken again.
-    /// </summary>
-    public static T Run<TState, T>(TState state, Func<TState, Task<T>> start)
-    {
-        Task<T> task;
-        using (WaitingCaller.Begin())
-        {
-            task = start(state);
-        }
-
-        return Wait(task);
-    }
-
-    /// <inheritdoc cref="Run{TState, T}(TState, Func{TState, Task{T}})"/>
-    public static void Run<TState>(TState state, Func<TState, Task> start)
-    {
-        Task task;
-        using (WaitingCaller.Begin())
-        {
-            task = start(state);
-        }
-
-        Wait(task);
     }
 }

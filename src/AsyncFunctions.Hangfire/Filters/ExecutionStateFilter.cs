@@ -50,7 +50,7 @@ public sealed class ExecutionStateFilter(StatusChangeRecorder recorder, RunningE
                 return;
             }
 
-            Blocking.Run((recorder, Row: created.Row with { Id = id }), static s => s.recorder.CreateAsync(s.Row));
+            Blocking.Wait(recorder.CreateAsync(created.Row with { Id = id }));
             created.WrittenId = id;
             return;
         }
@@ -105,7 +105,7 @@ public sealed class ExecutionStateFilter(StatusChangeRecorder recorder, RunningE
             return;
         }
 
-        Blocking.Run((recorder, change, origin), static s => s.recorder.RecordAsync(s.change, s.origin));
+        Blocking.Wait(recorder.RecordAsync(change, origin));
     }
 
     public void OnStateUnapplied(ApplyStateContext context, IWriteOnlyTransaction transaction)

@@ -33,13 +33,9 @@ public sealed partial class ExecutionJob(IExecutionService executions, RunningEx
     /// The output, which Hangfire hands to the state filter on the Succeeded state; or the run's
     /// suspension, which <see cref="Filters.ExecutionSuspensionFilter"/> turns into a waiting state.
     /// </returns>
-    /// <remarks>
-    /// The worker thread is marked as a <see cref="WaitingCaller"/> while the run starts, so the
-    /// row's read and a run that never waits complete on it with no hand-off to another thread.
-    /// </remarks>
     [JobDisplayName("{0}")]
     public ExecutionOutput RunAsync(string function, PerformContext context, CancellationToken cancellationToken) =>
-        Filters.Blocking.Run((Job: this, function, context, cancellationToken), static s => s.Job.RunJobAsync(s.function, s.context, s.cancellationToken));
+        Filters.Blocking.Wait(RunJobAsync(function, context, cancellationToken));
 
     private async Task<ExecutionOutput> RunJobAsync(string function, PerformContext context, CancellationToken cancellationToken)
     {

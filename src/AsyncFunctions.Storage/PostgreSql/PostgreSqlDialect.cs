@@ -1,7 +1,5 @@
 using System.Data.Common;
 using AsyncFunctions.Executions;
-using AsyncFunctions.Running;
-using Dapper;
 using Npgsql;
 
 namespace AsyncFunctions.Storage.PostgreSql;
@@ -152,40 +150,6 @@ public sealed class PostgreSqlDialect : SqlDialect, IAsyncDisposable, IDisposabl
 
     /// <summary>Batches the group-commit writer committed so far (0 without it).</summary>
     public long Commits => _writer?.Commits ?? 0;
-
-    /// <summary>Group-committed writes their waiting callers committed on their own threads (read by tests).</summary>
-    internal long CommittedByCallers => _writer?.CommittedByCallers ?? 0;
-
-    /// <summary>
-    /// A caller that waits for the read anyway (<see cref="WaitingCaller"/>: the job's read of its
-    /// row before a run, on a Hangfire worker) reads synchronously on its own thread and gets a
-    /// completed task: read asynchronously, the socket's completion and the rest of the run went to
-    /// a thread-pool thread while the worker slept, and the worker was woken again at the end.
-    /// </summary>
-    public override Task<T?> ReadRowAsync<T>(string sql, object parameters, CancellationToken cancellationToken) where T : default
-    {
-        if (!WaitingCaller.OnThisThread)
-        {
-            return base.ReadRowAsync<T>(sql, parameters, cancellationToken);
-        }
-
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return Task.FromCanceled<T?>(cancellationToken);
-        }
-
-        try
-        {
-            using var connection = _dataSource.OpenConnection();
-            return Task.FromResult(connection.QuerySingleOrDefault<T>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)));
-        }
-#pragma warning disable CA1031 // Handed to the caller in the task, as the asynchronous read would.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            return Task.FromException<T?>(ex);
-        }
-    }
 
     /// <summary>With group commit, through the writer; each caller completes once its batch is durable.</summary>
     public override Task<bool> WriteRowAsync(string sql, object parameters, CancellationToken cancellationToken) =>

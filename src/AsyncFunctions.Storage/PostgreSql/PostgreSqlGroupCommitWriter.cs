@@ -1,6 +1,5 @@
 using System.Data;
 using System.Threading.Channels;
-using AsyncFunctions.Running;
 using Npgsql;
 
 namespace AsyncFunctions.Storage.PostgreSql;
@@ -26,15 +25,6 @@ namespace AsyncFunctions.Storage.PostgreSql;
 /// have threads of their own and use Npgsql synchronously: Hangfire's filters wait for their
 /// writes on their own threads, and a writer that needed the thread pool could starve behind a
 /// pool full of waiting requests.
-/// <para>
-/// A caller that waits for its write anyway (<see cref="WaitingCaller"/>: a Hangfire filter
-/// on a worker, job-creation or scheduler thread) and finds a loop's connection free does not hand
-/// the write over: it takes that connection, sends its write together with every write waiting in
-/// the queue, and gets a completed task. Handing it over cost two thread switches per write (the
-/// loop's thread woken, then the caller's), each waiting for a core on a crowded machine; an
-/// execution makes three such writes. When every connection is busy the write queues for the loops
-/// as before, so concurrent writes still share commits.
-/// </para>
 /// </summary>
 internal sealed class PostgreSqlGroupCommitWriter : IDisposable
 {
@@ -54,8 +44,6 @@ internal sealed class PostgreSqlGroupCommitWriter : IDisposable
     private readonly Loop[] _loops;
     private long _commits;
     private long _writes;
-    private long _committedByCallers;
-    private volatile bool _closed;
 
     public PostgreSqlGroupCommitWriter(NpgsqlDataSource dataSource)
     {
@@ -74,51 +62,19 @@ internal sealed class PostgreSqlGroupCommitWriter : IDisposable
     /// <summary>Writes committed so far.</summary>
     public long Writes => Interlocked.Read(ref _writes);
 
-    /// <summary>Writes their waiting callers sent on their own threads, committed or failed (read by tests).</summary>
-    internal long CommittedByCallers => Interlocked.Read(ref _committedByCallers);
-
     /// <summary>One statement, committed with whatever else is waiting; true when it changed a row.</summary>
     public Task<bool> WriteRowAsync(string sql, object parameters, CancellationToken cancellationToken)
     {
         var request = new RowWrite(sql, StatementParameters.From(sql, parameters), cancellationToken);
-        if (WaitingCaller.OnThisThread && TryCommitHere(request))
-        {
-            return request.Task;
-        }
-
         return _queue.Writer.TryWrite(request)
             ? request.Task
             : Task.FromException<bool>(new ObjectDisposedException(nameof(PostgreSqlGroupCommitWriter)));
-    }
-
-    /// <summary>
-    /// Commits <paramref name="request"/> on the calling thread, with the writes queued meanwhile,
-    /// on the first loop's connection that is free; false when none is (the write then queues).
-    /// </summary>
-    private bool TryCommitHere(RowWrite request)
-    {
-        if (_closed || request.CancellationToken.IsCancellationRequested)
-        {
-            return false;
-        }
-
-        foreach (var loop in _loops)
-        {
-            if (loop.TryCommitHere(request))
-            {
-                Interlocked.Increment(ref _committedByCallers);
-                return true;
-            }
-        }
-
-        return false;
     }
 
     public void Dispose()
     {
         if (_queue.Writer.TryComplete())
         {
-            _closed = true;
             foreach (var thread in _threads)
             {
                 thread.Join();
@@ -131,23 +87,15 @@ internal sealed class PostgreSqlGroupCommitWriter : IDisposable
         }
     }
 
-    /// <summary>
-    /// One writer thread and its connection. The connection is used under <see cref="_lock"/>, by the
-    /// loop's thread or by a waiting caller that found it free.
-    /// </summary>
+    /// <summary>One writer thread and its connection.</summary>
     private sealed class Loop(PostgreSqlGroupCommitWriter writer) : IDisposable
     {
-        private readonly Lock _lock = new();
-        private readonly List<RowWrite> _callerBatch = new(MaxBatch);
         private NpgsqlConnection? _connection;
 
         public void Dispose()
         {
-            lock (_lock)
-            {
-                _connection?.Dispose();
-                _connection = null;
-            }
+            _connection?.Dispose();
+            _connection = null;
         }
 
         public void Run()
@@ -155,55 +103,20 @@ internal sealed class PostgreSqlGroupCommitWriter : IDisposable
             var batch = new List<RowWrite>(MaxBatch);
             while (WaitForWrites())
             {
-                lock (_lock)
+                batch.Clear();
+                while (batch.Count < MaxBatch && writer._queue.Reader.TryRead(out var write))
                 {
-                    batch.Clear();
-                    Drain(batch);
-                    Commit(batch);
-                }
-            }
-        }
-
-        /// <summary>The caller's write and every write queued meanwhile, on this connection if it is free.</summary>
-        public bool TryCommitHere(RowWrite request)
-        {
-            if (!_lock.TryEnter())
-            {
-                return false;
-            }
-
-            try
-            {
-                if (writer._closed)
-                {
-                    return false;
+                    if (write.CancellationToken.IsCancellationRequested)
+                    {
+                        write.Fail(new OperationCanceledException(write.CancellationToken));
+                    }
+                    else
+                    {
+                        batch.Add(write);
+                    }
                 }
 
-                _callerBatch.Clear();
-                _callerBatch.Add(request);
-                Drain(_callerBatch);
-                Commit(_callerBatch);
-                _callerBatch.Clear();
-                return true;
-            }
-            finally
-            {
-                _lock.Exit();
-            }
-        }
-
-        private void Drain(List<RowWrite> batch)
-        {
-            while (batch.Count < MaxBatch && writer._queue.Reader.TryRead(out var write))
-            {
-                if (write.CancellationToken.IsCancellationRequested)
-                {
-                    write.Fail(new OperationCanceledException(write.CancellationToken));
-                }
-                else
-                {
-                    batch.Add(write);
-                }
+                Commit(batch);
             }
         }
 
