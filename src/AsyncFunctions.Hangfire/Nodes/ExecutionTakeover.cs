@@ -37,16 +37,36 @@ public sealed partial class ExecutionTakeover(
         var requeued = node.ServerId is { } serverId
             ? await RequeueAsync(node, serverId, cancellationToken).ConfigureAwait(false) + await RequeueUnstartedAsync(node, cancellationToken).ConfigureAwait(false)
             : 0;
-        // The rest of its locks (a resume or a schedule it was making), after its jobs are back.
-        var released = await queueClaims.ReleaseLocksAsync(node.NodeId, null, cancellationToken).ConfigureAwait(false);
-        if (released > 0)
-        {
-            LogLocksReleased(released, node.NodeId);
-        }
-
         var ended = await EndSyncRunsAsync(node, cancellationToken).ConfigureAwait(false);
         await nodes.RecordTakenOverAsync(node.NodeId, requeued + ended, cancellationToken).ConfigureAwait(false);
+        await ReleaseRemainingLocksAsync(node, cancellationToken).ConfigureAwait(false);
         return requeued + ended;
+    }
+
+    /// <summary>
+    /// The rest of the dead node's locks (a resume or a schedule it was making), after its work is
+    /// back: best effort, a failure is logged and leaves them to their expiry.
+    /// </summary>
+    private async Task ReleaseRemainingLocksAsync(NodeRecord node, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var released = await queueClaims.ReleaseLocksAsync(node.NodeId, null, cancellationToken).ConfigureAwait(false);
+            if (released > 0)
+            {
+                LogLocksReleased(released, node.NodeId);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // Its locks then expire as before; the takeover itself is done.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogLockReleaseFailed(ex, node.NodeId);
+        }
     }
 
     /// <summary>The reason written on the Enqueued state (Hangfire.SqlServer keeps 100 characters of it).</summary>
@@ -189,6 +209,9 @@ public sealed partial class ExecutionTakeover(
 
     [LoggerMessage(LogLevel.Warning, "Released {Count} job storage locks that node {Node} held when it stopped sending heartbeats.")]
     private partial void LogLocksReleased(int count, string node);
+
+    [LoggerMessage(LogLevel.Warning, "Releasing the remaining job storage locks of node {Node} failed; they expire by themselves.")]
+    private partial void LogLockReleaseFailed(Exception exception, string node);
 
     [LoggerMessage(LogLevel.Warning, "Sync execution {Id} is now Failed with code execution.lost: node {Node}, which was running it, stopped sending heartbeats.")]
     private partial void LogSyncRunEnded(string id, string node);
