@@ -98,9 +98,6 @@ public class RedisClusterFixture : ClusterFixture
         Assert.True(await Redis.StringSetAsync($"{Jobs.Prefix}{resource}", holder, ttl, When.NotExists));
     }
 
-    /// <summary>Whether the lock <paramref name="resource"/> is held by anyone.</summary>
-    public Task<bool> IsLockedAsync(string resource) => Redis.KeyExistsAsync($"{Jobs.Prefix}{resource}");
-
     /// <summary>Undoes <see cref="FetchAsIfByAWorkerAsync"/>: the job goes back to the front of its queue and idle workers are woken.</summary>
     public async Task PutBackAsync(string id, string queue = "default")
     {
