@@ -71,9 +71,15 @@ public sealed class HandOverProbe : IElectStateFilter
         }
     }
 
-    private sealed class Client(HandOverProbe probe, IBackgroundJobClient inner) : IBackgroundJobClient
+    private sealed class Client(HandOverProbe probe, IBackgroundJobClient inner) : IBackgroundJobClientV2
     {
+        private IBackgroundJobClientV2 V2 => (IBackgroundJobClientV2)inner;
+
+        public JobStorage Storage => V2.Storage;
+
         public string Create(Job job, IState state) => inner.Create(job, state);
+
+        public string Create(Job job, IState state, IDictionary<string, object> parameters) => V2.Create(job, state, parameters);
 
         public bool ChangeState(string jobId, IState state, string expectedState)
         {
