@@ -63,7 +63,7 @@ public sealed partial class FlowWakeUps(
                     await Task.Delay(age < TimeSpan.Zero ? SuspensionResumer.LockReleaseGrace : SuspensionResumer.LockReleaseGrace - age, time, cancellationToken).ConfigureAwait(false);
                 }
 
-                return await threads.RunAsync(() => jobs.ChangeState(id, new EnqueuedState { Reason = "Admitted: a slot of every limit was handed to it" }, WaitingState.StateName), cancellationToken).ConfigureAwait(false);
+                return await threads.RunAsync(() => jobs.ChangeState(id, new AdmittedState { Reason = "Admitted: a slot of every limit was handed to it" }, WaitingState.StateName), cancellationToken).ConfigureAwait(false);
             }
 
             if (state is not null && Finished.Contains(state.Name))
