@@ -212,6 +212,32 @@ public sealed class FlowAdmissionScenario : IScenario
 
         context.Log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    rep {rep + 1} {mode}: admission delay p50 {p.P50:0.0} ms, p99 {p.P99:0.0} ms, max {p.Max:0.0} ms"));
         Split(context, probe, mode, ordered);
+        var roundTrip = await RoundTripAsync(starter).ConfigureAwait(false);
+        context.Add(Title, Metrics.Milliseconds($"{mode}: one database round trip (SELECT 1) p50, right after"), Sides.Ours, roundTrip);
+        context.Log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"      one round trip (SELECT 1) p50 {roundTrip:0.00} ms"));
+    }
+
+    /// <summary>The median time of a trivial statement on an open connection of the results database: what each of the hand-over's round trips costs at least, under this load.</summary>
+    private static async Task<double> RoundTripAsync(PlatformHost host)
+    {
+        var connection = await host.Dialect.OpenAsync(CancellationToken.None).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var times = new List<double>();
+            for (var i = 0; i < 31; i++)
+            {
+                var command = connection.CreateCommand();
+                await using (command.ConfigureAwait(false))
+                {
+                    command.CommandText = "SELECT 1";
+                    var started = Clock.Now;
+                    await command.ExecuteScalarAsync().ConfigureAwait(false);
+                    times.Add(Clock.Milliseconds(started, Clock.Now));
+                }
+            }
+
+            return Percentiles.Of(times).P50;
+        }
     }
 
     /// <summary>Each hand-over's delay split into its steps (<see cref="SplitSteps"/>): p50 and mean per step; the slowest hand-overs in the log.</summary>
