@@ -125,6 +125,18 @@ public sealed class PostgreSqlProviderOptions
     /// </summary>
     public bool RecordInJobTransaction { get; set; }
 
+    /// <summary>
+    /// The notification that tells other nodes' awaits of a finished execution is sent after its
+    /// write committed, by one loop per node that sends whatever finished meanwhile in one
+    /// transaction. PostgreSQL commits every transaction that sent a NOTIFY in single file, each
+    /// holding one global lock until its commit is on disk; a write carrying its own notification
+    /// queued on that lock behind every other one (Hangfire's enqueues send one each too). False:
+    /// each write sends its notification itself (<c>pg_notify</c> in the statement). Either way
+    /// only a committed finished status is announced. A node that crashes between the commit and
+    /// the notification leaves the other nodes' awaits to their poll of the results table.
+    /// </summary>
+    public bool BatchCompletionNotifications { get; set; } = true;
+
     /// <summary>Whether Hangfire takes its connections from the results table's pool, enlisting in ambient scopes.</summary>
     internal bool SharesResultsPool => CreateJobsInOneTransaction || RecordInJobTransaction;
 
