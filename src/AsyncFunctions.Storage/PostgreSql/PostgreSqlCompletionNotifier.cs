@@ -32,6 +32,7 @@ internal sealed class PostgreSqlCompletionNotifier : IDisposable
     private readonly Thread _thread;
     private long _batches;
     private long _sent;
+    private int _disposed;
 
     public PostgreSqlCompletionNotifier(NpgsqlDataSource dataSource)
     {
@@ -102,8 +103,14 @@ internal sealed class PostgreSqlCompletionNotifier : IDisposable
         }
     }
 
+    /// <summary>Stops the loop; idempotent (the container may dispose the dialect that owns it more than once).</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _ids.CompleteAdding();
         if (_thread.Join(TimeSpan.FromSeconds(2)))
         {

@@ -49,6 +49,15 @@ public sealed class PostgreSqlBatchedNotificationTests(PostgreSqlStoreFixture da
     }
 
     [Fact]
+    public async Task The_dialect_may_be_disposed_more_than_once()
+    {
+        var dialect = new PostgreSqlDialect(database.ConnectionString, notifyAfterCommit: true);
+        await dialect.DisposeAsync();
+        await dialect.DisposeAsync();
+        dialect.Dispose();
+    }
+
+    [Fact]
     public async Task Every_finished_execution_is_announced_once_and_concurrent_ones_share_transactions()
     {
         var ids = new List<string>();
