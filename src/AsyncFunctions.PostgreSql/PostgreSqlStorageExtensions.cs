@@ -44,7 +44,8 @@ public static class PostgreSqlStorageExtensions
             connectionString,
             enlist: sharedPool,
             groupCommit: options.GroupCommitWrites ?? (!sharedPool && JobsElsewhere(sp)),
-            maxPoolSize: options.MaxPoolSize));
+            maxPoolSize: options.MaxPoolSize,
+            notifyAfterCommit: options.BatchCompletionNotifications));
         return builder.UseStorage(new StorageProvider
         {
             Name = ProviderName,
