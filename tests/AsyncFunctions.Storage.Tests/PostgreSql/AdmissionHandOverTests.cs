@@ -174,6 +174,12 @@ public sealed class AdmissionHandOverTests : IAsyncLifetime
                 return inner.AdmitAsync(executionId, ticket, now, cancellationToken);
             }
 
+            public Task<AdmissionOutcome> AdmitNowAsync(string executionId, AdmissionTicket ticket, DateTimeOffset now, CancellationToken cancellationToken = default)
+            {
+                Interlocked.Increment(ref counter._admissions);
+                return inner.AdmitNowAsync(executionId, ticket, now, cancellationToken);
+            }
+
             public Task<IReadOnlyList<GrantedWaiter>> ReleaseAsync(string function, string executionId, bool suspending, DateTimeOffset now, CancellationToken cancellationToken = default) =>
                 inner.ReleaseAsync(function, executionId, suspending, now, cancellationToken);
 
