@@ -57,7 +57,7 @@ public static class PostgreSqlStorageExtensions
                 var connections = new SharedPoolConnectionFactory(sp.GetRequiredService<PostgreSqlDialect>());
                 return options.RecordInJobTransaction
                     ? new RecordingPostgreSqlStorage(connections, hangfire)
-                    : new PostgreSqlStorage(connections, hangfire);
+                    : new PromptLockPostgreSqlStorage(connections, hangfire);
             },
             CreateDialect = sp => sp.GetRequiredService<PostgreSqlDialect>(),
             CreatesJobsInTransactionScope = oneTransaction,
