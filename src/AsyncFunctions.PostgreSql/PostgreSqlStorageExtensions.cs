@@ -44,7 +44,8 @@ public static class PostgreSqlStorageExtensions
             connectionString,
             enlist: sharedPool,
             groupCommit: options.GroupCommitWrites ?? (!sharedPool && JobsElsewhere(sp)),
-            maxPoolSize: options.MaxPoolSize));
+            maxPoolSize: options.MaxPoolSize,
+            notifyAfterCommit: options.BatchCompletionNotifications));
         return builder.UseStorage(new StorageProvider
         {
             Name = ProviderName,
@@ -56,7 +57,7 @@ public static class PostgreSqlStorageExtensions
                 var connections = new SharedPoolConnectionFactory(sp.GetRequiredService<PostgreSqlDialect>());
                 return options.RecordInJobTransaction
                     ? new RecordingPostgreSqlStorage(connections, hangfire)
-                    : new PostgreSqlStorage(connections, hangfire);
+                    : new PromptLockPostgreSqlStorage(connections, hangfire);
             },
             CreateDialect = sp => sp.GetRequiredService<PostgreSqlDialect>(),
             CreatesJobsInTransactionScope = oneTransaction,

@@ -10,7 +10,7 @@ namespace AsyncFunctions.PostgreSql;
 /// two share one physical connection and one local transaction.
 /// </summary>
 internal sealed class RecordingPostgreSqlStorage(IConnectionFactory connections, PostgreSqlStorageOptions options)
-    : PostgreSqlStorage(connections, options)
+    : PromptLockPostgreSqlStorage(connections, options)
 {
     public override IStorageConnection GetConnection()
     {
@@ -25,8 +25,8 @@ internal sealed class RecordingPostgreSqlStorage(IConnectionFactory connections,
 
     private static readonly string TransactionalAck = JobStorageFeatures.Transaction.RemoveFromQueue(typeof(TransactionalAckFetchedJob));
 
-    /// <summary>Hangfire.PostgreSql's connection, whose write transactions record on commit.</summary>
-    private sealed class RecordingConnection(RecordingPostgreSqlStorage storage) : PostgreSqlConnection(storage)
+    /// <summary>Hangfire.PostgreSql's connection (job locks taken promptly), whose write transactions record on commit.</summary>
+    private sealed class RecordingConnection(RecordingPostgreSqlStorage storage) : PromptLockConnection(storage)
     {
         public override IWriteOnlyTransaction CreateWriteTransaction() => new RecordingWriteTransaction(storage);
 

@@ -23,6 +23,9 @@ public static class StorageCatalog
     /// <summary>"true" or "false" sets <c>Storage:PostgreSql:RecordInJobTransaction</c> for the platform's side; unset, the provider's default.</summary>
     public const string PostgresRecordInJobTransactionVariable = "ASYNCFUNCTIONS_BENCH_POSTGRES_RECORD_IN_JOB_TRANSACTION";
 
+    /// <summary>"true" or "false" sets <c>Storage:PostgreSql:BatchCompletionNotifications</c> for the platform's side; unset, the provider's default.</summary>
+    public const string PostgresBatchNotificationsVariable = "ASYNCFUNCTIONS_BENCH_POSTGRES_BATCH_NOTIFICATIONS";
+
     /// <summary>Why <paramref name="name"/> cannot be measured in this build or environment; null when it can.</summary>
     public static string? Unavailable(string name) => name switch
     {
@@ -47,7 +50,8 @@ public static class StorageCatalog
     private static async Task<BenchStorage> StartPostgresAsync() => new PostgresBenchStorage(
         await PostgresServer.StartAsync().ConfigureAwait(false),
         Flag(PostgresOneTransactionVariable),
-        Flag(PostgresRecordInJobTransactionVariable));
+        Flag(PostgresRecordInJobTransactionVariable),
+        Flag(PostgresBatchNotificationsVariable));
 
     private static bool? Flag(string variable) => Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value
         ? string.Equals(value, "true", StringComparison.OrdinalIgnoreCase)

@@ -28,6 +28,12 @@ public sealed class AdmissionFilter(IFlowAdmissionStore store, TimeProvider time
     public void OnStateElection(ElectStateContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (context.CandidateState is AdmittedState)
+        {
+            // Its slots were handed to it when they were freed: one transaction fewer per hand-over.
+            return;
+        }
+
         var starting = context.CandidateState is ProcessingState;
         if (context.CandidateState is not EnqueuedState && !starting)
         {

@@ -30,6 +30,12 @@ public sealed partial class FlowWakeUps(
     TimeProvider time,
     ILogger<FlowWakeUps> logger) : BackgroundService
 {
+    /// <summary>The longest pause between two looks at a job whose Waiting state is not committed yet.</summary>
+    private static readonly TimeSpan LongestLookPause = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>How long a job whose Waiting state never shows up is looked at before the sweep is left to it.</summary>
+    private static readonly TimeSpan UncommittedPatience = TimeSpan.FromSeconds(3);
+
     private static readonly HashSet<string> Finished = new([SucceededState.StateName, DeletedState.StateName, FailedState.StateName], StringComparer.OrdinalIgnoreCase);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -50,8 +56,9 @@ public sealed partial class FlowWakeUps(
     /// <summary>Moves one job from Waiting to Enqueued; false when it was not waiting (any more) or its state never showed up.</summary>
     public async Task<bool> TryWakeAsync(string id, CancellationToken cancellationToken)
     {
-        var pause = TimeSpan.FromMilliseconds(2);
-        for (var look = 0; look < 12; look++)
+        var pause = TimeSpan.FromMilliseconds(1);
+        var looking = time.GetTimestamp();
+        while (true)
         {
             var state = await threads.RunAsync(() => CurrentState(id), cancellationToken).ConfigureAwait(false);
             if (state?.Name == WaitingState.StateName)
@@ -63,7 +70,7 @@ public sealed partial class FlowWakeUps(
                     await Task.Delay(age < TimeSpan.Zero ? SuspensionResumer.LockReleaseGrace : SuspensionResumer.LockReleaseGrace - age, time, cancellationToken).ConfigureAwait(false);
                 }
 
-                return await threads.RunAsync(() => jobs.ChangeState(id, new EnqueuedState { Reason = "Admitted: a slot of every limit was handed to it" }, WaitingState.StateName), cancellationToken).ConfigureAwait(false);
+                return await threads.RunAsync(() => jobs.ChangeState(id, new AdmittedState { Reason = "Admitted: a slot of every limit was handed to it" }, WaitingState.StateName), cancellationToken).ConfigureAwait(false);
             }
 
             if (state is not null && Finished.Contains(state.Name))
@@ -71,12 +78,16 @@ public sealed partial class FlowWakeUps(
                 return false;
             }
 
-            // Its Waiting state (or its creation) is still being committed.
-            await Task.Delay(pause, time, cancellationToken).ConfigureAwait(false);
-            pause = pause < TimeSpan.FromMilliseconds(500) ? pause * 2 : pause;
-        }
+            // Its Waiting state (or its creation) is still being committed: looked at again soon,
+            // as the hand-over waits for it, for up to a few seconds.
+            if (time.GetElapsedTime(looking) > UncommittedPatience)
+            {
+                return false;
+            }
 
-        return false;
+            await Task.Delay(pause, time, cancellationToken).ConfigureAwait(false);
+            pause = pause * 2 < LongestLookPause ? pause * 2 : LongestLookPause;
+        }
     }
 
     private global::Hangfire.Storage.StateData? CurrentState(string id)

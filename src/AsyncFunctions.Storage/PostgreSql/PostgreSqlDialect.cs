@@ -1,14 +1,18 @@
 using System.Data.Common;
+using System.Transactions;
 using AsyncFunctions.Executions;
+using Dapper;
 using Npgsql;
 
 namespace AsyncFunctions.Storage.PostgreSql;
 
 /// <summary>
 /// PostgreSQL: timestamptz, <c>json</c> columns (kept as written, see db/postgresql), upserts with
-/// ON CONFLICT, LIMIT paging. A status write that finishes an execution also sends a NOTIFY on
-/// <see cref="NotificationChannel"/> from the same statement, so the notification is delivered
-/// exactly when the row commits and never for a write the monotonic rule rejected.
+/// ON CONFLICT, LIMIT paging. A status write that finishes an execution is followed by a NOTIFY on
+/// <see cref="NotificationChannel"/> once it committed, never for a write the monotonic rule
+/// rejected: sent after the commit, many at once, by <see cref="PostgreSqlCompletionNotifier"/>,
+/// or (with <c>notifyAfterCommit</c> false, and for group-committed writes, whose batch is already
+/// one commit) from the write statement itself.
 /// </summary>
 public sealed class PostgreSqlDialect : SqlDialect, IAsyncDisposable, IDisposable
 {
@@ -17,6 +21,7 @@ public sealed class PostgreSqlDialect : SqlDialect, IAsyncDisposable, IDisposabl
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgreSqlGroupCommitWriter? _writer;
+    private readonly PostgreSqlCompletionNotifier? _notifier;
 
     /// <param name="enlist">
     /// Connections enlist in an ambient TransactionScope (<c>Enlist=true</c>): how a job's creation
@@ -33,7 +38,13 @@ public sealed class PostgreSqlDialect : SqlDialect, IAsyncDisposable, IDisposabl
     /// The most connections the pool opens (<c>Maximum Pool Size</c>); a caller past it waits for a
     /// free one, up to the connection string's <c>Timeout</c>. Null keeps the connection string's.
     /// </param>
-    public PostgreSqlDialect(string connectionString, bool enlist = false, bool groupCommit = false, int? maxPoolSize = null)
+    /// <param name="notifyAfterCommit">
+    /// A finished status's notification is sent after its write committed, batched with others by
+    /// one loop (<see cref="PostgreSqlCompletionNotifier"/>), so the write itself commits without
+    /// PostgreSQL's NOTIFY lock. False: the write statement sends it (<c>pg_notify</c> in its
+    /// RETURNING clause). Group-committed writes always notify from their batch.
+    /// </param>
+    public PostgreSqlDialect(string connectionString, bool enlist = false, bool groupCommit = false, int? maxPoolSize = null, bool notifyAfterCommit = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         if (enlist && groupCommit)
@@ -56,7 +67,11 @@ public sealed class PostgreSqlDialect : SqlDialect, IAsyncDisposable, IDisposabl
 
         _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
         _writer = groupCommit ? new PostgreSqlGroupCommitWriter(_dataSource) : null;
+        _notifier = notifyAfterCommit && !groupCommit ? new PostgreSqlCompletionNotifier(_dataSource) : null;
     }
+
+    /// <summary>The loop sending notifications after commit, when this dialect has one (for tests and the benchmark).</summary>
+    internal PostgreSqlCompletionNotifier? Notifier => _notifier;
 
     /// <summary>
     /// The results store keeps no session state, so a pooled connection need not be reset with
@@ -92,9 +107,15 @@ public sealed class PostgreSqlDialect : SqlDialect, IAsyncDisposable, IDisposabl
     public override string NullableTimestamp(string parameter) => $"CAST({parameter} AS timestamptz)";
 
     // RETURNING runs once per row the statement wrote, so NOTIFY fires only for a write that the
-    // monotonic rule let through and that finished the execution; it is sent on commit.
-    public override string AfterApply =>
-        $"\nRETURNING CASE WHEN {UpsertStatement.StoredAlias}.phase = {ExecutionStatusRules.FinishedPhase} THEN pg_notify('{NotificationChannel}', {UpsertStatement.StoredAlias}.id) END";
+    // monotonic rule let through and that finished the execution; it is sent on commit. With the
+    // notifier the statement instead returns the id of a finished row ('' for another applied
+    // write, no row for a rejected one), and the notifier sends it once the write committed.
+    public override string AfterApply => _notifier is null
+        ? $"\nRETURNING CASE WHEN {UpsertStatement.StoredAlias}.phase = {ExecutionStatusRules.FinishedPhase} THEN pg_notify('{NotificationChannel}', {UpsertStatement.StoredAlias}.id) END"
+        : $"\nRETURNING CASE WHEN {UpsertStatement.StoredAlias}.phase = {ExecutionStatusRules.FinishedPhase} THEN {UpsertStatement.StoredAlias}.id ELSE '' END";
+
+    /// <summary>Notifies every node of the finished executions @Ids (a text array), one notification each, in one transaction.</summary>
+    public const string NotifyFinishedSql = $"SELECT pg_notify('{NotificationChannel}', id) FROM unnest(@Ids) AS id";
 
     /// <summary>Subscribes the listening connection to the notifications of finished executions.</summary>
     public const string ListenSql = $"LISTEN {NotificationChannel}";
@@ -152,18 +173,68 @@ public sealed class PostgreSqlDialect : SqlDialect, IAsyncDisposable, IDisposabl
     public long Commits => _writer?.Commits ?? 0;
 
     /// <summary>With group commit, through the writer; each caller completes once its batch is durable.</summary>
-    public override Task<bool> WriteRowAsync(string sql, object parameters, CancellationToken cancellationToken) =>
-        _writer is { } writer ? writer.WriteRowAsync(sql, parameters, cancellationToken) : base.WriteRowAsync(sql, parameters, cancellationToken);
+    public override Task<bool> WriteRowAsync(string sql, object parameters, CancellationToken cancellationToken)
+    {
+        if (_writer is { } writer)
+        {
+            return writer.WriteRowAsync(sql, parameters, cancellationToken);
+        }
+
+        return _notifier is { } notifier && string.Equals(sql, ApplySql, StringComparison.Ordinal)
+            ? ApplyThenNotifyAsync(notifier, sql, parameters, cancellationToken)
+            : base.WriteRowAsync(sql, parameters, cancellationToken);
+    }
+
+    /// <summary>
+    /// The status upsert; a finished row is handed to the notifier once it committed: at once for an
+    /// autocommitted write, when the ambient transaction commits for one enlisted in it (a job's
+    /// state change whose row commits with it), never when that transaction rolls back.
+    /// </summary>
+    private async Task<bool> ApplyThenNotifyAsync(PostgreSqlCompletionNotifier notifier, string sql, object parameters, CancellationToken cancellationToken)
+    {
+        // Taken before the first await: the scope is the caller thread's, and the connection enlists in it on opening.
+        var ambient = Transaction.Current;
+        var finished = await WriteAsync(
+            (connection, transaction) => connection.ExecuteScalarAsync<string?>(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)),
+            transactional: false,
+            cancellationToken).ConfigureAwait(false);
+        if (finished is null)
+        {
+            return false;
+        }
+
+        if (finished.Length > 0)
+        {
+            if (ambient is null)
+            {
+                notifier.Add(finished);
+            }
+            else
+            {
+                ambient.TransactionCompleted += (_, e) =>
+                {
+                    if (e.Transaction?.TransactionInformation.Status == TransactionStatus.Committed)
+                    {
+                        notifier.Add(finished);
+                    }
+                };
+            }
+        }
+
+        return true;
+    }
 
     public ValueTask DisposeAsync()
     {
         _writer?.Dispose();
+        _notifier?.Dispose();
         return _dataSource.DisposeAsync();
     }
 
     public void Dispose()
     {
         _writer?.Dispose();
+        _notifier?.Dispose();
         _dataSource.Dispose();
     }
 }

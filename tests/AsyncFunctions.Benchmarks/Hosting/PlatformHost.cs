@@ -60,6 +60,7 @@ public sealed class PlatformHost : IJobSide
     /// scenarios before durable await do (no stack function source in the catalog).
     /// </param>
     /// <param name="settings">More configuration keys, e.g. <c>AsyncFunctions:Execution:SuspendWaits</c>.</param>
+    /// <param name="configure">Changes to the host's services after <c>AddAsyncFunctions</c> (probes).</param>
     public static async Task<PlatformHost> StartAsync(
         BenchStorage storage,
         string database,
@@ -68,7 +69,8 @@ public sealed class PlatformHost : IJobSide
         Func<Task>? onDisposed = null,
         IReadOnlyList<string>? stacks = null,
         IReadOnlyDictionary<string, string?>? settings = null,
-        bool resultsInMemory = false)
+        bool resultsInMemory = false,
+        Action<IServiceCollection>? configure = null)
     {
         var configuration = new Dictionary<string, string?>
         {
@@ -110,6 +112,8 @@ public sealed class PlatformHost : IJobSide
             // No function folder: the documents are saved below, through the same path as PUT /api/functions.
             services.AddFunctionStacks(o => o.Folder = null);
         }
+
+        configure?.Invoke(services);
 
         var host = builder.Build();
         await host.StartAsync().ConfigureAwait(false);

@@ -38,9 +38,48 @@ public sealed class FlowAdmissionScenario : IScenario
         var settings = context.Settings;
         var burst = settings.Repetitions <= 3 ? 200 : 1000;
         var handOvers = settings.Repetitions <= 3 ? 40 : 150;
+        var probe = new HandOverProbe(OneAtATime);
+        // Hangfire's global filters reach every host of this process (the hosts' filter providers include them).
+        global::Hangfire.GlobalJobFilters.Filters.Add(probe, int.MinValue);
+        try
+        {
+            await RunRepetitionsAsync(context, probe, burst, handOvers).ConfigureAwait(false);
+        }
+        finally
+        {
+            global::Hangfire.GlobalJobFilters.Filters.Remove(probe);
+        }
+
+        context.Note(Name, string.Create(CultureInfo.InvariantCulture,
+            $"Admission cost: per repetition one host ({settings.WorkerCount} workers) runs a burst of {burst} no-op stack executions ({settings.Producers} producers, then drained) of the same stack without limits and with \"concurrency\": {{ \"limit\": {HighLimit} }} (never reached), in turns; the difference is what admission (one transaction on enqueue, one release on completion) adds. Work counts are the results table's, per execution, all its statements included."));
+        context.Note(Name, string.Create(CultureInfo.InvariantCulture,
+            $"Admission delay: {handOvers} starts at once of a stack with \"concurrency\": {{ \"limit\": 1 }} that sleeps {RunMs} ms; per hand-over, next startedAt - previous completedAt (the results row's timestamps, written on the node that ran each)."));
+        context.Note(Name, "Split of a hand-over (p50 and mean of each step, ms): " + string.Join("; ", SplitSteps.Select(s => $"'{s.Name}': {s.Meaning}")) + ". The steps add up to the delay; 'after start' steps follow startedAt and are not in it.");
+        context.Note(Name, context.Storage.SharedAcrossHosts
+            ? "Two nodes: two hosts with workers on one database, in one process; a hand-over crosses nodes whenever the other host's worker fetches the waiter."
+            : "Across nodes is not measured: this storage's job queue lives in one process.");
+    }
+
+    private static readonly (string Name, string Meaning, Func<HandOverProbe, ExecutionRecord, ExecutionRecord, DateTime?> From, Func<HandOverProbe, ExecutionRecord, ExecutionRecord, DateTime?> To, bool InDelay)[] SplitSteps =
+    [
+        ("holder lock+load", "the holder's completedAt to its Succeeded election (Hangfire's job lock taken, the job loaded)", (_, h, _) => h.CompletedAt?.UtcDateTime, (p, h, _) => p.At(h.Id, "elect Processing>Succeeded"), true),
+        ("holder row", "its election to its Succeeded row written", (p, h, _) => p.At(h.Id, "elect Processing>Succeeded"), (p, h, _) => p.At(h.Id, "row Succeeded"), true),
+        ("release", "the row to the slot released and handed to the waiter (observers up to FlowSlots)", (p, h, _) => p.At(h.Id, "row Succeeded"), (p, h, _) => p.At(h.Id, "released Succeeded"), true),
+        ("wake call", "the release to the waiter's ChangeState(Enqueued, expected Waiting) call (the wake-up loop, its state read)", (p, h, _) => p.At(h.Id, "released Succeeded"), (p, _, w) => p.At(w.Id, "call Waiting>Enqueued"), true),
+        ("waiter lock+load", "the call to the waiter's Enqueued election (its job lock, the job loaded)", (p, _, w) => p.At(w.Id, "call Waiting>Enqueued"), (p, _, w) => p.At(w.Id, "elect Waiting>Enqueued"), true),
+        ("waiter admit+row", "the election to its Enqueued row written (admission finds the slot held, the row)", (p, _, w) => p.At(w.Id, "elect Waiting>Enqueued"), (p, _, w) => p.At(w.Id, "row Enqueued"), true),
+        ("enqueue commit", "the Enqueued row to the ChangeState call's return (Hangfire's commit with the queue insert and NOTIFY, the lock's release)", (p, _, w) => p.At(w.Id, "row Enqueued"), (p, _, w) => p.At(w.Id, "return Waiting>Enqueued"), false),
+        ("commit+fetch", "the Enqueued row to startedAt (Hangfire's commit, a worker woken and its fetch)", (p, _, w) => p.At(w.Id, "row Enqueued"), (_, _, w) => w.StartedAt?.UtcDateTime, true),
+        ("after start: lock+load", "startedAt to the Processing election", (_, _, w) => w.StartedAt?.UtcDateTime, (p, _, w) => p.At(w.Id, "elect Enqueued>Processing"), false),
+        ("after start: row", "the Processing election to its row", (p, _, w) => p.At(w.Id, "elect Enqueued>Processing"), (p, _, w) => p.At(w.Id, "row Processing"), false),
+    ];
+
+    private async Task RunRepetitionsAsync(ScenarioContext context, HandOverProbe probe, int burst, int handOvers)
+    {
+        var settings = context.Settings;
         for (var rep = 0; rep < settings.Repetitions; rep++)
         {
-            var platform = await context.OpenPlatformAsync(stacks: Stacks).ConfigureAwait(false);
+            var platform = await context.OpenPlatformAsync(stacks: Stacks, configure: probe.AddTo).ConfigureAwait(false);
             await using (platform.ConfigureAwait(false))
             {
                 // Unmeasured: the first runs compile the documents and jit the code.
@@ -67,7 +106,7 @@ public sealed class FlowAdmissionScenario : IScenario
                     context.Log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    rep {rep + 1} {side}: {ms / burst:0.000} ms per execution"));
                 }
 
-                await HandOverAsync(context, "in-process", platform, handOvers, rep).ConfigureAwait(false);
+                await HandOverAsync(context, probe, "in-process", platform, handOvers, rep).ConfigureAwait(false);
             }
 
             if (context.Storage.SharedAcrossHosts)
@@ -75,13 +114,13 @@ public sealed class FlowAdmissionScenario : IScenario
                 var database = await context.Storage.NewDatabaseAsync().ConfigureAwait(false);
                 try
                 {
-                    var first = await PlatformHost.StartAsync(context.Storage, database, settings.WorkerCount, stacks: Stacks).ConfigureAwait(false);
+                    var first = await PlatformHost.StartAsync(context.Storage, database, settings.WorkerCount, stacks: Stacks, configure: probe.AddTo).ConfigureAwait(false);
                     await using (first.ConfigureAwait(false))
                     {
-                        var second = await PlatformHost.StartAsync(context.Storage, database, settings.WorkerCount, stacks: Stacks).ConfigureAwait(false);
+                        var second = await PlatformHost.StartAsync(context.Storage, database, settings.WorkerCount, stacks: Stacks, configure: probe.AddTo).ConfigureAwait(false);
                         await using (second.ConfigureAwait(false))
                         {
-                            await HandOverAsync(context, "two nodes", first, handOvers, rep).ConfigureAwait(false);
+                            await HandOverAsync(context, probe, "two nodes", first, handOvers, rep).ConfigureAwait(false);
                         }
                     }
                 }
@@ -92,13 +131,6 @@ public sealed class FlowAdmissionScenario : IScenario
             }
         }
 
-        context.Note(Name, string.Create(CultureInfo.InvariantCulture,
-            $"Admission cost: per repetition one host ({settings.WorkerCount} workers) runs a burst of {burst} no-op stack executions ({settings.Producers} producers, then drained) of the same stack without limits and with \"concurrency\": {{ \"limit\": {HighLimit} }} (never reached), in turns; the difference is what admission (one transaction on enqueue, one release on completion) adds. Work counts are the results table's, per execution, all its statements included."));
-        context.Note(Name, string.Create(CultureInfo.InvariantCulture,
-            $"Admission delay: {handOvers} starts at once of a stack with \"concurrency\": {{ \"limit\": 1 }} that sleeps {RunMs} ms; per hand-over, next startedAt - previous completedAt (the results row's timestamps, written on the node that ran each)."));
-        context.Note(Name, context.Storage.SharedAcrossHosts
-            ? "Two nodes: two hosts with workers on one database; a hand-over crosses nodes whenever the other host's worker fetches the waiter."
-            : "Across nodes is not measured: this storage's job queue lives in one process.");
     }
 
     /// <summary>Starts <paramref name="count"/> executions from <paramref name="producers"/> tasks and waits for them all; returns the milliseconds from the first start to the last completion.</summary>
@@ -124,8 +156,9 @@ public sealed class FlowAdmissionScenario : IScenario
         return Clock.Milliseconds(started, done);
     }
 
-    private static async Task HandOverAsync(ScenarioContext context, string mode, PlatformHost starter, int count, int rep)
+    private static async Task HandOverAsync(ScenarioContext context, HandOverProbe probe, string mode, PlatformHost starter, int count, int rep)
     {
+        probe.Clear();
         var ids = new List<string>(count);
         for (var i = 0; i < count; i++)
         {
@@ -178,5 +211,85 @@ public sealed class FlowAdmissionScenario : IScenario
         }
 
         context.Log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    rep {rep + 1} {mode}: admission delay p50 {p.P50:0.0} ms, p99 {p.P99:0.0} ms, max {p.Max:0.0} ms"));
+        Split(context, probe, mode, ordered);
+        var roundTrip = await RoundTripAsync(starter, "SELECT 1").ConfigureAwait(false);
+        context.Add(Title, Metrics.Milliseconds($"{mode}: one database round trip (SELECT 1) p50, right after"), Sides.Ours, roundTrip);
+        context.Log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"      one round trip (SELECT 1) p50 {roundTrip:0.00} ms"));
+        if (context.Storage.Name == "postgres")
+        {
+            // A transaction with an id commits with a WAL flush, as each write of the hand-over does.
+            var commit = await RoundTripAsync(starter, "SELECT txid_current()").ConfigureAwait(false);
+            context.Add(Title, Metrics.Milliseconds($"{mode}: one flushed commit (SELECT txid_current()) p50, right after"), Sides.Ours, commit);
+            context.Log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"      one flushed commit p50 {commit:0.00} ms"));
+        }
+    }
+
+    /// <summary>The median time of one trivial statement on an open connection of the results database, 31 times: what each of the hand-over's round trips (or commits) costs at least, under this load.</summary>
+    private static async Task<double> RoundTripAsync(PlatformHost host, string sql)
+    {
+        var connection = await host.Dialect.OpenAsync(CancellationToken.None).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var times = new List<double>();
+            for (var i = 0; i < 31; i++)
+            {
+                var command = connection.CreateCommand();
+                await using (command.ConfigureAwait(false))
+                {
+                    command.CommandText = sql;
+                    var started = Clock.Now;
+                    await command.ExecuteScalarAsync().ConfigureAwait(false);
+                    times.Add(Clock.Milliseconds(started, Clock.Now));
+                }
+            }
+
+            return Percentiles.Of(times).P50;
+        }
+    }
+
+    /// <summary>Each hand-over's delay split into its steps (<see cref="SplitSteps"/>): p50 and mean per step; the slowest hand-overs in the log.</summary>
+    private static void Split(ScenarioContext context, HandOverProbe probe, string mode, List<ExecutionRecord> ordered)
+    {
+        var rows = new List<double[]>();
+        for (var i = 1; i < ordered.Count; i++)
+        {
+            var (holder, waiter) = (ordered[i - 1], ordered[i]);
+            var row = new double[SplitSteps.Length + 1];
+            var complete = true;
+            for (var s = 0; s < SplitSteps.Length && complete; s++)
+            {
+                var (from, to) = (SplitSteps[s].From(probe, holder, waiter), SplitSteps[s].To(probe, holder, waiter));
+                complete = from is not null && to is not null;
+                row[s] = complete ? (to!.Value - from!.Value).TotalMilliseconds : 0;
+            }
+
+            if (complete)
+            {
+                row[^1] = (waiter.StartedAt!.Value - holder.CompletedAt!.Value).TotalMilliseconds;
+                rows.Add(row);
+            }
+        }
+
+        if (rows.Count == 0)
+        {
+            context.Note(Title, $"{mode}: no hand-over was seen whole by the probe (no split).");
+            return;
+        }
+
+        var line = new System.Text.StringBuilder(string.Create(CultureInfo.InvariantCulture, $"      split ({rows.Count} hand-overs) p50/mean ms:"));
+        for (var s = 0; s < SplitSteps.Length; s++)
+        {
+            var values = rows.Select(r => r[s]).ToList();
+            var p50 = Percentiles.Of(values).P50;
+            context.Add(Title, Metrics.Milliseconds($"{mode}: split p50, {SplitSteps[s].Name}"), Sides.Ours, p50);
+            context.Add(Title, Metrics.Milliseconds($"{mode}: split mean, {SplitSteps[s].Name}"), Sides.Ours, values.Average());
+            line.Append(CultureInfo.InvariantCulture, $" {SplitSteps[s].Name} {p50:0.0}/{values.Average():0.0};");
+        }
+
+        context.Log.WriteLine(line.ToString());
+        foreach (var slow in rows.OrderByDescending(r => r[^1]).Take(3))
+        {
+            context.Log.WriteLine("      slow hand-over " + string.Join(" ", slow.Select(v => v.ToString("0.0", CultureInfo.InvariantCulture))));
+        }
     }
 }

@@ -45,7 +45,8 @@ public sealed class ScenarioContext(BenchStorage storage, BenchSettings settings
     /// <param name="stacks">Function-stack documents to save once it runs; null for C# functions only.</param>
     /// <param name="settings">More configuration keys.</param>
     /// <param name="resultsInMemory">Keep the results in the storage contract's in-memory store instead of the storage's table.</param>
-    public async Task<PlatformHost> OpenPlatformAsync(int? workerCount = null, IReadOnlyList<string>? stacks = null, IReadOnlyDictionary<string, string?>? settings = null, bool resultsInMemory = false)
+    /// <param name="configure">Changes to the host's services after <c>AddAsyncFunctions</c> (probes).</param>
+    public async Task<PlatformHost> OpenPlatformAsync(int? workerCount = null, IReadOnlyList<string>? stacks = null, IReadOnlyDictionary<string, string?>? settings = null, bool resultsInMemory = false, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configure = null)
     {
         var database = await Storage.NewDatabaseAsync().ConfigureAwait(false);
         return await PlatformHost.StartAsync(
@@ -56,7 +57,8 @@ public sealed class ScenarioContext(BenchStorage storage, BenchSettings settings
             () => Storage.ReleaseDatabaseAsync(database),
             stacks,
             settings,
-            resultsInMemory).ConfigureAwait(false);
+            resultsInMemory,
+            configure).ConfigureAwait(false);
     }
 
     public void Add(string scenario, Metric metric, string side, double value) => Results.Add(Storage.Name, scenario, metric, side, value);

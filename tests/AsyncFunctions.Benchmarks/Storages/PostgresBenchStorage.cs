@@ -12,7 +12,7 @@ namespace AsyncFunctions.Benchmarks.Storages;
 /// PostgreSQL for jobs (Hangfire.PostgreSql) and results; a new database per host (or per pair of
 /// hosts that share it). Raw Hangfire gets Hangfire.PostgreSql with the options the provider sets.
 /// </summary>
-public sealed class PostgresBenchStorage(PostgresServer server, bool? createJobsInOneTransaction, bool? recordInJobTransaction) : BenchStorage
+public sealed class PostgresBenchStorage(PostgresServer server, bool? createJobsInOneTransaction, bool? recordInJobTransaction, bool? batchNotifications = null) : BenchStorage
 {
     private static readonly PostgreSqlProviderOptions Provider = new();
 
@@ -20,12 +20,14 @@ public sealed class PostgresBenchStorage(PostgresServer server, bool? createJobs
 
     private readonly bool _recordInJobTransaction = recordInJobTransaction ?? Provider.RecordInJobTransaction;
 
+    private readonly bool _batchNotifications = batchNotifications ?? Provider.BatchCompletionNotifications;
+
     public override string Name => "postgres";
 
     public override string Settings =>
         $"{server.Description}; the provider's defaults: Hangfire.PostgreSql with QueuePollInterval {Provider.QueuePollInterval.TotalMilliseconds:0} ms, " +
         $"EnableLongPolling {Provider.EnableLongPolling}, sliding invisibility {Provider.UseSlidingInvisibilityTimeout}, " +
-        $"completion listener (LISTEN/NOTIFY) {Provider.ListenForCompletions}, one-transaction starts {_oneTransaction}, status writes in Hangfire's transaction {_recordInJobTransaction}, MaxPoolSize {MaxPoolSize}; raw Hangfire.PostgreSql with the same storage options; a new database per host";
+        $"completion listener (LISTEN/NOTIFY) {Provider.ListenForCompletions}, one-transaction starts {_oneTransaction}, status writes in Hangfire's transaction {_recordInJobTransaction}, completion notifications batched after commit {_batchNotifications}, MaxPoolSize {MaxPoolSize}; raw Hangfire.PostgreSql with the same storage options; a new database per host";
 
     public override bool SharedAcrossHosts => true;
 
@@ -48,6 +50,7 @@ public sealed class PostgresBenchStorage(PostgresServer server, bool? createJobs
     {
         o.CreateJobsInOneTransaction = _oneTransaction;
         o.RecordInJobTransaction = _recordInJobTransaction;
+        o.BatchCompletionNotifications = _batchNotifications;
         o.MaxPoolSize = MaxPoolSize;
     });
 
