@@ -39,7 +39,10 @@ public static class RedisJobStorageExtensions
                 var hangfire = options.ToHangfireOptions(configuration.DefaultDatabase ?? 0, functionTimeout);
                 return new RedisStorage(sp.GetRequiredService<RedisJobsConnection>().Multiplexer, hangfire);
             },
-            sp => new RedisStaleQueueClaims(() => sp.GetRequiredService<RedisJobsConnection>().Multiplexer.GetDatabase(db), options.Prefix));
+            sp => new RedisStaleQueueClaims(
+                () => sp.GetRequiredService<RedisJobsConnection>().Multiplexer.GetDatabase(db),
+                () => sp.GetRequiredService<global::Hangfire.JobStorage>(),
+                options.Prefix));
     }
 
     private static ConfigurationOptions ParseConnectionString(string connectionString)

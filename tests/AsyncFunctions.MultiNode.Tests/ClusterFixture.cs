@@ -156,6 +156,16 @@ public class ClusterFixture : IAsyncLifetime
         return (long)(await command.ExecuteScalarAsync())! > 0;
     }
 
+    /// <summary>When the takeover of the node was claimed (UTC), or null while it is not.</summary>
+    public async Task<DateTime?> TakenOverAtAsync(ServerNode node)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT MAX(taken_over_at) FROM af_nodes WHERE node_id LIKE @pattern", connection);
+        command.Parameters.AddWithValue("pattern", $"%:{node.ProcessId}:%");
+        return await command.ExecuteScalarAsync() is DateTime at ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : null;
+    }
+
     /// <summary>Lets go of what <see cref="PrepareJobStorageAsync"/> opened.</summary>
     protected virtual ValueTask DisposeJobStorageAsync() => ValueTask.CompletedTask;
 

@@ -50,7 +50,8 @@ public abstract class CrashRecoveryTests<TCluster>(TCluster cluster, ITestOutput
         }
 
         var nodes = (await Task.WhenAll(Enumerable.Range(1, 3).Select(i => StartNodeAsync($"node-{i}")))).ToList();
-        var kills = new List<(DateTime At, IReadOnlyList<string> Running)>();
+        var started = new List<ServerNode>(nodes);
+        var kills = new List<(DateTime At, ServerNode Node, IReadOnlyList<string> Running)>();
         var clock = Stopwatch.StartNew();
         try
         {
@@ -72,11 +73,12 @@ public abstract class CrashRecoveryTests<TCluster>(TCluster cluster, ITestOutput
                 var running = await cluster.ProcessingOnAsync(victim.Server);
                 var at = DateTime.UtcNow;
                 victim.Node.Kill();
-                kills.Add((at, running));
+                kills.Add((at, victim.Node, running));
                 nodes.Remove(victim.Node);
                 await victim.Node.DisposeAsync();
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds:F1} s: killed {victim.Node.Name} running {running.Count} executions."));
                 nodes.Add(await StartNodeAsync($"node-{4 + round}"));
+                started.Add(nodes[^1]);
             }
 
             var all = parents.Concat(plain).ToArray();
@@ -89,6 +91,89 @@ public abstract class CrashRecoveryTests<TCluster>(TCluster cluster, ITestOutput
 
             Assert.True(outcome["completed"]!.GetValue<bool>(), await DescribeUnfinishedAsync(outcome));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Parents} parents x {Children} children and {Plain} plain executions finished {clock.Elapsed.TotalSeconds:F1} s after the start."));
+
+            // Recovery delay: from the kill to the moment each execution the killed node was running
+            // is on its way again: its next start after the takeover's requeue, or, for a parent the
+            // node had suspended (it died between the record's suspension and Hangfire's commit of
+            // it), the takeover's Suspended state; its resume waits for its children, whose own
+            // recovery counts, and is timed apart below. A job that was no longer Processing when
+            // its node died (it finished between the look and the kill) needed no recovery.
+            var delays = new List<double>();
+            var api = new[] { cluster.Api };
+            foreach (var (at, victim, running) in kills)
+            {
+                var declared = await cluster.TakenOverAtAsync(victim);
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Kill of {victim.Name} at {at:HH:mm:ss.fff}: declared dead and claimed +{((declared ?? at) - at).TotalSeconds:F1} s{(declared is null ? " (never)" : "")}; it was running {running.Count}."));
+
+                foreach (var id in running)
+                {
+                    var history = await cluster.TimedHistoryAsync(id);
+                    var before = history.LastOrDefault(h => h.At <= at);
+                    var after = history.Where(h => h.At > at).ToList();
+                    var steps = string.Join(" -> ", after.Select(h => string.Create(CultureInfo.InvariantCulture, $"{h.Name}{(IsTakeover(h.Reason) ? " (takeover)" : "")} +{(h.At - at).TotalSeconds:F1}s")));
+                    if (before.Name != "Processing")
+                    {
+                        output.WriteLine($"  {id}: {before.Name} at the kill, not running; then {steps}");
+                        continue;
+                    }
+
+                    // A state its node committed as it was being killed (Kill returns after the look).
+                    if (after.Count > 0 && after[0].Name != "Processing" && !IsTakeover(after[0].Reason) && after[0].At - at < TimeSpan.FromSeconds(1))
+                    {
+                        output.WriteLine($"  {id}: ended as its node was killed; {steps}");
+                        continue;
+                    }
+
+                    var takeover = after.FindIndex(h => IsTakeover(h.Reason));
+                    Assert.True(takeover >= 0, $"{id} was Processing on {victim.Name} at its kill but was not taken over: {steps}");
+                    double delay;
+                    if (after[takeover].Name == "Enqueued")
+                    {
+                        var next = after.Skip(takeover).FirstOrDefault(h => h.Name == "Processing");
+                        Assert.True(next != default, $"{id} never started again after the kill at {at:O}: {steps}");
+                        delay = (next.At - at).TotalSeconds;
+                    }
+                    else
+                    {
+                        delay = (after[takeover].At - at).TotalSeconds;
+                    }
+
+                    delays.Add(delay);
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {id}: recovered +{delay:F1}s; {steps}"));
+                }
+            }
+
+            // The takeovers' own account: how long listing the dead node's jobs and each requeue took.
+            foreach (var line in started.Concat(api).SelectMany(n => n.Output.Split('\n')).Where(l => l.Contains("Taking node", StringComparison.Ordinal) || l.Contains("was requeued", StringComparison.Ordinal) || l.Contains("locks that node", StringComparison.Ordinal)))
+            {
+                output.WriteLine("  takeover log: " + line.Trim());
+            }
+
+            // A parent's resume: from its last child's end to its next start.
+            var resumes = new List<double>();
+            foreach (var parent in parents)
+            {
+                var kids = (await cluster.Api.GetJsonAsync($"/api/executions?parentId={parent}&limit=100"))["items"]!.AsArray();
+                if (kids.Count == 0 || kids.Any(k => k!["completedAt"] is null))
+                {
+                    continue;
+                }
+
+                var done = kids.Select(k => DateTime.Parse(k!["completedAt"]!.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal)).Max();
+                var resumed = (await cluster.TimedHistoryAsync(parent)).FirstOrDefault(h => h.Name == "Processing" && h.At >= done);
+                if (resumed != default)
+                {
+                    resumes.Add((resumed.At - done).TotalSeconds);
+                }
+            }
+
+            resumes.Sort();
+            if (resumes.Count > 0)
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Parents' resume (last child's end -> next start), {resumes.Count} parents: p50 {Percentile(resumes, 0.50):F1} s, max {resumes[^1]:F1} s."));
+            }
 
             var children = new List<string>();
             foreach (var parent in parents)
@@ -123,35 +208,12 @@ public abstract class CrashRecoveryTests<TCluster>(TCluster cluster, ITestOutput
                 Assert.True(runs <= record["attempts"]!.GetValue<int>() + record["resumes"]!.GetValue<int>(), $"{runs} runs: {record.ToJsonString()}");
             }
 
-            // Recovery delay: from the kill to the next start of each execution the killed node was
-            // running. A run that ended just as its node died (its next state, not a start, was
-            // recorded within a second of the kill) needed no recovery.
-            var delays = new List<double>();
-            foreach (var (at, running) in kills)
-            {
-                foreach (var id in running)
-                {
-                    var history = await cluster.TimedHistoryAsync(id);
-                    var after = history.Where(h => h.At > at).ToList();
-                    Assert.True(after.Count > 0, $"{id} has no state after the kill at {at:O}.");
-                    if (after[0].Name != "Processing" && after[0].At - at < TimeSpan.FromSeconds(1) && !IsTakeover(after[0].Reason))
-                    {
-                        continue;
-                    }
-
-                    var next = after.FirstOrDefault(h => h.Name == "Processing");
-                    Assert.True(next != default, $"{id} never started again after the kill at {at:O}.");
-                    delays.Add((next.At - at).TotalSeconds);
-                    output.WriteLine($"  {id}: " + string.Join(" -> ", after.Select(h => string.Create(CultureInfo.InvariantCulture, $"{h.Name} +{(h.At - at).TotalSeconds:F1}s"))));
-                }
-            }
-
             Assert.NotEmpty(delays);
             delays.Sort();
             var p99 = Percentile(delays, 0.99);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Recovery delay (kill -> next start), {delays.Count} executions: min {delays[0]:F1} s, p50 {Percentile(delays, 0.50):F1} s, p99 {p99:F1} s, max {delays[^1]:F1} s; load average {Machine.LoadAverage()}."));
-            Assert.True(p99 < 30, $"Recovery delay p99 {p99:F1} s: {string.Join(", ", delays.Select(d => d.ToString("F1", CultureInfo.InvariantCulture)))}");
+            Assert.True(p99 < 15, $"Recovery delay p99 {p99:F1} s: {string.Join(", ", delays.Select(d => d.ToString("F1", CultureInfo.InvariantCulture)))}");
         }
         finally
         {
@@ -178,7 +240,18 @@ public abstract class CrashRecoveryTests<TCluster>(TCluster cluster, ITestOutput
 
     private static bool IsTakeover(string? reason) => reason?.StartsWith("Taken over from node", StringComparison.Ordinal) == true;
 
-    private Task<ServerNode> StartNodeAsync(string name) => cluster.StartNodeAsync(name, workerCount: 4, NodeSettings);
+    /// <summary>
+    /// The test times recovery, not the sandbox: on this 2-core machine at a load average over 100
+    /// a sandbox process took more than its 30 s to start and a lambda more than its 5 s, which
+    /// failed executions for reasons that have nothing to do with a takeover.
+    /// </summary>
+    private static readonly (string Key, string Value)[] LoadTolerance =
+    [
+        ("AsyncFunctions__Stacks__Sandbox__StartTimeout", "00:02:00"),
+        ("AsyncFunctions__Stacks__Limits__JsTimeout", "00:00:30"),
+    ];
+
+    private Task<ServerNode> StartNodeAsync(string name) => cluster.StartNodeAsync(name, workerCount: 4, [.. LoadTolerance, .. NodeSettings]);
 
     private async Task<string> StartAsync(string function, JsonObject input)
     {

@@ -17,6 +17,10 @@ namespace AsyncFunctions.MultiNode.Tests;
 public abstract class NodeRecoveryTests<TCluster>(TCluster cluster, ITestOutputHelper output) : IClassFixture<TCluster>
     where TCluster : ClusterFixture
 {
+    protected TCluster Cluster => cluster;
+
+    protected ITestOutputHelper Output => output;
+
     [Fact]
     public async Task Executions_of_a_killed_node_finish_on_another_node_within_the_node_timeout_plus_their_run_time()
     {
@@ -250,4 +254,76 @@ public sealed class PostgreSqlNodeRecoveryTests(RecoveryClusterFixture cluster, 
 /// <summary>Node recovery with jobs in Redis and results in PostgreSQL.</summary>
 [Collection(nameof(RecoveryCollection))]
 public sealed class RedisNodeRecoveryTests(RedisRecoveryClusterFixture cluster, ITestOutputHelper output)
-    : NodeRecoveryTests<RedisRecoveryClusterFixture>(cluster, output);
+    : NodeRecoveryTests<RedisRecoveryClusterFixture>(cluster, output)
+{
+    /// <summary>
+    /// A job a node fetched from the queue but had not moved to Processing when it died (in Redis:
+    /// its id in the fetched list and its <c>Fetched</c> time, nothing else) is put back at the
+    /// takeover, not after the five-minute invisibility timeout; a fetch made well after the dead
+    /// node's last heartbeat, as a living node's, is left alone. The window between a fetch and
+    /// Processing cannot be hit with a real kill at will, so the test makes the fetch itself, with
+    /// the storage's own two writes, right after killing the node.
+    /// </summary>
+    [Fact]
+    public async Task A_job_the_killed_node_fetched_but_never_started_is_requeued_at_the_takeover()
+    {
+        // Nodes the class's other tests killed are taken over first: a fetch made within half a
+        // node timeout of their last heartbeat would count as theirs.
+        await Task.Delay(Cluster.NodeTimeout + TimeSpan.FromSeconds(5));
+
+        // Both jobs wait in the default queue, which the node to be killed does not serve.
+        var unstarted = await StartEchoAsync("unstarted");
+        var recent = await StartEchoAsync("recent");
+        var dead = await Cluster.StartNodeAsync("fetcher", workerCount: 2, ("AsyncFunctions__Server__Queues__0", "elsewhere"));
+        await Cluster.ServerIdAsync(dead);
+        var killedAt = DateTime.UtcNow;
+        dead.Kill();
+        await dead.DisposeAsync();
+        Assert.Equal(unstarted, await Cluster.FetchAsIfByAWorkerAsync());
+        // It died changing the job to Processing, holding the job's lock. Hangfire.Redis keeps a
+        // lock 30 s past its last renewal; a minute here tells its release from its expiry on a
+        // loaded machine.
+        await Cluster.LockAsIfHeldByAsync(dead, $"job:{unstarted}:state-lock", TimeSpan.FromMinutes(1));
+
+        // A fetch after the dead node's last heartbeat plus half the node timeout is not its own.
+        var later = killedAt + Cluster.NodeTimeout / 2 + TimeSpan.FromSeconds(1) - DateTime.UtcNow;
+        await Task.Delay(later > TimeSpan.Zero ? later : TimeSpan.Zero);
+        Assert.Equal(recent, await Cluster.FetchAsIfByAWorkerAsync());
+
+        await using var survivor = await Cluster.StartNodeAsync("runner", workerCount: 2);
+        var outcome = await Cluster.Api.AwaitAsync([unstarted], TimeSpan.FromSeconds(90));
+        Assert.True(outcome["completed"]!.GetValue<bool>(), $"{outcome.ToJsonString()}\n{Cluster.Api.Output}");
+        var history = await Cluster.TimedHistoryAsync(unstarted);
+        var started = history.First(h => h.Name == "Processing").At;
+        Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"The unstarted job started {(started - killedAt).TotalSeconds:F1} s after the kill (node timeout {Cluster.NodeTimeout.TotalSeconds} s); load average {Machine.LoadAverage()}."));
+        Assert.True(started - killedAt < TimeSpan.FromSeconds(50), $"Started {(started - killedAt).TotalSeconds:F1} s after the kill: the dead node's lock was not released.");
+        Assert.True(await Cluster.WasTakenOverAsync(dead));
+        Assert.Equal(1, history.Count(h => h.Name == "Processing"));
+        // The record is Succeeded just before Hangfire's commit, and the worker's fetched entry goes after it.
+        for (var look = 0; look < 100 && await Cluster.FetchedEntriesAsync(unstarted) > 0; look++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(0, await Cluster.FetchedEntriesAsync(unstarted));
+        var logged = Cluster.Api.Output + survivor.Output;
+        Assert.True(logged.Contains($"Execution {unstarted} was requeued: node", StringComparison.Ordinal) && logged.Contains("had fetched it", StringComparison.Ordinal), logged);
+
+        Assert.Equal(1, await Cluster.FetchedEntriesAsync(recent));
+        Assert.Equal("Enqueued", (await Cluster.Api.GetJsonAsync($"/api/executions/{recent}"))["status"]!.GetValue<string>());
+        await Cluster.PutBackAsync(recent);
+        var rest = await Cluster.Api.AwaitAsync([recent], TimeSpan.FromSeconds(90));
+        Assert.True(rest["completed"]!.GetValue<bool>(), rest.ToJsonString());
+    }
+
+    private async Task<string> StartEchoAsync(string value)
+    {
+        using var response = await Cluster.Api.Http.PostAsJsonAsync(
+            "/api/functions/examples.echo/executions",
+            new JsonObject { ["input"] = new JsonObject { ["value"] = value, ["delayMs"] = 100 } });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {body}");
+        return JsonNode.Parse(body)!["id"]!.GetValue<string>();
+    }
+}

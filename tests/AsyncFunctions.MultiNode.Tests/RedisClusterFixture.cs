@@ -69,6 +69,44 @@ public class RedisClusterFixture : ClusterFixture
     /// <summary>Whether Redis holds the Hangfire job of <paramref name="id"/>, so the cluster truly runs on Redis.</summary>
     public Task<bool> JobInRedisAsync(string id) => Redis.KeyExistsAsync($"{Jobs.Prefix}job:{id}");
 
+    /// <summary>
+    /// Does what a worker of Hangfire.Redis.StackExchange does when it fetches a job: moves the
+    /// oldest id of the queue to its fetched list and stamps the job's <c>Fetched</c> time (Unix
+    /// milliseconds, Hangfire's format), the state a node killed before it moved the job to
+    /// Processing leaves behind. Returns the id it fetched, or null with an empty queue.
+    /// </summary>
+    public async Task<string?> FetchAsIfByAWorkerAsync(string queue = "default")
+    {
+        var id = await Redis.ListRightPopLeftPushAsync($"{Jobs.Prefix}queue:{queue}", $"{Jobs.Prefix}queue:{queue}:dequeued");
+        if (id.IsNull)
+        {
+            return null;
+        }
+
+        await Redis.HashSetAsync($"{Jobs.Prefix}job:{id}", "Fetched", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
+        return id!;
+    }
+
+    /// <summary>
+    /// Takes the lock <paramref name="resource"/> as Hangfire.Redis would for <paramref name="node"/>
+    /// (with the value the node recorded as its own), as if the node died holding it.
+    /// </summary>
+    public async Task LockAsIfHeldByAsync(ServerNode node, string resource, TimeSpan ttl)
+    {
+        var holders = await Redis.HashGetAllAsync($"{Jobs.Prefix}af:lock-holders");
+        var holder = holders.Single(h => h.Name.ToString().Contains($":{node.ProcessId}:", StringComparison.Ordinal)).Value;
+        Assert.True(await Redis.StringSetAsync($"{Jobs.Prefix}{resource}", holder, ttl, When.NotExists));
+    }
+
+    /// <summary>Undoes <see cref="FetchAsIfByAWorkerAsync"/>: the job goes back to the front of its queue and idle workers are woken.</summary>
+    public async Task PutBackAsync(string id, string queue = "default")
+    {
+        await Redis.ListRemoveAsync($"{Jobs.Prefix}queue:{queue}:dequeued", id);
+        await Redis.HashDeleteAsync($"{Jobs.Prefix}job:{id}", "Fetched");
+        await Redis.ListRightPushAsync($"{Jobs.Prefix}queue:{queue}", id);
+        await _redis!.GetSubscriber().PublishAsync(RedisChannel.Literal($"{Jobs.Prefix}JobFetchChannel"), id);
+    }
+
     public override async Task<IReadOnlyList<string>> ProcessingOnAsync(string serverId)
     {
         var ids = new List<string>();

@@ -26,12 +26,13 @@ public sealed class ServerNode : IAsyncDisposable
     {
         Name = name;
         _process = process;
+        ProcessId = process.Id;
     }
 
     public string Name { get; }
 
-    /// <summary>The process id, part of the id of this node's Hangfire server (<c>host:pid:guid</c>) that the dashboard shows for each state a worker of it made.</summary>
-    public int ProcessId => _process.Id;
+    /// <summary>The process id (kept after the process ends), part of the id of this node's Hangfire server (<c>host:pid:guid</c>) that the dashboard shows for each state a worker of it made.</summary>
+    public int ProcessId { get; }
 
     /// <summary>The admin key every node is started with (a server outside Development needs one); configured by its hash.</summary>
     public const string AdminKey = "multi-node-admin-key-0123456789";

@@ -19,4 +19,30 @@ public interface IStaleQueueClaims
     /// entry to the front: the job was running already and should not wait behind a backlog.
     /// </summary>
     Task<int> RemoveAsync(QueueClaims claims, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Puts back at the front of their queues the jobs a dead node had fetched but not yet moved to
+    /// Processing: still Enqueued, their fetched entry written no later than
+    /// <paramref name="fetchedBy"/> by the clock of the node that fetched them (the dead node's
+    /// own clock, which also wrote its last heartbeat). Returns their ids; a storage whose fetched
+    /// entries do not tell when they were fetched returns none and leaves them to its invisibility
+    /// timeout.
+    /// </summary>
+    Task<IReadOnlyList<string>> RequeueUnstartedAsync(string nodeId, DateTimeOffset fetchedBy, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records, where every node can read it, how the job storage names this node as the holder
+    /// of a distributed lock, so that its locks can be released if it dies. Storages whose locks
+    /// end with their holder's connection need nothing.
+    /// </summary>
+    Task AnnounceAsync(string nodeId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Releases the job storage's distributed locks that the dead node <paramref name="nodeId"/>
+    /// still held: the state locks of <paramref name="jobIds"/>, or, when null, every lock it
+    /// held (and then forgets the node's name as a holder). Returns how many it released. A lock
+    /// a node held when it died otherwise stays until its expiry, and every state change of that
+    /// job (the takeover's requeue, a resume) waits for it.
+    /// </summary>
+    Task<int> ReleaseLocksAsync(string nodeId, IReadOnlyCollection<string>? jobIds, CancellationToken cancellationToken = default);
 }

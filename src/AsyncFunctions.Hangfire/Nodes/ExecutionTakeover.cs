@@ -1,16 +1,19 @@
 using System.Globalization;
 using AsyncFunctions.Executions;
+using AsyncFunctions.Hangfire.Startup;
 using AsyncFunctions.Nodes;
 using Hangfire;
 using Hangfire.States;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace AsyncFunctions.Hangfire.Nodes;
 
 /// <summary>
-/// Takes a dead node's work over, once its takeover was claimed: requeues the jobs its Hangfire
-/// server was processing, removes the queue entries the dead node had fetched for them, and ends
-/// its sync runs (whose callers were connected to it) as <c>execution.lost</c>.
+/// Takes a dead node's work over, once its takeover was claimed: releases the job storage locks
+/// it held, requeues the jobs its Hangfire server was processing or had fetched without starting,
+/// removes the queue entries the dead node had fetched for them, and ends its sync runs (whose
+/// callers were connected to it) as <c>execution.lost</c>.
 /// </summary>
 public sealed partial class ExecutionTakeover(
     JobStorage storage,
@@ -18,6 +21,7 @@ public sealed partial class ExecutionTakeover(
     INodeHeartbeatStore nodes,
     IStaleQueueClaims queueClaims,
     IExecutionStore store,
+    IOptions<ServerOptions> options,
     TimeProvider time,
     ILogger<ExecutionTakeover> logger)
 {
@@ -30,10 +34,39 @@ public sealed partial class ExecutionTakeover(
     public async Task<int> TakeOverAsync(NodeRecord node, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(node);
-        var requeued = node.ServerId is { } serverId ? await RequeueAsync(node, serverId, cancellationToken).ConfigureAwait(false) : 0;
+        var requeued = node.ServerId is { } serverId
+            ? await RequeueAsync(node, serverId, cancellationToken).ConfigureAwait(false) + await RequeueUnstartedAsync(node, cancellationToken).ConfigureAwait(false)
+            : 0;
         var ended = await EndSyncRunsAsync(node, cancellationToken).ConfigureAwait(false);
         await nodes.RecordTakenOverAsync(node.NodeId, requeued + ended, cancellationToken).ConfigureAwait(false);
+        await ReleaseRemainingLocksAsync(node, cancellationToken).ConfigureAwait(false);
         return requeued + ended;
+    }
+
+    /// <summary>
+    /// The rest of the dead node's locks (a resume or a schedule it was making), after its work is
+    /// back: best effort, a failure is logged and leaves them to their expiry.
+    /// </summary>
+    private async Task ReleaseRemainingLocksAsync(NodeRecord node, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var released = await queueClaims.ReleaseLocksAsync(node.NodeId, null, cancellationToken).ConfigureAwait(false);
+            if (released > 0)
+            {
+                LogLocksReleased(released, node.NodeId);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // Its locks then expire as before; the takeover itself is done.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogLockReleaseFailed(ex, node.NodeId);
+        }
     }
 
     /// <summary>The reason written on the Enqueued state (Hangfire.SqlServer keeps 100 characters of it).</summary>
@@ -47,7 +80,13 @@ public sealed partial class ExecutionTakeover(
     {
         var reason = Reason(node);
         var requeued = 0;
-        foreach (var id in ProcessingOn(serverId))
+        var began = time.GetTimestamp();
+        var processing = ProcessingOn(serverId);
+        // A job whose state change was under way on the dead node is still locked by it, and the
+        // requeue would wait for that lock's expiry (30 s on Redis).
+        var released = await queueClaims.ReleaseLocksAsync(node.NodeId, processing, cancellationToken).ConfigureAwait(false);
+        LogListed(processing.Count, node.NodeId, released, time.GetElapsedTime(began).TotalMilliseconds);
+        foreach (var id in processing)
         {
             // Only while the job is still Processing on the dead node's server: the look and the
             // change are separate, but the change names the state it expects, and only a refetch of
@@ -68,11 +107,32 @@ public sealed partial class ExecutionTakeover(
             {
                 requeued++;
                 var removed = await queueClaims.RemoveAsync(claims, cancellationToken).ConfigureAwait(false);
-                LogRequeued(id, node.NodeId, removed);
+                LogRequeued(id, node.NodeId, removed, time.GetElapsedTime(began).TotalMilliseconds);
             }
         }
 
         return requeued;
+    }
+
+    /// <summary>
+    /// The jobs the dead node had fetched but not yet moved to Processing (a window of milliseconds
+    /// that grows to seconds on a starved machine), where the job storage tells when a job was
+    /// fetched: fetched by the dead node's clock no later than its last heartbeat plus half the
+    /// node timeout. It died within about one heartbeat interval of that heartbeat, so this takes
+    /// all of its fetches, and a living node's only if it left one unstarted for half the node
+    /// timeout (that job then starts twice, and the stale start is stopped as a taken-over run
+    /// is). Left alone, they waited for the storage's invisibility timeout.
+    /// </summary>
+    private async Task<int> RequeueUnstartedAsync(NodeRecord node, CancellationToken cancellationToken)
+    {
+        var fetchedBy = node.LastHeartbeatAt + options.Value.NodeTimeout / 2;
+        var ids = await queueClaims.RequeueUnstartedAsync(node.NodeId, fetchedBy, cancellationToken).ConfigureAwait(false);
+        foreach (var id in ids)
+        {
+            LogUnstartedRequeued(id, node.NodeId);
+        }
+
+        return ids.Count;
     }
 
     /// <summary>
@@ -138,8 +198,20 @@ public sealed partial class ExecutionTakeover(
         return ended;
     }
 
-    [LoggerMessage(LogLevel.Warning, "Execution {Id} was requeued: node {Node}, which was running it, stopped sending heartbeats ({Removed} fetched queue entry of that node removed).")]
-    private partial void LogRequeued(string id, string node, int removed);
+    [LoggerMessage(LogLevel.Warning, "Execution {Id} was requeued: node {Node}, which was running it, stopped sending heartbeats ({Removed} fetched queue entry of that node removed; {Milliseconds:F0} ms into the takeover).")]
+    private partial void LogRequeued(string id, string node, int removed, double milliseconds);
+
+    [LoggerMessage(LogLevel.Warning, "Taking node {Node} over: {Count} jobs Processing on it, {Released} of their locks it held released ({Milliseconds:F0} ms).")]
+    private partial void LogListed(int count, string node, int released, double milliseconds);
+
+    [LoggerMessage(LogLevel.Warning, "Execution {Id} was requeued: node {Node} had fetched it from its queue but not started it when it stopped sending heartbeats.")]
+    private partial void LogUnstartedRequeued(string id, string node);
+
+    [LoggerMessage(LogLevel.Warning, "Released {Count} job storage locks that node {Node} held when it stopped sending heartbeats.")]
+    private partial void LogLocksReleased(int count, string node);
+
+    [LoggerMessage(LogLevel.Warning, "Releasing the remaining job storage locks of node {Node} failed; they expire by themselves.")]
+    private partial void LogLockReleaseFailed(Exception exception, string node);
 
     [LoggerMessage(LogLevel.Warning, "Sync execution {Id} is now Failed with code execution.lost: node {Node}, which was running it, stopped sending heartbeats.")]
     private partial void LogSyncRunEnded(string id, string node);

@@ -20,6 +20,7 @@ public sealed partial class NodeHeartbeatService(
     NodeIdentity identity,
     INodeHeartbeatStore nodes,
     ExecutionTakeover takeover,
+    IStaleQueueClaims queueClaims,
     SyncRunLeases syncRuns,
     IOptions<ServerOptions> options,
     TimeProvider time,
@@ -45,10 +46,14 @@ public sealed partial class NodeHeartbeatService(
         // it reads a few rows.
         using var timer = new PeriodicTimer(settings.HeartbeatInterval / 2, time);
         var tick = 0L;
+        var announced = false;
         do
         {
             try
             {
+                // Before the first beat: a node seen alive can have its locks released when it dies.
+                announced = announced || await TryAnnounceAsync(stoppingToken).ConfigureAwait(false);
+
                 if (tick++ % 2 == 0)
                 {
                     await BeatAsync(stoppingToken).ConfigureAwait(false);
@@ -68,6 +73,27 @@ public sealed partial class NodeHeartbeatService(
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Records how the job storage names this node's locks; a failure is logged and tried again next round, and never holds up a beat.</summary>
+    private async Task<bool> TryAnnounceAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await queueClaims.AnnounceAsync(identity.NodeId, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // Without it only this node's locks outlive it longer; the beat goes on.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogAnnounceFailed(ex);
+            return false;
+        }
     }
 
     internal async Task BeatAsync(CancellationToken cancellationToken)
@@ -123,6 +149,9 @@ public sealed partial class NodeHeartbeatService(
 
     [LoggerMessage(LogLevel.Error, "This node ({Node}) was silent past the node timeout and {By} took its work over; runs it still had end without an outcome.")]
     private partial void LogTakenOver(string node, string by);
+
+    [LoggerMessage(LogLevel.Warning, "Recording this node as a holder of job storage locks failed; trying again next round.")]
+    private partial void LogAnnounceFailed(Exception exception);
 
     [LoggerMessage(LogLevel.Warning, "A node heartbeat round failed; trying again next round.")]
     private partial void LogRoundFailed(Exception exception);

@@ -35,4 +35,20 @@ public sealed class DapperStaleQueueClaims(SqlDialect dialect, string hangfireSc
         var jobId = long.Parse(claims.JobId, CultureInfo.InvariantCulture);
         return dialect.WriteStatementAsync(dialect.DeleteQueueRowsSql(hangfireSchema), new { JobId = jobId, Ids = ids }, cancellationToken);
     }
+
+    /// <summary>
+    /// None: Hangfire's SQL queue rows stamp their fetch with the database's clock, which the dead
+    /// node's heartbeat does not use, so a fetch of the dead node cannot be told from a living
+    /// node's; such a row becomes visible again after the storage's invisibility timeout.
+    /// </summary>
+    public Task<IReadOnlyList<string>> RequeueUnstartedAsync(string nodeId, DateTimeOffset fetchedBy, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<string>>([]);
+
+    /// <summary>
+    /// Nothing to announce or release here: Hangfire.PostgreSql's and Hangfire.SqlServer's locks
+    /// are held by their holder's session or expire with the storage's lock timeout.
+    /// </summary>
+    public Task AnnounceAsync(string nodeId, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public Task<int> ReleaseLocksAsync(string nodeId, IReadOnlyCollection<string>? jobIds, CancellationToken cancellationToken = default) => Task.FromResult(0);
 }
