@@ -67,18 +67,10 @@ public sealed class MultiNodeTests(ClusterFixture cluster, ITestOutputHelper out
     [Fact]
     public async Task The_takeover_leaves_a_killed_worker_s_job_to_a_living_worker_that_fetched_it_again()
     {
-        var crashing = await cluster.StartWorkerAsync("worker-refetched");
-        string id;
-        try
-        {
-            id = await StartAsync(JsonValue.Create("refetched"), delayMs: 30_000);
-            await cluster.Api.WaitForStatusAsync(id, "Processing", Generous);
-            crashing.Kill();
-        }
-        finally
-        {
-            await crashing.DisposeAsync();
-        }
+        await using var crashing = await cluster.StartWorkerAsync("worker-refetched");
+        var id = await StartAsync(JsonValue.Create("refetched"), delayMs: 30_000);
+        await cluster.Api.WaitForStatusAsync(id, "Processing", Generous);
+        crashing.Kill();
 
         // What a living worker does once the invisibility timeout (5 s here) let it fetch the dead
         // worker's queue row, before it moves the job to Processing on its own server: it holds the

@@ -174,7 +174,7 @@ public sealed class ServerNode : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
-        Http.Dispose();
+        Http?.Dispose();
         try
         {
             Kill();
