@@ -63,9 +63,9 @@ public abstract partial class SqlDialect
     public virtual string ListKeyWaitersSql => Statement(() =>
         Page("SELECT execution_id AS Id, seq AS Seq FROM af_flow_waiters WHERE scope = @Scope AND flow_key = @Key ORDER BY seq"));
 
-    /// <summary>Every waiter row of the list parameter @Ids; rows: Id, Scope, FlowKey, Function, Hold, Seq, QueuedAt.</summary>
+    /// <summary>Every waiter row of the list parameter @Ids, with its execution's queue (null when none is recorded); rows: Id, Scope, FlowKey, Function, Hold, Seq, QueuedAt, Queue.</summary>
     public virtual string ListWaiterRowsSql => Statement(() =>
-        $"SELECT execution_id AS Id, scope AS Scope, flow_key AS FlowKey, function_name AS FunctionName, hold_while_awaiting AS Hold, seq AS Seq, queued_at AS QueuedAt FROM af_flow_waiters WHERE {InList("execution_id", "@Ids")}");
+        $"SELECT w.execution_id AS Id, w.scope AS Scope, w.flow_key AS FlowKey, w.function_name AS FunctionName, w.hold_while_awaiting AS Hold, w.seq AS Seq, w.queued_at AS QueuedAt, x.queue AS Queue FROM af_flow_waiters w LEFT JOIN af_executions x ON x.id = w.execution_id WHERE {InList("w.execution_id", "@Ids")}");
 
     /// <summary>The latest rate-limit starts of a key, newest first (parameters: Scope, Key, Since, Limit); rows: start times.</summary>
     public virtual string ListRecentStartsSql => Statement(() =>

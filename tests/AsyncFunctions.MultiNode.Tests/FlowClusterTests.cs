@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using Xunit.Abstractions;
 
 namespace AsyncFunctions.MultiNode.Tests;
@@ -23,28 +21,24 @@ public sealed class FlowClusterTests(ClusterFixture cluster, ITestOutputHelper o
         const int Starts = 200;
         await using var first = await cluster.StartWorkerAsync("flow-a");
         await using var second = await cluster.StartWorkerAsync("flow-b");
-        var name = await SaveProbeAsync();
+        var name = await FlowProbe.SaveAsync(cluster, Limit);
 
         // One after another, alternating between the nodes: the arrival order is the index.
         var clock = Stopwatch.StartNew();
         var ids = new List<string>();
         for (var n = 0; n < Starts; n++)
         {
-            var node = n % 2 == 0 ? first : second;
-            using var response = await node.Http.PostAsJsonAsync($"/api/functions/{name}/executions", new { input = new { n } });
-            var body = await response.Content.ReadAsStringAsync();
-            Assert.True(response.IsSuccessStatusCode, body);
-            ids.Add(JsonNode.Parse(body)!["id"]!.GetValue<string>());
+            ids.AddRange(await FlowProbe.StartAsync(n % 2 == 0 ? first : second, name, [n]));
         }
 
         var startsTook = clock.Elapsed;
-        var records = await FinishedAsync(ids, TimeSpan.FromMinutes(5), first, second);
+        var records = await FlowProbe.FinishedAsync(cluster, ids, TimeSpan.FromMinutes(5), first, second);
         var allTook = clock.Elapsed;
 
         Assert.All(records, r => Assert.Equal("Succeeded", r["status"]!.GetValue<string>()));
-        var runs = records.Select(r => (Begin: r["output"]!["t0"]!.GetValue<long>(), End: r["output"]!["t1"]!.GetValue<long>())).ToList();
+        var runs = records.Select(FlowProbe.Run).ToList();
         Assert.Equal(Enumerable.Range(0, Starts), records.Select(r => r["output"]!["n"]!.GetValue<int>()));
-        var most = MostAtOnce(runs);
+        var most = FlowProbe.MostAtOnce(runs);
         Assert.True(most <= Limit, $"{most} runs at once");
 
         // FIFO: admission hands slots out in arrival order, and the slot's release queues the
@@ -83,15 +77,8 @@ public sealed class FlowClusterTests(ClusterFixture cluster, ITestOutputHelper o
         var inPlace = ("AsyncFunctions__Stacks__SuspendSleepsLongerThanMilliseconds", "60000");
         await using var first = await cluster.StartNodeAsync("flow-kill-a", workerCount: 4, inPlace);
         await using var second = await cluster.StartNodeAsync("flow-kill-b", workerCount: 4, inPlace);
-        var name = await SaveProbeAsync(RunMs);
-        var ids = new List<string>();
-        for (var n = 0; n < Starts; n++)
-        {
-            using var response = await first.Http.PostAsJsonAsync($"/api/functions/{name}/executions", new { input = new { n } });
-            var body = await response.Content.ReadAsStringAsync();
-            Assert.True(response.IsSuccessStatusCode, body);
-            ids.Add(JsonNode.Parse(body)!["id"]!.GetValue<string>());
-        }
+        var name = await FlowProbe.SaveAsync(cluster, Limit, RunMs);
+        var ids = await FlowProbe.StartAsync(first, name, Enumerable.Range(0, Starts));
 
         // Kill -9 the node running the most of the first three (each holds a slot).
         IReadOnlyList<string> onFirst = [], onSecond = [];
@@ -110,9 +97,9 @@ public sealed class FlowClusterTests(ClusterFixture cluster, ITestOutputHelper o
         doomed.Kill();
 
         var survivor = doomed == first ? second : first;
-        var records = await FinishedAsync(ids, cluster.NodeTimeout + TimeSpan.FromMinutes(3), survivor);
+        var records = await FlowProbe.FinishedAsync(cluster, ids, cluster.NodeTimeout + TimeSpan.FromMinutes(3), survivor);
         Assert.All(records, r => Assert.Equal("Succeeded", r["status"]!.GetValue<string>()));
-        var most = MostAtOnce(records.Select(r => (r["output"]!["t0"]!.GetValue<long>(), r["output"]!["t1"]!.GetValue<long>())));
+        var most = FlowProbe.MostAtOnce(records.Select(FlowProbe.Run));
         Assert.True(most <= Limit, $"{most} runs at once");
         foreach (var id in held)
         {
@@ -126,72 +113,8 @@ public sealed class FlowClusterTests(ClusterFixture cluster, ITestOutputHelper o
         }
 
         // Every slot came back.
-        var slots = await SlotsHeldAsync(name);
-        for (var look = 0; look < 60 && slots > 0; look++)
-        {
-            await Task.Delay(500);
-            slots = await SlotsHeldAsync(name);
-        }
-
-        Assert.Equal(0, slots);
+        Assert.Equal(0, await FlowProbe.SlotsLeftAsync(cluster, name));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Killed a node holding {held.Count} of {Limit} slots; all {Starts} executions ({RunMs} ms each) finished {clock.Elapsed.TotalSeconds:F1} s later (node timeout {cluster.NodeTimeout.TotalSeconds} s); at most {most} at once; load average {Machine.LoadAverage()}."));
-    }
-
-    private async Task<long> SlotsHeldAsync(string function)
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(cluster.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand("SELECT COUNT(*) FROM af_flow_slots WHERE function_name = @f", connection);
-        command.Parameters.AddWithValue("f", function);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    private async Task<string> SaveProbeAsync(int runMs = 50)
-    {
-        var name = "flow_" + Guid.NewGuid().ToString("N")[..10];
-        using var saved = await cluster.Api.Http.PutAsJsonAsync($"/api/functions/{name}", JsonNode.Parse($$"""
-            { "name": "{{name}}", "inputs": [ { "name": "n", "type": "int", "required": true } ],
-              "concurrency": { "limit": {{Limit}} },
-              "stack": [
-                { "lambda": "return Date.now();", "as": "t0" },
-                { "sleep": {{runMs}} },
-                { "lambda": "return Date.now();", "as": "t1" } ],
-              "response": { "n": "=$input.n", "t0": "=$var.t0", "t1": "=$var.t1" } }
-            """));
-        Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync());
-        return name;
-    }
-
-    /// <summary>The records in the order of <paramref name="ids"/>, once every one finished.</summary>
-    private async Task<List<JsonNode>> FinishedAsync(IReadOnlyList<string> ids, TimeSpan timeout, params ServerNode[] nodes)
-    {
-        foreach (var chunk in ids.Chunk(50))
-        {
-            var outcome = await cluster.Api.AwaitAsync(chunk, timeout);
-            Assert.True(outcome["completed"]!.GetValue<bool>(), $"{outcome.ToJsonString()}\n{string.Join("\n", nodes.Select(n => n.Output))}");
-        }
-
-        var records = new List<JsonNode>();
-        foreach (var id in ids)
-        {
-            records.Add(await cluster.Api.GetJsonAsync($"/api/executions/{id}"));
-        }
-
-        return records;
-    }
-
-    /// <summary>The most runs between their own begin and end at one time (an end at the same millisecond as a begin comes first).</summary>
-    private static int MostAtOnce(IEnumerable<(long Begin, long End)> runs)
-    {
-        var events = runs.SelectMany(r => new[] { (At: r.Begin, Delta: 1), (At: r.End, Delta: -1) }).OrderBy(e => e.At).ThenBy(e => e.Delta);
-        int now = 0, most = 0;
-        foreach (var e in events)
-        {
-            now += e.Delta;
-            most = Math.Max(most, now);
-        }
-
-        return most;
     }
 }

@@ -94,7 +94,7 @@ public sealed class RedisClusterTests(RedisClusterFixture cluster, ITestOutputHe
         foreach (var parent in parents)
         {
             var record = await GetAsync(parent);
-            Assert.True(record["status"]!.GetValue<string>() == "Succeeded", record.ToJsonString());
+            Assert.True(record["status"]!.GetValue<string>() == "Succeeded", $"{record.ToJsonString()}\n{first.Output}\n{second.Output}\n{third.Output}\n{cluster.Api.Output}");
             Assert.Equal(Enumerable.Range(0, 8).Sum(), record["output"]!.GetValue<int>());
             Assert.Equal(1, record["resumes"]!.GetValue<int>());
             Assert.Equal(1, record["attempts"]!.GetValue<int>());

@@ -46,13 +46,72 @@ public sealed class StartPathTests : IDisposable
         Assert.DoesNotContain(inserts, i => i.OnThreadPool);
     }
 
+    [Fact]
+    public async Task A_child_whose_job_cannot_be_created_fails_its_parent_with_the_cause_not_hangfires_wrapper()
+    {
+        using var app = _app.WithWebHostBuilder(b => b.ConfigureTestServices(services =>
+            services.AddSingleton<IExecutionStore>(sp => new InsertRecordingStore(new DapperExecutionStore(sp.GetRequiredService<SqlDialect>()), _inserts, refuse: "examples.process_upload"))));
+        using var client = app.CreateClient();
+        using var response = await client.PostAsync(
+            new Uri("/api/functions/examples.start_upload_processing/executions", UriKind.Relative),
+            new StringContent("""{ "input": { "uploadId": "u1", "rows": [1] } }""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        var id = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
+
+        using var awaited = await client.PostAsync(
+            new Uri("/api/executions/await", UriKind.Relative),
+            new StringContent(new JsonObject { ["ids"] = new JsonArray(id), ["timeoutSeconds"] = 60 }.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+        Assert.True(JsonNode.Parse(await awaited.Content.ReadAsStringAsync())!["completed"]!.GetValue<bool>());
+        using var read = await client.GetAsync(new Uri($"/api/executions/{id}", UriKind.Relative));
+        var record = JsonNode.Parse(await read.Content.ReadAsStringAsync())!;
+        Assert.Equal("Failed", record["status"]!.GetValue<string>());
+        Assert.Equal(RefusedRow, record["error"]!["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_child_whose_row_write_fails_once_with_a_transient_error_is_created_on_the_next_try_and_its_parent_succeeds()
+    {
+        using var app = _app.WithWebHostBuilder(b => b.ConfigureTestServices(services =>
+            services.AddSingleton<IExecutionStore>(sp => new InsertRecordingStore(new DapperExecutionStore(sp.GetRequiredService<SqlDialect>()), _inserts, failOnce: "examples.process_upload"))));
+        using var client = app.CreateClient();
+        using var response = await client.PostAsync(
+            new Uri("/api/functions/examples.start_upload_processing/executions", UriKind.Relative),
+            new StringContent("""{ "input": { "uploadId": "u1", "rows": [1] } }""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        var id = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
+
+        using var awaited = await client.PostAsync(
+            new Uri("/api/executions/await", UriKind.Relative),
+            new StringContent(new JsonObject { ["ids"] = new JsonArray(id), ["timeoutSeconds"] = 60 }.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+        var outcome = JsonNode.Parse(await awaited.Content.ReadAsStringAsync())!;
+        Assert.True(outcome["completed"]!.GetValue<bool>(), outcome.ToJsonString());
+        Assert.Equal("Succeeded", outcome["results"]![0]!["status"]!.GetValue<string>());
+        using var children = await client.GetAsync(new Uri($"/api/executions?parentId={id}", UriKind.Relative));
+        Assert.Single(JsonNode.Parse(await children.Content.ReadAsStringAsync())!["items"]!.AsArray());
+    }
+
+    private const string RefusedRow = "The results table refused the row of examples.process_upload.";
+
     public void Dispose() => _app.Dispose();
 
     /// <summary>The real store, noting on which kind of thread each async execution's row was inserted.</summary>
-    private sealed class InsertRecordingStore(IExecutionStore inner, ConcurrentQueue<(string, bool)> inserts) : IExecutionStore
+    private sealed class InsertRecordingStore(IExecutionStore inner, ConcurrentQueue<(string, bool)> inserts, string? refuse = null, string? failOnce = null) : IExecutionStore
     {
+        private int _failed;
+
         public Task CreateAsync(NewExecution execution, CancellationToken cancellationToken = default)
         {
+            if (execution.Function == refuse)
+            {
+                return Task.FromException(new InvalidOperationException(RefusedRow));
+            }
+
+            if (execution.Function == failOnce && Interlocked.Exchange(ref _failed, 1) == 0)
+            {
+                // What a deadlock victim or a dropped connection looks like to the caller: nothing written.
+                return Task.FromException(new TimeoutException("The database did not answer in time."));
+            }
+
             if (execution.LeaseExpiresAt is null)
             {
                 inserts.Enqueue((execution.Function, Thread.CurrentThread.IsThreadPoolThread));

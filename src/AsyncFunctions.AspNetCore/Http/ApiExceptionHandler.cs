@@ -38,6 +38,7 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExce
             UnknownFunctionException unknown => Problem(StatusCodes.Status404NotFound, "Unknown function", unknown.Message),
             UnknownExecutionsException unknown => WithIds(Problem(StatusCodes.Status404NotFound, "Unknown executions", unknown.Message), unknown.Ids),
             AsyncFunctions.Webhooks.CallbacksNotConfiguredException callbacks => Problem(StatusCodes.Status400BadRequest, "Callbacks are not configured", callbacks.Message),
+            AsyncFunctions.FlowControl.FlowLimitFullException full => WithCode(Problem(StatusCodes.Status429TooManyRequests, "The function's limit is full", full.Message), full.Code),
             AsyncFunctions.FlowControl.StartRefusedException refused => Validation("The request is not valid", refused.Message, new Dictionary<string, string[]> { [refused.Field] = [refused.Problem] }),
             CallDepthExceededException depth => Problem(StatusCodes.Status400BadRequest, "Call depth exceeded", depth.Message),
             AsyncFunctions.FlowControl.FlowKeyException key => Validation("The limit key could not be computed", key.Message, new Dictionary<string, string[]> { [key.Path] = [key.Message] }),
@@ -62,6 +63,11 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExce
         if (problem.Status == StatusCodes.Status503ServiceUnavailable)
         {
             httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        else if (exception is AsyncFunctions.FlowControl.FlowLimitFullException limitFull)
+        {
+            var seconds = (long)Math.Ceiling(Math.Max(1, limitFull.RetryAfter.TotalSeconds));
+            httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception }).ConfigureAwait(false);

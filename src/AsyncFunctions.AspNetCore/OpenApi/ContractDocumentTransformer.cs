@@ -49,7 +49,7 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
         JsonValueSchemas.Inline(document);
         document.Components.Responses ??= new Dictionary<string, IOpenApiResponse>();
         document.Components.Responses[Unauthorized] = ProblemResponse(document, "No API key, or not a valid one: send 'Authorization: Bearer <key>'.", HeaderNames.WWWAuthenticate, "Bearer, with error=\"invalid_token\" when a key was sent but is not valid.");
-        document.Components.Responses[TooManyRequests] = ProblemResponse(document, "This key made more requests than its role's rate allows (AsyncFunctions:RateLimits).", HeaderNames.RetryAfter, "Seconds to wait before the next request.");
+        document.Components.Responses[TooManyRequests] = ProblemResponse(document, "Too many requests: this key made more requests than its role's rate allows (AsyncFunctions:RateLimits); or, for a sync run, the function's concurrency or rate limit is full (code flow.limit_full).", HeaderNames.RetryAfter, "Seconds to wait before the next request.");
         document.Components.Responses[DatabaseUnavailable] = ProblemResponse(document, "The database could not serve the request now (out of connections, a lost or refused connection, a time-out): code database_unavailable. Send it again after Retry-After.", HeaderNames.RetryAfter, "Seconds to wait before sending the request again.");
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
         document.Components.SecuritySchemes[SecurityScheme] = new OpenApiSecurityScheme

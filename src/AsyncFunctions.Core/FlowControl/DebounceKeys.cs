@@ -12,7 +12,11 @@ public static class DebounceKeys
     /// <summary>Longer values are kept as their SHA-256 (the table's key column holds 200 characters).</summary>
     public const int MaxLength = 200;
 
+    /// <summary>The field of a function's declaration that holds the key, as errors name it.</summary>
+    public const string KeyPath = "debounce.key";
+
     /// <summary>The key's value for this start: "" without a key.</summary>
+    /// <exception cref="StartRefusedException">The key failed to evaluate for this start's input (field <c>input</c>).</exception>
     public static async ValueTask<string> EvaluateAsync(string function, DebounceRule rule, JsonObject input, ExecutionCaller? caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rule);
@@ -23,7 +27,15 @@ public static class DebounceKeys
         }
 
         var context = new FlowKeyContext(function, JsonSerializer.SerializeToElement(input), caller);
-        return Stored(await key.EvaluateAsync(context, cancellationToken).ConfigureAwait(false));
+        try
+        {
+            return Stored(await key.EvaluateAsync(context, cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not StartRefusedException)
+        {
+            // The input decides the key's value, so the start's input is what the caller must change.
+            throw new StartRefusedException("input", $"function '{function}': {KeyPath} failed to evaluate {key.Source} for this input: {ex.Message}");
+        }
     }
 
     /// <summary>A value as stored: itself when it fits, else <c>sha256:</c> and its hash.</summary>

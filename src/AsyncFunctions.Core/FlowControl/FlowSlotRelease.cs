@@ -44,8 +44,9 @@ public sealed class FlowSlotRelease(IFlowAdmissionStore store, IFlowWakeUps wake
             var now = time.GetUtcNow();
             foreach (var waiter in granted)
             {
-                FlowTelemetry.Admitted.Add(1, ExecutionTelemetry.Function(waiter.Function));
-                FlowTelemetry.WaitTime.Record(Math.Max(0, (now - waiter.WaitingSince).TotalMilliseconds), ExecutionTelemetry.Function(waiter.Function));
+                var tags = FlowTelemetry.Tags(waiter.Function, waiter.Queue);
+                FlowTelemetry.Admitted.Add(1, tags);
+                FlowTelemetry.WaitTime.Record(Math.Max(0, (now - waiter.WaitingSince).TotalMilliseconds), tags);
             }
 
             wakeUps.Wake(granted.Select(g => g.Id).ToArray());

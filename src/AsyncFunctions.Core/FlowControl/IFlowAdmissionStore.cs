@@ -17,6 +17,15 @@ public interface IFlowAdmissionStore
     Task<AdmissionOutcome> AdmitAsync(string executionId, AdmissionTicket ticket, DateTimeOffset now, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Admits <paramref name="executionId"/> now or not at all (a sync run, which cannot wait
+    /// without its request): it takes a slot of every concurrency limit and counts a start in its
+    /// rate window only when every limit has room and nobody waits ahead of it; otherwise nothing
+    /// is written and the outcome says what is full (<see cref="AdmissionVerdict.Waiting"/>, or
+    /// <see cref="AdmissionVerdict.Delayed"/> with the start of the next free window).
+    /// </summary>
+    Task<AdmissionOutcome> AdmitNowAsync(string executionId, AdmissionTicket ticket, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Gives back the slots of <paramref name="executionId"/> and removes it as a waiter (when
     /// <paramref name="suspending"/>, only the slots of limits that do not hold while awaiting),
     /// then hands each freed slot to the oldest waiter that fits, in the same transaction. Returns
@@ -43,8 +52,8 @@ public interface IFlowAdmissionStore
 /// <summary>One key of one limit, as the dashboard lists it.</summary>
 public sealed record FlowKeyUsage(string Function, string Scope, string Key, int Limit, int Running, int Waiting);
 
-/// <summary>A waiter that was handed its slots, and since when it waited.</summary>
-public sealed record GrantedWaiter(string Id, string Function, DateTimeOffset WaitingSince);
+/// <summary>A waiter that was handed its slots, since when it waited, and the queue that carries it.</summary>
+public sealed record GrantedWaiter(string Id, string Function, DateTimeOffset WaitingSince, string Queue = FunctionFlow.DefaultQueue);
 
 /// <summary>What a repair round did: slots freed, and the executions to queue.</summary>
 public sealed record FlowRepair(int Freed, IReadOnlyList<GrantedWaiter> Granted, IReadOnlyList<string> StillWaiting);

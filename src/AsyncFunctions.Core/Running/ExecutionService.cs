@@ -23,7 +23,8 @@ public sealed class ExecutionService(
     SyncRunLeases leases,
     TimeProvider time,
     IWorkerCapacity? workerCapacity = null,
-    FlowControl.IDebounceStore? debounces = null) : IExecutionService
+    FlowControl.IDebounceStore? debounces = null,
+    FlowControl.IFlowAdmissionStore? admission = null) : IExecutionService
 {
     private int _awaitingJobs;
 
@@ -215,6 +216,7 @@ public sealed class ExecutionService(
         }
 
         var id = Guid.NewGuid().ToString();
+        await AdmitSyncRunAsync(id, function, input, request, cancellationToken).ConfigureAwait(false);
         var startedAt = time.GetUtcNow();
         using var activity = ExecutionTelemetry.StartRun(id, function.Name, traceParent: null, ActivityKind.Internal);
         ExecutionTelemetry.Started.Add(1, ExecutionTelemetry.Function(function.Name));
@@ -234,6 +236,37 @@ public sealed class ExecutionService(
         {
             leases.Remove(id);
         }
+    }
+
+    /// <summary>
+    /// A sync run of a limited function takes its slots and counts its start as an async start
+    /// would, but only if it can run now: it never waits (it holds its caller) and never overtakes
+    /// the line, so over a limit it is refused with <see cref="FlowControl.FlowLimitFullException"/>.
+    /// Its slots are given back by <see cref="FlowControl.FlowSlotRelease"/> when its final status
+    /// is recorded, as a job's are.
+    /// </summary>
+    private async Task AdmitSyncRunAsync(string id, FunctionDescriptor function, JsonObject input, StartRequest request, CancellationToken cancellationToken)
+    {
+        if (!function.Flow.IsLimited)
+        {
+            return;
+        }
+
+        if (admission is null)
+        {
+            throw new InvalidOperationException($"Function '{function.Name}' declares limits, but no admission store is registered (IFlowAdmissionStore).");
+        }
+
+        var ticket = await FlowControl.AdmissionTickets.CreateAsync(function, input, request.Caller, cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        var outcome = await admission.AdmitNowAsync(id, ticket!, now, cancellationToken).ConfigureAwait(false);
+        if (outcome.Verdict == FlowControl.AdmissionVerdict.Admitted)
+        {
+            return;
+        }
+
+        var retryAfter = outcome.NotBefore is { } at ? at - now : TimeSpan.FromSeconds(1);
+        throw new FlowControl.FlowLimitFullException(function.Name, outcome.WaitingFor ?? "limit", retryAfter < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : retryAfter);
     }
 
     /// <summary>

@@ -49,7 +49,7 @@ public sealed class CompiledFunction
 
     public RetryPolicy Retry { get; }
 
-    /// <summary>The document's queue and flow control (<c>queue</c>, <c>debounce</c>).</summary>
+    /// <summary>The document's <c>queue</c>; the descriptor adds the limits and debounce of <see cref="FlowLimits"/>.</summary>
     public AsyncFunctions.FlowControl.FunctionFlow Flow { get; init; } = AsyncFunctions.FlowControl.FunctionFlow.None;
 
     public TimeSpan? Timeout { get; }
@@ -57,7 +57,7 @@ public sealed class CompiledFunction
     /// <summary>The document's <c>callbackUrl</c>: where each async execution's result is posted unless its start names another.</summary>
     public string? CallbackUrl { get; init; }
 
-    /// <summary>The document's <c>concurrency</c>, <c>holdWhileAwaiting</c> and <c>rateLimit</c>.</summary>
+    /// <summary>The document's <c>concurrency</c>, <c>holdWhileAwaiting</c>, <c>rateLimit</c> and <c>debounce</c>.</summary>
     internal FlowDeclaration FlowLimits { get; init; } = FlowDeclaration.None;
 
     internal StepBlock Root { get; }

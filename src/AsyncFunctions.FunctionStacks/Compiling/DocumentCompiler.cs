@@ -49,8 +49,8 @@ internal sealed partial class DocumentCompiler(Func<string, bool>? functionExist
         var retry = ReadRetry(document["retry"]);
         var timeout = ReadTimeout(document);
         var callbackUrl = ReadCallbackUrl(document);
-        var flow = AsyncFunctions.FlowControl.FunctionFlow.None with { Queue = ReadQueue(document), Debounce = ReadDebounce(document) };
-        var flowLimits = ReadFlow(document);
+        var flow = AsyncFunctions.FlowControl.FunctionFlow.None with { Queue = ReadQueue(document) };
+        var flowLimits = ReadFlow(document) with { Debounce = ReadDebounce(document) };
 
         StepBlock root;
         if (document["stack"] is null)

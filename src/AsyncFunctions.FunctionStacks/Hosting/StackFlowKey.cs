@@ -7,9 +7,11 @@ using AsyncFunctions.FunctionStacks.Runtime;
 namespace AsyncFunctions.FunctionStacks.Hosting;
 
 /// <summary>
-/// A limit's <c>"key": "=..."</c> of a function stack, evaluated by the stack's expression engine
-/// over the start's <c>$input</c> and <c>$auth</c> (<c>$env</c> and <c>$var</c> are empty). A text
-/// result is the key as it is; any other value is its JSON text.
+/// A flow key of a function stack (a limit's or the debounce's <c>"key": "=..."</c>), evaluated by
+/// the stack's expression engine over the start's <c>$input</c> and <c>$auth</c> (<c>$env</c> and
+/// <c>$var</c> are empty): a plain expression in this process, any other in a sandbox process. A
+/// text result is the key as it is; any other value is its JSON text. A failure throws; the caller
+/// (<see cref="AdmissionTickets"/>, <see cref="DebounceKeys"/>) refuses the start naming the field.
 /// </summary>
 internal sealed class StackFlowKey(CompiledScript script, StackServices services) : FlowKey
 {
@@ -24,7 +26,7 @@ internal sealed class StackFlowKey(CompiledScript script, StackServices services
         var state = new StackState
         {
             Function = context.Function,
-            Auth = context.Caller is { } caller ? new JsonObject { ["key"] = caller.Key, ["role"] = caller.Role } : [],
+            Auth = StackFunctionBody.Auth(context.Caller) ?? [],
         };
         using var evaluator = new JsEvaluator(services.Options.Limits, input, Empty, state, services.Sandboxes, cancellationToken);
         var value = await evaluator.EvaluateAsync(script, Empty).ConfigureAwait(false);

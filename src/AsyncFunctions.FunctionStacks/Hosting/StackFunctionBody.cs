@@ -34,7 +34,7 @@ public sealed class StackFunctionBody(CompiledFunction function, StackServices s
     }
 
     /// <summary><c>$auth</c>: the key name and role of the caller that started the tree of calls; <c>{}</c> when none is known.</summary>
-    private static JsonObject? Auth(ExecutionCaller? caller) =>
+    internal static JsonObject? Auth(ExecutionCaller? caller) =>
         caller is null ? null : new JsonObject { ["key"] = caller.Key, ["role"] = caller.Role };
 
     private static Suspension ToSuspension(StackState state)

@@ -25,19 +25,16 @@ public static class StackFunctionDescriptor
         Body = new StackFunctionBody(function, services, version),
     };
 
-    private static FunctionFlow Flow(FunctionFlow queueAndDebounce, FlowDeclaration declared, StackServices services)
+    /// <summary>The queue, with every flow key (limits and debounce) evaluated by one <see cref="StackFlowKey"/>.</summary>
+    private static FunctionFlow Flow(FunctionFlow queue, FlowDeclaration declared, StackServices services)
     {
-        if (declared.Concurrency.Count == 0 && declared.RateLimit is null)
-        {
-            return queueAndDebounce;
-        }
-
         FlowKey? Key(CompiledScript? script) => script is null ? null : new StackFlowKey(script, services);
-        return queueAndDebounce with
+        return queue with
         {
             Concurrency = declared.Concurrency.Select(c => new ConcurrencyLimit(c.Limit, Key(c.Key))).ToList(),
             RateLimit = declared.RateLimit is { } rate ? new RateLimit(rate.Limit, rate.PeriodSeconds, Key(rate.Key)) : null,
             HoldWhileAwaiting = declared.HoldWhileAwaiting,
+            Debounce = declared.Debounce is { } debounce ? new DebounceRule(debounce.PeriodSeconds, Key(debounce.Key)) : null,
         };
     }
 

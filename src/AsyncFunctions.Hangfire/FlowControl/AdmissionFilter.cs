@@ -54,7 +54,7 @@ public sealed class AdmissionFilter(IFlowAdmissionStore store, TimeProvider time
         switch (outcome.Verdict)
         {
             case AdmissionVerdict.Waiting:
-                FlowTelemetry.Waiting.Add(1, ExecutionTelemetry.Function(ticket.Function));
+                FlowTelemetry.Waiting.Add(1, FlowTelemetry.Tags(ticket.Function, QueueOf(context, created)));
                 var reason = "Waiting for a slot: " + outcome.WaitingFor;
                 if (created is not null)
                 {
@@ -68,7 +68,7 @@ public sealed class AdmissionFilter(IFlowAdmissionStore store, TimeProvider time
 
                 break;
             case AdmissionVerdict.Delayed:
-                FlowTelemetry.Delayed.Add(1, ExecutionTelemetry.Function(ticket.Function));
+                FlowTelemetry.Delayed.Add(1, FlowTelemetry.Tags(ticket.Function, QueueOf(context, created)));
                 var at = outcome.NotBefore!.Value.UtcDateTime;
                 var delayReason = "Delayed by its " + outcome.WaitingFor;
                 if (created is not null)
@@ -84,4 +84,8 @@ public sealed class AdmissionFilter(IFlowAdmissionStore store, TimeProvider time
                 break;
         }
     }
+
+    /// <summary>The execution's queue, for the metrics: a new execution's state has it; a later one reads the job parameter <see cref="Jobs.ExecutionQueue"/> keeps.</summary>
+    private static string QueueOf(ElectStateContext context, NewExecutionState? created) =>
+        created?.Queue ?? context.GetJobParameter<string>(Jobs.ExecutionQueue.ParameterName, allowStale: true) ?? FunctionFlow.DefaultQueue;
 }

@@ -74,6 +74,12 @@ public sealed partial class ExecutionJob(IExecutionService executions, RunningEx
         {
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
             ThrowIfTakenOver(claim);
+            if (ExecutionErrors.From(ex).Type == ExecutionErrorTypes.Unhandled)
+            {
+                // The record keeps only the message; where it came from is for the operator.
+                LogUnhandled(ex, id);
+            }
+
             throw;
         }
         finally
@@ -99,6 +105,9 @@ public sealed partial class ExecutionJob(IExecutionService executions, RunningEx
             throw new JobAbortedException();
         }
     }
+
+    [LoggerMessage(LogLevel.Warning, "Execution {Id} failed with an exception that is not a function error.")]
+    private partial void LogUnhandled(Exception exception, string id);
 
     [LoggerMessage(LogLevel.Warning, "Execution {Id} ended on this node after another node took it over (this node was silent past the node timeout); its outcome here is dropped.")]
     private partial void LogTakenOver(string id);

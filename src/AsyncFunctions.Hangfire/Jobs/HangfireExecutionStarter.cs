@@ -5,12 +5,14 @@ using AsyncFunctions.Hangfire.States;
 using AsyncFunctions.Hangfire.Webhooks;
 using AsyncFunctions.Hangfire.Storage;
 using AsyncFunctions.Recording;
+using AsyncFunctions.Storage;
 using AsyncFunctions.Telemetry;
 using Hangfire;
 using Hangfire.Common;
 using Hangfire.States;
 using Microsoft.Extensions.Options;
 using AsyncFunctions.Webhooks;
+using System.Runtime.ExceptionServices;
 using System.Transactions;
 using AsyncFunctions.FlowControl;
 
@@ -159,6 +161,10 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, StatusCh
 
     private sealed class Creation(IBackgroundJobClient jobs, Job job, INewExecutionState state, IDictionary<string, object> parameters, NewExecution row, bool oneTransaction)
     {
+        private const int CreationAttempts = 3;
+
+        private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(50);
+
         public INewExecutionState State => state;
 
         public NewExecution Row => row;
@@ -172,7 +178,7 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, StatusCh
 
             if (!oneTransaction)
             {
-                return withParameters.Create(job, (IState)state, parameters);
+                return CreateJob(withParameters);
             }
 
             // Hangfire's transactions join this scope, and the state filter's insert opens its
@@ -181,9 +187,45 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, StatusCh
             using var scope = new TransactionScope(
                 TransactionScopeOption.RequiresNew,
                 new TransactionOptions { IsolationLevel = IsolationLevel.ReadCommitted, Timeout = TransactionManager.DefaultTimeout });
-            var id = withParameters.Create(job, (IState)state, parameters);
+            var id = CreateJob(withParameters);
             scope.Complete();
             return id;
+        }
+
+        /// <summary>
+        /// Hangfire wraps whatever failed in "Background job creation failed. See inner exception";
+        /// the cause itself (a database's answer, a lock time-out) is what the caller's record, its
+        /// HTTP problem and the log must name, so it is thrown as it was.
+        /// </summary>
+        /// <remarks>
+        /// A transient failure (a deadlock victim, a dropped connection, a lock time-out) that left
+        /// no row behind is tried again, twice, after a short pause (not inside one-transaction
+        /// starts, whose failed transaction is spent): nothing of the failed try is
+        /// visible (its job was never given a state, and Hangfire expires such a job by itself), so
+        /// the retry cannot double a start, and a start from a running stack does not fail its
+        /// parent over a hiccup of the database.
+        /// </remarks>
+        private string CreateJob(IBackgroundJobClientV2 client)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return client.Create(job, (IState)state, parameters);
+                }
+                catch (BackgroundJobClientException ex) when (ex.InnerException is { } cause)
+                {
+                    if (attempt < CreationAttempts && !oneTransaction && state.WrittenId is null && TransientDatabaseFailure.IsTransient(cause))
+                    {
+                        // A creation thread (or a worker's), never the thread pool's: see JobCreationThreads.
+                        Thread.Sleep(RetryPause * attempt);
+                        continue;
+                    }
+
+                    ExceptionDispatchInfo.Capture(cause).Throw();
+                    throw;
+                }
+            }
         }
 
         public ExecutionRecord Finish(string id)

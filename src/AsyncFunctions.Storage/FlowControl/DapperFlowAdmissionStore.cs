@@ -74,6 +74,50 @@ public sealed class DapperFlowAdmissionStore(SqlDialect dialect) : IFlowAdmissio
         }, cancellationToken);
     }
 
+    public Task<AdmissionOutcome> AdmitNowAsync(string executionId, AdmissionTicket ticket, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        return InTransactionAsync(async (connection, transaction) =>
+        {
+            var db = new Db(dialect, connection, transaction, cancellationToken);
+            await db.LockAsync(ticket.Function, now).ConfigureAwait(false);
+
+            // Every limit must have room now, and nobody may wait ahead: a sync run never overtakes the line.
+            foreach (var claim in ticket.Slots)
+            {
+                await db.ExecuteAsync(dialect.UpsertFlowKeySql, new { Scope = claim.Scope, Key = claim.Key, Function = ticket.Function, Capacity = claim.Limit, At = db.Time(now) }).ConfigureAwait(false);
+                var key = await db.ReadKeyAsync(claim.Scope, claim.Key).ConfigureAwait(false);
+                if (key.Holders >= key.Capacity || key.Waiters > 0)
+                {
+                    return new AdmissionOutcome(AdmissionVerdict.Waiting, Describe(ticket.Function, claim.Scope, claim.Key, key.Capacity, key.Holders, key.Waiters));
+                }
+            }
+
+            if (ticket.Rate is { } rate)
+            {
+                // As for a first async start, the reservations already made count: a start now fits
+                // only where one would be counted now, not delayed.
+                await db.ExecuteAsync(dialect.UpsertFlowKeySql, new { Scope = rate.Scope, Key = rate.Key, Function = ticket.Function, Capacity = rate.Limit, At = db.Time(now) }).ConfigureAwait(false);
+                var period = TimeSpan.FromSeconds(rate.PeriodSeconds);
+                var recent = await RecentStartsAsync(db, dialect.ListRecentStartsSql, rate, now - period).ConfigureAwait(false);
+                if (recent.Count >= rate.Limit)
+                {
+                    return Delayed(ticket.Function, rate, Max(now, recent[rate.Limit - 1] + period));
+                }
+
+                await db.ExecuteAsync(dialect.InsertStartSql, new { Scope = rate.Scope, Key = rate.Key, Id = executionId, StartAt = db.Time(now), Taken = 1 }).ConfigureAwait(false);
+            }
+
+            if (ticket.Slots.Count > 0)
+            {
+                var hold = ticket.HoldWhileAwaiting ? 1 : 0;
+                await db.ExecuteAsync(dialect.InsertSlotSql, ticket.Slots.Select(c => new { Scope = c.Scope, Key = c.Key, Id = executionId, Function = ticket.Function, Hold = hold, At = db.Time(now) }).ToArray()).ConfigureAwait(false);
+            }
+
+            return AdmissionOutcome.Admitted;
+        }, cancellationToken);
+    }
+
     public Task<IReadOnlyList<GrantedWaiter>> ReleaseAsync(string function, string executionId, bool suspending, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         InTransactionAsync(async (connection, transaction) =>
         {
@@ -269,7 +313,7 @@ public sealed class DapperFlowAdmissionStore(SqlDialect dialect) : IFlowAdmissio
             var first = waiter.First();
             await db.ExecuteAsync(dialect.InsertSlotSql, waiter.Select(r => new { Scope = r.Scope, Key = r.FlowKey, Id = r.Id, Function = r.FunctionName, Hold = (int)r.Hold, At = db.Time(now) }).ToArray()).ConfigureAwait(false);
             await db.ExecuteAsync(dialect.DeleteWaiterRowsSql, new { Id = waiter.Key }).ConfigureAwait(false);
-            granted.Add(new GrantedWaiter(waiter.Key, first.FunctionName, dialect.FromDb(first.QueuedAt)));
+            granted.Add(new GrantedWaiter(waiter.Key, first.FunctionName, dialect.FromDb(first.QueuedAt), first.Queue ?? FunctionFlow.DefaultQueue));
         }
 
         return granted;
@@ -362,6 +406,8 @@ public sealed class DapperFlowAdmissionStore(SqlDialect dialect) : IFlowAdmissio
         public long Seq { get; init; }
 
         public object QueuedAt { get; init; } = 0L;
+
+        public string? Queue { get; init; }
     }
 
     private sealed class ReservationRow

@@ -116,6 +116,47 @@ public abstract class FlowAdmissionStoreContract(IStoreFixture fixture)
     }
 
     [SkippableFact]
+    public async Task Admitting_now_takes_a_free_slot_but_writes_nothing_when_a_limit_is_full_or_someone_waits()
+    {
+        var function = NewFunction();
+        var store = new DapperFlowAdmissionStore(Dialect);
+        var ticket = Ticket(function, 1);
+
+        // A free slot: taken now, and an async start then waits for it.
+        Assert.Equal(AdmissionVerdict.Admitted, (await store.AdmitNowAsync("sync-" + function, ticket, T0)).Verdict);
+        Assert.Equal(AdmissionVerdict.Waiting, (await store.AdmitAsync("a-" + function, ticket, T0.AddSeconds(1))).Verdict);
+
+        // Full: refused, not recorded as a waiter.
+        var refused = await store.AdmitNowAsync("sync2-" + function, ticket, T0.AddSeconds(2));
+        Assert.Equal(AdmissionVerdict.Waiting, refused.Verdict);
+        Assert.Contains("1 running", refused.WaitingFor, StringComparison.Ordinal);
+        Assert.Null(await store.DescribeWaitAsync("sync2-" + function));
+
+        // The sync run's release hands its slot to the waiter in line; a sync run fits again only once that one is done.
+        Assert.Equal(["a-" + function], (await store.ReleaseAsync(function, "sync-" + function, suspending: false, T0.AddSeconds(3))).Select(g => g.Id));
+        Assert.Equal(AdmissionVerdict.Waiting, (await store.AdmitNowAsync("sync3-" + function, ticket, T0.AddSeconds(4))).Verdict);
+        Assert.Empty(await store.ReleaseAsync(function, "a-" + function, suspending: false, T0.AddSeconds(5)));
+        Assert.Equal(AdmissionVerdict.Admitted, (await store.AdmitNowAsync("sync3-" + function, ticket, T0.AddSeconds(6))).Verdict);
+        var usage = Assert.Single(await store.ListUsageAsync(), u => u.Function == function);
+        Assert.Equal((1, 0), (usage.Running, usage.Waiting));
+    }
+
+    [SkippableFact]
+    public async Task Admitting_now_counts_a_start_in_the_rate_window_and_over_it_reserves_nothing()
+    {
+        var function = NewFunction();
+        var store = new DapperFlowAdmissionStore(Dialect);
+        var ticket = new AdmissionTicket { Function = function, Rate = new RateClaim(AdmissionTicket.RateScope(function), "", 1, 10) };
+
+        Assert.Equal(AdmissionVerdict.Admitted, (await store.AdmitNowAsync("sync-" + function, ticket, T0)).Verdict);
+        var refused = await store.AdmitNowAsync("sync2-" + function, ticket, T0.AddSeconds(1));
+        Assert.Equal((AdmissionVerdict.Delayed, (DateTimeOffset?)T0.AddSeconds(10)), (refused.Verdict, refused.NotBefore));
+
+        // The refusal reserved no window: the next async start gets the first free one.
+        Assert.Equal(T0.AddSeconds(10), (await store.AdmitAsync("a-" + function, ticket, T0.AddSeconds(2))).NotBefore);
+    }
+
+    [SkippableFact]
     public async Task A_rate_limit_delays_starts_over_it_to_the_next_free_window_in_order()
     {
         var function = NewFunction();
