@@ -56,7 +56,21 @@ public abstract partial class SqlDialect
     /// to either) in the schema <paramref name="hangfireSchema"/> (parameters: JobId).
     /// </summary>
     public virtual string FetchedQueueRowsSql(string hangfireSchema) =>
-        $"SELECT id FROM {HangfireTable(hangfireSchema, "jobqueue")} WHERE jobid = @JobId AND fetchedat IS NOT NULL";
+        $"SELECT id AS Id, fetchedat AS FetchedAt, {SecondsSince("fetchedat")} AS AgeSeconds FROM {HangfireTable(hangfireSchema, "jobqueue")} WHERE jobid = @JobId AND fetchedat IS NOT NULL";
+
+    /// <summary>
+    /// Stamps one of the job's fetched rows as fetched <c>@HoldSeconds</c> from now, by the database's
+    /// clock (which the job storage's fetch and renewal also use), if it is still as it was read
+    /// (parameters: JobId, Id, FetchedAt, HoldSeconds).
+    /// </summary>
+    public virtual string HoldQueueRowSql(string hangfireSchema) =>
+        $"UPDATE {HangfireTable(hangfireSchema, "jobqueue")} SET fetchedat = {SecondsFromNow("@HoldSeconds")} WHERE jobid = @JobId AND id = @Id AND fetchedat = @FetchedAt";
+
+    /// <summary>Seconds from <paramref name="column"/> (a fetch time Hangfire's SQL storages write) to the database's now.</summary>
+    public virtual string SecondsSince(string column) => $"EXTRACT(EPOCH FROM (NOW() - {column}))";
+
+    /// <summary>The database's now plus <paramref name="secondsParameter"/> seconds, as Hangfire's SQL storages write fetch times.</summary>
+    public virtual string SecondsFromNow(string secondsParameter) => $"NOW() + make_interval(secs => {secondsParameter})";
 
     /// <summary>Deletes the job's rows of the list parameter @Ids from Hangfire's queue table (parameters: JobId, Ids).</summary>
     public virtual string DeleteQueueRowsSql(string hangfireSchema) =>

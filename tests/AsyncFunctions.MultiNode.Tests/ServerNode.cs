@@ -175,7 +175,7 @@ public sealed class ServerNode : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
-        Http.Dispose();
+        Http?.Dispose();
         try
         {
             Kill();

@@ -45,4 +45,14 @@ public interface IStaleQueueClaims
     /// job (the takeover's requeue, a resume) waits for it.
     /// </summary>
     Task<int> ReleaseLocksAsync(string nodeId, IReadOnlyCollection<string>? jobIds, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Claims the entries <see cref="FindAsync"/> found for the takeover, each only if no worker
+    /// fetched or renewed it since, and keeps them from being fetched for <paramref name="holdFor"/>
+    /// beyond the storage's invisibility timeout: between its look at the job and its requeue, no
+    /// worker can take the dead node's entry and start a run that the requeue would then double.
+    /// False when an entry changed (a living worker has the job). A storage whose entries carry no
+    /// fetch time holds nothing and answers true.
+    /// </summary>
+    Task<bool> HoldAsync(QueueClaims claims, TimeSpan holdFor, CancellationToken cancellationToken = default) => Task.FromResult(true);
 }

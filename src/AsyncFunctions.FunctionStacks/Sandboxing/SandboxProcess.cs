@@ -80,7 +80,9 @@ internal sealed class SandboxProcess : IDisposable
             if (ready is null || !ready.AsSpan().SequenceEqual(SandboxProtocol.Ready))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                throw new InvalidOperationException($"The sandbox process ({WorkerAssembly()}) ended before it was ready.");
+                throw new InvalidOperationException(timeout.IsCancellationRequested
+                    ? $"The sandbox process ({WorkerAssembly()}) was not ready within {startTimeout.TotalSeconds} s (Sandbox:StartTimeout) and was ended; a machine this busy needs a longer StartTimeout."
+                    : $"The sandbox process ({WorkerAssembly()}) ended before it was ready.");
             }
 
             return sandbox;

@@ -11,7 +11,8 @@ namespace AsyncFunctions.Hangfire.Nodes;
 
 /// <summary>
 /// Takes a dead node's work over, once its takeover was claimed: releases the job storage locks
-/// it held, requeues the jobs its Hangfire server was processing or had fetched without starting,
+/// it held, requeues the jobs its Hangfire server was processing (unless a living worker fetched one again
+/// after the storage's invisibility timeout) or had fetched without starting,
 /// removes the queue entries the dead node had fetched for them, and ends its sync runs (whose
 /// callers were connected to it) as <c>execution.lost</c>.
 /// </summary>
@@ -88,20 +89,37 @@ public sealed partial class ExecutionTakeover(
         LogListed(processing.Count, node.NodeId, released, time.GetElapsedTime(began).TotalMilliseconds);
         foreach (var id in processing)
         {
-            // Only while the job is still Processing on the dead node's server: the look and the
-            // change are separate, but the change names the state it expects, and only a refetch of
-            // the dead node's own queue claim could come in between (after the invisibility timeout).
             if (!StillProcessingOn(id, serverId))
             {
                 continue;
             }
 
-            // The dead node's fetched entry, noted before the requeue adds the job's new one: left
-            // in place it would become visible after the storage's invisibility timeout and hand
-            // the job to another worker while its new run is still going (a third run). Removed
-            // only after the requeue: a takeover that dies in between leaves the entry to that
-            // timeout, as before, rather than a Processing job with no entry at all.
+            // The dead node's fetched entry: left in place it becomes visible after the storage's
+            // invisibility timeout and hands the job to another worker, which may happen at any
+            // moment from here on. An entry fetched or renewed within half the node timeout is a
+            // living worker's (the dead node's renewals stopped with its heartbeats): the job is
+            // that worker's to run, and a requeue would run it twice. Otherwise the entry is held
+            // (stamped as fetched, if unchanged) so that no worker can take it between the look at
+            // the job's server below and the requeue; it is removed once the requeue added the
+            // job's new entry. A takeover that dies in between leaves it to the invisibility timeout.
             var claims = await queueClaims.FindAsync(id, cancellationToken).ConfigureAwait(false);
+            var timeout = options.Value.NodeTimeout;
+            if (claims.RenewedWithin(timeout / 2) || !await queueClaims.HoldAsync(claims, timeout, cancellationToken).ConfigureAwait(false))
+            {
+                LogRefetched(id, node.NodeId);
+                continue;
+            }
+
+            // Looked at again now that no worker can fetch the entry: one that took it before the
+            // hold and moved the job to Processing on its own server has it (the requeue names only
+            // the state it expects, not the server).
+            if (!StillProcessingOn(id, serverId))
+            {
+                await queueClaims.RemoveAsync(claims, cancellationToken).ConfigureAwait(false);
+                LogRefetched(id, node.NodeId);
+                continue;
+            }
+
             var record = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
             if (jobs.ChangeState(id, NextState(record, reason), ProcessingState.StateName))
             {
@@ -212,6 +230,9 @@ public sealed partial class ExecutionTakeover(
 
     [LoggerMessage(LogLevel.Warning, "Releasing the remaining job storage locks of node {Node} failed; they expire by themselves.")]
     private partial void LogLockReleaseFailed(Exception exception, string node);
+
+    [LoggerMessage(LogLevel.Information, "Execution {Id}, which node {Node} was running, was fetched again by a living worker (its invisibility timeout had passed): left to that worker.")]
+    private partial void LogRefetched(string id, string node);
 
     [LoggerMessage(LogLevel.Warning, "Sync execution {Id} is now Failed with code execution.lost: node {Node}, which was running it, stopped sending heartbeats.")]
     private partial void LogSyncRunEnded(string id, string node);

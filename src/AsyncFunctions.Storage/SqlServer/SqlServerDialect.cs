@@ -126,6 +126,11 @@ public sealed class SqlServerDialect(string connectionString) : SqlDialect
 
     public override string HangfireTable(string schema, string table) => $"[{schema}].{table}";
 
+    /// <summary>Hangfire.SqlServer writes FetchedAt with GETUTCDATE().</summary>
+    public override string SecondsSince(string column) => $"DATEDIFF_BIG(millisecond, {column}, GETUTCDATE()) / 1000.0";
+
+    public override string SecondsFromNow(string secondsParameter) => $"DATEADD(millisecond, CAST({secondsParameter} * 1000 AS int), GETUTCDATE())";
+
     /// <summary>A UTC <see cref="DateTimeOffset"/>: SqlClient sends it as datetimeoffset(7), where a DateTime would go as datetime.</summary>
     public override object ToDb(DateTimeOffset value) => value.ToUniversalTime();
 

@@ -14,6 +14,13 @@ internal sealed class Stacks
     {
         // Every test makes its own services and so its own sandbox processes: they end soon after.
         Options.Sandbox.IdleTimeout = TimeSpan.FromSeconds(5);
+        // Wall-clock limits sized for a machine shared by many test processes, not the production
+        // defaults: a new sandbox process's first evaluations compile the engine's paths they take,
+        // which at a load average of 100-150 on two cores took longer than the 5 s JsTimeout (a
+        // typed-array lambda ended at the server's deadline) and a process start longer than the
+        // 30 s StartTimeout. The tests of these limits set their own.
+        Options.Limits.JsTimeout = TimeSpan.FromSeconds(60);
+        Options.Sandbox.StartTimeout = TimeSpan.FromMinutes(3);
         configure?.Invoke(Options);
         Executions.Services = new ServiceCollection().AddSingleton<IExecutionLogStore>(Logs).BuildServiceProvider();
         Services = new StackServices(Options);
