@@ -52,16 +52,8 @@ public sealed class StartPathTests : IDisposable
         using var app = _app.WithWebHostBuilder(b => b.ConfigureTestServices(services =>
             services.AddSingleton<IExecutionStore>(sp => new InsertRecordingStore(new DapperExecutionStore(sp.GetRequiredService<SqlDialect>()), _inserts, refuse: "examples.process_upload"))));
         using var client = app.CreateClient();
-        using var response = await client.PostAsync(
-            new Uri("/api/functions/examples.start_upload_processing/executions", UriKind.Relative),
-            new StringContent("""{ "input": { "uploadId": "u1", "rows": [1] } }""", System.Text.Encoding.UTF8, "application/json"));
-        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
-        var id = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
-
-        using var awaited = await client.PostAsync(
-            new Uri("/api/executions/await", UriKind.Relative),
-            new StringContent(new JsonObject { ["ids"] = new JsonArray(id), ["timeoutSeconds"] = 60 }.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
-        Assert.True(JsonNode.Parse(await awaited.Content.ReadAsStringAsync())!["completed"]!.GetValue<bool>());
+        var (id, outcome) = await StartOneParentAndAwaitAsync(client);
+        Assert.True(outcome["completed"]!.GetValue<bool>(), outcome.ToJsonString());
         using var read = await client.GetAsync(new Uri($"/api/executions/{id}", UriKind.Relative));
         var record = JsonNode.Parse(await read.Content.ReadAsStringAsync())!;
         Assert.Equal("Failed", record["status"]!.GetValue<string>());
@@ -74,20 +66,25 @@ public sealed class StartPathTests : IDisposable
         using var app = _app.WithWebHostBuilder(b => b.ConfigureTestServices(services =>
             services.AddSingleton<IExecutionStore>(sp => new InsertRecordingStore(new DapperExecutionStore(sp.GetRequiredService<SqlDialect>()), _inserts, failOnce: "examples.process_upload"))));
         using var client = app.CreateClient();
+        var (id, outcome) = await StartOneParentAndAwaitAsync(client);
+        Assert.True(outcome["completed"]!.GetValue<bool>(), outcome.ToJsonString());
+        Assert.Equal("Succeeded", outcome["results"]![0]!["status"]!.GetValue<string>());
+        using var children = await client.GetAsync(new Uri($"/api/executions?parentId={id}", UriKind.Relative));
+        Assert.Single(JsonNode.Parse(await children.Content.ReadAsStringAsync())!["items"]!.AsArray());
+    }
+
+    /// <summary>Starts one upload-processing parent (it starts one child) and awaits it.</summary>
+    private static async Task<(string Id, JsonNode Outcome)> StartOneParentAndAwaitAsync(HttpClient client)
+    {
         using var response = await client.PostAsync(
             new Uri("/api/functions/examples.start_upload_processing/executions", UriKind.Relative),
             new StringContent("""{ "input": { "uploadId": "u1", "rows": [1] } }""", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
         var id = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
-
         using var awaited = await client.PostAsync(
             new Uri("/api/executions/await", UriKind.Relative),
             new StringContent(new JsonObject { ["ids"] = new JsonArray(id), ["timeoutSeconds"] = 60 }.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
-        var outcome = JsonNode.Parse(await awaited.Content.ReadAsStringAsync())!;
-        Assert.True(outcome["completed"]!.GetValue<bool>(), outcome.ToJsonString());
-        Assert.Equal("Succeeded", outcome["results"]![0]!["status"]!.GetValue<string>());
-        using var children = await client.GetAsync(new Uri($"/api/executions?parentId={id}", UriKind.Relative));
-        Assert.Single(JsonNode.Parse(await children.Content.ReadAsStringAsync())!["items"]!.AsArray());
+        return (id, JsonNode.Parse(await awaited.Content.ReadAsStringAsync())!);
     }
 
     private const string RefusedRow = "The results table refused the row of examples.process_upload.";
