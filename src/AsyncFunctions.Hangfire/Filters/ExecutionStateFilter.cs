@@ -46,6 +46,7 @@ public sealed class ExecutionStateFilter(StatusChangeRecorder recorder, RunningE
             // the creation already runs in a transaction of its own (one-transaction starts).
             if (transaction is IRecordsOnCommit onCommit && System.Transactions.Transaction.Current is null)
             {
+                created.WritesOnCommit = true;
                 onCommit.CreateOnCommit(recorder, created.Row with { Id = id }, () => created.WrittenId = id);
                 return;
             }

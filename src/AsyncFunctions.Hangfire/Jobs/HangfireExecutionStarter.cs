@@ -200,7 +200,8 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, StatusCh
         /// <remarks>
         /// A transient failure (a deadlock victim, a dropped connection, a lock time-out) that left
         /// no row behind is tried again, twice, after a short pause (not inside one-transaction
-        /// starts, whose failed transaction is spent): nothing of the failed try is
+        /// starts, whose failed transaction is spent, nor where the row commits with Hangfire's
+        /// transaction, whose failed commit may have landed): nothing of the failed try is
         /// visible (its job was never given a state, and Hangfire expires such a job by itself), so
         /// the retry cannot double a start, and a start from a running stack does not fail its
         /// parent over a hiccup of the database.
@@ -215,7 +216,7 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, StatusCh
                 }
                 catch (BackgroundJobClientException ex) when (ex.InnerException is { } cause)
                 {
-                    if (attempt < CreationAttempts && !oneTransaction && state.WrittenId is null && TransientDatabaseFailure.IsTransient(cause))
+                    if (attempt < CreationAttempts && !oneTransaction && state.WrittenId is null && !state.WritesOnCommit && TransientDatabaseFailure.IsTransient(cause))
                     {
                         // A creation thread (or a worker's), never the thread pool's: see JobCreationThreads.
                         Thread.Sleep(RetryPause * attempt);

@@ -14,4 +14,10 @@ public interface INewExecutionState
 
     /// <summary>The job id, set by the state filter once the row is in the results table under it.</summary>
     string? WrittenId { get; set; }
+
+    /// <summary>
+    /// Set by the state filter when the row commits with Hangfire's own transaction, which then
+    /// sets <see cref="WrittenId"/> only after that commit: a failure without it may still have committed.
+    /// </summary>
+    bool WritesOnCommit { get; set; }
 }

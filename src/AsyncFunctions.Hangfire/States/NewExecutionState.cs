@@ -17,6 +17,8 @@ public sealed class NewExecutionState(NewExecution row) : EnqueuedState, INewExe
     /// <summary>The job id, set by the state filter once the row is in the results table under it.</summary>
     public string? WrittenId { get; set; }
 
+    public bool WritesOnCommit { get; set; }
+
     /// <summary>The admission ticket of a limited function's start (its keys, evaluated at the start); null without limits.</summary>
     public AsyncFunctions.FlowControl.AdmissionTicket? Ticket { get; init; }
 

@@ -13,4 +13,6 @@ public sealed class NewScheduledExecutionState(NewExecution row, DateTime enqueu
     public NewExecution Row { get; } = row;
 
     public string? WrittenId { get; set; }
+
+    public bool WritesOnCommit { get; set; }
 }

@@ -15,6 +15,8 @@ public sealed class NewWaitingExecutionState(INewExecutionState created, string 
     /// <summary>Written through to the state the job was to be created in, which its starter reads.</summary>
     public string? WrittenId { get => created.WrittenId; set => created.WrittenId = value; }
 
+    public bool WritesOnCommit { get => created.WritesOnCommit; set => created.WritesOnCommit = value; }
+
     public string WaitingFor { get; } = waitingFor;
 
     public string Name => WaitingState.StateName;

@@ -12,4 +12,6 @@ public sealed class NewRateDelayedExecutionState(INewExecutionState created, Dat
 
     /// <summary>Written through to the state the job was to be created in, which its starter reads.</summary>
     public string? WrittenId { get => created.WrittenId; set => created.WrittenId = value; }
+
+    public bool WritesOnCommit { get => created.WritesOnCommit; set => created.WritesOnCommit = value; }
 }
