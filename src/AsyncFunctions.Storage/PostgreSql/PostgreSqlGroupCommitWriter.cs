@@ -120,27 +120,7 @@ internal sealed class PostgreSqlGroupCommitWriter : IDisposable
             }
         }
 
-        /// <summary>
-        /// Waits until writes are queued (false once the writer is disposed), blocking on the wait's
-        /// handle: waiting on the task itself would spin first, on cores the callers need.
-        /// </summary>
-        private bool WaitForWrites()
-        {
-            var waiting = writer._queue.Reader.WaitToReadAsync();
-            if (waiting.IsCompletedSuccessfully)
-            {
-                return waiting.Result;
-            }
-
-            var task = waiting.AsTask();
-            if (!task.IsCompleted)
-            {
-                ((IAsyncResult)task).AsyncWaitHandle.WaitOne();
-                task.Dispose();
-            }
-
-            return task.GetAwaiter().GetResult();
-        }
+        private bool WaitForWrites() => BlockingChannelWait.WaitToRead(writer._queue.Reader);
 
         private void Commit(List<RowWrite> batch)
         {

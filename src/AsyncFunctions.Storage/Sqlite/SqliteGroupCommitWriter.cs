@@ -189,28 +189,7 @@ internal sealed class SqliteGroupCommitWriter : IDisposable
         }
     }
 
-    /// <summary>
-    /// Waits until writes are queued (false once the writer is disposed). An idle loop blocks on the
-    /// wait's handle: waiting on the task itself would spin first, and the callers that would wake it
-    /// need the same two cores.
-    /// </summary>
-    private bool WaitForWrites()
-    {
-        var waiting = _queue.Reader.WaitToReadAsync();
-        if (waiting.IsCompletedSuccessfully)
-        {
-            return waiting.Result;
-        }
-
-        var task = waiting.AsTask();
-        if (!task.IsCompleted)
-        {
-            ((IAsyncResult)task).AsyncWaitHandle.WaitOne();
-            task.Dispose();
-        }
-
-        return task.GetAwaiter().GetResult();
-    }
+    private bool WaitForWrites() => BlockingChannelWait.WaitToRead(_queue.Reader);
 
     private void Commit(IReadOnlyList<IWrite> batch)
     {
