@@ -241,18 +241,7 @@ public sealed class RecordInJobTransactionTests : IAsyncLifetime
         return await command.ExecuteScalarAsync() is T value ? value : default;
     }
 
-    /// <summary>The transactions that last wrote the execution's row and its Hangfire job (PostgreSQL's xmin), and the job's state.</summary>
-    private async Task<(string Row, string Job, string State)> TransactionIdsAsync(string id)
-    {
-        await using var connection = new NpgsqlConnection(_connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT (SELECT xmin::text FROM af_executions WHERE id = @id), j.xmin::text, j.statename FROM hangfire.job j WHERE j.id = CAST(@id AS bigint)", connection);
-        command.Parameters.AddWithValue("id", id);
-        await using var reader = await command.ExecuteReaderAsync();
-        Assert.True(await reader.ReadAsync());
-        return (reader.GetString(0), reader.GetString(1), reader.GetString(2));
-    }
+    private Task<(string Row, string Job, string State)> TransactionIdsAsync(string id) => WritingTransactions.ReadAsync(_connectionString, id);
 
     /// <summary>An observer that reads, on a connection of its own, the Hangfire state of each execution that finished.</summary>
     private sealed class CommittedStateProbe(string connectionString) : IStatusChangeObserver
