@@ -80,6 +80,12 @@ public abstract partial class SqlDialect
     public virtual string ListKeyWaitersSql => Statement(() =>
         Page("SELECT execution_id AS Id, seq AS Seq FROM af_flow_waiters WHERE scope = @Scope AND flow_key = @Key ORDER BY seq"));
 
+    /// <summary>
+    /// <see cref="ReadFlowKeySql"/> and <see cref="ListKeyWaitersSql"/> in one round trip: a key's
+    /// limit and counts, then its oldest waiters (parameters: Scope, Key, Limit).
+    /// </summary>
+    public string ReadKeyAndWaitersSql => Statement(() => Batch(ReadFlowKeySql, ListKeyWaitersSql));
+
     /// <summary>Every waiter row of the list parameter @Ids, with its execution's queue (null when none is recorded); rows: Id, Scope, FlowKey, Function, Hold, Seq, QueuedAt, Queue.</summary>
     public virtual string ListWaiterRowsSql => Statement(() =>
         $"SELECT w.execution_id AS Id, w.scope AS Scope, w.flow_key AS FlowKey, w.function_name AS FunctionName, w.hold_while_awaiting AS Hold, w.seq AS Seq, w.queued_at AS QueuedAt, x.queue AS Queue FROM af_flow_waiters w LEFT JOIN af_executions x ON x.id = w.execution_id WHERE {InList("w.execution_id", "@Ids")}");

@@ -272,12 +272,25 @@ public sealed class DapperFlowAdmissionStore(SqlDialect dialect) : IFlowAdmissio
         var candidates = new List<WaiterRef>();
         foreach (var key in keys.Distinct())
         {
-            var row = await db.ReadKeyAsync(key.Scope, key.Key).ConfigureAwait(false);
+            // The key and its oldest waiters in one round trip, as many as one freed slot wants;
+            // more room (a raised limit, the sweep) looks further down the line.
+            KeyState row;
+            List<WaiterRef> first;
+            var batch = await db.Connection.QueryMultipleAsync(new CommandDefinition(
+                dialect.ReadKeyAndWaitersSql, new { Scope = key.Scope, Key = key.Key, Limit = WaitersLookedAt(1) }, db.Transaction, cancellationToken: db.CancellationToken)).ConfigureAwait(false);
+            await using (batch.ConfigureAwait(false))
+            {
+                row = await batch.ReadSingleOrDefaultAsync<KeyState>().ConfigureAwait(false) ?? new KeyState();
+                first = (await batch.ReadAsync<WaiterRef>().ConfigureAwait(false)).ToList();
+            }
+
             room[key] = row.Capacity - row.Holders;
             if (room[key] > 0 && row.Waiters > 0)
             {
-                candidates.AddRange(await db.Connection.QueryAsync<WaiterRef>(new CommandDefinition(
-                    dialect.ListKeyWaitersSql, new { Scope = key.Scope, Key = key.Key, Limit = (int)Math.Min(room[key] * 4 + 100, 500) }, db.Transaction, cancellationToken: db.CancellationToken)).ConfigureAwait(false));
+                candidates.AddRange(WaitersLookedAt(room[key]) <= first.Count || first.Count < WaitersLookedAt(1)
+                    ? first.Take(WaitersLookedAt(room[key]))
+                    : await db.Connection.QueryAsync<WaiterRef>(new CommandDefinition(
+                        dialect.ListKeyWaitersSql, new { Scope = key.Scope, Key = key.Key, Limit = WaitersLookedAt(room[key]) }, db.Transaction, cancellationToken: db.CancellationToken)).ConfigureAwait(false));
             }
         }
 
@@ -330,6 +343,9 @@ public sealed class DapperFlowAdmissionStore(SqlDialect dialect) : IFlowAdmissio
 
         return granted;
     }
+
+    /// <summary>How many of a key's oldest waiters a grant looks at for <paramref name="room"/> free slots (some may need a full key too).</summary>
+    private static int WaitersLookedAt(long room) => (int)Math.Min(room * 4 + 100, 500);
 
     private async Task<string?> DescribeAsync(Db db, string executionId)
     {

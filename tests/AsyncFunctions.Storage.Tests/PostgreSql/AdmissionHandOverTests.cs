@@ -125,6 +125,10 @@ public sealed class AdmissionHandOverTests : IAsyncLifetime
             Assert.Contains("DELETE FROM af_flow_waiters", c, StringComparison.Ordinal);
         });
 
+        // The freed key's counts come with its oldest waiters.
+        var reading = commands.Where(c => c.Contains("FROM af_flow_keys k WHERE", StringComparison.Ordinal) && !c.Contains("INSERT INTO af_flow_keys", StringComparison.Ordinal)).ToList();
+        Assert.Contains(reading, c => c.Contains("FROM af_flow_waiters WHERE scope = @Scope AND flow_key = @Key ORDER BY seq", StringComparison.Ordinal));
+
         // Each of the three hand-overs gives the slot to the waiter and drops its waiter row in one command.
         var granting = commands.Where(c => c.StartsWith("INSERT INTO af_flow_slots", StringComparison.Ordinal) && c.Contains("DELETE FROM af_flow_waiters", StringComparison.Ordinal)).ToList();
         Assert.Equal(3, granting.Count);
