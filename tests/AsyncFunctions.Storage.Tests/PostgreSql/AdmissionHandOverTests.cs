@@ -112,6 +112,27 @@ public sealed class AdmissionHandOverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_job_state_lock_left_behind_by_a_dead_holder_is_taken_once_it_is_older_than_the_lock_timeout()
+    {
+        using var host = await StartHostAsync(new CountingAdmissionStore());
+        var storage = host.Services.GetRequiredService<JobStorage>();
+        await using (var connection = new Npgsql.NpgsqlConnection(_connectionString))
+        {
+            await connection.OpenAsync();
+            // A row a killed holder left two minutes ago; the provider's DistributedLockTimeout is one minute.
+            await using var command = new Npgsql.NpgsqlCommand("INSERT INTO hangfire.lock (resource, acquired) VALUES ('hangfire:job:4444:state-lock', now() AT TIME ZONE 'UTC' - interval '2 minutes')", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        using var taker = storage.GetConnection();
+        var elapsed = Stopwatch.StartNew();
+        using (taker.AcquireDistributedLock("job:4444:state-lock", TimeSpan.FromSeconds(5)))
+        {
+            Assert.True(elapsed.Elapsed < TimeSpan.FromSeconds(4), $"Taken after {elapsed.Elapsed.TotalMilliseconds:0} ms.");
+        }
+    }
+
+    [Fact]
     public async Task A_release_takes_the_lock_and_frees_the_slots_in_one_command_and_hands_a_slot_on_in_another()
     {
         var commands = await HandOversAsync(4);
