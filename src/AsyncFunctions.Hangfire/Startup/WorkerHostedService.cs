@@ -138,12 +138,12 @@ public sealed partial class WorkerHostedService(
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
         if (_server is null)
         {
             return;
         }
 
+        await _stopping.CancelAsync().ConfigureAwait(false);
         _server.SendStop();
         try
         {
@@ -159,11 +159,15 @@ public sealed partial class WorkerHostedService(
 
     public async ValueTask DisposeAsync()
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        await _queueCheck.ConfigureAwait(false);
+        if (_server is not null)
+        {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+            await _queueCheck.ConfigureAwait(false);
+            _server.Dispose();
+            _server = null;
+        }
+
         _stopping.Dispose();
-        _server?.Dispose();
-        _server = null;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job server: the periodic check for queues newly named by functions failed; it runs again next interval.")]
