@@ -134,8 +134,10 @@ public sealed class QueueTests
     public async Task Without_a_queues_setting_a_function_saved_later_with_a_new_queue_runs_without_a_restart()
     {
         using var app = new TestApp(workers: 2, services: Register);
-        var before = await app.StartAsync("examples.echo", new { value = 0 });
-        await app.WaitForAsync(before, r => r["status"]!.GetValue<string>() == "Succeeded");
+        // One worker runs a job while the queue list changes; the other waits for a job.
+        var gate = Guid.NewGuid().ToString("N");
+        var running = await app.StartAsync("queues.bulk", new { gate, value = 0 });
+        await app.WaitForAsync(running, r => r["status"]!.GetValue<string>() == "Processing");
 
         await app.SaveStackAsync("""
             { "name": "queues.new_queue", "queue": "q-new", "stack": [], "response": "=$input.value" }
@@ -146,7 +148,11 @@ public sealed class QueueTests
         Assert.Equal("Succeeded", done["status"]!.GetValue<string>());
         Assert.Equal("q-new", done["queue"]!.GetValue<string>());
         Assert.Equal(42, done["output"]!.GetValue<int>());
-        // The other queues are still served by the same workers.
+        // The running job was not touched, and the other queues are still served.
+        Assert.Equal("Processing", (await app.GetAsync($"/api/executions/{running}"))["status"]!.GetValue<string>());
+        TestFunctions.Gates.Release(gate);
+        var finished = await app.WaitForAsync(running, r => r["status"]!.GetValue<string>() is "Succeeded" or "Failed");
+        Assert.Equal(("Succeeded", 1), (finished["status"]!.GetValue<string>(), finished["attempts"]!.GetValue<int>()));
         var after = await app.StartAsync("queues.low", new { value = 1 });
         await app.WaitForAsync(after, r => r["status"]!.GetValue<string>() == "Succeeded");
     }
