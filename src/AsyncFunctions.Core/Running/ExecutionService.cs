@@ -24,7 +24,8 @@ public sealed class ExecutionService(
     TimeProvider time,
     IWorkerCapacity? workerCapacity = null,
     FlowControl.IDebounceStore? debounces = null,
-    FlowControl.IFlowAdmissionStore? admission = null) : IExecutionService
+    FlowControl.IFlowAdmissionStore? admission = null,
+    FlowControl.IFlowWakeUps? wakeUps = null) : IExecutionService
 {
     private int _awaitingJobs;
 
@@ -226,9 +227,18 @@ public sealed class ExecutionService(
         var origin = new StatusChangeOrigin(StatusChangeSource.SyncRun) { HasCallback = callback is not null, CreatedAt = startedAt };
         try
         {
-            await recorder.CreateAsync(
-                new NewExecution(id, function.Name, function.Version, ExecutionStatus.Enqueued, input, request.ParentId, startedAt, request.CallDepth, startedAt + options.Value.SyncRunLease, request.RootId) { Caller = request.Caller, CallbackUrl = callback },
-                cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await recorder.CreateAsync(
+                    new NewExecution(id, function.Name, function.Version, ExecutionStatus.Enqueued, input, request.ParentId, startedAt, request.CallDepth, startedAt + options.Value.SyncRunLease, request.RootId) { Caller = request.Caller, CallbackUrl = callback },
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception) when (function.Flow.IsLimited)
+            {
+                await GiveBackSyncRunSlotsAsync(id, function).ConfigureAwait(false);
+                throw;
+            }
+
             await recorder.RecordAsync(new StatusChange(id, function.Name, ExecutionStatus.Processing, startedAt), origin, cancellationToken).ConfigureAwait(false);
             return await RunLeasedAsync(id, function, input, request, origin, cancellationToken).ConfigureAwait(false);
         }
@@ -267,6 +277,32 @@ public sealed class ExecutionService(
 
         var retryAfter = outcome.NotBefore is { } at ? at - now : TimeSpan.FromSeconds(1);
         throw new FlowControl.FlowLimitFullException(function.Name, outcome.WaitingFor ?? "limit", retryAfter < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : retryAfter);
+    }
+
+    /// <summary>
+    /// A sync run whose row could not be written never runs, and no status change will ever free
+    /// the slots it was admitted with: they are given back here, at once, and handed to waiters as
+    /// a release would. (Should the row have landed after all, its lease runs out and it ends as
+    /// <c>execution.lost</c>, whose release finds nothing held.) A release that fails too (the
+    /// database away) leaves the slots to the repair sweep, after <c>OrphanAge</c>; the caller gets
+    /// the row write's own error either way.
+    /// </summary>
+    private async Task GiveBackSyncRunSlotsAsync(string id, FunctionDescriptor function)
+    {
+        if (admission is null || wakeUps is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await FlowControl.FlowSlotRelease.ReleaseAsync(admission, wakeUps, time, function.Name, id, suspending: false, CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The row write's failure is what the caller must see; the sweep repairs a failed release.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
     }
 
     /// <summary>
