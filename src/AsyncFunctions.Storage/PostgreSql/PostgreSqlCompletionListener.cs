@@ -54,41 +54,7 @@ public sealed partial class PostgreSqlCompletionListener : BackgroundService
     /// <summary>Completes once the first LISTEN is in place (tests wait for it).</summary>
     internal Task Listening => _listening.Task;
 
-    /// <summary>
-    /// Between two checks of the stop token, the listening thread waits this long for a notification.
-    /// Short, so a stopping host does not wait for it; a timed-out wait costs one wake-up.
-    /// </summary>
-    private static readonly TimeSpan WaitSlice = TimeSpan.FromMilliseconds(200);
-
-    /// <summary>
-    /// The loop runs on a thread of its own and uses Npgsql synchronously: every finished execution
-    /// of every node arrives here, and an asynchronous wait would hand each arrival to the thread
-    /// pool as a work item (a socket completion, then this loop's continuation), on every node.
-    /// A blocked thread costs nothing until its socket has data.
-    /// </summary>
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                Listen(stoppingToken);
-                stopped.TrySetResult();
-            }
-#pragma warning disable CA1031 // Handed to the host through the task, as an async loop's failure would be.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                stopped.TrySetException(ex);
-            }
-        })
-        { IsBackground = true, Name = "AsyncFunctions completion listener" };
-        thread.Start();
-        return stopped.Task;
-    }
-
-    private void Listen(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var delay = FirstReconnectDelay;
         DateTimeOffset? lostAt = null;
@@ -100,55 +66,48 @@ public sealed partial class PostgreSqlCompletionListener : BackgroundService
         {
             try
             {
-                using var connection = new NpgsqlConnection(_connectionString);
+                await using var connection = new NpgsqlConnection(_connectionString);
                 connection.Notification += OnNotification;
-                connection.Open();
-                Execute(connection, PostgreSqlDialect.ListenSql);
+                await connection.OpenAsync(stoppingToken).ConfigureAwait(false);
+                await ExecuteAsync(connection, PostgreSqlDialect.ListenSql, stoppingToken).ConfigureAwait(false);
                 if (lostAt is { } since)
                 {
-                    SignalFinishedSince(connection, since - CatchUpMargin);
+                    await SignalFinishedSinceAsync(connection, since - CatchUpMargin, stoppingToken).ConfigureAwait(false);
                     LogReconnected();
                 }
 
                 lostAt = null;
                 delay = FirstReconnectDelay;
                 _listening.TrySetResult();
-                var idle = TimeSpan.Zero;
-                while (!stoppingToken.IsCancellationRequested)
+                while (true)
                 {
                     lastHealthy = _time.GetUtcNow();
-                    if (connection.Wait(WaitSlice))
+                    if (!await connection.WaitAsync(IdleCheck, stoppingToken).ConfigureAwait(false))
                     {
-                        idle = TimeSpan.Zero;
-                        continue;
-                    }
-
-                    idle += WaitSlice;
-                    if (idle >= IdleCheck)
-                    {
-                        Execute(connection, PostgreSqlDialect.KeepAliveSql);
-                        idle = TimeSpan.Zero;
+                        await ExecuteAsync(connection, PostgreSqlDialect.KeepAliveSql, stoppingToken).ConfigureAwait(false);
                     }
                 }
             }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
 #pragma warning disable CA1031 // Any failure of the connection means: reconnect; the poll covers the gap.
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            catch (Exception ex)
 #pragma warning restore CA1031
             {
                 lostAt ??= lastHealthy ?? _time.GetUtcNow();
                 LogConnectionLost(ex, delay);
-                if (stoppingToken.WaitHandle.WaitOne(delay))
+                try
+                {
+                    await Task.Delay(delay, _time, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
                 {
                     return;
                 }
 
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _maxReconnectDelay.Ticks));
-            }
-#pragma warning disable CA1031 // The host is stopping: whatever the connection threw then ends the loop.
-            catch (Exception)
-#pragma warning restore CA1031
-            {
-                return;
             }
         }
     }
@@ -162,14 +121,14 @@ public sealed partial class PostgreSqlCompletionListener : BackgroundService
     }
 
     /// <summary>Notifications sent while no connection listened are lost; these ids stand in for them.</summary>
-    private void SignalFinishedSince(NpgsqlConnection connection, DateTimeOffset since)
+    private async Task SignalFinishedSinceAsync(NpgsqlConnection connection, DateTimeOffset since, CancellationToken cancellationToken)
     {
-        using var command = new NpgsqlCommand(PostgreSqlDialect.FinishedSinceSql, connection);
+        await using var command = new NpgsqlCommand(PostgreSqlDialect.FinishedSinceSql, connection);
         command.Parameters.AddWithValue("Since", since.UtcDateTime);
         var ids = new List<string>();
-        using (var reader = command.ExecuteReader())
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            while (reader.Read())
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 ids.Add(reader.GetString(0));
             }
@@ -181,10 +140,10 @@ public sealed partial class PostgreSqlCompletionListener : BackgroundService
         }
     }
 
-    private static void Execute(NpgsqlConnection connection, string sql)
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {
-        using var command = new NpgsqlCommand(sql, connection);
-        command.ExecuteNonQuery();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     [LoggerMessage(LogLevel.Warning, "The connection listening for finished executions failed; reconnecting in {Delay}. Awaits fall back to polling meanwhile.")]
