@@ -33,13 +33,13 @@ public sealed class ResumeRoundTests
 
             // Busy: finishes within the interval wait for the round that serves them together.
             requests.Finished("b");
+            await Task.Delay(200);
             time.Advance(TimeSpan.FromMilliseconds(3));
             requests.Finished("c");
-            time.Advance(TimeSpan.FromMilliseconds(3));
             await Task.Delay(300);
             Assert.Equal(1, Count(queried));
 
-            time.Advance(SuspensionResumer.RoundInterval);
+            time.Advance(SuspensionResumer.RoundInterval - TimeSpan.FromMilliseconds(3));
             await WaitForAsync(() => Count(queried) == 2);
             lock (queried)
             {
