@@ -1,6 +1,10 @@
 using System.Collections.Concurrent;
 using System.Reflection;
+using System.Text.Json.Nodes;
 using AsyncFunctions.Executions;
+using AsyncFunctions.Functions;
+using AsyncFunctions.Inputs;
+using AsyncFunctions.Running;
 using AsyncFunctions.Storage;
 using AsyncFunctions.Storage.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
@@ -59,6 +63,34 @@ public sealed class KeptRowRunTests
         // What the function saw: its second attempt, read from the row.
         Assert.Equal(2, record["output"]!.GetValue<int>());
         Assert.Equal(1, reads.GetValueOrDefault(id));
+    }
+
+    [Fact]
+    public async Task A_run_from_a_kept_row_sees_its_input_as_a_read_would()
+    {
+        var reads = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        using var app = new TestApp(services: services =>
+        {
+            CountRowReads(services, reads);
+            services.Configure<FunctionRegistry>(r => r.AddFunction<ReadsInt>("tests.reads_int")
+                .Input(new InputDeclaration { Name = "n", Type = InputType.Int, Required = true }));
+        });
+
+        // The start's validated input holds the int as a long; the row holds JSON text, which reads
+        // back as a number any numeric type takes. The run must see the latter.
+        var id = await app.StartAsync("tests.reads_int", new { n = 7 });
+        var record = await app.WaitForAsync(id, r => Status(r) is "Succeeded" or "Failed");
+
+        Assert.True(Status(record) == "Succeeded", record.ToJsonString());
+        Assert.Equal(7, record["output"]!.GetValue<int>());
+        Assert.Equal(0, reads.GetValueOrDefault(id));
+    }
+
+    /// <summary>Reads its int input as an <see cref="int"/>, as C# functions commonly do.</summary>
+    public sealed class ReadsInt : IAsyncFunction
+    {
+        public Task<JsonNode?> RunAsync(FunctionContext context, CancellationToken cancellationToken) =>
+            Task.FromResult<JsonNode?>(JsonValue.Create(context.Input["n"]!.GetValue<int>()));
     }
 
     private static async Task RunsReadNoRowAsync(TestApp app, ConcurrentDictionary<string, int> reads)

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using AsyncFunctions.Executions;
 
@@ -13,7 +12,7 @@ namespace AsyncFunctions.Running;
 /// never started: a retry, a resume, a run begun on another node or a start written twice finds the
 /// copy stale (the write says so, atomically) and the run reads the row as before.
 /// <para>
-/// Bounded: small inputs only (<see cref="MaxInputSize"/>), and two generations of
+/// Bounded: small inputs only (<see cref="MaxInputSize"/>, kept as their JSON text), and two generations of
 /// <see cref="GenerationSize"/> rows each; when the newer one fills, the older is dropped with the
 /// copies nobody ran here (executions another node ran, or still queued behind a long backlog),
 /// whose runs then read their rows.
@@ -24,7 +23,7 @@ public sealed class StartedExecutions
     /// <summary>Rows kept per generation; at most twice as many are kept.</summary>
     public const int GenerationSize = 2048;
 
-    /// <summary>An input larger than this (characters of its strings, names and numbers, roughly its JSON size) is not kept.</summary>
+    /// <summary>An input whose JSON text is longer than this many characters is not kept.</summary>
     public const int MaxInputSize = 4096;
 
     private readonly Lock _rotation = new();
@@ -39,13 +38,22 @@ public sealed class StartedExecutions
     public void Created(NewExecution row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        if (row.LeaseExpiresAt is not null || !IsSmall(row.Input, MaxInputSize))
+        if (row.LeaseExpiresAt is not null)
+        {
+            return;
+        }
+
+        // The input as the row holds it: its JSON text. A read parses that text, so a run started
+        // from the kept row must see the same values (a number written by C# as a long reads back as
+        // a JSON number that converts to any numeric type, for example).
+        var input = row.Input.ToJsonString();
+        if (input.Length > MaxInputSize)
         {
             return;
         }
 
         var newer = _newer;
-        newer[row.Id] = new Entry(row);
+        newer[row.Id] = new Entry(row, input);
         if (newer.Count >= GenerationSize)
         {
             lock (_rotation)
@@ -83,13 +91,14 @@ public sealed class StartedExecutions
 
     /// <summary>
     /// Takes the kept row of <paramref name="id"/> when its first start was written here
-    /// (<see cref="Started"/>); the input is a copy, so the run may change it.
+    /// (<see cref="Started"/>); its input is parsed from the text the row holds, as a read would, so
+    /// the run may change it and sees the values a read would give.
     /// </summary>
     public bool TryTake(string id, out NewExecution row, out DateTimeOffset startedAt)
     {
         if ((_newer.TryRemove(id, out var entry) || _older.TryRemove(id, out entry)) && entry.Start is { } start)
         {
-            row = entry.Row with { Input = (JsonObject)entry.Row.Input.DeepClone() };
+            row = entry.Row with { Input = JsonNode.Parse(entry.Input)!.AsObject() };
             startedAt = start.At;
             Interlocked.Increment(ref _used);
             return true;
@@ -103,49 +112,11 @@ public sealed class StartedExecutions
     private Entry? Find(string id) =>
         _newer.TryGetValue(id, out var entry) || _older.TryGetValue(id, out entry) ? entry : null;
 
-    /// <summary>Whether the JSON's strings, names and numbers stay within <paramref name="budget"/> characters, counted without writing it out.</summary>
-    private static bool IsSmall(JsonNode? node, int budget) => Measure(node, ref budget) && budget >= 0;
-
-    private static bool Measure(JsonNode? node, ref int budget)
-    {
-        switch (node)
-        {
-            case null:
-                budget -= 4;
-                break;
-            case JsonObject obj:
-                foreach (var (name, value) in obj)
-                {
-                    budget -= name.Length + 4;
-                    if (budget < 0 || !Measure(value, ref budget))
-                    {
-                        return false;
-                    }
-                }
-
-                break;
-            case JsonArray array:
-                foreach (var item in array)
-                {
-                    budget -= 1;
-                    if (budget < 0 || !Measure(item, ref budget))
-                    {
-                        return false;
-                    }
-                }
-
-                break;
-            case JsonValue value:
-                budget -= value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>().Length + 2 : 24;
-                break;
-        }
-
-        return budget >= 0;
-    }
-
-    private sealed class Entry(NewExecution row)
+    private sealed class Entry(NewExecution row, string input)
     {
         public NewExecution Row { get; } = row;
+
+        public string Input { get; } = input;
 
         /// <summary>Set once the start was written as the first; read by the worker that then runs it.</summary>
         public StartTime? Start { get; set; }
