@@ -22,6 +22,15 @@ public sealed class DebounceClusterTests(ClusterFixture cluster, ITestOutputHelp
             Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync());
         }
 
+        // Each node's first start of this function compiles its start path (a second or more on a
+        // busy machine): made with keys of their own, so no timed start below pays for it and
+        // outlasts the period.
+        foreach (var (node, key) in new[] { (first, "warm-a"), (second, "warm-b") })
+        {
+            using var warm = await node.Http.PostAsJsonAsync($"/api/functions/{name}/executions", new { input = new { n = -1, key } });
+            Assert.Equal(HttpStatusCode.Accepted, warm.StatusCode);
+        }
+
         // Ten rapid starts, one after another, alternating between the nodes.
         var answers = new List<(HttpStatusCode Status, string Id)>();
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -55,8 +64,8 @@ public sealed class DebounceClusterTests(ClusterFixture cluster, ITestOutputHelp
         Assert.Equal(9, outcome["results"]![0]!["output"]!.GetValue<int>());
         Assert.Equal("Succeeded", outcome["results"]![1]!["status"]!.GetValue<string>());
         var list = await cluster.Api.GetJsonAsync($"/api/executions?function={name}&limit=100");
-        Assert.Equal(2, list["items"]!.AsArray().Count);
+        Assert.Equal(4, list["items"]!.AsArray().Count);
         output.WriteLine(System.FormattableString.Invariant(
-            $"10 sequential starts on two nodes and 20 concurrent ones gave {list["items"]!.AsArray().Count} executions; first start {latencies[0]:F1} ms, folded starts median {latencies.Skip(1).Order().ElementAt(4):F1} ms, max {latencies.Skip(1).Max():F1} ms; the burst of 20 took {burstMs:F0} ms."));
+            $"10 sequential starts on two nodes and 20 concurrent ones gave {list["items"]!.AsArray().Count - 2} executions; first start {latencies[0]:F1} ms, folded starts median {latencies.Skip(1).Order().ElementAt(4):F1} ms, max {latencies.Skip(1).Max():F1} ms; the burst of 20 took {burstMs:F0} ms."));
     }
 }
