@@ -26,7 +26,7 @@ internal sealed class RecordingPostgreSqlStorage(IConnectionFactory connections,
     private static readonly string TransactionalAck = JobStorageFeatures.Transaction.RemoveFromQueue(typeof(TransactionalAckFetchedJob));
 
     /// <summary>Hangfire.PostgreSql's connection (job locks taken promptly), whose write transactions record on commit.</summary>
-    private sealed class RecordingConnection(RecordingPostgreSqlStorage storage) : PromptLockConnection(storage)
+    private sealed class RecordingConnection(RecordingPostgreSqlStorage storage) : PromptLockConnection(storage, storage.JobLocks)
     {
         public override IWriteOnlyTransaction CreateWriteTransaction() => new RecordingWriteTransaction(storage);
 

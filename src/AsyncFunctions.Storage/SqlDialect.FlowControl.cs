@@ -59,9 +59,32 @@ public abstract partial class SqlDialect
     /// <summary>Removes an execution's waiter rows (parameters: Id).</summary>
     public virtual string DeleteWaiterRowsSql => "DELETE FROM af_flow_waiters WHERE execution_id = @Id";
 
+    /// <summary>
+    /// A release's first round trip, run in its transaction: <see cref="LockFlowFunctionSql"/>, the
+    /// slots the execution holds (<see cref="ListHeldSlotsSql"/>, the batch's one result), those
+    /// slots freed (<see cref="DeleteSlotsSql"/>) and, unless it is suspending, its waiter rows
+    /// removed (parameters: Function, At, Id, SuspendingOnly).
+    /// </summary>
+    public string ReleaseHeldSlotsSql(bool suspending) => suspending
+        ? Statement(() => Batch(LockFlowFunctionSql, ListHeldSlotsSql, DeleteSlotsSql), nameof(ReleaseHeldSlotsSql) + ".suspending")
+        : Statement(() => Batch(LockFlowFunctionSql, ListHeldSlotsSql, DeleteSlotsSql, DeleteWaiterRowsSql));
+
+    /// <summary>Hands a waiter of one limit its slot in one round trip: <see cref="InsertSlotSql"/>, then <see cref="DeleteWaiterRowsSql"/> (parameters: Scope, Key, Id, Function, Hold, At).</summary>
+    public string GrantSlotSql => Statement(() => Batch(InsertSlotSql, DeleteWaiterRowsSql));
+
+    /// <summary>Statements sent as one command, run in order (each database's client splits them; one round trip).</summary>
+    protected static string Batch(params string[] statements) =>
+        string.Join(";\n", statements.Select(s => s.TrimEnd().TrimEnd(';').TrimEnd()));
+
     /// <summary>The oldest waiters of one key (parameters: Scope, Key, Limit); rows: Id, Seq.</summary>
     public virtual string ListKeyWaitersSql => Statement(() =>
         Page("SELECT execution_id AS Id, seq AS Seq FROM af_flow_waiters WHERE scope = @Scope AND flow_key = @Key ORDER BY seq"));
+
+    /// <summary>
+    /// <see cref="ReadFlowKeySql"/> and <see cref="ListKeyWaitersSql"/> in one round trip: a key's
+    /// limit and counts, then its oldest waiters (parameters: Scope, Key, Limit).
+    /// </summary>
+    public string ReadKeyAndWaitersSql => Statement(() => Batch(ReadFlowKeySql, ListKeyWaitersSql));
 
     /// <summary>Every waiter row of the list parameter @Ids, with its execution's queue (null when none is recorded); rows: Id, Scope, FlowKey, Function, Hold, Seq, QueuedAt, Queue.</summary>
     public virtual string ListWaiterRowsSql => Statement(() =>

@@ -49,7 +49,7 @@ public sealed class FlowSlotRelease(IFlowAdmissionStore store, IFlowWakeUps wake
                 FlowTelemetry.WaitTime.Record(Math.Max(0, (now - waiter.WaitingSince).TotalMilliseconds), tags);
             }
 
-            wakeUps.Wake(granted.Select(g => g.Id).ToArray());
+            wakeUps.Wake(granted);
         }
     }
 }

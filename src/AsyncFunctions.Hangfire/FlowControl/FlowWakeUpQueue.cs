@@ -10,16 +10,16 @@ namespace AsyncFunctions.Hangfire.FlowControl;
 /// </summary>
 public sealed class FlowWakeUpQueue : IFlowWakeUps
 {
-    private readonly Channel<string> _ids = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<GrantedWaiter> _waiters = Channel.CreateUnbounded<GrantedWaiter>(new UnboundedChannelOptions { SingleReader = true });
 
-    internal ChannelReader<string> Reader => _ids.Reader;
+    internal ChannelReader<GrantedWaiter> Reader => _waiters.Reader;
 
-    public void Wake(IReadOnlyList<string> executionIds)
+    public void Wake(IReadOnlyList<GrantedWaiter> waiters)
     {
-        ArgumentNullException.ThrowIfNull(executionIds);
-        foreach (var id in executionIds)
+        ArgumentNullException.ThrowIfNull(waiters);
+        foreach (var waiter in waiters)
         {
-            _ids.Writer.TryWrite(id);
+            _waiters.Writer.TryWrite(waiter);
         }
     }
 }

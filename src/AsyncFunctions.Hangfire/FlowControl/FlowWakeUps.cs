@@ -15,8 +15,11 @@ namespace AsyncFunctions.Hangfire.FlowControl;
 /// Queues the executions the store handed slots to: <c>ChangeState(id, Enqueued, expectedState:
 /// Waiting)</c> under the job's lock, so of several wakers one wins. Told by the slot release inside
 /// another job's state change, it works on its own loop; the admission filter then finds the slots
-/// held and lets the job through. A job whose Waiting state is not committed yet is looked at again
-/// for a while; what is still missed is found by the repair sweep every
+/// held and lets the job through. A waiter handed a slot is queued by that one call, without reading
+/// its state first (a waiter that began to wait moments ago is given
+/// <see cref="SuspensionResumer.LockReleaseGrace"/> to let its job's lock go); only when the call
+/// finds the job not Waiting is its state read: one whose Waiting state is not committed yet is
+/// looked at again for a while; what is still missed is found by the repair sweep every
 /// <see cref="AdmissionOptions.SweepInterval"/>, which also frees the slots of executions that
 /// finished without giving them back.
 /// </summary>
@@ -53,6 +56,29 @@ public sealed partial class FlowWakeUps(
         return woken.Count(w => w);
     }
 
+    /// <summary>
+    /// Queues a waiter the slot release handed its slots to: one <c>ChangeState</c>, which succeeds
+    /// whenever its Waiting state is committed; otherwise as <see cref="TryWakeAsync"/>.
+    /// </summary>
+    public async Task<bool> WakeGrantedAsync(GrantedWaiter waiter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(waiter);
+        // Hangfire.PostgreSql retries a held job lock only once a second: let a fresh state's lock go first.
+        var age = time.GetUtcNow() - waiter.WaitingSince;
+        if (age < SuspensionResumer.LockReleaseGrace)
+        {
+            await Task.Delay(age < TimeSpan.Zero ? SuspensionResumer.LockReleaseGrace : SuspensionResumer.LockReleaseGrace - age, time, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (await threads.RunAsync(() => Admit(waiter.Id), cancellationToken).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        // Not Waiting when its lock was taken: its Waiting state may still be on the way, or it ended.
+        return await TryWakeAsync(waiter.Id, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Moves one job from Waiting to Enqueued; false when it was not waiting (any more) or its state never showed up.</summary>
     public async Task<bool> TryWakeAsync(string id, CancellationToken cancellationToken)
     {
@@ -70,7 +96,7 @@ public sealed partial class FlowWakeUps(
                     await Task.Delay(age < TimeSpan.Zero ? SuspensionResumer.LockReleaseGrace : SuspensionResumer.LockReleaseGrace - age, time, cancellationToken).ConfigureAwait(false);
                 }
 
-                return await threads.RunAsync(() => jobs.ChangeState(id, new AdmittedState { Reason = "Admitted: a slot of every limit was handed to it" }, WaitingState.StateName), cancellationToken).ConfigureAwait(false);
+                return await threads.RunAsync(() => Admit(id), cancellationToken).ConfigureAwait(false);
             }
 
             if (state is not null && Finished.Contains(state.Name))
@@ -90,6 +116,9 @@ public sealed partial class FlowWakeUps(
         }
     }
 
+    private bool Admit(string id) =>
+        jobs.ChangeState(id, new AdmittedState { Reason = "Admitted: a slot of every limit was handed to it" }, WaitingState.StateName);
+
     private global::Hangfire.Storage.StateData? CurrentState(string id)
     {
         using var connection = storage.GetConnection();
@@ -102,9 +131,9 @@ public sealed partial class FlowWakeUps(
         {
             while (await queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
-                while (queue.Reader.TryRead(out var id))
+                while (queue.Reader.TryRead(out var waiter))
                 {
-                    _ = WakeLoggedAsync(id, stoppingToken);
+                    _ = WakeLoggedAsync(waiter, stoppingToken);
                 }
             }
         }
@@ -113,11 +142,11 @@ public sealed partial class FlowWakeUps(
         }
     }
 
-    private async Task WakeLoggedAsync(string id, CancellationToken stoppingToken)
+    private async Task WakeLoggedAsync(GrantedWaiter waiter, CancellationToken stoppingToken)
     {
         try
         {
-            await TryWakeAsync(id, stoppingToken).ConfigureAwait(false);
+            await WakeGrantedAsync(waiter, stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -126,7 +155,7 @@ public sealed partial class FlowWakeUps(
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            LogWakeFailed(ex, id);
+            LogWakeFailed(ex, waiter.Id);
         }
     }
 

@@ -122,7 +122,6 @@ public sealed class DapperFlowAdmissionStore(SqlDialect dialect) : IFlowAdmissio
         InTransactionAsync(async (connection, transaction) =>
         {
             var db = new Db(dialect, connection, transaction, cancellationToken);
-            await db.LockAsync(function, now).ConfigureAwait(false);
             return await ReleaseLockedAsync(db, function, executionId, suspending, now).ConfigureAwait(false);
         }, cancellationToken);
 
@@ -248,13 +247,18 @@ public sealed class DapperFlowAdmissionStore(SqlDialect dialect) : IFlowAdmissio
     private static AdmissionOutcome Delayed(string function, RateClaim rate, DateTimeOffset start) =>
         new(AdmissionVerdict.Delayed, string.Create(CultureInfo.InvariantCulture, $"rate limit of {function}: {rate.Limit} per {rate.PeriodSeconds} s{KeyText(rate.Key)}; next window {start:O}"), start);
 
+    /// <summary>Takes the function's lock and frees the execution's slots in one round trip, then hands them on.</summary>
     private async Task<IReadOnlyList<GrantedWaiter>> ReleaseLockedAsync(Db db, string function, string executionId, bool suspending, DateTimeOffset now)
     {
-        var held = await db.HeldSlotsAsync(executionId).ConfigureAwait(false);
-        await db.ExecuteAsync(dialect.DeleteSlotsSql, new { Id = executionId, SuspendingOnly = suspending ? 1 : 0 }).ConfigureAwait(false);
-        if (!suspending)
+        List<HeldSlot> held;
+        var batch = await db.Connection.QueryMultipleAsync(new CommandDefinition(
+            dialect.ReleaseHeldSlotsSql(suspending),
+            new { Function = function, At = db.Time(now), Id = executionId, SuspendingOnly = suspending ? 1 : 0 },
+            db.Transaction,
+            cancellationToken: db.CancellationToken)).ConfigureAwait(false);
+        await using (batch.ConfigureAwait(false))
         {
-            await db.ExecuteAsync(dialect.DeleteWaiterRowsSql, new { Id = executionId }).ConfigureAwait(false);
+            held = (await batch.ReadAsync<HeldSlot>().ConfigureAwait(false)).ToList();
         }
 
         var freed = held.Where(h => !suspending || h.Hold == 0).Select(h => (h.Scope, h.FlowKey)).ToList();
@@ -268,12 +272,25 @@ public sealed class DapperFlowAdmissionStore(SqlDialect dialect) : IFlowAdmissio
         var candidates = new List<WaiterRef>();
         foreach (var key in keys.Distinct())
         {
-            var row = await db.ReadKeyAsync(key.Scope, key.Key).ConfigureAwait(false);
+            // The key and its oldest waiters in one round trip, as many as one freed slot wants;
+            // more room (a raised limit, the sweep) looks further down the line.
+            KeyState row;
+            List<WaiterRef> first;
+            var batch = await db.Connection.QueryMultipleAsync(new CommandDefinition(
+                dialect.ReadKeyAndWaitersSql, new { Scope = key.Scope, Key = key.Key, Limit = WaitersLookedAt(1) }, db.Transaction, cancellationToken: db.CancellationToken)).ConfigureAwait(false);
+            await using (batch.ConfigureAwait(false))
+            {
+                row = await batch.ReadSingleOrDefaultAsync<KeyState>().ConfigureAwait(false) ?? new KeyState();
+                first = (await batch.ReadAsync<WaiterRef>().ConfigureAwait(false)).ToList();
+            }
+
             room[key] = row.Capacity - row.Holders;
             if (room[key] > 0 && row.Waiters > 0)
             {
-                candidates.AddRange(await db.Connection.QueryAsync<WaiterRef>(new CommandDefinition(
-                    dialect.ListKeyWaitersSql, new { Scope = key.Scope, Key = key.Key, Limit = (int)Math.Min(room[key] * 4 + 100, 500) }, db.Transaction, cancellationToken: db.CancellationToken)).ConfigureAwait(false));
+                candidates.AddRange(WaitersLookedAt(room[key]) <= first.Count || first.Count < WaitersLookedAt(1)
+                    ? first.Take(WaitersLookedAt(room[key]))
+                    : await db.Connection.QueryAsync<WaiterRef>(new CommandDefinition(
+                        dialect.ListKeyWaitersSql, new { Scope = key.Scope, Key = key.Key, Limit = WaitersLookedAt(room[key]) }, db.Transaction, cancellationToken: db.CancellationToken)).ConfigureAwait(false));
             }
         }
 
@@ -311,13 +328,24 @@ public sealed class DapperFlowAdmissionStore(SqlDialect dialect) : IFlowAdmissio
             }
 
             var first = waiter.First();
-            await db.ExecuteAsync(dialect.InsertSlotSql, waiter.Select(r => new { Scope = r.Scope, Key = r.FlowKey, Id = r.Id, Function = r.FunctionName, Hold = (int)r.Hold, At = db.Time(now) }).ToArray()).ConfigureAwait(false);
-            await db.ExecuteAsync(dialect.DeleteWaiterRowsSql, new { Id = waiter.Key }).ConfigureAwait(false);
+            var slots = waiter.Select(r => new { Scope = r.Scope, Key = r.FlowKey, Id = r.Id, Function = r.FunctionName, Hold = (int)r.Hold, At = db.Time(now) }).ToArray();
+            if (slots.Length == 1)
+            {
+                await db.ExecuteAsync(dialect.GrantSlotSql, slots[0]).ConfigureAwait(false);
+            }
+            else
+            {
+                await db.ExecuteAsync(dialect.InsertSlotSql, slots).ConfigureAwait(false);
+                await db.ExecuteAsync(dialect.DeleteWaiterRowsSql, new { Id = waiter.Key }).ConfigureAwait(false);
+            }
             granted.Add(new GrantedWaiter(waiter.Key, first.FunctionName, dialect.FromDb(first.QueuedAt), first.Queue ?? FunctionFlow.DefaultQueue));
         }
 
         return granted;
     }
+
+    /// <summary>How many of a key's oldest waiters a grant looks at for <paramref name="room"/> free slots (some may need a full key too).</summary>
+    private static int WaitersLookedAt(long room) => (int)Math.Min(room * 4 + 100, 500);
 
     private async Task<string?> DescribeAsync(Db db, string executionId)
     {

@@ -149,6 +149,34 @@ public sealed class PostgreSqlDialect : SqlDialect, IAsyncDisposable, IDisposabl
     /// <summary>Releases the migration lock (parameters: Key).</summary>
     public const string ReleaseMigrationLockSql = "SELECT pg_advisory_unlock(@Key)";
 
+    /// <summary>
+    /// Takes one of Hangfire.PostgreSql's distributed locks in one statement: a row of its
+    /// <c>lock</c> table (unique per resource), inserted unless one is there, after deleting one
+    /// older than @Expired (a holder that never let go). Returns 1 when taken, 0 when held. The
+    /// commit does not wait for its WAL flush (<c>synchronous_commit</c> off for this transaction
+    /// only): other sessions see the row at once, and a lock row lost in a server crash is a lock
+    /// given back, as every holder's session died with the server (parameters: Resource, Acquired,
+    /// Expired; the resource as Hangfire.PostgreSql names it, with the schema in front).
+    /// </summary>
+    public static string TakeHangfireLockSql(string hangfireSchema) => $"""
+        WITH unflushed AS (SELECT set_config('synchronous_commit', 'off', true) AS setting),
+             expired AS (DELETE FROM "{hangfireSchema}"."lock" WHERE "resource" = @Resource AND "acquired" < @Expired),
+             taken AS (INSERT INTO "{hangfireSchema}"."lock" ("resource", "acquired") VALUES (@Resource, @Acquired) ON CONFLICT DO NOTHING RETURNING 1)
+        SELECT (SELECT COUNT(*) FROM taken) FROM unflushed
+        """;
+
+    /// <summary>
+    /// Gives back a lock <see cref="TakeHangfireLockSql"/> took, in one statement whose commit does
+    /// not wait for its WAL flush either: a release lost in a server crash leaves a row that the
+    /// next taker deletes once it is older than Hangfire.PostgreSql's <c>DistributedLockTimeout</c>
+    /// (parameters: Resource).
+    /// </summary>
+    public static string ReleaseHangfireLockSql(string hangfireSchema) => $"""
+        WITH unflushed AS (SELECT set_config('synchronous_commit', 'off', true) AS setting),
+             released AS (DELETE FROM "{hangfireSchema}"."lock" WHERE "resource" = @Resource RETURNING 1)
+        SELECT (SELECT COUNT(*) FROM released) FROM unflushed
+        """;
+
     /// <summary>Dapper sends a list to Npgsql as one array parameter, which <c>= ANY</c> takes.</summary>
     public override string InList(string column, string listParameter) => $"{column} = ANY({listParameter})";
 

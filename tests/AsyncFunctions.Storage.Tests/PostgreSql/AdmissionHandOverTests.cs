@@ -69,6 +69,122 @@ public sealed class AdmissionHandOverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_job_state_lock_is_taken_and_given_back_in_one_unflushed_command_each_and_excludes_plain_HangfirePostgreSql()
+    {
+        using var host = await StartHostAsync(new CountingAdmissionStore());
+        var storage = host.Services.GetRequiredService<JobStorage>();
+        using var log = new NpgsqlCommandLog(_connectionString);
+        // Hangfire.PostgreSql on its own, as a node without this provider would run it.
+        var plain = new global::Hangfire.PostgreSql.PostgreSqlStorage(
+            new global::Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(_connectionString, new global::Hangfire.PostgreSql.PostgreSqlStorageOptions { PrepareSchemaIfNecessary = false }),
+            new global::Hangfire.PostgreSql.PostgreSqlStorageOptions { PrepareSchemaIfNecessary = false });
+
+        IReadOnlyList<string> commands;
+        using (var trace = log.Trace())
+        {
+            using var connection = storage.GetConnection();
+            var held = connection.AcquireDistributedLock("job:4343:state-lock", TimeSpan.FromSeconds(10));
+            Assert.Single(log.CommandsOf(trace));
+            using (var other = plain.GetConnection())
+            {
+                using var untraced = new SuppressedTrace();
+                Assert.ThrowsAny<global::Hangfire.Storage.DistributedLockTimeoutException>(() => other.AcquireDistributedLock("job:4343:state-lock", TimeSpan.Zero));
+            }
+
+            held.Dispose();
+            commands = log.CommandsOf(trace);
+        }
+
+        // Hangfire.PostgreSql sends three (a DELETE of an expired row and an INSERT, each committed
+        // and flushed, then a DELETE); here one each way, whose commit does not wait for the disk.
+        Assert.Equal(2, commands.Count);
+        Assert.All(commands, c => Assert.Contains("set_config('synchronous_commit', 'off', true)", c, StringComparison.Ordinal));
+        Assert.Contains("INSERT INTO", commands[0], StringComparison.Ordinal);
+        Assert.Contains("DELETE FROM", commands[1], StringComparison.Ordinal);
+
+        // Given back: Hangfire.PostgreSql's own lock takes it at once, and this one waits for that.
+        using (var other = plain.GetConnection())
+        using (other.AcquireDistributedLock("job:4343:state-lock", TimeSpan.Zero))
+        {
+            using var connection = storage.GetConnection();
+            Assert.ThrowsAny<global::Hangfire.Storage.DistributedLockTimeoutException>(() => connection.AcquireDistributedLock("job:4343:state-lock", TimeSpan.FromMilliseconds(50)));
+        }
+    }
+
+    [Fact]
+    public async Task A_job_state_lock_left_behind_by_a_dead_holder_is_taken_once_it_is_older_than_the_lock_timeout()
+    {
+        using var host = await StartHostAsync(new CountingAdmissionStore());
+        var storage = host.Services.GetRequiredService<JobStorage>();
+        await using (var connection = new Npgsql.NpgsqlConnection(_connectionString))
+        {
+            await connection.OpenAsync();
+            // A row a killed holder left two minutes ago; the provider's DistributedLockTimeout is one minute.
+            await using var command = new Npgsql.NpgsqlCommand("INSERT INTO hangfire.lock (resource, acquired) VALUES ('hangfire:job:4444:state-lock', now() AT TIME ZONE 'UTC' - interval '2 minutes')", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        using var taker = storage.GetConnection();
+        var elapsed = Stopwatch.StartNew();
+        using (taker.AcquireDistributedLock("job:4444:state-lock", TimeSpan.FromSeconds(5)))
+        {
+            Assert.True(elapsed.Elapsed < TimeSpan.FromSeconds(4), $"Taken after {elapsed.Elapsed.TotalMilliseconds:0} ms.");
+        }
+    }
+
+    [Fact]
+    public async Task A_release_takes_the_lock_and_frees_the_slots_in_one_command_and_hands_a_slot_on_in_another()
+    {
+        var commands = await HandOversAsync(4);
+        var freeing = commands.Where(c => c.Contains("DELETE FROM af_flow_slots", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, freeing.Count);
+        // One command: the function's lock, the held slots read, the slots freed, the waiter rows removed.
+        Assert.All(freeing, c =>
+        {
+            Assert.Contains("INSERT INTO af_flow_locks", c, StringComparison.Ordinal);
+            Assert.Contains("SELECT scope AS Scope", c, StringComparison.Ordinal);
+            Assert.Contains("DELETE FROM af_flow_waiters", c, StringComparison.Ordinal);
+        });
+
+        // The freed key's counts come with its oldest waiters.
+        var reading = commands.Where(c => c.Contains("FROM af_flow_keys k WHERE", StringComparison.Ordinal) && !c.Contains("INSERT INTO af_flow_keys", StringComparison.Ordinal)).ToList();
+        Assert.Contains(reading, c => c.Contains("FROM af_flow_waiters WHERE scope = @Scope AND flow_key = @Key ORDER BY seq", StringComparison.Ordinal));
+
+        // Each of the three hand-overs gives the slot to the waiter and drops its waiter row in one command.
+        var granting = commands.Where(c => c.StartsWith("INSERT INTO af_flow_slots", StringComparison.Ordinal) && c.Contains("DELETE FROM af_flow_waiters", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, granting.Count);
+    }
+
+    [Fact]
+    public async Task A_waiter_handed_its_slot_is_queued_by_ChangeState_alone_without_reading_its_state_first()
+    {
+        var commands = await HandOversAsync(4);
+
+        // Before, each wake-up read the job's state (Hangfire's GetStateData) and then changed it.
+        Assert.DoesNotContain(commands, c => c.Contains("FROM \"hangfire\".\"state\" s", StringComparison.Ordinal));
+    }
+
+    /// <summary>Runs <paramref name="count"/> executions of the limit-1 function one after another; returns the commands sent meanwhile.</summary>
+    private async Task<IReadOnlyList<string>> HandOversAsync(int count)
+    {
+        using var host = await StartHostAsync(new CountingAdmissionStore());
+        var executions = host.Services.GetRequiredService<IExecutionService>();
+        using var log = new NpgsqlCommandLog(_connectionString);
+        var ids = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            ids.Add((await executions.StartAsync(new StartRequest("t.one_at_a_time", new JsonObject { ["i"] = i }))).Id);
+        }
+
+        foreach (var id in ids)
+        {
+            Assert.Equal(ExecutionStatus.Succeeded, (await FinishedAsync(host, id)).Status);
+        }
+
+        return log.Commands;
+    }
+
+    [Fact]
     public async Task A_freed_slot_starts_the_next_waiter_promptly_without_a_second_admission()
     {
         var admissions = new CountingAdmissionStore();
@@ -116,6 +232,16 @@ public sealed class AdmissionHandOverTests : IAsyncLifetime
         var host = builder.Build();
         await host.StartAsync();
         return host;
+    }
+
+    /// <summary>Runs what it wraps outside the test's trace.</summary>
+    private sealed class SuppressedTrace : IDisposable
+    {
+        private readonly Activity? _current = Activity.Current;
+
+        public SuppressedTrace() => Activity.Current = null;
+
+        public void Dispose() => Activity.Current = _current;
     }
 
     /// <summary>The job's Hangfire states with the times they were written, for a failure's message.</summary>

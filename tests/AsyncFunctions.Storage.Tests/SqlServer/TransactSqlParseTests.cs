@@ -58,6 +58,10 @@ public sealed class TransactSqlParseTests
             CreatedBefore = DateTimeOffset.UnixEpoch,
         }));
 
+        // A release's first round trip, both ways.
+        data.Add(nameof(SqlDialect.ReleaseHeldSlotsSql) + " (final)", dialect.ReleaseHeldSlotsSql(suspending: false));
+        data.Add(nameof(SqlDialect.ReleaseHeldSlotsSql) + " (suspending)", dialect.ReleaseHeldSlotsSql(suspending: true));
+
         // The takeover's statements on Hangfire's queue table, in Hangfire.SqlServer's default schema.
         data.Add(nameof(SqlDialect.FetchedQueueRowsSql), dialect.FetchedQueueRowsSql("HangFire"));
         data.Add(nameof(SqlDialect.DeleteQueueRowsSql), dialect.DeleteQueueRowsSql("HangFire"));
