@@ -41,14 +41,14 @@ public sealed class PostgresBenchStorage(PostgresServer server, bool? createJobs
 
     public override async Task ReleaseDatabaseAsync(string database)
     {
-        if (Environment.GetEnvironmentVariable(KeepDatabasesVariable) == "1")
-        {
-            return;
-        }
-
         await using (var connection = new NpgsqlConnection(database))
         {
             NpgsqlConnection.ClearPool(connection);
+        }
+
+        if (Environment.GetEnvironmentVariable(KeepDatabasesVariable) == "1")
+        {
+            return;
         }
 
         await server.DropDatabaseAsync(new NpgsqlConnectionStringBuilder(database).Database!).ConfigureAwait(false);
