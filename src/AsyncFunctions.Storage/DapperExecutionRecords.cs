@@ -14,7 +14,8 @@ public sealed class DapperExecutionRecords(SqlDialect dialect) : IExecutionRecor
 
     public const int MaxErrorTypeLength = 400;
 
-    public async Task CreateAsync(NewExecution execution, CancellationToken cancellationToken = default)
+    /// <remarks>Not an async method, as <see cref="ApplyAsync"/>: a caller that blocks on it is woken by the write itself.</remarks>
+    public Task CreateAsync(NewExecution execution, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(execution);
         var parameters = new
@@ -36,7 +37,7 @@ public sealed class DapperExecutionRecords(SqlDialect dialect) : IExecutionRecor
             ScheduledFor = execution.ScheduledFor is { } scheduledFor ? dialect.ToDb(StoredTime.Precise(scheduledFor)) : null,
             execution.Queue,
         };
-        await dialect.WriteRowAsync(dialect.CreateSql, parameters, cancellationToken).ConfigureAwait(false);
+        return dialect.WriteRowAsync(dialect.CreateSql, parameters, cancellationToken);
     }
 
     public Task<bool> TryCountTreeStartAsync(string rootId, int max, CancellationToken cancellationToken = default) =>
@@ -54,11 +55,25 @@ public sealed class DapperExecutionRecords(SqlDialect dialect) : IExecutionRecor
     /// it (the state filter) is woken by the write's completion, without a continuation of this
     /// method queued to the thread pool in between.
     /// </remarks>
-    public Task<bool> ApplyAsync(StatusChange change, CancellationToken cancellationToken = default)
+    public Task<bool> ApplyAsync(StatusChange change, CancellationToken cancellationToken = default) =>
+        dialect.WriteRowAsync(dialect.ApplySql, ApplyParameters(change), cancellationToken);
+
+    public Task<bool> ApplyFirstStartAsync(StatusChange change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        if (!change.StartsAttempt)
+        {
+            throw new ArgumentException($"Only a start (Processing) can be a first start, not {change.Status}.", nameof(change));
+        }
+
+        return dialect.WriteRowAsync(dialect.ApplyFirstStartSql, ApplyParameters(change), cancellationToken);
+    }
+
+    private object ApplyParameters(StatusChange change)
     {
         ArgumentNullException.ThrowIfNull(change);
         var at = dialect.ToDb(StoredTime.Precise(change.At));
-        var parameters = new
+        return new
         {
             change.Id,
             change.Function,
@@ -74,7 +89,6 @@ public sealed class DapperExecutionRecords(SqlDialect dialect) : IExecutionRecor
             StartedAt = change.StartsAttempt ? at : null,
             CompletedAt = change.Status.IsTerminal() ? at : null,
         };
-        return dialect.WriteRowAsync(dialect.ApplySql, parameters, cancellationToken);
     }
 
     public async Task<ExecutionRecord?> GetAsync(string id, CancellationToken cancellationToken = default)

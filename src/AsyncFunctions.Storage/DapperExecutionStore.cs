@@ -25,6 +25,9 @@ public sealed class DapperExecutionStore(SqlDialect dialect) : IExecutionStore
     public Task<bool> ApplyAsync(StatusChange change, CancellationToken cancellationToken = default) =>
         _records.ApplyAsync(change, cancellationToken);
 
+    public Task<bool> ApplyFirstStartAsync(StatusChange change, CancellationToken cancellationToken = default) =>
+        _records.ApplyFirstStartAsync(change, cancellationToken);
+
     public Task<ExecutionRecord?> GetAsync(string id, CancellationToken cancellationToken = default) =>
         _records.GetAsync(id, cancellationToken);
 

@@ -56,7 +56,21 @@ public abstract partial class SqlDialect
     /// At, Output, ErrorType, ErrorMessage, ErrorCode, ErrorData, Attempt (0 or 1), StartedAt,
     /// CompletedAt). The rule's condition is <see cref="Supersedes"/>.
     /// </summary>
-    public virtual string ApplySql => Statement(() => Upsert(new UpsertStatement
+    public virtual string ApplySql => Statement(() => Upsert(ApplyStatement(null)) + AfterApply);
+
+    /// <summary>
+    /// <see cref="ApplySql"/> for an execution's first start (a <c>Processing</c> change, same
+    /// parameters), applied only while the row has never started: no attempt and no resume counted
+    /// yet. The node that created the execution and still holds its row learns from this one write,
+    /// atomically, that its copy is what a read would return, and runs without reading it. A start
+    /// it does not apply (a retry, a resume, a run another node began) is written with
+    /// <see cref="ApplySql"/> and read as before. It never finishes an execution, so nothing follows it.
+    /// </summary>
+    public virtual string ApplyFirstStartSql => Statement(() => Upsert(ApplyStatement(
+        row => $"{row.Stored("attempts")} = 0 AND {row.Stored("resumes")} = 0")));
+
+    /// <summary>The status upsert of <see cref="ApplySql"/>, with a further condition on the stored row when given.</summary>
+    private UpsertStatement ApplyStatement(Func<UpsertRow, string>? andAlso) => new()
     {
         Table = "af_executions",
         Keys = ["id"],
@@ -81,8 +95,10 @@ public abstract partial class SqlDialect
             row,
             ["status", "phase", "status_at", "output", "error_type", "error_message", "error_code", "error_data", "completed_at"],
             SuspensionBookkeeping(row)),
-        When = row => Supersedes(row.Incoming("phase"), row.Incoming("status_at"), row.Stored("phase"), row.Stored("status_at")),
-    }) + AfterApply);
+        When = row => andAlso is null
+            ? Supersedes(row.Incoming("phase"), row.Incoming("status_at"), row.Stored("phase"), row.Stored("status_at"))
+            : $"{Supersedes(row.Incoming("phase"), row.Incoming("status_at"), row.Stored("phase"), row.Stored("status_at"))} AND {andAlso(row)}",
+    };
 
     /// <summary>
     /// Counts @Count more async starts on a tree's root row unless the tree would pass @Max

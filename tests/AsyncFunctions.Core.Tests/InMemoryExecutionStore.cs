@@ -88,6 +88,18 @@ internal sealed class InMemoryExecutionStore : IExecutionStore
         return Task.FromResult(false);
     }
 
+    public Task<bool> ApplyFirstStartAsync(StatusChange change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        lock (_gate)
+        {
+            // The lock is re-entrant: the check and the write are one step, as in the SQL statement.
+            return _rows.TryGetValue(change.Id, out var row) && (row.Attempts > 0 || row.Resumes > 0)
+                ? Task.FromResult(false)
+                : ApplyAsync(change, cancellationToken);
+        }
+    }
+
     public Task<bool> ApplyAsync(StatusChange change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);

@@ -61,6 +61,43 @@ public sealed class DebounceTests
     }
 
     [Fact]
+    public async Task Schedule_occurrences_fold_into_the_pending_execution_like_any_start()
+    {
+        using var app = new TestApp();
+        // A period longer than the gaps between occurrences, however loaded the machine.
+        await app.SaveStackAsync(Debounced.Replace("\"periodSeconds\": 2", "\"periodSeconds\": 8", StringComparison.Ordinal));
+        var name = ScheduleClient.NewName("debounced");
+        await app.PutScheduleAsync(name, new { function = "debounce.latest", input = new { n = 0, customer = "acme" }, cron = "* * * * * *", overlap = "allow" });
+
+        // Several occurrences fire; each folds into the one pending execution of the key.
+        var runs = new HashSet<string>();
+        string? pending = null;
+        await TestApp.WaitUntilAsync(async () =>
+        {
+            var schedule = await app.GetAsync($"/api/schedules/{name}");
+            if (schedule["lastRunAt"]?.GetValue<string>() is { } at)
+            {
+                runs.Add(at);
+                pending = schedule["lastExecutionId"]!.GetValue<string>();
+            }
+
+            return runs.Count >= 3;
+        });
+        // A start through the API with the same key folds into it too, and its input is the latest.
+        var folded = await app.PostAsync("/api/functions/debounce.latest/executions", new { input = new { n = 7, customer = "acme" } }, HttpStatusCode.OK);
+        await app.PostScheduleAsync(name, "pause");
+
+        Assert.True(folded["debounced"]!.GetValue<bool>());
+        Assert.Equal(pending, folded["id"]!.GetValue<string>());
+        var outcome = await app.AwaitAsync([pending!], timeoutSeconds: 60);
+        Assert.Equal("Succeeded", outcome["results"]![0]!["status"]!.GetValue<string>());
+        Assert.Equal(7, outcome["results"]![0]!["output"]!.GetValue<int>());
+        var all = await app.GetAsync("/api/executions?function=debounce.latest");
+        Assert.Equal(pending, Assert.Single(all["items"]!.AsArray())!["id"]!.GetValue<string>());
+        Assert.Equal(name, (await app.GetAsync($"/api/executions/{pending}"))["schedule"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_sync_run_or_a_delayed_start_of_a_debounced_function_is_refused()
     {
         using var app = new TestApp();

@@ -108,4 +108,47 @@ public sealed class FlowSyncRunTests(SharedApp shared) : IClassFixture<SharedApp
         Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode}: {text}");
         Assert.NotNull(JsonNode.Parse(text)!["errors"]!["concurrency[0].key"]);
     }
+
+    [Fact]
+    public async Task A_sync_run_whose_row_the_database_refuses_gives_its_slot_back_at_once()
+    {
+        // An app of its own: its database gets a trigger that refuses the run's row.
+        using var app = new TestApp();
+        await app.SaveStackAsync("""
+            { "name": "flow.sync_refused", "concurrency": { "limit": 1 }, "stack": [], "response": "=1" }
+            """);
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={app.DatabasePath}"))
+        {
+            await connection.OpenAsync();
+            await using var create = connection.CreateCommand();
+            create.CommandText = """
+                CREATE TRIGGER test_refuse_row BEFORE INSERT ON af_executions
+                WHEN NEW.function_name = 'flow.sync_refused'
+                BEGIN SELECT RAISE(ABORT, 'the test refuses this row'); END
+                """;
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var client = app.CreateClient();
+        using (var refused = await client.PostAsJsonAsync("/api/functions/flow.sync_refused/run", new { input = new { } }, TestApp.Json))
+        {
+            Assert.False(refused.IsSuccessStatusCode, await refused.Content.ReadAsStringAsync());
+            Assert.NotEqual(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        }
+
+        // The run never happened: its slot is free now, not after the orphan sweep (a minute).
+        var store = app.Services.GetRequiredService<IFlowAdmissionStore>();
+        var usage = (await store.ListUsageAsync()).FirstOrDefault(u => u.Function == "flow.sync_refused");
+        Assert.Equal(0, usage?.Running ?? 0);
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={app.DatabasePath}"))
+        {
+            await connection.OpenAsync();
+            await using var drop = connection.CreateCommand();
+            drop.CommandText = "DROP TRIGGER test_refuse_row";
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        using var next = await client.PostAsJsonAsync("/api/functions/flow.sync_refused/run", new { input = new { } }, TestApp.Json);
+        Assert.True(next.StatusCode == HttpStatusCode.OK, $"{(int)next.StatusCode}: {await next.Content.ReadAsStringAsync()}");
+    }
 }

@@ -130,6 +130,68 @@ public sealed class QueueTests
         Assert.Equal("low", done["queue"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task Without_a_queues_setting_a_function_saved_later_with_a_new_queue_runs_without_a_restart()
+    {
+        using var app = new TestApp(workers: 2, services: Register);
+        // One worker runs a job while the queue list changes; the other waits for a job.
+        var gate = Guid.NewGuid().ToString("N");
+        var running = await app.StartAsync("queues.bulk", new { gate, value = 0 });
+        await app.WaitForAsync(running, r => r["status"]!.GetValue<string>() == "Processing");
+
+        await app.SaveStackAsync("""
+            { "name": "queues.new_queue", "queue": "q-new", "stack": [], "response": "=$input.value" }
+            """);
+        var id = await app.StartAsync("queues.new_queue", new { value = 42 });
+        var done = await app.WaitForAsync(id, r => r["status"]!.GetValue<string>() is "Succeeded" or "Failed");
+
+        Assert.Equal("Succeeded", done["status"]!.GetValue<string>());
+        Assert.Equal("q-new", done["queue"]!.GetValue<string>());
+        Assert.Equal(42, done["output"]!.GetValue<int>());
+        // The running job was not touched, and the other queues are still served.
+        Assert.Equal("Processing", (await app.GetAsync($"/api/executions/{running}"))["status"]!.GetValue<string>());
+        TestFunctions.Gates.Release(gate);
+        var finished = await app.WaitForAsync(running, r => r["status"]!.GetValue<string>() is "Succeeded" or "Failed");
+        Assert.Equal(("Succeeded", 1), (finished["status"]!.GetValue<string>(), finished["attempts"]!.GetValue<int>()));
+        var after = await app.StartAsync("queues.low", new { value = 1 });
+        await app.WaitForAsync(after, r => r["status"]!.GetValue<string>() == "Succeeded");
+    }
+
+    [Fact]
+    public async Task Without_a_queues_setting_a_new_queue_saved_by_another_node_is_served_after_the_queue_check()
+    {
+        var settings = new Dictionary<string, string?> { ["AsyncFunctions:Server:QueueCheckInterval"] = "00:00:00.500" };
+        using var app = new TestApp(workers: 2, settings: settings, services: Register);
+        _ = app.CreateClient();
+
+        // Saved straight into the shared database, as another node's API would: this node hears nothing of it.
+        var store = app.Services.GetRequiredService<AsyncFunctions.Definitions.IFunctionDefinitionStore>();
+        await store.SaveAsync("queues.elsewhere", """{ "name": "queues.elsewhere", "queue": "q-elsewhere", "stack": [], "response": "done" }""");
+        var id = await app.StartAsync("queues.elsewhere", new { });
+        var done = await app.WaitForAsync(id, r => r["status"]!.GetValue<string>() is "Succeeded" or "Failed");
+
+        Assert.Equal("Succeeded", done["status"]!.GetValue<string>());
+        Assert.Equal("q-elsewhere", done["queue"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_node_with_a_queues_setting_does_not_take_up_a_queue_a_function_names_later()
+    {
+        var settings = Queues("default", "low");
+        settings["AsyncFunctions:Server:QueueCheckInterval"] = "00:00:00.200";
+        using var app = new TestApp(workers: 2, settings: settings, services: Register);
+
+        await app.SaveStackAsync("""
+            { "name": "queues.unserved", "queue": "q-unserved", "stack": [], "response": "ran" }
+            """);
+        var id = await app.StartAsync("queues.unserved", new { });
+        var served = await app.StartAsync("queues.low", new { value = 1 });
+        await app.WaitForAsync(served, r => r["status"]!.GetValue<string>() == "Succeeded");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        Assert.Equal("Enqueued", (await app.GetAsync($"/api/executions/{id}"))["status"]!.GetValue<string>());
+    }
+
     private static Dictionary<string, string?> Queues(params string[] queues)
     {
         var settings = new Dictionary<string, string?>();

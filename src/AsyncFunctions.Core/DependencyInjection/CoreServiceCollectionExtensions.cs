@@ -23,6 +23,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<ExecutionChangeFeed>();
         services.TryAddSingleton<ICompletionPublisher>(sp => new CompletionRelay(sp.GetRequiredService<ExecutionAwaiter>(), sp.GetRequiredService<ExecutionChangeFeed>()));
         services.TryAddSingleton<SyncRunLeases>();
+        services.TryAddSingleton<StartedExecutions>();
         // The side effects of every status change, in StatusChangeOrder; other layers add theirs.
         services.TryAddSingleton<StatusChangeRecorder>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStatusChangeObserver, WaiterWakeUp>());

@@ -25,6 +25,15 @@ public interface IExecutionRecords
     /// <summary>Applies a status change if it supersedes the stored one; returns whether it did.</summary>
     Task<bool> ApplyAsync(StatusChange change, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Applies an execution's start (a <see cref="ExecutionStatus.Processing"/> change) as
+    /// <see cref="ApplyAsync"/> does, but only while the record has never started: no attempt and no
+    /// resume counted yet. Returns whether it did; when not, nothing was written and the caller
+    /// writes the change with <see cref="ApplyAsync"/>. A store without the check answers false.
+    /// </summary>
+    Task<bool> ApplyFirstStartAsync(StatusChange change, CancellationToken cancellationToken = default) =>
+        Task.FromResult(false);
+
     Task<ExecutionRecord?> GetAsync(string id, CancellationToken cancellationToken = default);
 
     /// <summary>The current result of each known id, in one query; unknown ids are absent.</summary>

@@ -38,7 +38,20 @@ public sealed class FlowSlotRelease(IFlowAdmissionStore store, IFlowWakeUps wake
             return;
         }
 
-        var granted = await store.ReleaseAsync(function.Name, change.Id, status == ExecutionStatus.Awaiting, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        await ReleaseAsync(store, wakeUps, time, function.Name, change.Id, status == ExecutionStatus.Awaiting, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Gives back <paramref name="executionId"/>'s slots and wakes the waiters they are handed to:
+    /// what a status change does here, and what a sync run whose row was never written does itself
+    /// (no status change will ever be recorded for it).
+    /// </summary>
+    public static async Task ReleaseAsync(IFlowAdmissionStore store, IFlowWakeUps wakeUps, TimeProvider time, string function, string executionId, bool suspending, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(wakeUps);
+        ArgumentNullException.ThrowIfNull(time);
+        var granted = await store.ReleaseAsync(function, executionId, suspending, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         if (granted.Count > 0)
         {
             var now = time.GetUtcNow();

@@ -39,17 +39,23 @@ public sealed class StatusChangeRecorder
 
     /// <summary>
     /// Records a new execution's row and its callback URL. Idempotent: a creation made again writes
-    /// the same row. Creation is no status change, so no observer is told.
+    /// the same row. Creation is no status change, so no observer is told. Without a callback URL
+    /// the store's task is handed back as it is: a caller that blocks on it (the state filter) is
+    /// woken by the write itself, with no continuation queued to the thread pool in between.
     /// </summary>
-    public async Task CreateAsync(NewExecution execution, CancellationToken cancellationToken = default)
+    public Task CreateAsync(NewExecution execution, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(execution);
+        return execution.CallbackUrl is null
+            ? _store.CreateAsync(execution, cancellationToken)
+            : CreateWithCallbackAsync(execution, execution.CallbackUrl, cancellationToken);
+    }
+
+    private async Task CreateWithCallbackAsync(NewExecution execution, string url, CancellationToken cancellationToken)
+    {
         await _store.CreateAsync(execution, cancellationToken).ConfigureAwait(false);
-        if (execution.CallbackUrl is { } url)
-        {
-            var callbacks = _callbacks ?? throw new CallbacksNotConfiguredException(execution.Function);
-            await callbacks.SaveAsync(execution.Id, url, cancellationToken).ConfigureAwait(false);
-        }
+        var callbacks = _callbacks ?? throw new CallbacksNotConfiguredException(execution.Function);
+        await callbacks.SaveAsync(execution.Id, url, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes <paramref name="change"/> and runs every observer; returns whether the store applied it.</summary>
@@ -70,6 +76,18 @@ public sealed class StatusChangeRecorder
     {
         ArgumentNullException.ThrowIfNull(change);
         return _store.ApplyAsync(change, cancellationToken);
+    }
+
+    /// <summary>
+    /// <see cref="WriteAsync"/> for an execution's first start (see
+    /// <see cref="IExecutionRecords.ApplyFirstStartAsync"/>): written only while the record has never
+    /// started. When it returns false nothing was written; the source then writes the change with
+    /// <see cref="WriteAsync"/>. Either way it hands the outcome to <see cref="ObserveAsync"/>.
+    /// </summary>
+    public Task<bool> WriteFirstStartAsync(StatusChange change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return _store.ApplyFirstStartAsync(change, cancellationToken);
     }
 
     /// <summary>The second half of <see cref="RecordAsync"/>: every observer, by ascending order; the first failure is thrown after all ran.</summary>

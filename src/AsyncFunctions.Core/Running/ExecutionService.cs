@@ -24,7 +24,9 @@ public sealed class ExecutionService(
     TimeProvider time,
     IWorkerCapacity? workerCapacity = null,
     FlowControl.IDebounceStore? debounces = null,
-    FlowControl.IFlowAdmissionStore? admission = null) : IExecutionService
+    FlowControl.IFlowAdmissionStore? admission = null,
+    FlowControl.IFlowWakeUps? wakeUps = null,
+    StartedExecutions? started = null) : IExecutionService
 {
     private int _awaitingJobs;
 
@@ -226,9 +228,18 @@ public sealed class ExecutionService(
         var origin = new StatusChangeOrigin(StatusChangeSource.SyncRun) { HasCallback = callback is not null, CreatedAt = startedAt };
         try
         {
-            await recorder.CreateAsync(
-                new NewExecution(id, function.Name, function.Version, ExecutionStatus.Enqueued, input, request.ParentId, startedAt, request.CallDepth, startedAt + options.Value.SyncRunLease, request.RootId) { Caller = request.Caller, CallbackUrl = callback },
-                cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await recorder.CreateAsync(
+                    new NewExecution(id, function.Name, function.Version, ExecutionStatus.Enqueued, input, request.ParentId, startedAt, request.CallDepth, startedAt + options.Value.SyncRunLease, request.RootId) { Caller = request.Caller, CallbackUrl = callback },
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception) when (function.Flow.IsLimited)
+            {
+                await GiveBackSyncRunSlotsAsync(id, function).ConfigureAwait(false);
+                throw;
+            }
+
             await recorder.RecordAsync(new StatusChange(id, function.Name, ExecutionStatus.Processing, startedAt), origin, cancellationToken).ConfigureAwait(false);
             return await RunLeasedAsync(id, function, input, request, origin, cancellationToken).ConfigureAwait(false);
         }
@@ -267,6 +278,32 @@ public sealed class ExecutionService(
 
         var retryAfter = outcome.NotBefore is { } at ? at - now : TimeSpan.FromSeconds(1);
         throw new FlowControl.FlowLimitFullException(function.Name, outcome.WaitingFor ?? "limit", retryAfter < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : retryAfter);
+    }
+
+    /// <summary>
+    /// A sync run whose row could not be written never runs, and no status change will ever free
+    /// the slots it was admitted with: they are given back here, at once, and handed to waiters as
+    /// a release would. (Should the row have landed after all, its lease runs out and it ends as
+    /// <c>execution.lost</c>, whose release finds nothing held.) A release that fails too (the
+    /// database away) leaves the slots to the repair sweep, after <c>OrphanAge</c>; the caller gets
+    /// the row write's own error either way.
+    /// </summary>
+    private async Task GiveBackSyncRunSlotsAsync(string id, FunctionDescriptor function)
+    {
+        if (admission is null || wakeUps is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await FlowControl.FlowSlotRelease.ReleaseAsync(admission, wakeUps, time, function.Name, id, suspending: false, CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The row write's failure is what the caller must see; the sweep repairs a failed release.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
     }
 
     /// <summary>
@@ -350,8 +387,10 @@ public sealed class ExecutionService(
 
     public async Task<QueuedRun> RunQueuedAsync(string executionId, CancellationToken cancellationToken = default)
     {
-        var record = await store.GetAsync(executionId, cancellationToken).ConfigureAwait(false);
-        if (record?.Input is not JsonObject input)
+        var run = started is not null && started.TryTake(executionId, out var row, out var startedAt)
+            ? new RunRow(row.Id, row.Function, row.FunctionVersion, row.Input, row.ParentId, row.CallDepth, row.RootId, row.Caller, Attempts: 1, Resumes: 0, HasCheckpoint: false, row.CreatedAt, startedAt)
+            : RunRow.From(await store.GetAsync(executionId, cancellationToken).ConfigureAwait(false));
+        if (run?.Input is not JsonObject input)
         {
             throw new ExecutionFailedException(new ExecutionError(
                 ExecutionErrorTypes.Platform,
@@ -359,16 +398,16 @@ public sealed class ExecutionService(
                 ExecutionErrorCodes.InputMissing));
         }
 
-        var function = await catalog.FindAsync(record.Function, record.FunctionVersion, cancellationToken).ConfigureAwait(false)
+        var function = await catalog.FindAsync(run.Function, run.FunctionVersion, cancellationToken).ConfigureAwait(false)
             ?? throw new ExecutionFailedException(new ExecutionError(
                 ExecutionErrorTypes.Platform,
-                $"Function '{record.Function}' (version {record.FunctionVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}) is no longer registered.",
+                $"Function '{run.Function}' (version {run.FunctionVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}) is no longer registered.",
                 ExecutionErrorCodes.UnknownFunction));
 
-        var info = new ExecutionInfo(record.Id, record.Function, record.FunctionVersion, record.ParentId, record.CallDepth, Math.Max(1, record.Attempts), IsAsync: true, record.RootId) { Caller = record.Caller };
-        if (record is { Attempts: <= 1, Resumes: 0, StartedAt: { } started })
+        var info = new ExecutionInfo(run.Id, run.Function, run.FunctionVersion, run.ParentId, run.CallDepth, Math.Max(1, run.Attempts), IsAsync: true, run.RootId) { Caller = run.Caller };
+        if (run is { Attempts: <= 1, Resumes: 0, StartedAt: { } began })
         {
-            ExecutionTelemetry.QueueWait.Record(Math.Max(0, (started - record.CreatedAt).TotalMilliseconds), ExecutionTelemetry.Function(record.Function));
+            ExecutionTelemetry.QueueWait.Record(Math.Max(0, (began - run.CreatedAt).TotalMilliseconds), ExecutionTelemetry.Function(run.Function));
         }
 
         try
@@ -378,14 +417,14 @@ public sealed class ExecutionService(
                 return new QueuedRun(await InvokeAsync(function, info, input, cancellationToken).ConfigureAwait(false));
             }
 
-            var checkpoint = record.HasCheckpoint ? await store.LoadCheckpointAsync(record.Id, cancellationToken).ConfigureAwait(false) : null;
-            var run = await InvokeAsync(function, info, input, options.Value.SuspendWaits, (resumable, checkpoint), static (context, state, token) => state.resumable.RunAsync(context, state.checkpoint, token), cancellationToken).ConfigureAwait(false);
-            if (run.Suspension is { } suspension)
+            var checkpoint = run.HasCheckpoint ? await store.LoadCheckpointAsync(run.Id, cancellationToken).ConfigureAwait(false) : null;
+            var stretch = await InvokeAsync(function, info, input, options.Value.SuspendWaits, (resumable, checkpoint), static (context, state, token) => state.resumable.RunAsync(context, state.checkpoint, token), cancellationToken).ConfigureAwait(false);
+            if (stretch.Suspension is { } suspension)
             {
-                await store.SuspendAsync(record.Id, suspension, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                await store.SuspendAsync(run.Id, suspension, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             }
 
-            return run;
+            return stretch;
         }
         catch (Exception ex) when (ex is not ExecutionFailedException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
@@ -456,5 +495,26 @@ public sealed class ExecutionService(
                 throw new FunctionException(ExecutionErrorCodes.Timeout, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The execution ran longer than its timeout of {limit.TotalSeconds} s."));
             }
         }
+    }
+
+    /// <summary>What a queued run needs of its execution's row: read, or kept by this node since it created it (<see cref="StartedExecutions"/>).</summary>
+    private sealed record RunRow(
+        string Id,
+        string Function,
+        int? FunctionVersion,
+        JsonObject? Input,
+        string? ParentId,
+        int CallDepth,
+        string? RootId,
+        ExecutionCaller? Caller,
+        int Attempts,
+        int Resumes,
+        bool HasCheckpoint,
+        DateTimeOffset CreatedAt,
+        DateTimeOffset? StartedAt)
+    {
+        public static RunRow? From(ExecutionRecord? record) => record is null
+            ? null
+            : new RunRow(record.Id, record.Function, record.FunctionVersion, record.Input as JsonObject, record.ParentId, record.CallDepth, record.RootId, record.Caller, record.Attempts, record.Resumes, record.HasCheckpoint, record.CreatedAt, record.StartedAt);
     }
 }

@@ -7,11 +7,17 @@ namespace AsyncFunctions.FunctionStacks.Hosting;
 
 /// <summary>
 /// Saves and deletes function documents: each is compiled first (every problem reported with its
-/// JSON path), C# function names are refused, and an unchanged document keeps its version.
+/// JSON path), C# function names are refused, and an unchanged document keeps its version. A
+/// changed one is announced to this node's <see cref="IDefinitionSaveObserver"/>s.
 /// </summary>
-public sealed class StackDefinitions(IFunctionDefinitionStore store, IFunctionCatalog catalog, IEnumerable<IFunctionSource> sources)
+public sealed class StackDefinitions(
+    IFunctionDefinitionStore store,
+    IFunctionCatalog catalog,
+    IEnumerable<IFunctionSource> sources,
+    IEnumerable<IDefinitionSaveObserver> observers)
 {
     private readonly IFunctionSource[] _codeSources = sources.OfType<CodeFunctionSource>().ToArray<IFunctionSource>();
+    private readonly IDefinitionSaveObserver[] _observers = observers.ToArray();
 
     /// <summary>
     /// Compiles and saves <paramref name="document"/> as <paramref name="name"/>. A document without
@@ -48,6 +54,14 @@ public sealed class StackDefinitions(IFunctionDefinitionStore store, IFunctionCa
 
         var text = document!.ToJsonString();
         var saved = await store.SaveAsync(name, text, stored => SameDocument(stored, text), cancellationToken).ConfigureAwait(false);
+        if (saved.Changed)
+        {
+            foreach (var observer in _observers)
+            {
+                await observer.SavedAsync(name, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         return new SavedDefinition(name, saved.Version, saved.Changed, saved.Created);
     }
 

@@ -85,6 +85,8 @@ public static class AsyncFunctionsServiceCollectionExtensions
         services.TryAddSingleton(sp => new JobCreationThreads(sp.GetRequiredService<IOptions<ServerOptions>>().Value.JobCreationThreads));
         services.TryAddSingleton<IExecutionStarter, HangfireExecutionStarter>();
         services.TryAddSingleton<Running.IWorkerCapacity, HangfireWorkerCapacity>();
+        services.TryAddSingleton<ServedQueues>();
+        services.AddSingleton<IDefinitionSaveObserver>(sp => sp.GetRequiredService<ServedQueues>());
 
         services.AddOptions<ServerOptions>().BindConfiguration(ServerOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>());

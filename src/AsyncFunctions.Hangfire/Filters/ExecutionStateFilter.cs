@@ -6,6 +6,7 @@ using AsyncFunctions.Hangfire.States;
 using AsyncFunctions.Hangfire.Storage;
 using AsyncFunctions.Hangfire.Webhooks;
 using AsyncFunctions.Recording;
+using AsyncFunctions.Running;
 using Hangfire.States;
 using Hangfire.Storage;
 using Microsoft.Extensions.Options;
@@ -27,7 +28,7 @@ namespace AsyncFunctions.Hangfire.Filters;
 /// retried attempt's error on <see cref="RetryScheduledState"/>. Only the Hangfire-bound parts
 /// stay here: the job's expiration and this node's running job (prepare, cancel).
 /// </summary>
-public sealed class ExecutionStateFilter(StatusChangeRecorder recorder, RunningExecutions running, IOptions<RetentionOptions> retention) : IApplyStateFilter
+public sealed class ExecutionStateFilter(StatusChangeRecorder recorder, RunningExecutions running, IOptions<RetentionOptions> retention, StartedExecutions started) : IApplyStateFilter
 {
     /// <summary>A job leaving one of these for another final state (a delete after success) is no new outcome.</summary>
     private static readonly HashSet<string> FinishedStates = new([SucceededState.StateName, FailedState.StateName, DeletedState.StateName], StringComparer.OrdinalIgnoreCase);
@@ -51,8 +52,16 @@ public sealed class ExecutionStateFilter(StatusChangeRecorder recorder, RunningE
                 return;
             }
 
-            Blocking.Wait(recorder.CreateAsync(created.Row with { Id = id }));
+            var row = created.Row with { Id = id };
+            Blocking.Wait(recorder.CreateAsync(row));
             created.WrittenId = id;
+            if (created is NewExecutionState)
+            {
+                // Queued now (a delayed start's row may still change, a debounced one's input): its
+                // first run here can start from this row instead of reading it back.
+                started.Created(row);
+            }
+
             return;
         }
 
@@ -96,7 +105,9 @@ public sealed class ExecutionStateFilter(StatusChangeRecorder recorder, RunningE
 
     /// <summary>
     /// Where the job storage commits the results table's writes with its own (PostgreSQL), the
-    /// change waits for that commit; elsewhere it is written now, before Hangfire commits.
+    /// change waits for that commit; elsewhere it is written now, before Hangfire commits. The
+    /// write and then the observers, on this thread, which waits for them anyway: the write's
+    /// completion wakes it directly, with no continuation queued to the thread pool in between.
     /// </summary>
     private void Record(IWriteOnlyTransaction transaction, StatusChange change, StatusChangeOrigin origin)
     {
@@ -106,7 +117,27 @@ public sealed class ExecutionStateFilter(StatusChangeRecorder recorder, RunningE
             return;
         }
 
-        Blocking.Wait(recorder.RecordAsync(change, origin));
+        var applied = change.StartsAttempt && started.Holds(change.Id)
+            ? WriteStart(change)
+            : Blocking.Wait(recorder.WriteAsync(change));
+        Blocking.Wait(recorder.ObserveAsync(new RecordedStatusChange(change, origin, applied)));
+    }
+
+    /// <summary>
+    /// The start of an execution this node created and still holds: written as its first start,
+    /// which tells whether the held row is still what a read would return; if it is not (a
+    /// retry, a resume, a run another node began), the row is dropped and the start written as any.
+    /// </summary>
+    private bool WriteStart(StatusChange change)
+    {
+        if (Blocking.Wait(recorder.WriteFirstStartAsync(change)))
+        {
+            started.Started(change.Id, change.At);
+            return true;
+        }
+
+        started.Forget(change.Id);
+        return Blocking.Wait(recorder.WriteAsync(change));
     }
 
     public void OnStateUnapplied(ApplyStateContext context, IWriteOnlyTransaction transaction)

@@ -107,29 +107,29 @@ public sealed partial class SuspensionResumer(
     }
 
     /// <summary>
-    /// While executions keep finishing, a round waits this long before it reads its batch, so one
-    /// query serves the executions that finished meanwhile instead of one query each. An idle node
-    /// answers the first finish at once; under load a resume comes this much later, against the
-    /// <see cref="LockReleaseGrace"/> it waits anyway.
+    /// While executions keep finishing, rounds start at most this often: one query then serves every
+    /// execution that finished since the previous round, instead of a query (a connection, a round
+    /// trip and their thread-pool work) for every few. Under load almost none of them has a waiter,
+    /// so the queries are nearly all empty, and each cost the node as much as a status write. An idle
+    /// node answers the first finish at once; under load a resume comes at most this much later,
+    /// against the <see cref="LockReleaseGrace"/> it waits anyway.
     /// </summary>
-    public static readonly TimeSpan BatchGathering = TimeSpan.FromMilliseconds(2);
-
-    /// <summary>A round that begins within this time of the previous one's end gathers first.</summary>
-    private static readonly TimeSpan BusyWindow = TimeSpan.FromMilliseconds(10);
+    public static readonly TimeSpan RoundInterval = TimeSpan.FromMilliseconds(10);
 
     private async Task DrainAsync(ChannelReader<string> reader, Func<IReadOnlyList<string>, CancellationToken, Task<int>> handle, CancellationToken stoppingToken)
     {
         var batch = new List<string>(BatchSize);
-        var previousRoundEnd = long.MinValue;
+        var previousRoundStart = long.MinValue;
         try
         {
             while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
-                if (previousRoundEnd != long.MinValue && time.GetElapsedTime(previousRoundEnd) < BusyWindow)
+                if (previousRoundStart != long.MinValue && time.GetElapsedTime(previousRoundStart) is var since && since < RoundInterval)
                 {
-                    await Task.Delay(BatchGathering, time, stoppingToken).ConfigureAwait(false);
+                    await Task.Delay(RoundInterval - since, time, stoppingToken).ConfigureAwait(false);
                 }
 
+                previousRoundStart = time.GetTimestamp();
                 batch.Clear();
                 while (batch.Count < BatchSize && reader.TryRead(out var id))
                 {
@@ -150,8 +150,6 @@ public sealed partial class SuspensionResumer(
                 {
                     LogRoundFailed(ex);
                 }
-
-                previousRoundEnd = time.GetTimestamp();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -8,6 +8,7 @@ using AsyncFunctions.Telemetry;
 using AsyncFunctions.Webhooks;
 using Hangfire.Client;
 using Hangfire.Common;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace AsyncFunctions.Hangfire.Schedules;
@@ -20,12 +21,18 @@ namespace AsyncFunctions.Hangfire.Schedules;
 /// <c>OnCreating</c> reads the schedule and cancels the occurrence of a deleted or paused schedule,
 /// or one whose previous execution is still running under overlap "skip" (counted); the input and
 /// caller are the schedule's, checked when it was saved.
+/// <para>
+/// An occurrence of a debounced function is a start like any other: Hangfire's job is cancelled and
+/// the occurrence goes through the ordinary start path (<see cref="ScheduleService.StartOccurrenceAsync"/>),
+/// where it folds into the pending execution of its key or makes a new one, as a trigger does.
+/// </para>
 /// </summary>
 public sealed partial class ScheduleOccurrenceFilter(
     IScheduleStore schedules,
     IExecutionStore executions,
     IFunctionCatalog catalog,
     ICallbackStore callbacks,
+    IServiceProvider services,
     TimeProvider time,
     ILogger<ScheduleOccurrenceFilter> logger) : IClientFilter
 {
@@ -63,6 +70,13 @@ public sealed partial class ScheduleOccurrenceFilter(
         }
 
         var function = Blocking.Wait(catalog.FindAsync(schedule.Function).AsTask());
+        if (function is { Flow.Debounce: not null })
+        {
+            context.Canceled = true;
+            StartDebounced(schedule, scheduledFor);
+            return;
+        }
+
         var activity = ScheduleTelemetry.StartOccurrence(name, schedule.Function, scheduledFor);
         if (function is { Retry.MaxRetries: > 0 })
         {
@@ -133,10 +147,35 @@ public sealed partial class ScheduleOccurrenceFilter(
         ScheduleTelemetry.Fired.Add(1, ScheduleTelemetry.Schedule(name));
     }
 
+    /// <summary>
+    /// Starts a debounced function's occurrence through the start path, on this scheduler thread
+    /// (not a thread-pool thread). A failure is counted and logged there; the schedule goes on.
+    /// </summary>
+    private void StartDebounced(Schedule schedule, DateTimeOffset scheduledFor)
+    {
+        // Resolved here: the schedule service creates jobs through the filters this filter is one of.
+        var service = services.GetRequiredService<ScheduleService>();
+        try
+        {
+            var record = Blocking.Wait(service.StartOccurrenceAsync(schedule, scheduledFor, CancellationToken.None));
+            LogDebounced(logger, schedule.Name, scheduledFor, record.Id, record.Debounced == true);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogDebouncedFailed(logger, schedule.Name, scheduledFor, ex);
+        }
+    }
+
     private sealed record Occurrence(NewExecution Row, Activity? Activity);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Schedule {Schedule}: occurrence not started, the schedule is deleted or paused.")]
     private static partial void LogNotEnabled(ILogger logger, string schedule);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Schedule {Schedule}: occurrence {ScheduledFor:O} of a debounced function started through the start path as execution {Id} (folded into a pending one: {Folded}).")]
+    private static partial void LogDebounced(ILogger logger, string schedule, DateTimeOffset scheduledFor, string id, bool folded);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Schedule {Schedule}: occurrence {ScheduledFor:O} of a debounced function could not be started.")]
+    private static partial void LogDebouncedFailed(ILogger logger, string schedule, DateTimeOffset scheduledFor, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Schedule {Schedule}: occurrence {ScheduledFor:O} skipped, execution {Previous} has not finished (overlap \"skip\").")]
     private static partial void LogSkipped(ILogger logger, string schedule, DateTimeOffset scheduledFor, string? previous);

@@ -43,7 +43,15 @@ public sealed class ServerOptions
     /// The queues this node's workers take jobs from, in priority order: <c>"name"</c> shares the
     /// <see cref="WorkerCount"/> workers, <c>"name:N"</c> gives the queue N workers of its own
     /// (see <see cref="QueuePlan"/>). Empty (the default): <c>default</c> and every queue the
-    /// node's functions name when it starts, all shared.
+    /// node's functions name, all shared, including queues functions name later
+    /// (<see cref="ServedQueues"/>).
     /// </summary>
     public string[] Queues { get; set; } = [];
+
+    /// <summary>
+    /// Without a <see cref="Queues"/> setting: how often the node looks for queues that functions
+    /// saved on other nodes newly name, to take them up (one listing of the functions each time).
+    /// A function saved on this node has its queue taken up at once.
+    /// </summary>
+    public TimeSpan QueueCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -37,6 +37,11 @@ public sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
             failures.Add($"{ServerOptions.Section}:NodeTimeout must be more than twice {ServerOptions.Section}:HeartbeatInterval ({options.HeartbeatInterval}), so one late heartbeat does not get a living node's work taken over; it is {options.NodeTimeout}.");
         }
 
+        if (options.QueueCheckInterval < TimeSpan.FromMilliseconds(100))
+        {
+            failures.Add($"{ServerOptions.Section}:QueueCheckInterval must be at least 00:00:00.1; it is {options.QueueCheckInterval}.");
+        }
+
         failures.AddRange(QueuePlan.Problems(options.Queues, options.WorkerCount, $"{ServerOptions.Section}:Queues"));
 
         return failures.Count > 0 ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;

@@ -1,6 +1,7 @@
 using AsyncFunctions.FlowControl;
 using AsyncFunctions.Functions;
 using AsyncFunctions.Hangfire.Filters;
+using AsyncFunctions.Maintenance;
 using Hangfire;
 using Hangfire.AspNetCore;
 using Hangfire.Server;
@@ -17,15 +18,20 @@ namespace AsyncFunctions.Hangfire.Startup;
 /// activator and filters are this host's own, never Hangfire's static defaults. Taking
 /// <see cref="IGlobalConfiguration"/> makes sure Hangfire's configuration ran before the server starts.
 /// <para>
-/// One server per node, whatever its queues (<see cref="QueuePlan"/>): the shared workers are the
-/// server's own; a queue with workers of its own gets them as extra processes of the same server,
-/// one Hangfire <see cref="Worker"/> per thread taking only that queue. So every job of the node
-/// runs under one server id, which node heartbeats, takeover and run ownership rely on, and the
-/// server's cancellation watcher and shutdown cover every worker.
+/// One server per node, whatever its queues (<see cref="QueuePlan"/>): a Hangfire
+/// <see cref="BackgroundProcessingServer"/> with the processes Hangfire's own
+/// <c>BackgroundJobServer</c> would give it (workers, the delayed and recurring job schedulers),
+/// where the shared workers are one pool and a queue with workers of its own gets its own pool of
+/// Hangfire <see cref="Worker"/>s taking only that queue. So every job of the node runs under one
+/// server id, which node heartbeats, takeover and run ownership rely on, and the server's
+/// cancellation watcher and shutdown cover every worker.
 /// </para>
 /// <para>
 /// With no <c>Queues</c> setting the server starts once every hosted service has started (the
-/// function folder is saved by then) and serves <c>default</c> and every queue the functions name.
+/// function folder is saved by then) and serves <c>default</c> and every queue the functions name;
+/// its shared workers (<see cref="LiveQueueWorker"/>) take up a queue a function names later
+/// (<see cref="ServedQueues"/>): at once when it is saved on this node, and within
+/// <see cref="ServerOptions.QueueCheckInterval"/> when saved on another.
 /// </para>
 /// </summary>
 public sealed partial class WorkerHostedService(
@@ -38,11 +44,15 @@ public sealed partial class WorkerHostedService(
     IOptions<ServerOptions> options,
     Nodes.NodeIdentity identity,
     IFunctionCatalog catalog,
+    ServedQueues served,
+    TimeProvider time,
     ILogger<WorkerHostedService> logger) : IHostedLifecycleService, IAsyncDisposable
 {
-    private BackgroundJobServer? _server;
+    private readonly CancellationTokenSource _stopping = new();
+    private BackgroundProcessingServer? _server;
+    private Task _queueCheck = Task.CompletedTask;
 
-    /// <summary>The queues and workers of the running server; null before it starts or on an API-only node.</summary>
+    /// <summary>The queues and workers of the running server as it started; null before it starts or on an API-only node.</summary>
     public QueuePlan? Plan { get; private set; }
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -52,7 +62,7 @@ public sealed partial class WorkerHostedService(
         var settings = options.Value;
         if (settings.WorkerCount > 0 && settings.Queues.Length > 0)
         {
-            Start(QueuePlan.From(settings.Queues, settings.WorkerCount, []));
+            Start(QueuePlan.From(settings.Queues, settings.WorkerCount, []), live: false);
         }
 
         return Task.CompletedTask;
@@ -66,45 +76,58 @@ public sealed partial class WorkerHostedService(
             return;
         }
 
+        // Live before the listing: a function saved meanwhile is taken up, not missed.
+        served.Start([FunctionFlow.DefaultQueue]);
         var functions = await catalog.ListAsync(cancellationToken).ConfigureAwait(false);
-        var named = functions.Select(f => f.Flow.Queue).Where(QueueName.IsValid).Order(StringComparer.Ordinal);
-        Start(QueuePlan.From([], settings.WorkerCount, [FunctionFlow.DefaultQueue, .. named]));
+        served.TakeUp(functions.Select(f => f.Flow.Queue));
+        Start(QueuePlan.From([], settings.WorkerCount, served.Current!.Queues), live: true);
+        _queueCheck = PeriodicLoop.RunAsync(settings.QueueCheckInterval, time, runAtStart: false, served.CheckAsync, LogQueueCheckFailed, _stopping.Token);
     }
 
-    private void Start(QueuePlan plan)
+    private void LogQueueCheckFailed(Exception exception) => LogQueueCheckFailed(logger, exception);
+
+    private void Start(QueuePlan plan, bool live)
     {
         var settings = options.Value;
         var activator = new AspNetCoreJobActivator(scopes);
         var performer = new BackgroundJobPerformer(filters, activator);
         var stateChanger = new BackgroundJobStateChanger(filters);
-        // The server's own workers take the shared queues; with none, the first queue of its own.
-        var (queues, workers, own) = plan.Shared.Count > 0
-            ? (plan.Shared.ToArray(), plan.SharedWorkers, plan.Own)
-            : ([plan.Own[0].Queue], plan.Own[0].Workers, plan.Own.Skip(1).ToArray());
-        var processes = new List<IBackgroundProcess> { new Nodes.ServerIdCapture(identity) };
-        foreach (var dedicated in own)
+        var properties = new Dictionary<string, object>
         {
-            for (var i = 0; i < dedicated.Workers; i++)
-            {
-                processes.Add(new Worker([dedicated.Queue], performer, stateChanger));
-            }
+            ["Queues"] = plan.Queues.ToArray(),
+            ["WorkerCount"] = plan.Workers,
+        };
+        var processes = new List<IBackgroundProcessDispatcherBuilder>();
+        if (live)
+        {
+            processes.Add(new LiveQueueWorker(served, performer, stateChanger).UseBackgroundPool(plan.SharedWorkers));
+            processes.Add(new ServedQueuesAnnouncer(served, properties, plan.Workers).UseBackgroundPool(1));
+        }
+        else if (plan.Shared.Count > 0)
+        {
+            processes.Add(new Worker(plan.Shared, performer, stateChanger).UseBackgroundPool(plan.SharedWorkers));
         }
 
-        _server = new BackgroundJobServer(
-            new BackgroundJobServerOptions
+        foreach (var dedicated in plan.Own)
+        {
+            processes.Add(new Worker([dedicated.Queue], performer, stateChanger).UseBackgroundPool(dedicated.Workers));
+        }
+
+        processes.Add(new DelayedJobScheduler(settings.SchedulePollingInterval, stateChanger).UseBackgroundPool(1));
+        processes.Add(new RecurringJobScheduler(new global::Hangfire.Client.BackgroundJobFactory(filters), settings.SchedulePollingInterval, new DefaultTimeZoneResolver()).UseBackgroundPool(1));
+        processes.Add(new Nodes.ServerIdCapture(identity).UseBackgroundPool(1));
+
+        _server = new BackgroundProcessingServer(
+            storage,
+            processes,
+            properties,
+            new BackgroundProcessingServerOptions
             {
-                WorkerCount = workers,
-                Queues = queues,
-                SchedulePollingInterval = settings.SchedulePollingInterval,
                 CancellationCheckInterval = settings.CancellationCheckInterval,
                 ShutdownTimeout = settings.ShutdownTimeout,
-                FilterProvider = filters,
-                Activator = activator,
-            },
-            storage,
-            processes);
+            });
         Plan = plan;
-        LogQueues(logger, string.Join(", ", plan.Shared.Select(q => q)), plan.SharedWorkers, string.Join(", ", plan.Own.Select(d => $"{d.Queue} ({d.Workers})")));
+        LogQueues(logger, string.Join(", ", plan.Shared), plan.SharedWorkers, string.Join(", ", plan.Own.Select(d => $"{d.Queue} ({d.Workers})")));
     }
 
     public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -120,6 +143,7 @@ public sealed partial class WorkerHostedService(
             return;
         }
 
+        await _stopping.CancelAsync().ConfigureAwait(false);
         _server.SendStop();
         try
         {
@@ -133,12 +157,21 @@ public sealed partial class WorkerHostedService(
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        _server?.Dispose();
-        _server = null;
-        return ValueTask.CompletedTask;
+        if (_server is not null)
+        {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+            await _queueCheck.ConfigureAwait(false);
+            _server.Dispose();
+            _server = null;
+        }
+
+        _stopping.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job server: the periodic check for queues newly named by functions failed; it runs again next interval.")]
+    private static partial void LogQueueCheckFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job server: {SharedWorkers} shared workers take the queues [{Shared}] in this order; queues with workers of their own: [{Own}].")]
     private static partial void LogQueues(ILogger logger, string shared, int sharedWorkers, string own);

@@ -12,6 +12,8 @@ public static class Goals
 {
     private const string Embedded = "sqlite";
 
+    private const string RedisTopology = "redis";
+
     public static IReadOnlyList<GoalCheck> Check(ResultSet results, IReadOnlyList<string> storages, IReadOnlyList<double> loadFractions)
     {
         var checks = new List<GoalCheck>();
@@ -19,16 +21,20 @@ public static class Goals
         {
             var ours = results.Get(storage, BurnDownScenario.Title, Metrics.Completed.Name, Sides.Ours);
             var raw = results.Get(storage, BurnDownScenario.Title, Metrics.Completed.Name, Sides.Raw);
-            const string ratioGoal = "async no-op throughput >= 0.9x raw Hangfire";
+            // Issue 26: Redis jobs beside SQL results are held to 0.8x raw Hangfire on Redis; every
+            // storage that is both jobs and results (embedded, PostgreSQL, SQL Server) to 0.9x.
+            var target = storage == RedisTopology ? 0.8 : 0.9;
+            var ratioGoal = F($"async no-op throughput >= {target:0.0}x raw Hangfire");
+            var targetText = F($"{target:0.00}x");
             if (ours is not null && raw is not null)
             {
                 var ratio = ours.Median / raw.Median;
-                checks.Add(new(ratioGoal, storage, F($"{ratio:0.00}x ({ours.Median:N0} vs {raw.Median:N0} exec/s)"), "0.90x",
-                    ratio >= 0.9 ? "met" : F($"missed by {0.9 - ratio:0.00}x: ours would need {(0.9 * raw.Median) - ours.Median:N0} exec/s more (+{((0.9 * raw.Median / ours.Median) - 1) * 100:0}%)")));
+                checks.Add(new(ratioGoal, storage, F($"{ratio:0.00}x ({ours.Median:N0} vs {raw.Median:N0} exec/s)"), targetText,
+                    ratio >= target ? "met" : F($"missed by {target - ratio:0.00}x: ours would need {(target * raw.Median) - ours.Median:N0} exec/s more (+{((target * raw.Median / ours.Median) - 1) * 100:0}%)")));
             }
             else
             {
-                checks.Add(new(ratioGoal, storage, "-", "0.90x", "not measured"));
+                checks.Add(new(ratioGoal, storage, "-", targetText, "not measured"));
             }
 
             if (storage == Embedded)

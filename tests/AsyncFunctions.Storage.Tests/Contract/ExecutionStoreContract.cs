@@ -174,6 +174,34 @@ public abstract partial class ExecutionStoreContract
     }
 
     [SkippableFact]
+    public async Task A_first_start_is_written_only_while_the_execution_has_never_started()
+    {
+        var store = Store;
+        var id = NewId();
+        await CreateAsync(store, id);
+
+        // Never started: written as Processing would be.
+        Assert.True(await store.ApplyFirstStartAsync(new StatusChange(id, "contract.fn", ExecutionStatus.Processing, T0.AddSeconds(1))));
+        var running = await store.GetAsync(id);
+        Assert.Equal((ExecutionStatus.Processing, 1, T0.AddSeconds(1)), (running!.Status, running.Attempts, running.StartedAt));
+
+        // A second attempt is no first start: nothing is written, and the plain write still is.
+        await store.ApplyAsync(new StatusChange(id, "contract.fn", ExecutionStatus.Scheduled, T0.AddSeconds(2)));
+        await store.ApplyAsync(new StatusChange(id, "contract.fn", ExecutionStatus.Enqueued, T0.AddSeconds(3)));
+        Assert.False(await store.ApplyFirstStartAsync(new StatusChange(id, "contract.fn", ExecutionStatus.Processing, T0.AddSeconds(4))));
+        Assert.Equal((ExecutionStatus.Enqueued, 1), ((await store.GetAsync(id))!.Status, (await store.GetAsync(id))!.Attempts));
+        Assert.True(await store.ApplyAsync(new StatusChange(id, "contract.fn", ExecutionStatus.Processing, T0.AddSeconds(4))));
+        Assert.Equal(2, (await store.GetAsync(id))!.Attempts);
+
+        // The same first start made twice: the repeat is not written again.
+        var other = NewId();
+        await CreateAsync(store, other);
+        Assert.True(await store.ApplyFirstStartAsync(new StatusChange(other, "contract.fn", ExecutionStatus.Processing, T0.AddSeconds(1))));
+        Assert.False(await store.ApplyFirstStartAsync(new StatusChange(other, "contract.fn", ExecutionStatus.Processing, T0.AddSeconds(5))));
+        Assert.Equal((1, T0.AddSeconds(1)), ((await store.GetAsync(other))!.Attempts, (await store.GetAsync(other))!.StartedAt));
+    }
+
+    [SkippableFact]
     public async Task A_late_enqueued_never_overwrites_succeeded()
     {
         var store = Store;
