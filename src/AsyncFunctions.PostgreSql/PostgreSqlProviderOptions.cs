@@ -71,20 +71,25 @@ public sealed class PostgreSqlProviderOptions
     /// (its <c>EnableTransactionScopeEnlistment</c>, on by default), and Hangfire takes its
     /// connections from the results table's pool (with <c>Enlist=true</c>), where Npgsql hands a
     /// connection closed inside the scope to the next one opened in it. The scope therefore never
-    /// holds a second connection, which would need a prepared (two-phase) transaction. False: the
-    /// row commits on its own just before Hangfire's transaction, as on the other storages.
-    /// Off by default: in benchmark runs with it on a job once stayed Enqueued past the 60 s the
-    /// benchmark waits (twice now, never with it off), and the cause is not found. Its 200-client
-    /// slowdown measured before did not reproduce with <see cref="RecordInJobTransaction"/> off.
+    /// holds a second connection, which would need a prepared (two-phase) transaction. One commit
+    /// per start instead of three, and a failure in between leaves neither the row nor the job.
+    /// On by default. False: the row commits on its own just before Hangfire's transaction, as on
+    /// the other storages. Off as well where the writes are group-committed
+    /// (<see cref="GroupCommitWrites"/> true), whose batches cannot join a job's transaction, and
+    /// where another storage holds the jobs.
     /// </summary>
-    public bool CreateJobsInOneTransaction { get; set; }
+    public bool CreateJobsInOneTransaction { get; set; } = true;
+
+    /// <summary>Whether starts create their job and row in one transaction: asked for, and not excluded by group-committed writes.</summary>
+    internal bool OneTransactionStarts => CreateJobsInOneTransaction && GroupCommitWrites != true;
 
     /// <summary>
     /// Commit an execution's creation and status writes in batches: one writer per node sends every
     /// write waiting at that moment as one batch, one round trip and one commit, and completes its
     /// callers once the batch is durable. Unset (the default), it is on when the jobs are in another
     /// storage (<c>AsyncFunctions:Storage:Jobs:Provider</c> Redis), where these writes are most of
-    /// an execution's cost, and off when the jobs are in PostgreSQL too.
+    /// an execution's cost, and off when the jobs are in PostgreSQL too. True with the jobs in
+    /// PostgreSQL turns <see cref="CreateJobsInOneTransaction"/> off: a batch cannot join a job's transaction.
     /// </summary>
     public bool? GroupCommitWrites { get; set; }
 
@@ -140,7 +145,7 @@ public sealed class PostgreSqlProviderOptions
     public bool BatchCompletionNotifications { get; set; } = true;
 
     /// <summary>Whether Hangfire takes its connections from the results table's pool, enlisting in ambient scopes.</summary>
-    internal bool SharesResultsPool => CreateJobsInOneTransaction || RecordInJobTransaction;
+    internal bool SharesResultsPool => OneTransactionStarts || RecordInJobTransaction;
 
     /// <summary>Anything else of Hangfire.PostgreSql, applied last.</summary>
     public Action<PostgreSqlStorageOptions>? ConfigureHangfire { get; set; }
@@ -171,11 +176,6 @@ public sealed class PostgreSqlProviderOptions
     /// <summary>Throws naming the setting that is wrong.</summary>
     public void Validate()
     {
-        if (GroupCommitWrites == true && CreateJobsInOneTransaction)
-        {
-            throw new InvalidOperationException($"{Section}:GroupCommitWrites and {Section}:CreateJobsInOneTransaction exclude each other: a batch of writes cannot join a job's transaction.");
-        }
-
         if (string.IsNullOrWhiteSpace(HangfireSchemaName))
         {
             throw new InvalidOperationException($"{Section}:HangfireSchemaName must not be empty.");

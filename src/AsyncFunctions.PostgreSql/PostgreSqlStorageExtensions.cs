@@ -38,12 +38,13 @@ public static class PostgreSqlStorageExtensions
                 options.ListenerMaxReconnectDelay));
         }
 
-        var oneTransaction = options.CreateJobsInOneTransaction;
-        var sharedPool = options.SharesResultsPool;
+        var oneTransaction = options.OneTransactionStarts;
+        // Where another storage holds the jobs nothing joins a job's transaction: the writes are
+        // group-committed unless told otherwise, whatever the one-transaction settings say.
         builder.Services.TryAddSingleton(sp => new PostgreSqlDialect(
             connectionString,
-            enlist: sharedPool,
-            groupCommit: options.GroupCommitWrites ?? (!sharedPool && JobsElsewhere(sp)),
+            enlist: options.SharesResultsPool && !JobsElsewhere(sp),
+            groupCommit: options.GroupCommitWrites ?? JobsElsewhere(sp),
             maxPoolSize: options.MaxPoolSize,
             notifyAfterCommit: options.BatchCompletionNotifications));
         return builder.UseStorage(new StorageProvider

@@ -63,14 +63,28 @@ public sealed class ProviderOptionsTests
     [Fact]
     public void Status_writes_in_hangfires_transaction_are_opt_in_and_keep_scope_enlistment_on()
     {
-        var options = new PostgreSqlProviderOptions { ConfigureHangfire = o => o.EnableTransactionScopeEnlistment = false };
+        var options = new PostgreSqlProviderOptions { ConfigureHangfire = o => o.EnableTransactionScopeEnlistment = false, CreateJobsInOneTransaction = false };
 
         Assert.False(options.RecordInJobTransaction);
-        Assert.False(options.CreateJobsInOneTransaction);
         options.RecordInJobTransaction = true;
         // Without it Hangfire's commit would open a transaction of its own beside the row's.
         Assert.True(options.ToHangfireOptions().EnableTransactionScopeEnlistment);
         options.RecordInJobTransaction = false;
+        Assert.False(options.ToHangfireOptions().EnableTransactionScopeEnlistment);
+    }
+
+    [Fact]
+    public void One_transaction_starts_are_on_by_default_and_off_with_group_committed_writes()
+    {
+        var options = new PostgreSqlProviderOptions { ConfigureHangfire = o => o.EnableTransactionScopeEnlistment = false };
+
+        Assert.True(options.CreateJobsInOneTransaction);
+        // Hangfire's commit must join the start's scope.
+        Assert.True(options.ToHangfireOptions().EnableTransactionScopeEnlistment);
+
+        // A batch of writes cannot join a job's transaction: asking for batches turns them off, without an error.
+        options.GroupCommitWrites = true;
+        options.Validate();
         Assert.False(options.ToHangfireOptions().EnableTransactionScopeEnlistment);
     }
 

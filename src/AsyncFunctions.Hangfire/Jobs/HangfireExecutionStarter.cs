@@ -31,8 +31,6 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, StatusCh
     // creation leaves nothing behind; elsewhere a written row must be marked lost.
     private readonly bool _oneTransaction = storage?.CreatesJobsInTransactionScope == true;
 
-    private static readonly Dictionary<string, object> NoParameters = [];
-
     private static readonly Job Template = Job.FromExpression<ExecutionJob>(j => j.RunAsync(null!, null!, CancellationToken.None));
 
     private static readonly Job CallbackTemplate = Job.FromExpression<ExecutionJob>(j => j.RunWithCallbackAsync(null!, null!, null!, CancellationToken.None));
@@ -124,7 +122,10 @@ public sealed class HangfireExecutionStarter(IBackgroundJobClient jobs, StatusCh
         traceParent ??= ExecutionTelemetry.CurrentTraceParent();
         // Every later enqueue (retry, resume, takeover, a delayed start's time) reads it back: see ExecutionQueue.
         var queueParameter = ExecutionQueue.Parameter(queue);
-        var parameters = function.Retry.MaxRetries > 0 || traceParent is not null || request.Schedule is not null || queueParameter is not null || request.DebounceKey is not null || ticket is not null ? new Dictionary<string, object>() : NoParameters;
+        // One dictionary per job, even an empty one: Hangfire's client filters write into it
+        // (CaptureCulture sets the culture of every job), so a shared one was written by
+        // concurrent creations at once and carried one job's parameters into the next.
+        var parameters = new Dictionary<string, object>();
         if (request.DebounceKey is { } debounceKey)
         {
             parameters[Filters.DebounceClaimFilter.ParameterName] = debounceKey;

@@ -40,7 +40,8 @@ public sealed class FanOutFunction : IAsyncFunction
         var outcome = await context.AwaitAsync(ids, TimeSpan.FromMinutes(2), cancellationToken).ConfigureAwait(false);
         if (!outcome.Completed || outcome.Results.Any(r => r.Status != Executions.ExecutionStatus.Succeeded))
         {
-            throw new InvalidOperationException("Not every child of the fan-out succeeded in time.");
+            var unfinished = outcome.Results.Where(r => r.Status != Executions.ExecutionStatus.Succeeded).Take(5).Select(r => $"{r.Id} {r.Status}");
+            throw new InvalidOperationException($"Not every child of the fan-out succeeded in time: {string.Join(", ", unfinished)}.");
         }
 
         return new JsonObject

@@ -165,7 +165,10 @@ public sealed class PlatformHost : IJobSide
     {
         var record = await _store.GetAsync(id).ConfigureAwait(false);
         var row = record is null ? "no results row" : $"results row {record.Status}, attempts {record.Attempts}, started {record.StartedAt:HH:mm:ss.fff}, completed {record.CompletedAt:HH:mm:ss.fff}";
-        return $"{row}; {JobStates.Describe(_host.Services.GetRequiredService<global::Hangfire.JobStorage>(), id)}";
+        var queue = _host.Services.GetService<AsyncFunctions.Storage.PostgreSql.PostgreSqlDialect>() is { } postgres
+            ? "; " + await PostgresJobDetails.DescribeAsync(postgres.ConnectionString, id).ConfigureAwait(false)
+            : "";
+        return $"{row}; {JobStates.Describe(_host.Services.GetRequiredService<global::Hangfire.JobStorage>(), id)}{queue}";
     }
 
     public async ValueTask DisposeAsync()

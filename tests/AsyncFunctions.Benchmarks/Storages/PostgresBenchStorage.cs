@@ -36,11 +36,19 @@ public sealed class PostgresBenchStorage(PostgresServer server, bool? createJobs
         return await server.CreateDatabaseAsync().ConfigureAwait(false);
     }
 
+    /// <summary>"1" keeps every database the run created (for a look at a job that did not complete); unset, each is dropped after its host.</summary>
+    public const string KeepDatabasesVariable = "ASYNCFUNCTIONS_BENCH_POSTGRES_KEEP_DATABASES";
+
     public override async Task ReleaseDatabaseAsync(string database)
     {
         await using (var connection = new NpgsqlConnection(database))
         {
             NpgsqlConnection.ClearPool(connection);
+        }
+
+        if (Environment.GetEnvironmentVariable(KeepDatabasesVariable) == "1")
+        {
+            return;
         }
 
         await server.DropDatabaseAsync(new NpgsqlConnectionStringBuilder(database).Database!).ConfigureAwait(false);

@@ -47,7 +47,19 @@ public sealed class OneTransactionStartTests : IAsyncLifetime
         {
             var (row, job) = await TransactionIdsAsync(id);
             Assert.Equal(row, job);
+            // The queue entry, and with it the NOTIFY that wakes the workers, commits in that same transaction.
+            Assert.Equal(job, await QueueEntryTransactionAsync(id));
         }
+    }
+
+    /// <summary>The transaction that wrote the job's queue entry (no worker runs here, so it is still there).</summary>
+    private async Task<string> QueueEntryTransactionAsync(string id)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT xmin::text FROM hangfire.jobqueue WHERE jobid = CAST(@id AS bigint)", connection);
+        command.Parameters.AddWithValue("id", id);
+        return (string)(await command.ExecuteScalarAsync())!;
     }
 
     [Fact]
