@@ -246,6 +246,8 @@ public sealed class WebhookTests : IAsyncLifetime
         var monitoring = _app.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
         var deliveries = monitoring.SucceededJobs(0, 1000).Select(j => j.Value.Job)
             .Concat(monitoring.EnqueuedJobs("default", 0, 1000).Select(j => j.Value.Job))
+            // The delivery records "Delivered" from inside its job, so the job may still be Processing here.
+            .Concat(monitoring.ProcessingJobs(0, 1000).Select(j => j.Value.Job))
             .Concat(monitoring.ScheduledJobs(0, 1000).Select(j => j.Value.Job))
             .Concat(monitoring.FailedJobs(0, 1000).Select(j => j.Value.Job))
             .Where(j => j?.Type == typeof(WebhookDeliveryJob))
