@@ -74,21 +74,9 @@ public sealed class PostgreSqlDialect : SqlDialect, IAsyncDisposable, IDisposabl
     internal PostgreSqlCompletionNotifier? Notifier => _notifier;
 
     /// <summary>
-    /// Seconds of silence after which a connection sends a keepalive. Hangfire.PostgreSql's fetch
-    /// waits for new jobs on a LISTEN connection cloned from this pool's connection string and
-    /// cancels that wait once it has claimed a job, then blocks until the wait ends. Npgsql 10.0.3
-    /// can miss a cancellation that lands just before its wait starts reading (npgsql/npgsql#5975,
-    /// fixed upstream but not released); without a keepalive such a wait ends only at the next
-    /// NOTIFY, so the worker sat on a claimed job, renewing its claim, until another job was
-    /// enqueued anywhere. With one, the wait wakes within this many seconds and sees its cancellation.
-    /// </summary>
-    public const int KeepaliveSeconds = 2;
-
-    /// <summary>
     /// The results store keeps no session state, so a pooled connection need not be reset with
     /// DISCARD ALL on every return (one round trip per statement saved), and its few statements
-    /// are prepared automatically. Connections send a keepalive after <see cref="KeepaliveSeconds"/>
-    /// of silence. Each setting given in the connection string wins.
+    /// are prepared automatically. Either setting given in the connection string wins.
     /// </summary>
     internal static string ResultsConnectionString(string connectionString)
     {
@@ -103,11 +91,6 @@ public sealed class PostgreSqlDialect : SqlDialect, IAsyncDisposable, IDisposabl
         if (!given.Contains("MAXAUTOPREPARE"))
         {
             builder.MaxAutoPrepare = 32;
-        }
-
-        if (!given.Contains("KEEPALIVE"))
-        {
-            builder.KeepAlive = KeepaliveSeconds;
         }
 
         return builder.ConnectionString;

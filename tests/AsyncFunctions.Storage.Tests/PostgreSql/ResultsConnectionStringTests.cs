@@ -15,24 +15,15 @@ public sealed class ResultsConnectionStringTests
         Assert.Equal("db", built.Host);
     }
 
-    [Fact]
-    public void The_pool_whose_string_Hangfire_clones_for_its_listening_fetch_sends_keepalives()
-    {
-        var built = new NpgsqlConnectionStringBuilder(PostgreSqlDialect.ResultsConnectionString("Host=db;Username=app"));
-
-        Assert.Equal(PostgreSqlDialect.KeepaliveSeconds, built.KeepAlive);
-    }
-
     [Theory]
-    [InlineData("Host=db;No Reset On Close=false;Max Auto Prepare=0;Keepalive=30")]
-    [InlineData("Host=db;NoResetOnClose=false;MaxAutoPrepare=0;KeepAlive=30")]
-    [InlineData("Host=db;no reset on close=false;max auto prepare=0;keepalive=30")]
+    [InlineData("Host=db;No Reset On Close=false;Max Auto Prepare=0")]
+    [InlineData("Host=db;NoResetOnClose=false;MaxAutoPrepare=0")]
+    [InlineData("Host=db;no reset on close=false;max auto prepare=0")]
     public void Settings_in_the_connection_string_win(string connectionString)
     {
         var built = new NpgsqlConnectionStringBuilder(PostgreSqlDialect.ResultsConnectionString(connectionString));
 
         Assert.False(built.NoResetOnClose);
         Assert.Equal(0, built.MaxAutoPrepare);
-        Assert.Equal(30, built.KeepAlive);
     }
 }
