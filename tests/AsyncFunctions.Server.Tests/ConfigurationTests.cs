@@ -1,3 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace AsyncFunctions.Server.Tests;
 
 public sealed class ConfigurationTests
@@ -25,7 +29,24 @@ public sealed class ConfigurationTests
         var error = Record.Exception(() => app.CreateClient());
 
         Assert.NotNull(error);
-        Assert.Contains(named, Flatten(error), StringComparison.Ordinal);
+        Assert.True(Flatten(error).Contains(named, StringComparison.Ordinal), $"The start failed without naming {named}: {error}");
+    }
+
+    [Fact]
+    public void A_start_that_fails_on_a_setting_names_it_even_when_the_server_would_be_disposed_before_the_start_is_watched()
+    {
+        // The server's start gets every chance to fail and dispose its services before the
+        // factory watches it: the factory waits for that disposal (or for the start to be held).
+        var disposed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var app = new TestApp(
+            settings: new Dictionary<string, string?> { ["AsyncFunctions:Server:Queues:0"] = "critical:0" },
+            services: services => services.AddSingleton<ILoggerProvider>(_ => new DisposalSignal(disposed)),
+            watchStartAfter: disposed.Task);
+
+        var error = Record.Exception(() => app.CreateClient());
+
+        Assert.NotNull(error);
+        Assert.True(Flatten(error).Contains("AsyncFunctions:Server:Queues:0", StringComparison.Ordinal), $"The start failed without naming the setting: {error}");
     }
 
     [Fact]
@@ -38,6 +59,17 @@ public sealed class ConfigurationTests
 
         Assert.False(outcome["completed"]!.GetValue<bool>());
         Assert.Equal("Enqueued", outcome["results"]![0]!["status"]!.GetValue<string>());
+    }
+
+    /// <summary>
+    /// Made with the host's logging, before any part of its start, and disposed with its
+    /// services: so it tells when the host is gone, whichever part of the start failed.
+    /// </summary>
+    private sealed class DisposalSignal(TaskCompletionSource disposed) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => NullLogger.Instance;
+
+        public void Dispose() => disposed.TrySetResult();
     }
 
     private static string Flatten(Exception error) =>

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace AsyncFunctions.Server.Tests;
 
@@ -24,13 +25,21 @@ public sealed class TestApp : WebApplicationFactory<Program>
     private readonly bool _withKeys;
     private readonly IPAddress? _remoteAddress;
     private readonly Action<IServiceCollection>? _services;
+    private readonly Task? _watchStartAfter;
+    private HeldStart _start = new();
 
     /// <param name="remoteAddress">Where requests come from; loopback (a browser on the machine) when null.</param>
     /// <param name="services">Extra service registrations, applied after the server's own.</param>
-    public TestApp(int workers = 4, string? databasePath = null, IDictionary<string, string?>? settings = null, bool withKeys = true, IPAddress? remoteAddress = null, Action<IServiceCollection>? services = null)
+    /// <param name="watchStartAfter">
+    /// For a test of the start itself: the factory begins watching the server's start only once this
+    /// completes or the start is held for it (see <see cref="HeldStart"/>), giving the server every
+    /// chance to finish its start first.
+    /// </param>
+    public TestApp(int workers = 4, string? databasePath = null, IDictionary<string, string?>? settings = null, bool withKeys = true, IPAddress? remoteAddress = null, Action<IServiceCollection>? services = null, Task? watchStartAfter = null)
     {
         _withKeys = withKeys;
         _services = services;
+        _watchStartAfter = watchStartAfter;
         _remoteAddress = remoteAddress;
         DatabasePath = databasePath ?? Path.Combine(Path.GetTempPath(), $"af-test-{Guid.NewGuid():N}.db");
         _settings = new Dictionary<string, string?>
@@ -75,10 +84,41 @@ public sealed class TestApp : WebApplicationFactory<Program>
 
         builder.ConfigureTestServices(services =>
         {
+            _start.HoldIn(services);
             services.Configure<FunctionRegistry>(TestFunctions.Register);
             services.AddSingleton<IStartupFilter>(_remoteAddress is null ? new LoopbackStartupFilter() : new RemoteAddressStartupFilter(_remoteAddress));
             _services?.Invoke(services);
         });
+    }
+
+    /// <summary>
+    /// Builds the server's host (Program runs it on a thread of its own, its start held) and starts
+    /// watching its start before letting the start go on, so a start that fails reports its own
+    /// error, never the disposed host's (see <see cref="HeldStart"/>).
+    /// </summary>
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var start = _start = new HeldStart();
+        var host = builder.Build();
+        if (_watchStartAfter is { } after)
+        {
+            Task.WaitAny([after, start.Held], TimeSpan.FromMinutes(1));
+        }
+
+        Task started;
+        try
+        {
+            // The wrapped host reads the server's services here, before its first await.
+            started = host.StartAsync();
+        }
+        finally
+        {
+            start.Release();
+        }
+
+        started.GetAwaiter().GetResult();
+        return host;
     }
 
     /// <summary>Every client sends the admin key, as an operator's tools would.</summary>
