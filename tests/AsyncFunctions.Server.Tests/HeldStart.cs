@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -11,8 +12,8 @@ namespace AsyncFunctions.Server.Tests;
 /// reads the host's services to learn when the start completes. A start that fails fast (a bad
 /// setting) makes <c>app.Run()</c> dispose the host, services and all; when that happens before
 /// the factory reads them, the factory throws "Cannot access a disposed object" and the start's
-/// own error, naming the setting, is lost. Holding the start here until the factory watches it
-/// puts the two threads in the one order that reports the start's error.
+/// own error, naming the setting, is lost. Holding the start until the factory watches it puts
+/// the two threads in the one order that reports the start's error.
 /// </para>
 /// </summary>
 internal sealed class HeldStart
@@ -20,13 +21,10 @@ internal sealed class HeldStart
     private readonly TaskCompletionSource _held = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Completes when the host's start reached the hold (it waits there until <see cref="Release"/>).</summary>
+    /// <summary>Completes when the host's start reached the hold, where it waits to be released.</summary>
     public Task Held => _held.Task;
 
-    /// <summary>Lets the host's start go on; call it once the factory watches the start.</summary>
-    public void Release() => _released.TrySetResult();
-
-    /// <summary>Makes the host's <see cref="IHostLifetime"/>, the first thing its start waits for, wait for <see cref="Release"/> first.</summary>
+    /// <summary>Makes the host's <see cref="IHostLifetime"/>, the first thing its start waits for, wait for the release first.</summary>
     public void HoldIn(IServiceCollection services)
     {
         var registered = services.LastOrDefault(d => d.ServiceType == typeof(IHostLifetime) && !d.IsKeyedService)
@@ -34,6 +32,15 @@ internal sealed class HeldStart
         services.Remove(registered);
         services.AddSingleton<IHostLifetime>(sp => new Lifetime(Create(sp, registered), owned: registered.ImplementationInstance is null, this));
     }
+
+    /// <summary>
+    /// The factory's host builder, whose host releases the held start as soon as the factory starts
+    /// watching it. With <paramref name="watchAfter"/>, the built host is handed to the factory only
+    /// once that completes or the start is held: a test's way to let the server's start go first.
+    /// </summary>
+    public IHostBuilder ReleasedWhenWatched(IHostBuilder builder, Task? watchAfter) => new Builder(builder, this, watchAfter);
+
+    private void Release() => _released.TrySetResult();
 
     private static IHostLifetime Create(IServiceProvider services, ServiceDescriptor registered) =>
         (IHostLifetime)(registered.ImplementationInstance
@@ -58,6 +65,72 @@ internal sealed class HeldStart
             {
                 (inner as IDisposable)?.Dispose();
             }
+        }
+    }
+
+    private sealed class Builder(IHostBuilder inner, HeldStart hold, Task? watchAfter) : IHostBuilder
+    {
+        public IDictionary<object, object> Properties => inner.Properties;
+
+        public IHost Build()
+        {
+            var host = inner.Build();
+            if (watchAfter is not null)
+            {
+                Task.WaitAny([watchAfter, hold.Held], TimeSpan.FromMinutes(1));
+            }
+
+            return new WatchedHost(host, hold);
+        }
+
+        public IHostBuilder ConfigureAppConfiguration(Action<HostBuilderContext, IConfigurationBuilder> configureDelegate) => Chain(inner.ConfigureAppConfiguration(configureDelegate));
+
+        public IHostBuilder ConfigureContainer<TContainerBuilder>(Action<HostBuilderContext, TContainerBuilder> configureDelegate) => Chain(inner.ConfigureContainer(configureDelegate));
+
+        public IHostBuilder ConfigureHostConfiguration(Action<IConfigurationBuilder> configureDelegate) => Chain(inner.ConfigureHostConfiguration(configureDelegate));
+
+        public IHostBuilder ConfigureServices(Action<HostBuilderContext, IServiceCollection> configureDelegate) => Chain(inner.ConfigureServices(configureDelegate));
+
+        public IHostBuilder UseServiceProviderFactory<TContainerBuilder>(IServiceProviderFactory<TContainerBuilder> factory)
+            where TContainerBuilder : notnull => Chain(inner.UseServiceProviderFactory(factory));
+
+        public IHostBuilder UseServiceProviderFactory<TContainerBuilder>(Func<HostBuilderContext, IServiceProviderFactory<TContainerBuilder>> factory)
+            where TContainerBuilder : notnull => Chain(inner.UseServiceProviderFactory(factory));
+
+        private Builder Chain(IHostBuilder _) => this;
+    }
+
+    private sealed class WatchedHost(IHost inner, HeldStart hold) : IHost, IAsyncDisposable
+    {
+        public IServiceProvider Services => inner.Services;
+
+        public Task StartAsync(CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                // The factory's own host reads the server's services and subscribes to the start
+                // before its first await, so by the release it watches the start.
+                return inner.StartAsync(cancellationToken);
+            }
+            finally
+            {
+                hold.Release();
+            }
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken = default) => inner.StopAsync(cancellationToken);
+
+        public void Dispose() => inner.Dispose();
+
+        public ValueTask DisposeAsync()
+        {
+            if (inner is IAsyncDisposable disposable)
+            {
+                return disposable.DisposeAsync();
+            }
+
+            inner.Dispose();
+            return ValueTask.CompletedTask;
         }
     }
 }

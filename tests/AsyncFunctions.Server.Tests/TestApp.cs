@@ -92,33 +92,14 @@ public sealed class TestApp : WebApplicationFactory<Program>
     }
 
     /// <summary>
-    /// Builds the server's host (Program runs it on a thread of its own, its start held) and starts
-    /// watching its start before letting the start go on, so a start that fails reports its own
-    /// error, never the disposed host's (see <see cref="HeldStart"/>).
+    /// The server's host as WebApplicationFactory builds and starts it, except that its start is
+    /// held until the factory watches it, so a start that fails reports its own error, never the
+    /// disposed host's (see <see cref="HeldStart"/>).
     /// </summary>
     protected override IHost CreateHost(IHostBuilder builder)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        var start = _start = new HeldStart();
-        var host = builder.Build();
-        if (_watchStartAfter is { } after)
-        {
-            Task.WaitAny([after, start.Held], TimeSpan.FromMinutes(1));
-        }
-
-        Task started;
-        try
-        {
-            // The wrapped host reads the server's services here, before its first await.
-            started = host.StartAsync();
-        }
-        finally
-        {
-            start.Release();
-        }
-
-        started.GetAwaiter().GetResult();
-        return host;
+        _start = new HeldStart();
+        return base.CreateHost(_start.ReleasedWhenWatched(builder, _watchStartAfter));
     }
 
     /// <summary>Every client sends the admin key, as an operator's tools would.</summary>
