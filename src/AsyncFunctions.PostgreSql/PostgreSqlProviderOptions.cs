@@ -26,8 +26,9 @@ public sealed class PostgreSqlProviderOptions
 
     /// <summary>
     /// Enqueueing sends a NOTIFY (LISTEN/NOTIFY) that one listening connection per node hears; it
-    /// wakes one idle worker of that node, which wakes another while jobs are left, instead of
-    /// every idle worker waiting for its next poll.
+    /// wakes one idle worker of each of that node's queue groups (its shared workers, each queue
+    /// with workers of its own), which wakes another while jobs are left, instead of the workers
+    /// waiting for the next poll.
     /// </summary>
     public bool EnableLongPolling { get; set; } = true;
 

@@ -11,11 +11,11 @@ namespace AsyncFunctions.PostgreSql;
 /// </summary>
 internal class PromptLockConnection(PostgreSqlStorage storage, PromptJobLocks jobLocks, ListeningJobFetch jobFetch) : PostgreSqlConnection(storage)
 {
-    public override IFetchedJob FetchNextJob(string[] queues, CancellationToken cancellationToken) =>
-        jobFetch.Handles ? jobFetch.Fetch(queues, cancellationToken) : base.FetchNextJob(queues, cancellationToken);
-
     // Per connection, as Hangfire.PostgreSql's: a resource this connection holds is granted to it again.
     private readonly Dictionary<string, (int Count, IDisposable Taken)> _held = new(StringComparer.Ordinal);
+
+    public override IFetchedJob FetchNextJob(string[] queues, CancellationToken cancellationToken) =>
+        jobFetch.Handles ? jobFetch.Fetch(queues, cancellationToken) : base.FetchNextJob(queues, cancellationToken);
 
     public override IDisposable AcquireDistributedLock(string resource, TimeSpan timeout)
     {
