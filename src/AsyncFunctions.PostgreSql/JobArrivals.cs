@@ -9,7 +9,7 @@ namespace AsyncFunctions.PostgreSql;
 /// more waiting behind it rings its own group again, so a burst enqueued in one transaction (one
 /// notification) still spreads over the workers. Each ring lets one waiting worker of the group (or
 /// the next one to wait) look again; a ring nobody waits for is kept, one at most, since a worker
-/// always looks once before it waits.
+/// always looks once before it waits. Only one waiter of a group polls on the interval.
 /// </summary>
 internal sealed class JobArrivals
 {
@@ -36,10 +36,18 @@ internal sealed class JobArrivals
 
     private Group GroupOf(string[] queues) => _groups.GetOrAdd(string.Join('\n', queues), static _ => new Group());
 
+    /// <summary>
+    /// One group's waiters. One of them, the poller, waits at most the poll interval; the others wait
+    /// for a ring, or at most <see cref="IdleFactor"/> intervals should a hand-over of the poll go
+    /// astray. So an idle group queries about once per interval however many workers it has.
+    /// </summary>
     private sealed class Group
     {
+        private const int IdleFactor = 10;
+
         private readonly object _gate = new();
         private bool _rung;
+        private bool _polled;
 
         public void Ring()
         {
@@ -50,23 +58,44 @@ internal sealed class JobArrivals
             }
         }
 
-        public bool Wait(TimeSpan timeout, CancellationToken cancellationToken)
+        public bool Wait(TimeSpan pollInterval, CancellationToken cancellationToken)
         {
             using var cancelled = cancellationToken.Register(static state => ((Group)state!).WakeAll(), this);
-            var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+            var interval = (long)pollInterval.TotalMilliseconds;
+            var deadline = Environment.TickCount64 + (interval * IdleFactor);
+            var polls = false;
             lock (_gate)
             {
-                while (!_rung)
+                try
                 {
-                    var left = deadline - Environment.TickCount64;
-                    if (left <= 0 || cancellationToken.IsCancellationRequested || !Monitor.Wait(_gate, TimeSpan.FromMilliseconds(left)))
+                    while (!_rung)
                     {
-                        return false;
+                        if (!polls && !_polled)
+                        {
+                            // The poll's interval counts from when this waiter took it over.
+                            polls = _polled = true;
+                            deadline = Math.Min(deadline, Environment.TickCount64 + interval);
+                        }
+
+                        var left = deadline - Environment.TickCount64;
+                        if (left <= 0 || cancellationToken.IsCancellationRequested || !Monitor.Wait(_gate, TimeSpan.FromMilliseconds(left)))
+                        {
+                            return false;
+                        }
+                    }
+
+                    _rung = false;
+                    return true;
+                }
+                finally
+                {
+                    if (polls)
+                    {
+                        // Another waiter takes the poll over.
+                        _polled = false;
+                        Monitor.Pulse(_gate);
                     }
                 }
-
-                _rung = false;
-                return true;
             }
         }
 
