@@ -49,7 +49,7 @@ internal static partial class PostgreSqlConnectionCheck
         var parts = new List<(string, int)> { ($"pooled ({Section}:MaxPoolSize, Hangfire and the results store)", options.MaxPoolSize) };
         if (jobsHere && options.EnableLongPolling && workers > 0)
         {
-            parts.Add(($"listening for new jobs, one per idle worker ({ServerOptions.Section}:WorkerCount, {Section}:EnableLongPolling)", workers));
+            parts.Add(($"listening for new jobs ({Section}:EnableLongPolling)", 1));
         }
 
         if (options.ListenForCompletions)

@@ -17,15 +17,18 @@ public sealed class PostgreSqlProviderOptions
     /// <summary>
     /// How often an idle worker looks for a job when no notification woke it (Hangfire.PostgreSql's
     /// default is 15 s; its minimum 50 ms). With <see cref="EnableLongPolling"/> this is only the
-    /// fallback for a missed notification, such as a job enqueued while a worker re-arms its LISTEN.
-    /// Each idle worker queries once per interval: about 400 small transactions per second for an
-    /// idle node of 20 workers at 100 ms. 1 s cuts that tenfold at the price of a rare 1 s pick-up.
+    /// fallback for a job no notification announced: one enqueued while the node's listener
+    /// reconnects, or a claim of a dead worker that expired. Of a node's idle workers that fetch
+    /// from the same queues one polls on this interval and the others once per ten intervals: about
+    /// 30 small statements per second for an idle node of 20 workers at 100 ms.
     /// </summary>
     public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
-    /// Enqueueing sends a NOTIFY that wakes idle workers on every node at once (LISTEN/NOTIFY),
-    /// instead of waiting for the next poll.
+    /// Enqueueing sends a NOTIFY (LISTEN/NOTIFY) that one listening connection per node hears; it
+    /// wakes one idle worker of each of that node's queue groups (its shared workers, each queue
+    /// with workers of its own), which wakes another while jobs are left, instead of the workers
+    /// waiting for the next poll.
     /// </summary>
     public bool EnableLongPolling { get; set; } = true;
 
@@ -98,7 +101,7 @@ public sealed class PostgreSqlProviderOptions
     /// (it replaces a <c>Maximum Pool Size</c> in the connection string); a caller past it waits
     /// for a free connection, up to the connection string's <c>Timeout</c> (15 s by default), and
     /// only then fails, with a 503 over HTTP. Outside the pool a node also holds one listening
-    /// connection per idle Hangfire worker (<see cref="EnableLongPolling"/>) and one for
+    /// connection for new jobs (<see cref="EnableLongPolling"/>, on a node with workers) and one for
     /// <see cref="ListenForCompletions"/>. Must exceed the node's <c>AsyncFunctions:Server:WorkerCount</c>:
     /// a worker changing a job's state holds a connection for Hangfire's lock while it writes the
     /// result on another. The default, 25, lets two nodes of 20 workers share a server left at

@@ -2,11 +2,13 @@ using AsyncFunctions.Storage.Nodes;
 using AsyncFunctions.Storage.PostgreSql;
 using AsyncFunctions.Awaiting;
 using AsyncFunctions.Hangfire.DependencyInjection;
+using AsyncFunctions.Hangfire.Startup;
 using AsyncFunctions.Hangfire.Storage;
 using Hangfire.PostgreSql;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace AsyncFunctions.PostgreSql;
 
@@ -38,6 +40,19 @@ public static class PostgreSqlStorageExtensions
                 options.ListenerMaxReconnectDelay));
         }
 
+        // One listener per node wakes its idle workers when a job is enqueued anywhere.
+        builder.Services.TryAddSingleton<JobArrivals>();
+        if (options.EnableLongPolling)
+        {
+            builder.Services.AddHostedService(sp => new JobArrivalListener(
+                connectionString,
+                sp.GetRequiredService<JobArrivals>(),
+                () => !JobsElsewhere(sp) && sp.GetRequiredService<IOptions<ServerOptions>>().Value.WorkerCount > 0,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<JobArrivalListener>>(),
+                options.ListenerMaxReconnectDelay));
+        }
+
         var oneTransaction = options.OneTransactionStarts;
         // Where another storage holds the jobs nothing joins a job's transaction: the writes are
         // group-committed unless told otherwise, whatever the one-transaction settings say.
@@ -56,9 +71,10 @@ public static class PostgreSqlStorageExtensions
             {
                 var hangfire = options.ToHangfireOptions();
                 var connections = new SharedPoolConnectionFactory(sp.GetRequiredService<PostgreSqlDialect>());
+                var arrivals = sp.GetRequiredService<JobArrivals>();
                 return options.RecordInJobTransaction
-                    ? new RecordingPostgreSqlStorage(connections, hangfire)
-                    : new PromptLockPostgreSqlStorage(connections, hangfire);
+                    ? new RecordingPostgreSqlStorage(connections, hangfire, arrivals)
+                    : new PromptLockPostgreSqlStorage(connections, hangfire, arrivals);
             },
             CreateDialect = sp => sp.GetRequiredService<PostgreSqlDialect>(),
             CreatesJobsInTransactionScope = oneTransaction,

@@ -1,16 +1,21 @@
 using Hangfire.PostgreSql;
+using Hangfire.Storage;
 
 namespace AsyncFunctions.PostgreSql;
 
 /// <summary>
 /// Hangfire.PostgreSql's connection whose job state locks are <see cref="PromptJobLocks"/>: one round
 /// trip each way, and tried again within milliseconds. Inside an ambient transaction (a job created
-/// in one transaction with its row) a lock is Hangfire.PostgreSql's own, which joins it.
+/// in one transaction with its row) a lock is Hangfire.PostgreSql's own, which joins it. Its workers
+/// fetch through <see cref="ListeningJobFetch"/>.
 /// </summary>
-internal class PromptLockConnection(PostgreSqlStorage storage, PromptJobLocks jobLocks) : PostgreSqlConnection(storage)
+internal class PromptLockConnection(PostgreSqlStorage storage, PromptJobLocks jobLocks, ListeningJobFetch jobFetch) : PostgreSqlConnection(storage)
 {
     // Per connection, as Hangfire.PostgreSql's: a resource this connection holds is granted to it again.
     private readonly Dictionary<string, (int Count, IDisposable Taken)> _held = new(StringComparer.Ordinal);
+
+    public override IFetchedJob FetchNextJob(string[] queues, CancellationToken cancellationToken) =>
+        jobFetch.Handles ? jobFetch.Fetch(queues, cancellationToken) : base.FetchNextJob(queues, cancellationToken);
 
     public override IDisposable AcquireDistributedLock(string resource, TimeSpan timeout)
     {

@@ -9,8 +9,8 @@ namespace AsyncFunctions.PostgreSql;
 /// results table's pool with <c>Enlist=true</c> (<see cref="SharedPoolConnectionFactory"/>), so the
 /// two share one physical connection and one local transaction.
 /// </summary>
-internal sealed class RecordingPostgreSqlStorage(IConnectionFactory connections, PostgreSqlStorageOptions options)
-    : PromptLockPostgreSqlStorage(connections, options)
+internal sealed class RecordingPostgreSqlStorage(IConnectionFactory connections, PostgreSqlStorageOptions options, JobArrivals arrivals)
+    : PromptLockPostgreSqlStorage(connections, options, arrivals)
 {
     public override IStorageConnection GetConnection()
     {
@@ -26,7 +26,7 @@ internal sealed class RecordingPostgreSqlStorage(IConnectionFactory connections,
     private static readonly string TransactionalAck = JobStorageFeatures.Transaction.RemoveFromQueue(typeof(TransactionalAckFetchedJob));
 
     /// <summary>Hangfire.PostgreSql's connection (job locks taken promptly), whose write transactions record on commit.</summary>
-    private sealed class RecordingConnection(RecordingPostgreSqlStorage storage) : PromptLockConnection(storage, storage.JobLocks)
+    private sealed class RecordingConnection(RecordingPostgreSqlStorage storage) : PromptLockConnection(storage, storage.JobLocks, storage.JobFetch)
     {
         public override IWriteOnlyTransaction CreateWriteTransaction() => new RecordingWriteTransaction(storage);
 

@@ -108,6 +108,18 @@ public class ClusterFixture : IAsyncLifetime
         return states;
     }
 
+    /// <summary>When admission handed the job its slots (its Admitted state's GrantedAt, UTC); null when it never waited.</summary>
+    public async Task<DateTime?> GrantedAtAsync(string id)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT data::jsonb ->> 'GrantedAt' FROM hangfire.state WHERE jobid = @id AND reason LIKE 'Admitted%' ORDER BY id DESC LIMIT 1", connection);
+        command.Parameters.AddWithValue("id", long.Parse(id, CultureInfo.InvariantCulture));
+        return await command.ExecuteScalarAsync() is string at
+            ? DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(at, CultureInfo.InvariantCulture)).UtcDateTime // Hangfire's serialized time
+            : null;
+    }
+
     /// <summary>How many fetched (claimed) entries of the job the job storage's queue holds.</summary>
     public virtual async Task<int> FetchedEntriesAsync(string id)
     {

@@ -88,7 +88,7 @@ public sealed class ConnectionLimitTests
     {
         await using var server = await PostgreSqlTestServer.StartAsync(NoGivenServer, durable: false, maxConnections: ServerConnections);
 
-        // 3 nodes x (10 pooled + 4 listening workers + 1 completion listener) = 45 > 20.
+        // 3 nodes x (10 pooled + 1 job listener + 1 completion listener) = 36 > 20.
         var failure = await Assert.ThrowsAnyAsync<Exception>(async () =>
         {
             using var app = await StartAppAsync(server, maxPoolSize: 10, workers: 4, ("AsyncFunctions:Storage:PostgreSql:Nodes", "3"));
@@ -98,7 +98,7 @@ public sealed class ConnectionLimitTests
         Assert.Contains("AsyncFunctions:Storage:PostgreSql:Nodes", message, StringComparison.Ordinal);
         Assert.Contains("AsyncFunctions:Storage:PostgreSql:MaxPoolSize", message, StringComparison.Ordinal);
         Assert.Contains("AsyncFunctions:Server:WorkerCount", message, StringComparison.Ordinal);
-        Assert.Contains("= 45", message, StringComparison.Ordinal);
+        Assert.Contains("= 36", message, StringComparison.Ordinal);
         Assert.Contains("max_connections 20", message, StringComparison.Ordinal);
     }
 

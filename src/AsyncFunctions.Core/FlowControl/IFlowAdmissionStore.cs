@@ -52,8 +52,8 @@ public interface IFlowAdmissionStore
 /// <summary>One key of one limit, as the dashboard lists it.</summary>
 public sealed record FlowKeyUsage(string Function, string Scope, string Key, int Limit, int Running, int Waiting);
 
-/// <summary>A waiter that was handed its slots, since when it waited, and the queue that carries it.</summary>
-public sealed record GrantedWaiter(string Id, string Function, DateTimeOffset WaitingSince, string Queue = FunctionFlow.DefaultQueue);
+/// <summary>A waiter that was handed its slots, since when it waited, the queue that carries it, and when it was handed them.</summary>
+public sealed record GrantedWaiter(string Id, string Function, DateTimeOffset WaitingSince, string Queue = FunctionFlow.DefaultQueue, DateTimeOffset? GrantedAt = null);
 
 /// <summary>What a repair round did: slots freed, and the executions to queue.</summary>
 public sealed record FlowRepair(int Freed, IReadOnlyList<GrantedWaiter> Granted, IReadOnlyList<string> StillWaiting);

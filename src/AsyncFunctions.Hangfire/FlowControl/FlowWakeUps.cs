@@ -51,8 +51,9 @@ public sealed partial class FlowWakeUps(
     {
         var now = time.GetUtcNow();
         var repair = await store.RepairAsync(now, now - options.Value.OrphanAge, cancellationToken).ConfigureAwait(false);
+        var grantedAt = repair.Granted.GroupBy(g => g.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().GrantedAt, StringComparer.Ordinal);
         var ids = repair.Granted.Select(g => g.Id).Concat(repair.StillWaiting).Distinct(StringComparer.Ordinal).ToList();
-        var woken = await Task.WhenAll(ids.Select(id => TryWakeAsync(id, cancellationToken))).ConfigureAwait(false);
+        var woken = await Task.WhenAll(ids.Select(id => TryWakeAsync(id, cancellationToken, grantedAt.GetValueOrDefault(id)))).ConfigureAwait(false);
         return woken.Count(w => w);
     }
 
@@ -70,17 +71,17 @@ public sealed partial class FlowWakeUps(
             await Task.Delay(age < TimeSpan.Zero ? SuspensionResumer.LockReleaseGrace : SuspensionResumer.LockReleaseGrace - age, time, cancellationToken).ConfigureAwait(false);
         }
 
-        if (await threads.RunAsync(() => Admit(waiter.Id), cancellationToken).ConfigureAwait(false))
+        if (await threads.RunAsync(() => Admit(waiter.Id, waiter.GrantedAt), cancellationToken).ConfigureAwait(false))
         {
             return true;
         }
 
         // Not Waiting when its lock was taken: its Waiting state may still be on the way, or it ended.
-        return await TryWakeAsync(waiter.Id, cancellationToken).ConfigureAwait(false);
+        return await TryWakeAsync(waiter.Id, cancellationToken, waiter.GrantedAt).ConfigureAwait(false);
     }
 
     /// <summary>Moves one job from Waiting to Enqueued; false when it was not waiting (any more) or its state never showed up.</summary>
-    public async Task<bool> TryWakeAsync(string id, CancellationToken cancellationToken)
+    public async Task<bool> TryWakeAsync(string id, CancellationToken cancellationToken, DateTimeOffset? grantedAt = null)
     {
         var pause = TimeSpan.FromMilliseconds(1);
         var looking = time.GetTimestamp();
@@ -96,7 +97,7 @@ public sealed partial class FlowWakeUps(
                     await Task.Delay(age < TimeSpan.Zero ? SuspensionResumer.LockReleaseGrace : SuspensionResumer.LockReleaseGrace - age, time, cancellationToken).ConfigureAwait(false);
                 }
 
-                return await threads.RunAsync(() => Admit(id), cancellationToken).ConfigureAwait(false);
+                return await threads.RunAsync(() => Admit(id, grantedAt), cancellationToken).ConfigureAwait(false);
             }
 
             if (state is not null && Finished.Contains(state.Name))
@@ -116,8 +117,8 @@ public sealed partial class FlowWakeUps(
         }
     }
 
-    private bool Admit(string id) =>
-        jobs.ChangeState(id, new AdmittedState { Reason = "Admitted: a slot of every limit was handed to it" }, WaitingState.StateName);
+    private bool Admit(string id, DateTimeOffset? grantedAt) =>
+        jobs.ChangeState(id, new AdmittedState { Reason = "Admitted: a slot of every limit was handed to it", GrantedAt = grantedAt?.UtcDateTime }, WaitingState.StateName);
 
     private global::Hangfire.Storage.StateData? CurrentState(string id)
     {

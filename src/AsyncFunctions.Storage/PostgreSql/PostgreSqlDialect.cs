@@ -177,6 +177,37 @@ public sealed class PostgreSqlDialect : SqlDialect, IAsyncDisposable, IDisposabl
         SELECT (SELECT COUNT(*) FROM released) FROM unflushed
         """;
 
+    /// <summary>The channel Hangfire.PostgreSql notifies on every enqueue (with its <c>EnableLongPolling</c>).</summary>
+    public const string HangfireJobChannel = "new_job";
+
+    /// <summary>Subscribes a node's one job listener to Hangfire.PostgreSql's enqueue notifications.</summary>
+    public const string ListenForJobsSql = $"LISTEN {HangfireJobChannel}";
+
+    /// <summary>
+    /// Claims the next job of @Queues (a text array) in Hangfire.PostgreSql's queue table, as its own
+    /// fetch does (the same order, the same <c>fetchedat</c> claim, a claim older than @Invisibility
+    /// taken over), in one statement whose commit does not wait for its WAL flush: a claim lost in a
+    /// server crash leaves the job unclaimed, to be fetched again. Returns no row when nothing is
+    /// queued; otherwise the claimed entry and whether another unclaimed entry of @Queues is waiting
+    /// (More), so the claimer can wake a second worker for it.
+    /// </summary>
+    public static string ClaimHangfireJobSql(string hangfireSchema) => $"""
+        WITH unflushed AS (SELECT set_config('synchronous_commit', 'off', true) AS setting),
+             claimed AS (
+                UPDATE "{hangfireSchema}"."jobqueue" SET "fetchedat" = NOW()
+                WHERE "id" = (
+                    SELECT "id" FROM "{hangfireSchema}"."jobqueue"
+                    WHERE "queue" = ANY(@Queues) AND ("fetchedat" IS NULL OR "fetchedat" < NOW() - @Invisibility)
+                    ORDER BY "fetchedat" NULLS FIRST, "queue", "jobid"
+                    FOR UPDATE SKIP LOCKED
+                    LIMIT 1)
+                RETURNING "id", "jobid", "queue", "fetchedat")
+        SELECT c."id" AS Id, c."jobid" AS JobId, c."queue" AS Queue, c."fetchedat" AS FetchedAt,
+               EXISTS (SELECT 1 FROM "{hangfireSchema}"."jobqueue" q
+                       WHERE q."queue" = ANY(@Queues) AND q."fetchedat" IS NULL AND q."id" <> c."id") AS More
+        FROM claimed c CROSS JOIN unflushed
+        """;
+
     /// <summary>Dapper sends a list to Npgsql as one array parameter, which <c>= ANY</c> takes.</summary>
     public override string InList(string column, string listParameter) => $"{column} = ANY({listParameter})";
 

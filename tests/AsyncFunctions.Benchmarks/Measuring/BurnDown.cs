@@ -15,12 +15,14 @@ public static class BurnDown
         var work = side.Work is { } counter ? await counter.ReadAsync().ConfigureAwait(false) : null;
         var ids = new string[count];
 
+        MeasuredWindows.Begin(side.Kind, count);
         var cost = ProcessCost.Now();
         var began = Clock.Now;
         LoadGenerator.Run(count, producers, ratePerSecond: null, (i, _) => ids[i] = side.Start(payload));
         var enqueued = Clock.Now;
         await WaitForAllAsync(side, before + count, ids).ConfigureAwait(false);
         var costPerExecution = ProcessCost.Now().PerItemSince(cost, count);
+        MeasuredWindows.End(side.Kind, count);
         var lastCompletion = ids.Max(id => side.Completions.Get(id).At);
 
         double[]? perExecution = null;

@@ -13,7 +13,9 @@ public static class Method
           `BackgroundJobServer` with the same options (worker count, queue, polling intervals, activator, serializer
           settings) on its own storage instance of the same kind and options. Every repetition starts a fresh host
           on a fresh database and stops it afterwards; ours and raw alternate, and which goes first alternates per
-          repetition, so drift of the machine hits both alike. A warm-up pass runs every code path once first.
+          repetition, so drift of the machine hits both alike. A warm-up pass runs every code path once first,
+          then short burn-downs of both sides repeat until a round compiles fewer than 250 methods (at most
+          6 rounds), so the JIT's background recompilation is not measured.
         - **Clock.** `Stopwatch.GetTimestamp()` everywhere; all timestamps are taken in this process.
         - **When a result is visible.** Ours: the host's `ICompletionPublisher` is a decorator in front of the
           awaiter. The state filter publishes a final state only after its upsert into the results table returned,

@@ -185,6 +185,30 @@ public sealed class AdmissionHandOverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_woken_waiter_s_admitted_state_says_when_its_slots_were_handed_over()
+    {
+        using var host = await StartHostAsync(new CountingAdmissionStore());
+        var executions = host.Services.GetRequiredService<IExecutionService>();
+        var first = (await executions.StartAsync(new StartRequest("t.one_at_a_time", new JsonObject { ["i"] = 0 }))).Id;
+        var second = (await executions.StartAsync(new StartRequest("t.one_at_a_time", new JsonObject { ["i"] = 1 }))).Id;
+        var holder = await FinishedAsync(host, first);
+        Assert.Equal(ExecutionStatus.Succeeded, (await FinishedAsync(host, second)).Status);
+
+        await using var connection = new Npgsql.NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            "SELECT data::jsonb ->> 'GrantedAt', createdat FROM hangfire.state WHERE jobid = CAST(@id AS bigint) AND reason LIKE 'Admitted%'", connection);
+        command.Parameters.AddWithValue("id", second);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync(), $"{second} was never admitted by a wake-up: {await StatesAsync(second)}");
+        var grantedAt = global::Hangfire.Common.JobHelper.DeserializeDateTime(reader.GetString(0));
+        var admittedAt = DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc);
+
+        // Handed over by the holder's finish (the release's time is its completion's), written later.
+        Assert.InRange(grantedAt, holder.CompletedAt!.Value.UtcDateTime.AddMilliseconds(-5), admittedAt.AddMilliseconds(5));
+    }
+
+    [Fact]
     public async Task A_freed_slot_starts_the_next_waiter_promptly_without_a_second_admission()
     {
         var admissions = new CountingAdmissionStore();
