@@ -104,7 +104,7 @@ public sealed class PostgreSqlProviderOptions
     /// connection for new jobs (<see cref="EnableLongPolling"/>, on a node with workers) and one for
     /// <see cref="ListenForCompletions"/>. Must exceed the node's <c>AsyncFunctions:Server:WorkerCount</c>:
     /// a worker changing a job's state holds a connection for Hangfire's lock while it writes the
-    /// result on another. The default, 25, lets two nodes of 20 workers share a server left at
+    /// result on another. The default, 25, lets three nodes of 20 workers share a server left at
     /// PostgreSQL's default max_connections of 100.
     /// </summary>
     public int MaxPoolSize { get; set; } = 25;
