@@ -64,13 +64,7 @@ public sealed partial class FlowWakeUps(
     public async Task<bool> WakeGrantedAsync(GrantedWaiter waiter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(waiter);
-        // Hangfire.PostgreSql retries a held job lock only once a second: let a fresh state's lock go first.
-        var age = time.GetUtcNow() - waiter.WaitingSince;
-        if (age < SuspensionResumer.LockReleaseGrace)
-        {
-            await Task.Delay(age < TimeSpan.Zero ? SuspensionResumer.LockReleaseGrace : SuspensionResumer.LockReleaseGrace - age, time, cancellationToken).ConfigureAwait(false);
-        }
-
+        await SuspensionResumer.WaitOutLockGraceAsync(waiter.WaitingSince, time, cancellationToken).ConfigureAwait(false);
         if (await threads.RunAsync(() => Admit(waiter.Id, waiter.GrantedAt), cancellationToken).ConfigureAwait(false))
         {
             return true;
@@ -90,11 +84,9 @@ public sealed partial class FlowWakeUps(
             var state = await threads.RunAsync(() => CurrentState(id), cancellationToken).ConfigureAwait(false);
             if (state?.Name == WaitingState.StateName)
             {
-                // Hangfire.PostgreSql retries a held job lock only once a second: let a fresh state's lock go first.
-                if (state.Data.TryGetValue("Since", out var since) && global::Hangfire.Common.JobHelper.DeserializeNullableDateTime(since) is { } at
-                    && time.GetUtcNow() - new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) is var age && age < SuspensionResumer.LockReleaseGrace)
+                if (state.Data.TryGetValue("Since", out var since) && global::Hangfire.Common.JobHelper.DeserializeNullableDateTime(since) is { } at)
                 {
-                    await Task.Delay(age < TimeSpan.Zero ? SuspensionResumer.LockReleaseGrace : SuspensionResumer.LockReleaseGrace - age, time, cancellationToken).ConfigureAwait(false);
+                    await SuspensionResumer.WaitOutLockGraceAsync(new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)), time, cancellationToken).ConfigureAwait(false);
                 }
 
                 return await threads.RunAsync(() => Admit(id, grantedAt), cancellationToken).ConfigureAwait(false);

@@ -57,11 +57,7 @@ public sealed partial class SuspensionResumer(
             var state = await threads.RunAsync(() => CurrentState(id), cancellationToken).ConfigureAwait(false);
             if (state?.Name == SuspendedState.StateName)
             {
-                var age = time.GetUtcNow() - SuspendedState.ParseSuspendedAt(state.Data);
-                if (age < LockReleaseGrace)
-                {
-                    await Task.Delay(age < TimeSpan.Zero ? LockReleaseGrace : LockReleaseGrace - age, time, cancellationToken).ConfigureAwait(false);
-                }
+                await WaitOutLockGraceAsync(SuspendedState.ParseSuspendedAt(state.Data), time, cancellationToken).ConfigureAwait(false);
 
                 return await threads.RunAsync(() => jobs.ChangeState(id, new EnqueuedState { Reason = reason }, SuspendedState.StateName), cancellationToken).ConfigureAwait(false);
             }
@@ -80,6 +76,19 @@ public sealed partial class SuspensionResumer(
 
     /// <summary>How old a suspension must be before a resume takes the job's lock, so that lock is surely released.</summary>
     public static readonly TimeSpan LockReleaseGrace = TimeSpan.FromMilliseconds(30);
+
+    /// <summary>
+    /// Waits until a state entered at <paramref name="since"/> is <see cref="LockReleaseGrace"/> old
+    /// (at once when it already is), so the state change that entered it has let the job's lock go.
+    /// </summary>
+    public static Task WaitOutLockGraceAsync(DateTimeOffset since, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        var age = time.GetUtcNow() - since;
+        return age >= LockReleaseGrace
+            ? Task.CompletedTask
+            : Task.Delay(age < TimeSpan.Zero ? LockReleaseGrace : LockReleaseGrace - age, time, cancellationToken);
+    }
 
     private global::Hangfire.Storage.StateData? CurrentState(string id)
     {

@@ -338,6 +338,7 @@ public sealed class DapperFlowAdmissionStore(SqlDialect dialect) : IFlowAdmissio
                 await db.ExecuteAsync(dialect.InsertSlotSql, slots).ConfigureAwait(false);
                 await db.ExecuteAsync(dialect.DeleteWaiterRowsSql, new { Id = waiter.Key }).ConfigureAwait(false);
             }
+
             granted.Add(new GrantedWaiter(waiter.Key, first.FunctionName, dialect.FromDb(first.QueuedAt), first.Queue ?? FunctionFlow.DefaultQueue, now));
         }
 
