@@ -8,8 +8,9 @@ namespace AsyncFunctions.PostgreSql;
 
 /// <summary>
 /// A worker's fetch from Hangfire.PostgreSql's queue table: one unflushed claim statement
-/// (<see cref="PostgreSqlDialect.ClaimHangfireJobSql"/>, the same claim and order as Hangfire.PostgreSql's
-/// own), and while nothing is queued a wait on <see cref="JobArrivals"/>, which the node's one
+/// (<see cref="PostgreSqlDialect.ClaimHangfireJobSql"/>, the same claim as Hangfire.PostgreSql's own,
+/// taking the queues in the order given, which is the worker's priority order, where Hangfire.PostgreSql
+/// sorts them by name), and while nothing is queued a wait on <see cref="JobArrivals"/>, which the node's one
 /// <see cref="JobArrivalListener"/> rings, with the queue poll interval as the fallback.
 /// Hangfire.PostgreSql's fetch opens a LISTEN of its own for each fetch, cancels it once it claimed
 /// a job and blocks until that wait ends; Npgsql can miss such a cancellation (npgsql/npgsql#5975),

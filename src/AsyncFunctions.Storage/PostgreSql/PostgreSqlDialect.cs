@@ -184,23 +184,38 @@ public sealed class PostgreSqlDialect : SqlDialect, IAsyncDisposable, IDisposabl
     public const string ListenForJobsSql = $"LISTEN {HangfireJobChannel}";
 
     /// <summary>
-    /// Claims the next job of @Queues (a text array) in Hangfire.PostgreSql's queue table, as its own
-    /// fetch does (the same order, the same <c>fetchedat</c> claim, a claim older than @Invisibility
-    /// taken over), in one statement whose commit does not wait for its WAL flush: a claim lost in a
-    /// server crash leaves the job unclaimed, to be fetched again. Returns no row when nothing is
-    /// queued; otherwise the claimed entry and whether another unclaimed entry of @Queues is waiting
-    /// (More), so the claimer can wake a second worker for it.
+    /// Claims the next job of @Queues (a text array, in priority order) in Hangfire.PostgreSql's queue
+    /// table with its <c>fetchedat</c> claim, in one statement whose commit does not wait for its WAL
+    /// flush: a claim lost in a server crash leaves the job unclaimed, to be fetched again. The first
+    /// listed queue with an unclaimed entry wins, oldest job first within it (Hangfire.PostgreSql's
+    /// own fetch orders queues by name instead). Each queue is one probe of its index
+    /// <c>(fetchedat NULLS FIRST, queue, jobid)</c>, made in the listed order (a function scan
+    /// WITH ORDINALITY is ordered by its ordinality, so no sort runs) and only until one finds an
+    /// entry, so the claimer locks no entry of a later queue. Only when no listed queue has an
+    /// unclaimed entry is a claim older than @Invisibility taken over, the oldest first. Returns no
+    /// row when nothing is queued; otherwise the claimed entry and whether another unclaimed entry
+    /// of @Queues is waiting (More), so the claimer can wake a second worker for it.
     /// </summary>
     public static string ClaimHangfireJobSql(string hangfireSchema) => $"""
         WITH unflushed AS (SELECT set_config('synchronous_commit', 'off', true) AS setting),
              claimed AS (
                 UPDATE "{hangfireSchema}"."jobqueue" SET "fetchedat" = NOW()
-                WHERE "id" = (
-                    SELECT "id" FROM "{hangfireSchema}"."jobqueue"
-                    WHERE "queue" = ANY(@Queues) AND ("fetchedat" IS NULL OR "fetchedat" < NOW() - @Invisibility)
-                    ORDER BY "fetchedat" NULLS FIRST, "queue", "jobid"
-                    FOR UPDATE SKIP LOCKED
-                    LIMIT 1)
+                WHERE "id" = COALESCE(
+                    (SELECT e."id"
+                     FROM unnest(CAST(@Queues AS text[])) WITH ORDINALITY AS listed("queue", "rank")
+                     CROSS JOIN LATERAL (
+                        SELECT q."id" FROM "{hangfireSchema}"."jobqueue" q
+                        WHERE q."fetchedat" IS NULL AND q."queue" = listed."queue"
+                        ORDER BY q."fetchedat" NULLS FIRST, q."queue", q."jobid"
+                        LIMIT 1
+                        FOR UPDATE SKIP LOCKED) e
+                     ORDER BY listed."rank"
+                     LIMIT 1),
+                    (SELECT q."id" FROM "{hangfireSchema}"."jobqueue" q
+                     WHERE q."queue" = ANY(@Queues) AND q."fetchedat" < NOW() - @Invisibility
+                     ORDER BY q."fetchedat" NULLS FIRST, q."queue", q."jobid"
+                     LIMIT 1
+                     FOR UPDATE SKIP LOCKED))
                 RETURNING "id", "jobid", "queue", "fetchedat")
         SELECT c."id" AS Id, c."jobid" AS JobId, c."queue" AS Queue, c."fetchedat" AS FetchedAt,
                EXISTS (SELECT 1 FROM "{hangfireSchema}"."jobqueue" q

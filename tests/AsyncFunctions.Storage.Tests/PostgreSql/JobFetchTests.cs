@@ -85,6 +85,69 @@ public sealed class JobFetchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_first_listed_queue_with_a_job_is_fetched_first_whatever_its_name()
+    {
+        using var host = await StartHostAsync(workers: 0);
+        var storage = host.Services.GetRequiredService<JobStorage>();
+        // A backlog in bulk, then three jobs in critical, listed first though its name sorts after bulk.
+        await ExecuteAsync("INSERT INTO hangfire.jobqueue (jobid, queue) SELECT g, 'bulk' FROM generate_series(1, 50) AS g");
+        await ExecuteAsync("INSERT INTO hangfire.jobqueue (jobid, queue) SELECT g, 'critical' FROM generate_series(101, 103) AS g");
+
+        var order = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            order.Add(await FetchAndRemoveAsync(storage, ["critical", "bulk"]));
+        }
+
+        Assert.Equal(["critical:101", "critical:102", "critical:103", "bulk:1", "bulk:2", "bulk:3"], order);
+        // Listed the other way round, the same queues give the other order.
+        await ExecuteAsync("INSERT INTO hangfire.jobqueue (jobid, queue) VALUES (104, 'critical')");
+        Assert.Equal("bulk:4", await FetchAndRemoveAsync(storage, ["bulk", "critical"]));
+    }
+
+    [Fact]
+    public async Task A_claim_past_the_invisibility_timeout_is_taken_over_once_no_listed_queue_has_an_unclaimed_job()
+    {
+        using var host = await StartHostAsync(workers: 0);
+        var storage = host.Services.GetRequiredService<JobStorage>();
+        // A worker that died 2 h ago held job 1 of critical (Hangfire.PostgreSql's invisibility timeout is 30 min);
+        // job 2 of critical is claimed and still running; bulk has one unclaimed job.
+        await ExecuteAsync("""
+            INSERT INTO hangfire.jobqueue (jobid, queue, fetchedat) VALUES
+              (1, 'critical', NOW() - INTERVAL '2 hours'), (2, 'critical', NOW()), (3, 'bulk', NULL)
+            """);
+
+        Assert.Equal("bulk:3", await FetchAndRemoveAsync(storage, ["critical", "bulk"]));
+        Assert.Equal("critical:1", await FetchAndRemoveAsync(storage, ["critical", "bulk"]));
+        Assert.Equal(1L, await ScalarAsync("SELECT count(*) FROM hangfire.jobqueue WHERE jobid = 2"));
+    }
+
+    [Fact]
+    public async Task A_fetch_passes_over_a_job_another_fetch_is_claiming_to_the_next_job_of_the_same_queue()
+    {
+        using var host = await StartHostAsync(workers: 0);
+        var storage = host.Services.GetRequiredService<JobStorage>();
+        await ExecuteAsync("INSERT INTO hangfire.jobqueue (jobid, queue) VALUES (1, 'critical'), (2, 'critical'), (3, 'bulk')");
+
+        await using (var claiming = new NpgsqlConnection(_connectionString))
+        {
+            // Another fetcher is claiming critical's first job right now.
+            await claiming.OpenAsync();
+            await using var transaction = await claiming.BeginTransactionAsync();
+            await using (var lockFirst = new NpgsqlCommand("SELECT id FROM hangfire.jobqueue WHERE jobid = 1 FOR UPDATE", claiming, transaction))
+            {
+                await lockFirst.ExecuteScalarAsync();
+            }
+
+            Assert.Equal("critical:2", await FetchAndRemoveAsync(storage, ["critical", "bulk"]));
+            await transaction.RollbackAsync();
+        }
+
+        Assert.Equal("critical:1", await FetchAndRemoveAsync(storage, ["critical", "bulk"]));
+        Assert.Equal("bulk:3", await FetchAndRemoveAsync(storage, ["critical", "bulk"]));
+    }
+
+    [Fact]
     public async Task A_node_listens_for_new_jobs_on_one_connection_however_many_workers_idle()
     {
         using var host = await StartHostAsync(workers: 6);
@@ -171,6 +234,30 @@ public sealed class JobFetchTests : IAsyncLifetime
                 await Task.Delay(50);
             }
         }
+    }
+
+    /// <summary>Fetches a job that is queued (so the fetch returns at once) and names it queue:jobid (the tests' job ids are unique).</summary>
+    private async Task<string> FetchAndRemoveAsync(JobStorage storage, string[] queues)
+    {
+        using var stop = new CancellationTokenSource(Bound);
+        var jobId = await Task.Run(() =>
+        {
+            using var connection = storage.GetConnection();
+            using var job = connection.FetchNextJob(queues, stop.Token);
+            var id = job.JobId;
+            return id;
+        });
+        var queue = await ScalarTextAsync($"SELECT queue FROM hangfire.jobqueue WHERE jobid = {long.Parse(jobId, System.Globalization.CultureInfo.InvariantCulture)}");
+        await ExecuteAsync($"DELETE FROM hangfire.jobqueue WHERE jobid = {long.Parse(jobId, System.Globalization.CultureInfo.InvariantCulture)}");
+        return $"{queue}:{jobId}";
+    }
+
+    private async Task<string> ScalarTextAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (string)(await command.ExecuteScalarAsync())!;
     }
 
     private const string JobArrivalListenerName = "asyncfunctions-job-listener";
