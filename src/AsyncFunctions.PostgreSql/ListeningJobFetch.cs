@@ -19,6 +19,7 @@ namespace AsyncFunctions.PostgreSql;
 internal sealed class ListeningJobFetch(PostgreSqlStorage storage, IConnectionFactory connections, PostgreSqlStorageOptions options, JobArrivals arrivals)
 {
     private readonly string _claimSql = PostgreSqlDialect.ClaimHangfireJobSql(options.SchemaName);
+    private readonly string _claimOfOneQueueSql = PostgreSqlDialect.ClaimHangfireJobOfOneQueueSql(options.SchemaName);
 
     /// <summary>Hangfire.PostgreSql's other transaction mode claims by update counts, which this does not keep.</summary>
     public bool Handles => options.UseNativeDatabaseTransactions;
@@ -51,7 +52,7 @@ internal sealed class ListeningJobFetch(PostgreSqlStorage storage, IConnectionFa
     {
         using var connection = connections.GetOrCreateConnection();
         connection.Open();
-        return connection.QuerySingleOrDefault<Claimed>(_claimSql, new { Queues = queues, Invisibility = options.InvisibilityTimeout });
+        return connection.QuerySingleOrDefault<Claimed>(queues.Length == 1 ? _claimOfOneQueueSql : _claimSql, new { Queues = queues, Invisibility = options.InvisibilityTimeout });
     }
 
     /// <summary>The row of <see cref="PostgreSqlDialect.ClaimHangfireJobSql"/>.</summary>

@@ -120,6 +120,11 @@ public sealed class JobFetchTests : IAsyncLifetime
         Assert.Equal("bulk:3", await FetchAndRemoveAsync(storage, ["critical", "bulk"]));
         Assert.Equal("critical:1", await FetchAndRemoveAsync(storage, ["critical", "bulk"]));
         Assert.Equal(1L, await ScalarAsync("SELECT count(*) FROM hangfire.jobqueue WHERE jobid = 2"));
+
+        // The same for a worker of one queue, whose claim has no list to walk.
+        await ExecuteAsync("INSERT INTO hangfire.jobqueue (jobid, queue, fetchedat) VALUES (4, 'solo', NOW() - INTERVAL '2 hours'), (5, 'solo', NULL)");
+        Assert.Equal("solo:5", await FetchAndRemoveAsync(storage, ["solo"]));
+        Assert.Equal("solo:4", await FetchAndRemoveAsync(storage, ["solo"]));
     }
 
     [Fact]
