@@ -194,35 +194,59 @@ public sealed class PostgreSqlDialect : SqlDialect, IAsyncDisposable, IDisposabl
     /// an entry, so the claimer locks no entry of a later queue. Only when no listed queue has an
     /// unclaimed entry is a claim older than @Invisibility taken over, the oldest first. Returns no
     /// row when nothing is queued; otherwise the claimed entry and whether another unclaimed entry
-    /// of @Queues is waiting (More), so the claimer can wake a second worker for it.
+    /// of @Queues is waiting (More, one probe per queue too), so the claimer can wake a second worker
+    /// for it.
     /// </summary>
-    public static string ClaimHangfireJobSql(string hangfireSchema) => ClaimHangfireJob(hangfireSchema, $"""
-        SELECT e."id"
-                     FROM unnest(CAST(@Queues AS text[])) WITH ORDINALITY AS listed("queue", "rank")
-                     CROSS JOIN LATERAL (
-                        SELECT q."id" FROM "{hangfireSchema}"."jobqueue" q
-                        WHERE q."fetchedat" IS NULL AND q."queue" = listed."queue"
-                        ORDER BY q."fetchedat" NULLS FIRST, q."queue", q."jobid"
-                        LIMIT 1
-                        FOR UPDATE SKIP LOCKED) e
-                     ORDER BY listed."rank"
-                     LIMIT 1
-        """);
+    public static string ClaimHangfireJobSql(string hangfireSchema) => ClaimHangfireJob(
+        hangfireSchema,
+        unclaimed: $"""
+            SELECT e."id"
+                         FROM unnest(CAST(@Queues AS text[])) WITH ORDINALITY AS listed("queue", "rank")
+                         CROSS JOIN LATERAL (
+                            SELECT q."id" FROM "{hangfireSchema}"."jobqueue" q
+                            WHERE q."fetchedat" IS NULL AND q."queue" = listed."queue"
+                            ORDER BY q."fetchedat" NULLS FIRST, q."queue", q."jobid"
+                            LIMIT 1
+                            FOR UPDATE SKIP LOCKED) e
+                         ORDER BY listed."rank"
+                         LIMIT 1
+            """,
+        waiting: $"""
+            SELECT 1 FROM unnest(CAST(@Queues AS text[])) AS listed("queue")
+                               CROSS JOIN LATERAL (
+                                  SELECT 1 FROM "{hangfireSchema}"."jobqueue" q
+                                  WHERE q."fetchedat" IS NULL AND q."queue" = listed."queue" AND q."id" <> c."id"
+                                  ORDER BY q."fetchedat" NULLS FIRST, q."queue", q."jobid"
+                                  LIMIT 1) w
+            """);
 
     /// <summary>
     /// <see cref="ClaimHangfireJobSql"/> for a worker of one queue (@Queues holds one name): the same
-    /// claim with a single probe and no list to walk, as cheap as Hangfire.PostgreSql's own.
+    /// claim, its two probes on that queue alone, with no list to walk: as cheap as
+    /// Hangfire.PostgreSql's own statement.
     /// </summary>
-    public static string ClaimHangfireJobOfOneQueueSql(string hangfireSchema) => ClaimHangfireJob(hangfireSchema, $"""
-        SELECT q."id" FROM "{hangfireSchema}"."jobqueue" q
-                     WHERE q."fetchedat" IS NULL AND q."queue" = ANY(@Queues)
-                     ORDER BY q."fetchedat" NULLS FIRST, q."queue", q."jobid"
-                     LIMIT 1
-                     FOR UPDATE SKIP LOCKED
-        """);
+    public static string ClaimHangfireJobOfOneQueueSql(string hangfireSchema) => ClaimHangfireJob(
+        hangfireSchema,
+        unclaimed: $"""
+            SELECT q."id" FROM "{hangfireSchema}"."jobqueue" q
+                         WHERE q."fetchedat" IS NULL AND q."queue" = (CAST(@Queues AS text[]))[1]
+                         ORDER BY q."fetchedat" NULLS FIRST, q."queue", q."jobid"
+                         LIMIT 1
+                         FOR UPDATE SKIP LOCKED
+            """,
+        waiting: $"""
+            SELECT 1 FROM "{hangfireSchema}"."jobqueue" q
+                               WHERE q."fetchedat" IS NULL AND q."queue" = (CAST(@Queues AS text[]))[1] AND q."id" <> c."id"
+                               ORDER BY q."fetchedat" NULLS FIRST, q."queue", q."jobid"
+                               LIMIT 1
+            """);
 
-    /// <summary>The claim around <paramref name="unclaimed"/>, a query of the id of the unclaimed entry to claim.</summary>
-    private static string ClaimHangfireJob(string hangfireSchema, string unclaimed) => $"""
+    /// <summary>
+    /// The claim around <paramref name="unclaimed"/>, a query of the id of the unclaimed entry to claim,
+    /// and <paramref name="waiting"/>, a query with a row when an entry other than the claimed one
+    /// (<c>c</c>) waits unclaimed.
+    /// </summary>
+    private static string ClaimHangfireJob(string hangfireSchema, string unclaimed, string waiting) => $"""
         WITH unflushed AS (SELECT set_config('synchronous_commit', 'off', true) AS setting),
              claimed AS (
                 UPDATE "{hangfireSchema}"."jobqueue" SET "fetchedat" = NOW()
@@ -235,8 +259,7 @@ public sealed class PostgreSqlDialect : SqlDialect, IAsyncDisposable, IDisposabl
                      FOR UPDATE SKIP LOCKED))
                 RETURNING "id", "jobid", "queue", "fetchedat")
         SELECT c."id" AS Id, c."jobid" AS JobId, c."queue" AS Queue, c."fetchedat" AS FetchedAt,
-               EXISTS (SELECT 1 FROM "{hangfireSchema}"."jobqueue" q
-                       WHERE q."queue" = ANY(@Queues) AND q."fetchedat" IS NULL AND q."id" <> c."id") AS More
+               EXISTS ({waiting}) AS More
         FROM claimed c CROSS JOIN unflushed
         """;
 
