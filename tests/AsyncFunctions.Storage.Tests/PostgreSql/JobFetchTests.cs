@@ -218,6 +218,50 @@ public sealed class JobFetchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_burst_over_several_listed_queues_wakes_a_waiting_fetch_for_each_job()
+    {
+        const int Fetchers = 3;
+        using var host = await StartHostAsync(workers: 0);
+        var storage = host.Services.GetRequiredService<JobStorage>();
+        await WaitForJobListenerAsync();
+
+        // One notification for a job in each of three queues: each claim sees the jobs still
+        // waiting in the queues listed after its own and wakes the next fetcher for them.
+        var fetched = new ConcurrentBag<IFetchedJob>();
+        using var stop = new CancellationTokenSource();
+        var fetchers = Enumerable.Range(0, Fetchers).Select(_ => Task.Factory.StartNew(() =>
+        {
+            using var connection = storage.GetConnection();
+            try
+            {
+                fetched.Add(connection.FetchNextJob(["critical", "default", "bulk"], stop.Token));
+            }
+            catch (OperationCanceledException)
+            {
+                // The test gave up waiting.
+            }
+        }, TaskCreationOptions.LongRunning)).ToList();
+        await Task.Delay(500); // every fetcher found nothing and waits
+
+        await ExecuteAsync("INSERT INTO hangfire.jobqueue (jobid, queue) VALUES (1, 'bulk'), (2, 'default'), (3, 'critical'); NOTIFY new_job;");
+        var deadline = DateTime.UtcNow + Bound;
+        while (fetched.Count < Fetchers && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        var count = fetched.Count;
+        await stop.CancelAsync();
+        await Task.WhenAll(fetchers).WaitAsync(Bound);
+        foreach (var job in fetched)
+        {
+            job.Dispose();
+        }
+
+        Assert.True(count == Fetchers, $"{count} of {Fetchers} jobs were fetched; the rest waited for a poll.");
+    }
+
+    [Fact]
     public async Task Executions_start_on_idle_workers_through_the_notification_alone()
     {
         using var host = await StartHostAsync(workers: 4);
