@@ -69,6 +69,70 @@ public abstract partial class SqlDialect
         ? Statement(() => Batch(LockFlowFunctionSql, ListHeldSlotsSql, DeleteSlotsSql), nameof(ReleaseHeldSlotsSql) + ".suspending")
         : Statement(() => Batch(LockFlowFunctionSql, ListHeldSlotsSql, DeleteSlotsSql, DeleteWaiterRowsSql));
 
+    /// <summary>
+    /// A release and its hand-over in one statement, sent in one round trip after
+    /// <see cref="LockFlowFunctionSql"/> (parameters: Function, At, Id, SuspendingOnly); null where
+    /// the database has no data-modifying <c>WITH</c> (SQLite, SQL Server), which take the batched
+    /// path (<see cref="ReleaseHeldSlotsSql"/>, <see cref="ReadKeyAndWaitersSql"/>,
+    /// <see cref="ListWaiterRowsSql"/>, <see cref="GrantSlotSql"/>). Rows: Id, FunctionName,
+    /// QueuedAt, Queue, Seq of each waiter handed its slot, oldest first; or one row with
+    /// <c>Complex = 1</c> and nothing changed, when a waiter at the head of a freed key's line
+    /// waits for other limits too (the release then runs the batched path).
+    /// </summary>
+    public virtual string? ReleaseAndGrantSql(bool suspending) => null;
+
+    /// <summary>
+    /// <see cref="ReleaseAndGrantSql"/> with data-modifying <c>WITH</c> clauses (PostgreSQL). Run
+    /// after the function's lock in the same transaction, it reads the counts as the lock left
+    /// them. It does the common case, where the oldest waiters that fit a freed key's room wait for
+    /// that limit alone: the room of each freed key (its limit less the holders that stay) goes to
+    /// that many of its oldest waiters, which is what the general grant decides for them (nobody
+    /// older needs the key). A waiter of several limits among them makes it change nothing and say
+    /// so. All clauses read one snapshot, so the holder's own rows are left out by id, not by order.
+    /// </summary>
+    protected string DataModifyingReleaseAndGrantSql(bool suspending) => Statement(
+        () => Batch(LockFlowFunctionSql, $"""
+            WITH freed AS (
+                SELECT scope, flow_key FROM af_flow_slots
+                WHERE execution_id = @Id AND (@SuspendingOnly = 0 OR hold_while_awaiting = 0)
+            ), keys AS (
+                SELECT f.scope, f.flow_key,
+                       k.capacity - (SELECT COUNT(*) FROM af_flow_slots s WHERE s.scope = f.scope AND s.flow_key = f.flow_key AND s.execution_id <> @Id) AS room
+                FROM freed f JOIN af_flow_keys k ON k.scope = f.scope AND k.flow_key = f.flow_key
+            ), chosen AS (
+                SELECT w.seq, w.scope, w.flow_key, w.execution_id, w.function_name, w.hold_while_awaiting, w.queued_at
+                FROM keys k CROSS JOIN LATERAL (
+                    SELECT o.seq, o.scope, o.flow_key, o.execution_id, o.function_name, o.hold_while_awaiting, o.queued_at
+                    FROM af_flow_waiters o
+                    WHERE o.scope = k.scope AND o.flow_key = k.flow_key AND o.execution_id <> @Id
+                    ORDER BY o.seq LIMIT GREATEST(k.room, 0)) w
+            ), complex AS (
+                SELECT 1 AS yes FROM chosen c
+                WHERE EXISTS (SELECT 1 FROM af_flow_waiters o WHERE o.execution_id = c.execution_id AND o.seq <> c.seq)
+                LIMIT 1
+            ), released AS (
+                DELETE FROM af_flow_slots
+                WHERE execution_id = @Id AND (@SuspendingOnly = 0 OR hold_while_awaiting = 0) AND NOT EXISTS (SELECT 1 FROM complex)
+                RETURNING 1
+            ), left_line AS (
+                DELETE FROM af_flow_waiters
+                WHERE ({(suspending ? "" : "execution_id = @Id OR ")}seq IN (SELECT seq FROM chosen)) AND NOT EXISTS (SELECT 1 FROM complex)
+                RETURNING 1
+            ), handed AS (
+                INSERT INTO af_flow_slots (scope, flow_key, execution_id, function_name, hold_while_awaiting, acquired_at)
+                SELECT scope, flow_key, execution_id, function_name, hold_while_awaiting, {Timestamp("@At")} FROM chosen
+                WHERE NOT EXISTS (SELECT 1 FROM complex)
+                RETURNING 1
+            )
+            SELECT c.execution_id AS Id, c.function_name AS FunctionName, c.queued_at AS QueuedAt, x.queue AS Queue, c.seq AS Seq, 0 AS Complex
+            FROM chosen c LEFT JOIN af_executions x ON x.id = c.execution_id
+            WHERE NOT EXISTS (SELECT 1 FROM complex)
+            UNION ALL
+            SELECT NULL, NULL, NULL, NULL, 0, 1 FROM complex
+            ORDER BY Seq
+            """),
+        nameof(ReleaseAndGrantSql) + (suspending ? ".suspending" : ""));
+
     /// <summary>Hands a waiter of one limit its slot in one round trip: <see cref="InsertSlotSql"/>, then <see cref="DeleteWaiterRowsSql"/> (parameters: Scope, Key, Id, Function, Hold, At).</summary>
     public string GrantSlotSql => Statement(() => Batch(InsertSlotSql, DeleteWaiterRowsSql));
 

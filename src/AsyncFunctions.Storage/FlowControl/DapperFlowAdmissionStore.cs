@@ -118,12 +118,50 @@ public sealed class DapperFlowAdmissionStore(SqlDialect dialect) : IFlowAdmissio
         }, cancellationToken);
     }
 
-    public Task<IReadOnlyList<GrantedWaiter>> ReleaseAsync(string function, string executionId, bool suspending, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        InTransactionAsync(async (connection, transaction) =>
+    public async Task<IReadOnlyList<GrantedWaiter>> ReleaseAsync(string function, string executionId, bool suspending, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        if (dialect.ReleaseAndGrantSql(suspending) is { } oneTrip
+            && await ReleaseInOneTripAsync(oneTrip, function, executionId, suspending, now, cancellationToken).ConfigureAwait(false) is { } granted)
+        {
+            return granted;
+        }
+
+        return await InTransactionAsync(async (connection, transaction) =>
         {
             var db = new Db(dialect, connection, transaction, cancellationToken);
             return await ReleaseLockedAsync(db, function, executionId, suspending, now).ConfigureAwait(false);
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The release and its hand-over as one command: the function's lock, then the statement that
+    /// frees the slots and hands them on. Without a transaction of its own the command's statements
+    /// still commit together (PostgreSQL runs the statements of one round trip in one implicit
+    /// transaction), so this is one round trip in all; inside a job's creation they join its
+    /// transaction. Null when a waiter at the head of the line needs other limits too: nothing was
+    /// changed, and the general path decides.
+    /// </summary>
+    private Task<IReadOnlyList<GrantedWaiter>?> ReleaseInOneTripAsync(string sql, string function, string executionId, bool suspending, DateTimeOffset now, CancellationToken cancellationToken) =>
+        dialect.WriteAsync<IReadOnlyList<GrantedWaiter>?>(async (connection, transaction) =>
+        {
+            List<GrantRow> rows;
+            var batch = await connection.QueryMultipleAsync(new CommandDefinition(
+                sql,
+                new { Function = function, At = dialect.ToDb(StoredTime.Precise(now)), Id = executionId, SuspendingOnly = suspending ? 1 : 0 },
+                transaction,
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await using (batch.ConfigureAwait(false))
+            {
+                rows = (await batch.ReadAsync<GrantRow>().ConfigureAwait(false)).ToList();
+            }
+
+            if (rows.Exists(r => r.Complex != 0))
+            {
+                return null;
+            }
+
+            return rows.Select(r => new GrantedWaiter(r.Id!, r.FunctionName!, dialect.FromDb(r.QueuedAt!), r.Queue ?? FunctionFlow.DefaultQueue, now)).ToList();
+        }, transactional: false, cancellationToken);
 
     public async Task<FlowRepair> RepairAsync(DateTimeOffset now, DateTimeOffset orphanedBefore, CancellationToken cancellationToken = default)
     {
@@ -437,6 +475,19 @@ public sealed class DapperFlowAdmissionStore(SqlDialect dialect) : IFlowAdmissio
         public object QueuedAt { get; init; } = 0L;
 
         public string? Queue { get; init; }
+    }
+
+    private sealed class GrantRow
+    {
+        public string? Id { get; init; }
+
+        public string? FunctionName { get; init; }
+
+        public object? QueuedAt { get; init; }
+
+        public string? Queue { get; init; }
+
+        public long Complex { get; init; }
     }
 
     private sealed class ReservationRow

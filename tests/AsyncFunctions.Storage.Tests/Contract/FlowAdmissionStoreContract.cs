@@ -73,6 +73,26 @@ public abstract class FlowAdmissionStoreContract(IStoreFixture fixture)
     }
 
     [SkippableFact]
+    public async Task A_freed_key_with_room_for_several_hands_it_to_as_many_of_its_oldest_waiters()
+    {
+        var function = NewFunction();
+        var store = new DapperFlowAdmissionStore(Dialect);
+        Assert.Equal(AdmissionVerdict.Admitted, (await store.AdmitAsync("a-" + function, Ticket(function, 1), T0)).Verdict);
+        foreach (var name in new[] { "b", "c", "d" })
+        {
+            Assert.Equal(AdmissionVerdict.Waiting, (await store.AdmitAsync(name + "-" + function, Ticket(function, 1), T0.AddSeconds(1))).Verdict);
+        }
+
+        // The limit raised to 3 by a later start, which takes one of the new slots: a's release leaves room for 2.
+        Assert.Equal(AdmissionVerdict.Admitted, (await store.AdmitAsync("e-" + function, Ticket(function, 3), T0.AddSeconds(2))).Verdict);
+        var granted = await store.ReleaseAsync(function, "a-" + function, suspending: false, T0.AddSeconds(3));
+
+        Assert.Equal(["b-" + function, "c-" + function], granted.Select(g => g.Id));
+        var usage = Assert.Single(await store.ListUsageAsync(), u => u.Function == function);
+        Assert.Equal((3, 3, 1), (usage.Limit, usage.Running, usage.Waiting));
+    }
+
+    [SkippableFact]
     public async Task Keys_have_slots_of_their_own_and_a_waiter_needs_a_slot_of_every_limit()
     {
         var function = NewFunction();
