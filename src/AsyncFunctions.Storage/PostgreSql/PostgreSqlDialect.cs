@@ -263,10 +263,10 @@ public sealed class PostgreSqlDialect : SqlDialect, IAsyncDisposable, IDisposabl
         FROM claimed c CROSS JOIN unflushed
         """;
 
-    /// <summary>Dapper sends a list to Npgsql as one array parameter, which <c>= ANY</c> takes.</summary>
     /// <summary>A release and its hand-over in one round trip (data-modifying <c>WITH</c>).</summary>
     public override string? ReleaseAndGrantSql(bool suspending) => DataModifyingReleaseAndGrantSql(suspending);
 
+    /// <summary>Dapper sends a list to Npgsql as one array parameter, which <c>= ANY</c> takes.</summary>
     public override string InList(string column, string listParameter) => $"{column} = ANY({listParameter})";
 
     /// <summary>JSON travels as a text parameter; the cast stores it in a json column as written.</summary>
