@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Transactions;
 
 namespace AsyncFunctions.PostgreSql;
 
@@ -28,26 +29,63 @@ internal sealed class JobArrivals
     public void Ring(string[] queues) => GroupOf(queues).Ring();
 
     /// <summary>
+    /// Lets one worker of every group that fetches from one of <paramref name="queues"/> look, once
+    /// the jobs this node enqueued there are committed: at once, or, inside an ambient transaction
+    /// (which the enqueue joined), when that transaction commits; never when it rolls back.
+    /// </summary>
+    public void RingAfterCommit(IReadOnlyCollection<string> queues)
+    {
+        if (Transaction.Current is { } ambient)
+        {
+            ambient.TransactionCompleted += (_, completed) =>
+            {
+                if (completed.Transaction?.TransactionInformation.Status == TransactionStatus.Committed)
+                {
+                    RingGroupsOf(queues);
+                }
+            };
+            return;
+        }
+
+        RingGroupsOf(queues);
+    }
+
+    private void RingGroupsOf(IReadOnlyCollection<string> queues)
+    {
+        foreach (var group in _groups.Values)
+        {
+            if (group.FetchesFromAny(queues))
+            {
+                group.Ring();
+            }
+        }
+    }
+
+    /// <summary>
     /// Waits on the calling (worker's own) thread until its group is rung, <paramref name="timeout"/>
     /// passes or <paramref name="cancellationToken"/> is cancelled; returns whether it was rung.
     /// </summary>
     public bool Wait(string[] queues, TimeSpan timeout, CancellationToken cancellationToken) =>
         GroupOf(queues).Wait(timeout, cancellationToken);
 
-    private Group GroupOf(string[] queues) => _groups.GetOrAdd(string.Join('\n', queues), static _ => new Group());
+    private Group GroupOf(string[] queues) => _groups.GetOrAdd(string.Join('\n', queues), static (_, listed) => new Group(listed), queues);
 
     /// <summary>
     /// One group's waiters. One of them, the poller, waits at most the poll interval; the others wait
     /// for a ring, or at most <see cref="IdleFactor"/> intervals should a hand-over of the poll go
     /// astray. So an idle group queries about once per interval however many workers it has.
     /// </summary>
-    private sealed class Group
+    private sealed class Group(string[] queues)
     {
         private const int IdleFactor = 10;
+
+        private readonly string[] _queues = [.. queues];
 
         private readonly object _gate = new();
         private bool _rung;
         private bool _polled;
+
+        public bool FetchesFromAny(IReadOnlyCollection<string> queues) => _queues.Any(queues.Contains);
 
         public void Ring()
         {

@@ -7,12 +7,17 @@ namespace AsyncFunctions.PostgreSql;
 /// Hangfire.PostgreSql's connection whose job state locks are <see cref="PromptJobLocks"/>: one round
 /// trip each way, and tried again within milliseconds. Inside an ambient transaction (a job created
 /// in one transaction with its row) a lock is Hangfire.PostgreSql's own, which joins it. Its workers
-/// fetch through <see cref="ListeningJobFetch"/>.
+/// fetch through <see cref="ListeningJobFetch"/>, and its enqueues wake them once committed
+/// (<see cref="RingingWriteTransaction"/>).
 /// </summary>
-internal class PromptLockConnection(PostgreSqlStorage storage, PromptJobLocks jobLocks, ListeningJobFetch jobFetch) : PostgreSqlConnection(storage)
+internal class PromptLockConnection(PostgreSqlStorage storage, PromptJobLocks jobLocks, ListeningJobFetch jobFetch, JobArrivals arrivals) : PostgreSqlConnection(storage)
 {
     // Per connection, as Hangfire.PostgreSql's: a resource this connection holds is granted to it again.
     private readonly Dictionary<string, (int Count, IDisposable Taken)> _held = new(StringComparer.Ordinal);
+
+    private readonly PostgreSqlStorage _storage = storage;
+
+    public override IWriteOnlyTransaction CreateWriteTransaction() => new RingingWriteTransaction(_storage, arrivals);
 
     public override IFetchedJob FetchNextJob(string[] queues, CancellationToken cancellationToken) =>
         jobFetch.Handles ? jobFetch.Fetch(queues, cancellationToken) : base.FetchNextJob(queues, cancellationToken);

@@ -5,7 +5,8 @@ namespace AsyncFunctions.PostgreSql;
 
 /// <summary>
 /// Hangfire.PostgreSql whose connections take job state locks promptly (<see cref="PromptJobLocks"/>)
-/// and fetch jobs through the node's one listener (<see cref="ListeningJobFetch"/>).
+/// and fetch jobs through the node's one listener (<see cref="ListeningJobFetch"/>), and whose
+/// enqueues wake the node's own idle workers once committed (<see cref="RingingWriteTransaction"/>).
 /// </summary>
 internal class PromptLockPostgreSqlStorage : PostgreSqlStorage
 {
@@ -14,7 +15,11 @@ internal class PromptLockPostgreSqlStorage : PostgreSqlStorage
     {
         JobLocks = new PromptJobLocks(connections, options);
         JobFetch = new ListeningJobFetch(this, connections, options, arrivals);
+        Arrivals = arrivals;
     }
+
+    /// <summary>Where this node's idle workers wait, rung by the enqueues this node commits.</summary>
+    internal JobArrivals Arrivals { get; }
 
     /// <summary>The job state locks every connection of this storage takes.</summary>
     internal PromptJobLocks JobLocks { get; }
@@ -26,6 +31,6 @@ internal class PromptLockPostgreSqlStorage : PostgreSqlStorage
     {
         // The base connection has nothing to release: this only keeps the base's first-use checks.
         base.GetConnection().Dispose();
-        return new PromptLockConnection(this, JobLocks, JobFetch);
+        return new PromptLockConnection(this, JobLocks, JobFetch, Arrivals);
     }
 }

@@ -26,9 +26,9 @@ internal sealed class RecordingPostgreSqlStorage(IConnectionFactory connections,
     private static readonly string TransactionalAck = JobStorageFeatures.Transaction.RemoveFromQueue(typeof(TransactionalAckFetchedJob));
 
     /// <summary>Hangfire.PostgreSql's connection (job locks taken promptly), whose write transactions record on commit.</summary>
-    private sealed class RecordingConnection(RecordingPostgreSqlStorage storage) : PromptLockConnection(storage, storage.JobLocks, storage.JobFetch)
+    private sealed class RecordingConnection(RecordingPostgreSqlStorage storage) : PromptLockConnection(storage, storage.JobLocks, storage.JobFetch, storage.Arrivals)
     {
-        public override IWriteOnlyTransaction CreateWriteTransaction() => new RecordingWriteTransaction(storage);
+        public override IWriteOnlyTransaction CreateWriteTransaction() => new RecordingWriteTransaction(storage, storage.Arrivals);
 
         public override IFetchedJob FetchNextJob(string[] queues, CancellationToken cancellationToken) =>
             new TransactionalAckFetchedJob(base.FetchNextJob(queues, cancellationToken));

@@ -15,8 +15,8 @@ namespace AsyncFunctions.PostgreSql;
 /// commit instead of two, and a state Hangfire fails to commit leaves no row behind. A worker's
 /// final state change also removes the job from the queue in it (<see cref="TransactionalAckFetchedJob"/>).
 /// </summary>
-internal sealed class RecordingWriteTransaction(PostgreSqlStorage storage)
-    : PostgreSqlWriteOnlyTransaction(storage, NoDedicatedConnection), IRecordsOnCommit
+internal sealed class RecordingWriteTransaction(PostgreSqlStorage storage, JobArrivals arrivals)
+    : RingingWriteTransaction(storage, arrivals), IRecordsOnCommit
 {
     private readonly StatusChangesOnCommit _changes = new();
 
@@ -57,8 +57,4 @@ internal sealed class RecordingWriteTransaction(PostgreSqlStorage storage)
             inScope: true,
             committed: acknowledged.MarkRemoved);
     }
-
-    // Hangfire.PostgreSql's own connections pass no dedicated connection either: each command
-    // batch takes one from the factory.
-    private static System.Data.Common.DbConnection NoDedicatedConnection() => null!;
 }

@@ -46,6 +46,42 @@ public sealed class JobArrivalsTests
     }
 
     [Fact]
+    public void A_committed_enqueue_rings_the_groups_that_fetch_from_its_queue_and_no_other()
+    {
+        var arrivals = new JobArrivals();
+        arrivals.Wait(["critical", "default"], TimeSpan.FromMilliseconds(1), CancellationToken.None); // the groups exist
+        arrivals.Wait(["reports"], TimeSpan.FromMilliseconds(1), CancellationToken.None);
+
+        arrivals.RingAfterCommit(["default"]);
+
+        Assert.True(arrivals.Wait(["critical", "default"], TimeSpan.FromMilliseconds(1), CancellationToken.None));
+        Assert.False(arrivals.Wait(["reports"], TimeSpan.FromMilliseconds(1), CancellationToken.None));
+    }
+
+    [Fact]
+    public void An_enqueue_inside_a_transaction_rings_when_it_commits_and_never_when_it_rolls_back()
+    {
+        var arrivals = new JobArrivals();
+        arrivals.Wait(["default"], TimeSpan.FromMilliseconds(1), CancellationToken.None); // the group exists
+
+        using (new System.Transactions.TransactionScope())
+        {
+            arrivals.RingAfterCommit(["default"]);
+            Assert.False(arrivals.Wait(["default"], TimeSpan.FromMilliseconds(1), CancellationToken.None));
+        }
+
+        Assert.False(arrivals.Wait(["default"], TimeSpan.FromMilliseconds(1), CancellationToken.None));
+
+        using (var scope = new System.Transactions.TransactionScope())
+        {
+            arrivals.RingAfterCommit(["default"]);
+            scope.Complete();
+        }
+
+        Assert.True(arrivals.Wait(["default"], TimeSpan.FromMilliseconds(1), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_notification_rings_every_queue_group_and_a_claim_only_its_own()
     {
         var arrivals = new JobArrivals();

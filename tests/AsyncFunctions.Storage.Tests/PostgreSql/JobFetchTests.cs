@@ -286,6 +286,27 @@ public sealed class JobFetchTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Without_long_polling_a_node_s_own_starts_reach_its_idle_workers_once_committed()
+    {
+        // No listener and no poll within the test: only the node's own commit can wake a worker.
+        using var host = await StartHostAsync(workers: 4, p => p.EnableLongPolling = false);
+        Assert.Equal(0, await ScalarAsync($"SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = '{JobArrivalListenerName}'"));
+        var executions = host.Services.GetRequiredService<IExecutionService>();
+        var store = host.Services.GetRequiredService<IExecutionStore>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        for (var i = 0; i < 10; i++)
+        {
+            // One at a time: each start must wake a worker of its own, not ride on another's wake-up.
+            var id = (await executions.StartAsync(new StartRequest("t.echo", new JsonObject { ["i"] = i }))).Id;
+            while ((await store.GetAsync(id))?.Status is not ExecutionStatus.Succeeded)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"{id} did not succeed; with no listener and no poll only the node's own commit starts it.");
+                await Task.Delay(50);
+            }
+        }
+    }
+
     /// <summary>Fetches a job that is queued (so the fetch returns at once) and names it queue:jobid (the tests' job ids are unique).</summary>
     private async Task<string> FetchAndRemoveAsync(JobStorage storage, string[] queues)
     {
@@ -322,7 +343,9 @@ public sealed class JobFetchTests : IAsyncLifetime
         }
     }
 
-    private async Task<IHost> StartHostAsync(int workers, params (string Key, string Value)[] settings)
+    private Task<IHost> StartHostAsync(int workers, params (string Key, string Value)[] settings) => StartHostAsync(workers, _ => { }, settings);
+
+    private async Task<IHost> StartHostAsync(int workers, Action<PostgreSqlProviderOptions> configure, params (string Key, string Value)[] settings)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration["AsyncFunctions:Server:WorkerCount"] = workers.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -336,6 +359,7 @@ public sealed class JobFetchTests : IAsyncLifetime
             {
                 p.ListenForCompletions = false;
                 p.QueuePollInterval = NeverPoll;
+                configure(p);
             })
             .AddFunction<Echo>("t.echo"));
         var host = builder.Build();
