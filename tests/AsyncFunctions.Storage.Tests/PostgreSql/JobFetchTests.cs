@@ -183,36 +183,11 @@ public sealed class JobFetchTests : IAsyncLifetime
 
         // Each fetcher takes one job and keeps it: one notification for four jobs must wake all
         // four, though one woken fetcher would otherwise have taken them one after another.
-        var fetched = new ConcurrentBag<IFetchedJob>();
-        using var stop = new CancellationTokenSource();
-        var fetchers = Enumerable.Range(0, Fetchers).Select(_ => Task.Factory.StartNew(() =>
-        {
-            using var connection = storage.GetConnection();
-            try
-            {
-                fetched.Add(connection.FetchNextJob(["burst"], stop.Token));
-            }
-            catch (OperationCanceledException)
-            {
-                // The test gave up waiting.
-            }
-        }, TaskCreationOptions.LongRunning)).ToList();
-        await Task.Delay(500); // every fetcher found nothing and waits
-
-        await ExecuteAsync($"INSERT INTO hangfire.jobqueue (jobid, queue) SELECT g, 'burst' FROM generate_series(1, {Fetchers}) AS g; NOTIFY new_job;");
-        var deadline = DateTime.UtcNow + Bound;
-        while (fetched.Count < Fetchers && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-
-        var count = fetched.Count;
-        await stop.CancelAsync();
-        await Task.WhenAll(fetchers).WaitAsync(Bound);
-        foreach (var job in fetched)
-        {
-            job.Dispose();
-        }
+        var count = await FetchersWokenByOneNotificationAsync(
+            storage,
+            ["burst"],
+            Fetchers,
+            $"INSERT INTO hangfire.jobqueue (jobid, queue) SELECT g, 'burst' FROM generate_series(1, {Fetchers}) AS g; NOTIFY new_job;");
 
         Assert.True(count == Fetchers, $"{count} of {Fetchers} jobs were fetched; the rest waited for a poll.");
     }
@@ -228,36 +203,11 @@ public sealed class JobFetchTests : IAsyncLifetime
 
         // One notification for a job in each of three queues: each claim sees the jobs still
         // waiting in the queues listed after its own and wakes the next fetcher for them.
-        var fetched = new ConcurrentBag<IFetchedJob>();
-        using var stop = new CancellationTokenSource();
-        var fetchers = Enumerable.Range(0, Fetchers).Select(_ => Task.Factory.StartNew(() =>
-        {
-            using var connection = storage.GetConnection();
-            try
-            {
-                fetched.Add(connection.FetchNextJob(["critical", "default", "bulk"], stop.Token));
-            }
-            catch (OperationCanceledException)
-            {
-                // The test gave up waiting.
-            }
-        }, TaskCreationOptions.LongRunning)).ToList();
-        await Task.Delay(500); // every fetcher found nothing and waits
-
-        await ExecuteAsync("INSERT INTO hangfire.jobqueue (jobid, queue) VALUES (1, 'bulk'), (2, 'default'), (3, 'critical'); NOTIFY new_job;");
-        var deadline = DateTime.UtcNow + Bound;
-        while (fetched.Count < Fetchers && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-
-        var count = fetched.Count;
-        await stop.CancelAsync();
-        await Task.WhenAll(fetchers).WaitAsync(Bound);
-        foreach (var job in fetched)
-        {
-            job.Dispose();
-        }
+        var count = await FetchersWokenByOneNotificationAsync(
+            storage,
+            ["critical", "default", "bulk"],
+            Fetchers,
+            "INSERT INTO hangfire.jobqueue (jobid, queue) VALUES (1, 'bulk'), (2, 'default'), (3, 'critical'); NOTIFY new_job;");
 
         Assert.True(count == Fetchers, $"{count} of {Fetchers} jobs were fetched; the rest waited for a poll.");
     }
@@ -305,6 +255,47 @@ public sealed class JobFetchTests : IAsyncLifetime
                 await Task.Delay(50);
             }
         }
+    }
+
+    /// <summary>
+    /// Starts <paramref name="fetchers"/> fetches of <paramref name="queues"/>, each keeping the job it
+    /// takes, lets them find nothing and wait, runs <paramref name="enqueue"/> (jobs and one
+    /// notification) and returns how many of them took a job within the bound.
+    /// </summary>
+    private async Task<int> FetchersWokenByOneNotificationAsync(JobStorage storage, string[] queues, int fetchers, string enqueue)
+    {
+        var fetched = new ConcurrentBag<IFetchedJob>();
+        using var stop = new CancellationTokenSource();
+        var waiting = Enumerable.Range(0, fetchers).Select(_ => Task.Factory.StartNew(() =>
+        {
+            using var connection = storage.GetConnection();
+            try
+            {
+                fetched.Add(connection.FetchNextJob(queues, stop.Token));
+            }
+            catch (OperationCanceledException)
+            {
+                // The test gave up waiting.
+            }
+        }, TaskCreationOptions.LongRunning)).ToList();
+        await Task.Delay(500); // every fetcher found nothing and waits
+
+        await ExecuteAsync(enqueue);
+        var deadline = DateTime.UtcNow + Bound;
+        while (fetched.Count < fetchers && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        var count = fetched.Count;
+        await stop.CancelAsync();
+        await Task.WhenAll(waiting).WaitAsync(Bound);
+        foreach (var job in fetched)
+        {
+            job.Dispose();
+        }
+
+        return count;
     }
 
     /// <summary>Fetches a job that is queued (so the fetch returns at once) and names it queue:jobid (the tests' job ids are unique).</summary>
