@@ -70,6 +70,15 @@ public sealed class MultiNodeTests(ClusterFixture cluster, ITestOutputHelper out
         await using var crashing = await cluster.StartWorkerAsync("worker-refetched");
         var id = await StartAsync(JsonValue.Create("refetched"), delayMs: 30_000);
         await cluster.Api.WaitForStatusAsync(id, "Processing", Generous);
+        // The row says Processing just before Hangfire's own Processing state commits: a kill in
+        // between leaves a job that was fetched but never started, which is another case.
+        var started = Stopwatch.StartNew();
+        while ((await cluster.HistoryAsync(id))[^1].Name != "Processing")
+        {
+            Assert.True(started.Elapsed < Generous, "The job's Processing state never committed.");
+            await Task.Delay(50);
+        }
+
         crashing.Kill();
 
         // What a living worker does once the invisibility timeout (5 s here) let it fetch the dead
