@@ -1,6 +1,5 @@
 using AsyncFunctions.FlowControl;
 using AsyncFunctions.Hangfire.Jobs;
-using AsyncFunctions.Hangfire.Resuming;
 using AsyncFunctions.Hangfire.States;
 using AsyncFunctions.Maintenance;
 using Hangfire;
@@ -16,8 +15,8 @@ namespace AsyncFunctions.Hangfire.FlowControl;
 /// Waiting)</c> under the job's lock, so of several wakers one wins. Told by the slot release inside
 /// another job's state change, it works on its own loop; the admission filter then finds the slots
 /// held and lets the job through. A waiter handed a slot is queued by that one call, without reading
-/// its state first (a waiter that began to wait moments ago is given
-/// <see cref="SuspensionResumer.LockReleaseGrace"/> to let its job's lock go); only when the call
+/// its state first and however recently it began to wait (should its Waiting state change still
+/// hold the job's lock, the call takes it within milliseconds of its release); only when the call
 /// finds the job not Waiting is its state read: one whose Waiting state is not committed yet is
 /// looked at again for a while; what is still missed is found by the repair sweep every
 /// <see cref="AdmissionOptions.SweepInterval"/>, which also frees the slots of executions that
@@ -64,7 +63,6 @@ public sealed partial class FlowWakeUps(
     public async Task<bool> WakeGrantedAsync(GrantedWaiter waiter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(waiter);
-        await SuspensionResumer.WaitOutLockGraceAsync(waiter.WaitingSince, time, cancellationToken).ConfigureAwait(false);
         if (await threads.RunAsync(() => Admit(waiter.Id, waiter.GrantedAt), cancellationToken).ConfigureAwait(false))
         {
             return true;
@@ -84,11 +82,6 @@ public sealed partial class FlowWakeUps(
             var state = await threads.RunAsync(() => CurrentState(id), cancellationToken).ConfigureAwait(false);
             if (state?.Name == WaitingState.StateName)
             {
-                if (state.Data.TryGetValue("Since", out var since) && global::Hangfire.Common.JobHelper.DeserializeNullableDateTime(since) is { } at)
-                {
-                    await SuspensionResumer.WaitOutLockGraceAsync(new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)), time, cancellationToken).ConfigureAwait(false);
-                }
-
                 return await threads.RunAsync(() => Admit(id, grantedAt), cancellationToken).ConfigureAwait(false);
             }
 

@@ -43,12 +43,6 @@ public sealed class SuspendedState(IReadOnlyList<string> waitingFor, DateTimeOff
     public static IReadOnlyList<string> ParseWaitingFor(IDictionary<string, string> data) =>
         data.TryGetValue("WaitingFor", out var ids) && ids.Length > 0 ? ids.Split(',') : [];
 
-    /// <summary>When the suspension began, from the state data; the far past when it is missing.</summary>
-    public static DateTimeOffset ParseSuspendedAt(IDictionary<string, string>? data) =>
-        data is not null && data.TryGetValue("SuspendedAt", out var at) && JobHelper.DeserializeNullableDateTime(at) is { } time
-            ? new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc))
-            : DateTimeOffset.MinValue;
-
     internal static string Describe(Suspension suspension) =>
         string.Create(CultureInfo.InvariantCulture, $"Waiting for {suspension.WaitingFor.Count} execution(s) until {suspension.WakeAt:u} at the latest");
 }
