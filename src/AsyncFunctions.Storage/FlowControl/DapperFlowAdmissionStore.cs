@@ -147,7 +147,7 @@ public sealed class DapperFlowAdmissionStore(SqlDialect dialect) : IFlowAdmissio
             List<GrantRow> rows;
             var batch = await connection.QueryMultipleAsync(new CommandDefinition(
                 sql,
-                new { Function = function, At = dialect.ToDb(StoredTime.Precise(now)), Id = executionId, SuspendingOnly = suspending ? 1 : 0 },
+                new { Function = function, At = StoredAt(dialect, now), Id = executionId, SuspendingOnly = suspending ? 1 : 0 },
                 transaction,
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
             await using (batch.ConfigureAwait(false))
@@ -160,8 +160,15 @@ public sealed class DapperFlowAdmissionStore(SqlDialect dialect) : IFlowAdmissio
                 return null;
             }
 
-            return rows.Select(r => new GrantedWaiter(r.Id!, r.FunctionName!, dialect.FromDb(r.QueuedAt!), r.Queue ?? FunctionFlow.DefaultQueue, now)).ToList();
+            return rows.Select(r => Granted(r.Id!, r.FunctionName!, r.QueuedAt!, r.Queue, now)).ToList();
         }, transactional: false, cancellationToken);
+
+    /// <summary>A waiter handed its slots, from its waiter row as stored (no queue recorded: the default queue).</summary>
+    private GrantedWaiter Granted(string id, string function, object queuedAt, string? queue, DateTimeOffset now) =>
+        new(id, function, dialect.FromDb(queuedAt), queue ?? FunctionFlow.DefaultQueue, now);
+
+    /// <summary>A time as the flow tables store it.</summary>
+    private static object StoredAt(SqlDialect dialect, DateTimeOffset at) => dialect.ToDb(StoredTime.Precise(at));
 
     public async Task<FlowRepair> RepairAsync(DateTimeOffset now, DateTimeOffset orphanedBefore, CancellationToken cancellationToken = default)
     {
@@ -172,7 +179,7 @@ public sealed class DapperFlowAdmissionStore(SqlDialect dialect) : IFlowAdmissio
         List<KeyRow> withRoom;
         await using (var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false))
         {
-            var orphaned = new { OrphanedBefore = dialect.ToDb(StoredTime.Precise(orphanedBefore)) };
+            var orphaned = new { OrphanedBefore = StoredAt(dialect, orphanedBefore) };
             stale = (await connection.QueryAsync<StaleSlot>(new CommandDefinition(dialect.ListStaleSlotsSql, orphaned, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
             staleWaiters = (await connection.QueryAsync<string>(new CommandDefinition(dialect.ListStaleWaitersSql, orphaned, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
         }
@@ -213,7 +220,7 @@ public sealed class DapperFlowAdmissionStore(SqlDialect dialect) : IFlowAdmissio
             }, cancellationToken).ConfigureAwait(false));
         }
 
-        await dialect.WriteStatementAsync(dialect.ForgetOldStartsSql, new { Before = dialect.ToDb(StoredTime.Precise(now - LongestPeriod)) }, cancellationToken).ConfigureAwait(false);
+        await dialect.WriteStatementAsync(dialect.ForgetOldStartsSql, new { Before = StoredAt(dialect, now - LongestPeriod) }, cancellationToken).ConfigureAwait(false);
         await using (var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false))
         {
             var unwoken = (await connection.QueryAsync<string>(new CommandDefinition(dialect.ListUnwokenHoldersSql, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
@@ -377,7 +384,7 @@ public sealed class DapperFlowAdmissionStore(SqlDialect dialect) : IFlowAdmissio
                 await db.ExecuteAsync(dialect.DeleteWaiterRowsSql, new { Id = waiter.Key }).ConfigureAwait(false);
             }
 
-            granted.Add(new GrantedWaiter(waiter.Key, first.FunctionName, dialect.FromDb(first.QueuedAt), first.Queue ?? FunctionFlow.DefaultQueue, now));
+            granted.Add(Granted(waiter.Key, first.FunctionName, first.QueuedAt, first.Queue, now));
         }
 
         return granted;
@@ -414,7 +421,7 @@ public sealed class DapperFlowAdmissionStore(SqlDialect dialect) : IFlowAdmissio
 
         public CancellationToken CancellationToken => cancellationToken;
 
-        public object Time(DateTimeOffset at) => dialect.ToDb(StoredTime.Precise(at));
+        public object Time(DateTimeOffset at) => StoredAt(dialect, at);
 
         public Task LockAsync(string function, DateTimeOffset now) =>
             ExecuteAsync(dialect.LockFlowFunctionSql, new { Function = function, At = Time(now) });
