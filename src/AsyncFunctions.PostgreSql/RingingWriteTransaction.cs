@@ -13,12 +13,13 @@ namespace AsyncFunctions.PostgreSql;
 internal class RingingWriteTransaction(PostgreSqlStorage storage, JobArrivals arrivals)
     : PostgreSqlWriteOnlyTransaction(storage, NoDedicatedConnection)
 {
-    private List<string>? _queues;
+    // A set: a fan-out enqueues many jobs to one queue in one transaction, and each group is rung once.
+    private HashSet<string>? _queues;
 
     public override void AddToQueue(string queue, string jobId)
     {
         base.AddToQueue(queue, jobId);
-        (_queues ??= []).Add(queue);
+        (_queues ??= new HashSet<string>(StringComparer.Ordinal)).Add(queue);
     }
 
     public override void Commit()
